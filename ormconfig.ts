@@ -1,0 +1,32 @@
+import 'reflect-metadata';
+import { DataSource, DataSourceOptions } from 'typeorm';
+import { ENTITIES } from './src/database/entities';
+import { MIGRATIONS } from './src/database/migrations';
+
+/**
+ * The one TypeORM configuration: the app builds its DataSource from this (see
+ * src/database/database.module.ts) and the TypeORM CLI uses the default export.
+ * Schema changes are migrations only; nothing is synchronized.
+ */
+export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'typeorm_migrations',
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    logging: ['error', 'warn', 'migration'],
+    extra: {
+      max: poolSize,
+      connectionTimeoutMillis: 5000,
+      // A cycle never holds a statement open for long; a runaway one is a bug, not work.
+      statement_timeout: 60_000,
+    },
+  };
+}
+
+// For the TypeORM CLI (`npm run migration:run`): it needs a real server in DATABASE_URL.
+// The service itself migrates at boot, on PostgreSQL and on the embedded database alike.
+export default new DataSource(dataSourceOptions(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'));

@@ -1,0 +1,36 @@
+import { parseArgs } from 'node:util';
+import { AppConfig } from '../../config/app-config';
+import { loadDotEnv } from '../../config/dotenv';
+import { Role, ROLES } from '../roles';
+import { mintToken } from '../token';
+
+/**
+ * `npm run token -- --role admin [--role operator] [--sub alice] [--ttl 1h]`
+ * Prints only the token on stdout, so `TOKEN=$(npm run -s token -- --role admin)` works.
+ */
+function main(): void {
+  const { values } = parseArgs({
+    options: {
+      role: { type: 'string', multiple: true },
+      sub: { type: 'string', default: 'cli' },
+      ttl: { type: 'string', default: '1h' },
+    },
+  });
+  const roles = values.role ?? [];
+  const unknown = roles.filter((role) => !ROLES.includes(role as Role));
+  if (roles.length === 0 || unknown.length > 0) {
+    process.stderr.write(`--role is required, one or more of: ${ROLES.join(', ')}${unknown.length ? ` (unknown: ${unknown.join(', ')})` : ''}\n`);
+    process.exit(2);
+  }
+  const ttl = /^\d+$/.test(values.ttl!) ? Number(values.ttl) : values.ttl!;
+  loadDotEnv();
+  const config = AppConfig.fromEnv(process.env);
+  process.stdout.write(`${mintToken(config, { subject: values.sub!, roles: roles as Role[], ttl })}\n`);
+}
+
+try {
+  main();
+} catch (error) {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+}

@@ -1,0 +1,8 @@
+export const ROLES = ['admin', 'operator', 'ingest', 'viewer'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** The caller, as the JWT strategy puts it on the request. */
+export interface AuthenticatedUser {
+  subject: string;
+  roles: Role[];
+}

@@ -1,0 +1,61 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { DomainError } from './domain-error';
+import { requestIdOf } from './request-id.middleware';
+
+interface ErrorBody {
+  statusCode: number;
+  error: string;
+  message: string;
+  request_id: string;
+}
+
+/**
+ * The one place errors become HTTP: domain errors and Nest's HttpExceptions keep their status and
+ * message; anything else is logged with its stack and answered as a bare 500 with the request id.
+ */
+@Catch()
+export class AllExceptionsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const req = http.getRequest<Request>();
+    const res = http.getResponse<Response>();
+    const requestId = requestIdOf(req);
+    const { status, error, message, headers } = this.describe(exception);
+    if (status >= 500) {
+      this.logger.error(`${req.method} ${req.url} [${requestId}]`, exception instanceof Error ? exception.stack : exception);
+    }
+    for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+    const body: ErrorBody = { statusCode: status, error, message, request_id: requestId };
+    res.status(status).json(body);
+  }
+
+  private describe(exception: unknown): { status: number; error: string; message: string; headers: Record<string, string> } {
+    if (exception instanceof DomainError) {
+      return { status: exception.status, error: exception.code, message: exception.message, headers: exception.headers };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const response = exception.getResponse();
+      const raw = typeof response === 'string' ? response : (response as { message?: unknown }).message;
+      const message = Array.isArray(raw) ? raw.join('; ') : String(raw ?? exception.message);
+      return { status, error: HttpStatus[status]?.toLowerCase() ?? 'error', message, headers: {} };
+    }
+    if (isBodyParserError(exception)) {
+      return { status: exception.status, error: 'bad_request', message: `Request body: ${exception.message}`, headers: {} };
+    }
+    return {
+      status: HttpStatus.INTERNAL_SERVER_ERROR,
+      error: 'internal_error',
+      message: 'Internal server error; quote the request_id when reporting it',
+      headers: {},
+    };
+  }
+}
+
+function isBodyParserError(e: unknown): e is { status: number; message: string; type: string } {
+  const candidate = e as { status?: unknown; type?: unknown };
+  return typeof candidate?.type === 'string' && typeof candidate.status === 'number' && candidate.status < 500;
+}

@@ -1,0 +1,23 @@
+import { HttpStatus } from '@nestjs/common';
+
+/**
+ * A failure the caller can understand and act on. Services throw these; the global filter
+ * maps them to HTTP with their code and message. Anything else is a 500.
+ */
+export class DomainError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status: HttpStatus = HttpStatus.BAD_REQUEST,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class NotFoundError extends DomainError {
+  constructor(what: string, id: string) {
+    super('not_found', `${what} ${id} not found`, HttpStatus.NOT_FOUND);
+  }
+}

@@ -1,0 +1,51 @@
+import { DEV_JWT_SECRET, EnvironmentVariables, NodeEnv, validateEnv } from './env.schema';
+
+export interface DatabaseSettings {
+  /** Unset: the embedded PGlite database under `dataDir`. */
+  url?: string;
+  dataDir: string;
+  poolSize: number;
+}
+
+/**
+ * The typed, validated configuration. The only place that knows environment variable names;
+ * everything else injects this class (it is its own DI token, so tests can override it).
+ */
+export class AppConfig {
+  readonly nodeEnv: NodeEnv;
+  readonly port: number;
+  readonly host: string;
+  readonly logLevel: EnvironmentVariables['LOG_LEVEL'];
+  readonly database: DatabaseSettings;
+  readonly redisUrl?: string;
+  readonly jwt: { secret: string; issuer?: string; audience?: string };
+  readonly autoheal: { configFile?: string; intervalSeconds: number };
+  readonly replay: { allowPrivateTargets: boolean; timeoutMs: number };
+  readonly notifyWebhookUrl?: string;
+
+  constructor(env: EnvironmentVariables) {
+    this.nodeEnv = env.NODE_ENV;
+    this.port = env.PORT;
+    this.host = env.HOST;
+    this.logLevel = env.LOG_LEVEL;
+    this.database = { url: env.DATABASE_URL, dataDir: env.DATA_DIR, poolSize: env.DATABASE_POOL_SIZE };
+    this.redisUrl = env.REDIS_URL;
+    this.jwt = { secret: env.JWT_SECRET ?? DEV_JWT_SECRET, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE };
+    this.autoheal = { configFile: env.AUTOHEAL_CONFIG_FILE, intervalSeconds: env.AUTOHEAL_INTERVAL_SECONDS };
+    this.replay = {
+      // Local receivers are the norm outside production; in production private targets are an SSRF risk.
+      allowPrivateTargets: env.REPLAY_ALLOW_PRIVATE_TARGETS ?? env.NODE_ENV !== 'production',
+      timeoutMs: env.REPLAY_TIMEOUT_MS,
+    };
+    this.notifyWebhookUrl = env.NOTIFY_WEBHOOK_URL;
+  }
+
+  get isProduction(): boolean {
+    return this.nodeEnv === 'production';
+  }
+
+  /** Builds a config from raw variables (process.env in the app, a plain object in tests). */
+  static fromEnv(raw: Record<string, unknown>): AppConfig {
+    return new AppConfig(validateEnv(raw));
+  }
+}

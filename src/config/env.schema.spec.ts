@@ -1,0 +1,81 @@
+import { DEV_JWT_SECRET, InvalidEnvironmentError, validateEnv } from './env.schema';
+import { AppConfig } from './app-config';
+
+function problemsOf(raw: Record<string, string>): string[] {
+  try {
+    validateEnv(raw);
+  } catch (error) {
+    if (error instanceof InvalidEnvironmentError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('validateEnv', () => {
+  it('applies the defaults from the guide', () => {
+    const env = validateEnv({});
+    expect(env).toMatchObject({ NODE_ENV: 'development', PORT: 8010, DATA_DIR: './data', AUTOHEAL_INTERVAL_SECONDS: 300 });
+    expect(env.DATABASE_URL).toBeUndefined();
+    expect(env.REDIS_URL).toBeUndefined();
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ NODE_ENV: 'staging' }, 'NODE_ENV'],
+    [{ DATABASE_URL: 'mysql://x@localhost/db' }, 'DATABASE_URL'],
+    [{ REDIS_URL: 'localhost:6379' }, 'REDIS_URL'],
+    [{ JWT_SECRET: 'short' }, 'JWT_SECRET'],
+    [{ ALLOW_EMBEDDED_DB: 'yes' }, 'ALLOW_EMBEDDED_DB'],
+    [{ AUTOHEAL_INTERVAL_SECONDS: '-1' }, 'AUTOHEAL_INTERVAL_SECONDS'],
+    [{ NOTIFY_WEBHOOK_URL: 'not a url' }, 'NOTIFY_WEBHOOK_URL'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+  ])('rejects %j naming %s', (raw, variable) => {
+    const problems = problemsOf(raw);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(new RegExp(`^${variable}`));
+  });
+
+  it('reports every bad variable at once', () => {
+    expect(problemsOf({ PORT: 'x', NODE_ENV: 'y' }).map((p) => p.split('=')[0])).toEqual(['NODE_ENV', 'PORT']);
+  });
+
+  describe('in production', () => {
+    const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://app@db:5432/autoheal' };
+
+    it('refuses to boot without a JWT_SECRET', () => {
+      expect(problemsOf(production)).toEqual([expect.stringMatching(/^JWT_SECRET: production requires a secret of at least 32/)]);
+    });
+
+    it('refuses a JWT_SECRET shorter than 32 characters', () => {
+      expect(problemsOf({ ...production, JWT_SECRET: 'x'.repeat(31) })).toEqual([expect.stringMatching(/^JWT_SECRET/)]);
+    });
+
+    it('refuses the development default secret', () => {
+      expect(problemsOf({ ...production, JWT_SECRET: DEV_JWT_SECRET })).toEqual([expect.stringMatching(/development default/)]);
+    });
+
+    it('refuses the embedded database unless ALLOW_EMBEDDED_DB=true', () => {
+      const secret = { JWT_SECRET: 's'.repeat(32) };
+      expect(problemsOf({ NODE_ENV: 'production', ...secret })).toEqual([expect.stringMatching(/^DATABASE_URL: production requires/)]);
+      expect(problemsOf({ NODE_ENV: 'production', ALLOW_EMBEDDED_DB: 'true', ...secret })).toEqual([]);
+    });
+
+    it('boots with a real database and a long secret', () => {
+      expect(problemsOf({ ...production, JWT_SECRET: 's'.repeat(32) })).toEqual([]);
+    });
+  });
+});
+
+describe('AppConfig', () => {
+  it('allows private replay targets outside production only, unless told', () => {
+    expect(AppConfig.fromEnv({}).replay.allowPrivateTargets).toBe(true);
+    const prod = { NODE_ENV: 'production', DATABASE_URL: 'postgres://a@b/c', JWT_SECRET: 's'.repeat(32) };
+    expect(AppConfig.fromEnv(prod).replay.allowPrivateTargets).toBe(false);
+    expect(AppConfig.fromEnv({ ...prod, REPLAY_ALLOW_PRIVATE_TARGETS: 'true' }).replay.allowPrivateTargets).toBe(true);
+  });
+
+  it('uses the development secret when none is set outside production', () => {
+    expect(AppConfig.fromEnv({}).jwt.secret).toBe(DEV_JWT_SECRET);
+  });
+});

@@ -1,0 +1,45 @@
+import { Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions } from '../../ormconfig';
+import { AppConfig } from '../config/app-config';
+import { EmbeddedPostgres } from './embedded-postgres';
+import { runMigrationsSerialized } from './migrate';
+
+/** The embedded server, when there is one (no DATABASE_URL); `null` on a real PostgreSQL. */
+export const EMBEDDED_POSTGRES = Symbol('EMBEDDED_POSTGRES');
+
+@Global()
+@Module({
+  providers: [
+    {
+      provide: EMBEDDED_POSTGRES,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) =>
+        config.database.url ? null : new EmbeddedPostgres(config.database.dataDir, config.database.poolSize),
+    },
+    {
+      provide: DataSource,
+      inject: [AppConfig, EMBEDDED_POSTGRES],
+      useFactory: async (config: AppConfig, embedded: EmbeddedPostgres | null) => {
+        const url = config.database.url ?? (await embedded!.start());
+        const dataSource = new DataSource(dataSourceOptions(url, config.database.poolSize));
+        await dataSource.initialize();
+        const applied = await runMigrationsSerialized(dataSource);
+        if (applied.length > 0) new Logger('Database').log(`Applied migrations: ${applied.join(', ')}`);
+        return dataSource;
+      },
+    },
+  ],
+  exports: [DataSource],
+})
+export class DatabaseModule implements OnApplicationShutdown {
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(EMBEDDED_POSTGRES) private readonly embedded: EmbeddedPostgres | null,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+    await this.embedded?.stop();
+  }
+}

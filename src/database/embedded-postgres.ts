@@ -1,0 +1,49 @@
+import { Logger } from '@nestjs/common';
+import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { PGlite } from '@electric-sql/pglite';
+import type { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+
+/**
+ * The embedded default: PGlite (PostgreSQL compiled to WASM) persisted under the data folder,
+ * served on a loopback port so the app talks to it with the same `pg` driver, DataSource and
+ * migrations as to a real server. One process owns the folder; it is single-instance only.
+ */
+export class EmbeddedPostgres {
+  private readonly logger = new Logger(EmbeddedPostgres.name);
+  private db?: PGlite;
+  private server?: PGLiteSocketServer;
+
+  constructor(
+    private readonly dataDir: string,
+    private readonly maxConnections: number,
+  ) {}
+
+  /** Starts the database and returns a connection URL for it. */
+  async start(): Promise<string> {
+    const directory = resolve(this.dataDir, 'pglite');
+    await mkdir(directory, { recursive: true });
+    // Both packages are ESM-only; a dynamic import keeps this CommonJS build loading them.
+    const { PGlite } = await import('@electric-sql/pglite');
+    const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
+    this.db = await PGlite.create(directory);
+    this.server = new PGLiteSocketServer({
+      db: this.db,
+      host: '127.0.0.1',
+      port: 0,
+      maxConnections: this.maxConnections,
+    });
+    await this.server.start();
+    const hostAndPort = this.server.getServerConn();
+    this.logger.log(`Embedded PostgreSQL (PGlite) at ${directory}, listening on ${hostAndPort}`);
+    return `postgres://postgres@${hostAndPort}/postgres`;
+  }
+
+  async stop(): Promise<void> {
+    await this.server?.stop();
+    await this.db?.close();
+    this.server = undefined;
+    this.db = undefined;
+  }
+
+}

@@ -1,0 +1,5 @@
+import { InitialSchema1764000000000 } from './1764000000000-InitialSchema';
+import { HealingState1764000100000 } from './1764000100000-HealingState';
+
+/** Every migration, in order. Never edit a landed one: add the next. */
+export const MIGRATIONS = [InitialSchema1764000000000, HealingState1764000100000];

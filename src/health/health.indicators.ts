@@ -1,0 +1,62 @@
+import { Injectable } from '@nestjs/common';
+import { HealthIndicatorService } from '@nestjs/terminus';
+import { DataSource } from 'typeorm';
+import { Coordination } from '../coordination/coordination.port';
+import { AppConfig } from '../config/app-config';
+import { version } from '../../package.json';
+
+const PING_TIMEOUT_MS = 2000;
+const startedAt = Date.now();
+
+@Injectable()
+export class HealthIndicators {
+  constructor(
+    private readonly indicator: HealthIndicatorService,
+    private readonly dataSource: DataSource,
+    private readonly coordination: Coordination,
+    private readonly config: AppConfig,
+  ) {}
+
+  async checkDatabase() {
+    const check = this.indicator.check('database');
+    const kind = this.config.database.url ? 'postgres' : 'embedded';
+    try {
+      await withTimeout(this.dataSource.query('SELECT 1'), PING_TIMEOUT_MS);
+      return check.up({ kind });
+    } catch (error) {
+      return check.down({ kind, message: errorMessage(error) });
+    }
+  }
+
+  /**
+   * Always "up" for the HTTP status (the service still records deliveries without Redis), but it
+   * says whether the store is reachable, since the engine takes no action when it is not.
+   */
+  async checkCoordination() {
+    const check = this.indicator.check('coordination');
+    const mode = this.coordination.mode;
+    const warning = mode === 'memory' ? 'single-instance mode: coordination state is in memory (set REDIS_URL for a cluster)' : undefined;
+    try {
+      await withTimeout(this.coordination.ping(), PING_TIMEOUT_MS);
+      return check.up({ mode, reachable: true, ...(warning ? { warning } : {}) });
+    } catch (error) {
+      return check.up({ mode, reachable: false, message: `unreachable, healing actions paused: ${errorMessage(error)}` });
+    }
+  }
+
+  checkService() {
+    return this.indicator.check('service').up({ version, uptime_seconds: Math.round((Date.now() - startedAt) / 1000) });
+  }
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms}ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

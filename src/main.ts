@@ -1,0 +1,29 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { AppModule } from './app.module';
+import { configureApp } from './app.setup';
+import { AppConfig } from './config/app-config';
+
+async function bootstrap(): Promise<void> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, { bufferLogs: false });
+  configureApp(app);
+  app.enableShutdownHooks();
+  const config = app.get(AppConfig);
+  app.useLogger(logLevelsFrom(config.logLevel));
+  await app.listen(config.port, config.host);
+  new Logger('Bootstrap').log(`AetherLink Auto-Heal listening on http://${config.host}:${config.port}`);
+}
+
+function logLevelsFrom(level: AppConfig['logLevel']) {
+  const order = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
+  return order.slice(0, order.indexOf(level) + 1) as unknown as ('error' | 'warn' | 'log' | 'debug' | 'verbose')[];
+}
+
+bootstrap().catch((error: unknown) => {
+  // A configuration error already names the variable; anything else gets its stack.
+  const message = error instanceof Error ? (error.name === 'InvalidEnvironmentError' ? error.message : error.stack) : String(error);
+  process.stderr.write(`Boot failed: ${message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,41 @@
+import type { INestApplication, Type } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Test, TestingModuleBuilder } from '@nestjs/testing';
+import { AppModule } from '../../src/app.module';
+import { configureApp } from '../../src/app.setup';
+import { AppConfig } from '../../src/config/app-config';
+import { mintToken } from '../../src/auth/token';
+import type { Role } from '../../src/auth/roles';
+
+export interface TestAppOptions {
+  /** Environment variables on top of the test defaults (DATABASE_URL, REDIS_URL, ...). */
+  env?: Record<string, string | undefined>;
+  /** Providers to swap, e.g. `[[Replayer, fakeReplayer]]`. */
+  overrides?: Array<[Type<unknown> | symbol | string, unknown]>;
+  customize?: (builder: TestingModuleBuilder) => TestingModuleBuilder;
+}
+
+export interface TestApp {
+  app: INestApplication;
+  config: AppConfig;
+  token(roles: Role | Role[], subject?: string, ttl?: string | number): string;
+  close(): Promise<void>;
+}
+
+/** Boots the real AppModule, configured exactly as main.ts does, with only `overrides` swapped. */
+export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const config = AppConfig.fromEnv({ ...process.env, ...options.env });
+  let builder = Test.createTestingModule({ imports: [AppModule] }).overrideProvider(AppConfig).useValue(config);
+  for (const [token, value] of options.overrides ?? []) builder = builder.overrideProvider(token).useValue(value);
+  if (options.customize) builder = options.customize(builder);
+  const moduleRef = await builder.compile();
+  const app = configureApp(moduleRef.createNestApplication<NestExpressApplication>({ logger: ['error'] }));
+  await app.init();
+  return {
+    app,
+    config,
+    token: (roles, subject = 'tester', ttl = '1h') =>
+      mintToken(config, { subject, roles: Array.isArray(roles) ? roles : [roles], ttl }),
+    close: () => app.close(),
+  };
+}
