@@ -1,0 +1,82 @@
+import type { AutohealRules } from './rules.types';
+
+/** The guide's defaults. AUTOHEAL_CONFIG_FILE overrides any subset of them. */
+export const DEFAULT_RULES: AutohealRules = {
+  global_safety: {
+    autoheal_enabled: true,
+    dry_run: false,
+    max_heals_per_hour: 100,
+    max_concurrent_heals: 5,
+    audit_all_actions: true,
+    require_approval_for_critical: true,
+    min_confidence: 0.5,
+    business_hours: {
+      enabled: false,
+      start_hour: 9,
+      end_hour: 17,
+      days: [1, 2, 3, 4, 5],
+      timezone: 'UTC',
+      allow_actions: 'inside',
+    },
+  },
+  strategy_limits: {
+    REPLAY_RECENT: {
+      max_deliveries: 25,
+      time_window_minutes: 10,
+      min_confidence: 0.7,
+      cooldown_minutes: 5,
+      allowed_triage_labels: ['transient_endpoint_down', 'rate_limited'],
+    },
+    DEFER_AND_MONITOR: {
+      recheck_delay_seconds: 120,
+      max_deferrals: 3,
+      alert_after_deferrals: 2,
+      min_confidence: 0.5,
+      cooldown_minutes: 0,
+    },
+    ESCALATE_OPERATOR: {
+      priority: 'high',
+      min_confidence: 0.5,
+      cooldown_minutes: 0,
+    },
+    RATE_LIMIT_SOURCE: {
+      throttle_factor: 0.5,
+      duration_minutes: 30,
+      min_confidence: 0.7,
+      cooldown_minutes: 30,
+    },
+    SILENCE_DUPES: {
+      dedup_window_seconds: 300,
+      max_occurrences: 10,
+      duration_minutes: 15,
+      min_confidence: 0.7,
+      cooldown_minutes: 15,
+    },
+  },
+  strategy_priorities: {
+    ESCALATE_OPERATOR: 1,
+    RATE_LIMIT_SOURCE: 2,
+    REPLAY_RECENT: 3,
+    SILENCE_DUPES: 4,
+    DEFER_AND_MONITOR: 5,
+  },
+  tenant_overrides: {
+    'tenant-premium': { max_replays: 50, escalation_delay_minutes: 5 },
+    'tenant-qa': { max_replays: 100, skip_notifications: true },
+  },
+  detection: {
+    recent_window_minutes: 5,
+    baseline_window_minutes: 60,
+    min_failures: 5,
+    min_failure_rate: 0.2,
+    baseline_multiplier: 2,
+    traffic_spike_ratio: 3,
+    traffic_spike_min_deliveries: 20,
+    severity_thresholds: { medium: 10, high: 25, critical: 100 },
+  },
+  cycle: {
+    lock_ttl_seconds: 600,
+    slot_ttl_seconds: 600,
+    abandon_pending_after_seconds: 120,
+  },
+};
