@@ -17,6 +17,8 @@ export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions
     migrationsTableName: 'typeorm_migrations',
     migrationsTransactionMode: 'each',
     synchronize: false,
+    // gen_random_uuid() is built into PostgreSQL 13+ (and PGlite); nothing to install.
+    installExtensions: false,
     logging: ['error', 'warn', 'migration'],
     extra: {
       max: poolSize,

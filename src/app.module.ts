@@ -1,12 +1,18 @@
 import { Module } from '@nestjs/common';
+import { AnomaliesModule } from './anomalies/anomalies.module';
+import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
+import { ClockModule } from './clock/clock.module';
 import { AppConfigModule } from './config/config.module';
 import { CoordinationModule } from './coordination/coordination.module';
 import { DatabaseModule } from './database/database.module';
 import { DeliveriesModule } from './deliveries/deliveries.module';
+import { EscalationModule } from './escalation/escalation.module';
 import { HealthModule } from './health/health.module';
+import { InsightsModule } from './insights/insights.module';
+import { ReplayModule } from './replay/replay.module';
 
 @Module({
-  imports: [AppConfigModule, DatabaseModule, CoordinationModule, AuthModule, DeliveriesModule, HealthModule],
+  imports: [AppConfigModule, ClockModule, DatabaseModule, CoordinationModule, AuthModule, DeliveriesModule, HealthModule, AuditModule, EscalationModule, AnomaliesModule, InsightsModule, ReplayModule],
 })
 export class AppModule {}

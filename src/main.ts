@@ -5,15 +5,20 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
 import { AppConfig } from './config/app-config';
+import { loadDotEnv } from './config/dotenv';
 
 async function bootstrap(): Promise<void> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule, { bufferLogs: false });
+  // Validate before Nest starts, so a bad variable is one clear message, not a DI stack trace.
+  loadDotEnv();
+  AppConfig.fromEnv(process.env);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, { abortOnError: false });
   configureApp(app);
   app.enableShutdownHooks();
   const config = app.get(AppConfig);
   app.useLogger(logLevelsFrom(config.logLevel));
   await app.listen(config.port, config.host);
-  new Logger('Bootstrap').log(`AetherLink Auto-Heal listening on http://${config.host}:${config.port}`);
+  const { port } = app.getHttpServer().address() as { port: number };
+  new Logger('Bootstrap').log(`AetherLink Auto-Heal listening on http://${config.host}:${port}`);
 }
 
 function logLevelsFrom(level: AppConfig['logLevel']) {

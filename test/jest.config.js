@@ -5,6 +5,7 @@ const transformIgnorePatterns = ['/node_modules/(?!(@nestjs|uid|path-to-regexp|@
 const common = { rootDir: path.resolve(__dirname, '..'), transform, transformIgnorePatterns, testEnvironment: 'node', moduleFileExtensions: ['ts', 'js', 'json'] };
 
 module.exports = {
+  maxWorkers: 2,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
     {

@@ -15,9 +15,13 @@ export interface Incident {
   failures_baseline: number;
   failure_rate: number;
   baseline_failure_rate: number;
-  /** Recent deliveries per minute over baseline deliveries per minute (1 = as usual). */
+  /**
+   * Recent deliveries per minute over baseline deliveries per minute (1 = as usual). The baseline
+   * is the baseline window minus the recent window. With no baseline traffic at all this is the
+   * recent count (recent against nothing).
+   */
   traffic_ratio: number;
-  /** Triage label → count, over the recent window's failures. */
+  /** Triage label → count, over the recent window's failures (no label counts as `unknown`). */
   triage_distribution: Record<string, number>;
   most_common_error: string | null;
   detected_at: string;

@@ -29,6 +29,11 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
     for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
     const body: ErrorBody = { statusCode: status, error, message, request_id: requestId };
+    // Health checks answer 503 with their own report; keep it whole so probes can read it.
+    if (exception instanceof HttpException && isHealthReport(exception.getResponse())) {
+      res.status(status).json({ ...(exception.getResponse() as object), request_id: requestId });
+      return;
+    }
     res.status(status).json(body);
   }
 
@@ -43,9 +48,6 @@ export class AllExceptionsFilter implements ExceptionFilter {
       const message = Array.isArray(raw) ? raw.join('; ') : String(raw ?? exception.message);
       return { status, error: HttpStatus[status]?.toLowerCase() ?? 'error', message, headers: {} };
     }
-    if (isBodyParserError(exception)) {
-      return { status: exception.status, error: 'bad_request', message: `Request body: ${exception.message}`, headers: {} };
-    }
     return {
       status: HttpStatus.INTERNAL_SERVER_ERROR,
       error: 'internal_error',
@@ -55,7 +57,6 @@ export class AllExceptionsFilter implements ExceptionFilter {
   }
 }
 
-function isBodyParserError(e: unknown): e is { status: number; message: string; type: string } {
-  const candidate = e as { status?: unknown; type?: unknown };
-  return typeof candidate?.type === 'string' && typeof candidate.status === 'number' && candidate.status < 500;
+function isHealthReport(response: unknown): boolean {
+  return typeof response === 'object' && response !== null && 'status' in response && 'details' in response;
 }

@@ -36,9 +36,9 @@ export class EnvironmentVariables {
   NODE_ENV: NodeEnv = 'development';
 
   @Transform(toInt)
-  @IsInt()
   @Min(0)
   @Max(65535)
+  @IsInt()
   PORT = 8010;
 
   @IsString()
@@ -57,9 +57,9 @@ export class EnvironmentVariables {
   ALLOW_EMBEDDED_DB = false;
 
   @Transform(toInt)
-  @IsInt()
   @Min(1)
   @Max(100)
+  @IsInt()
   DATABASE_POOL_SIZE = 10;
 
   @Transform(emptyToUndefined)
@@ -92,9 +92,9 @@ export class EnvironmentVariables {
   AUTOHEAL_CONFIG_FILE?: string;
 
   @Transform(toInt)
-  @IsInt()
   @Min(0)
   @Max(86400)
+  @IsInt()
   AUTOHEAL_INTERVAL_SECONDS = 300;
 
   @Transform(toBoolean)
@@ -103,9 +103,9 @@ export class EnvironmentVariables {
   REPLAY_ALLOW_PRIVATE_TARGETS?: boolean;
 
   @Transform(toInt)
-  @IsInt()
   @Min(100)
   @Max(120000)
+  @IsInt()
   REPLAY_TIMEOUT_MS = 10000;
 
   @Transform(emptyToUndefined)
@@ -127,7 +127,7 @@ export class InvalidEnvironmentError extends Error {
  */
 export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables {
   const env = plainToInstance(EnvironmentVariables, raw, { exposeDefaultValues: true });
-  const problems = validateSync(env).map(
+  const problems = validateSync(env, { stopAtFirstError: true }).map(
     (error) => `${error.property}=${JSON.stringify(error.value)}: ${Object.values(error.constraints ?? {}).join('; ')}`,
   );
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { checkIncrement, checkLimit, checkTtlMs } from './coordination-arguments';
 import { Coordination, CoordinationMode } from './coordination.port';
 
 interface Entry {
@@ -6,27 +7,36 @@ interface Entry {
   expiresAt: number;
 }
 
+const SWEEP_INTERVAL_MS = 60_000;
+
 /**
  * Coordination for a single instance: the same semantics as Redis, held in this process.
- * Expiry is checked lazily on read, like Redis does for a key nobody touches.
+ * Expiry is checked on read, and a sweep at most once a minute (piggybacked on writes, no timer)
+ * drops keys nobody reads again, such as last hour's counters.
+ *
+ * Time is wall-clock time, not the injectable `Clock`: TTLs in Redis run on the server's clock,
+ * which no test or what-if run can move, and both adapters must behave alike.
  */
 export class MemoryCoordination extends Coordination {
   readonly mode: CoordinationMode = 'memory';
   private readonly entries = new Map<string, Entry>();
   private readonly slots = new Map<string, Map<string, number>>();
+  private nextSweepAt: number;
 
   constructor(private readonly now: () => number = Date.now) {
     super();
+    this.nextSweepAt = now() + SWEEP_INTERVAL_MS;
   }
 
   async setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
+    const ttl = checkTtlMs(ttlMs);
     if (this.live(key)) return false;
-    this.entries.set(key, { value, expiresAt: this.now() + ttlMs });
+    this.write(key, value, ttl);
     return true;
   }
 
   async set(key: string, value: string, ttlMs: number): Promise<void> {
-    this.entries.set(key, { value, expiresAt: this.now() + ttlMs });
+    this.write(key, value, checkTtlMs(ttlMs));
   }
 
   async get(key: string): Promise<string | null> {
@@ -39,15 +49,21 @@ export class MemoryCoordination extends Coordination {
   }
 
   async delete(key: string): Promise<boolean> {
-    const existed = this.live(key) !== undefined;
+    const existed = this.live(key) !== undefined || this.liveSlots(key) !== undefined;
     this.entries.delete(key);
+    this.slots.delete(key);
     return existed;
   }
 
   async increment(key: string, ttlMs: number, by = 1): Promise<number> {
+    const ttl = checkTtlMs(ttlMs);
+    checkIncrement(by);
     const entry = this.live(key);
-    const value = Number(entry?.value ?? 0) + by;
-    this.entries.set(key, { value: String(value), expiresAt: entry?.expiresAt ?? this.now() + ttlMs });
+    const current = entry ? Number(entry.value) : 0;
+    if (!Number.isSafeInteger(current)) throw new Error(`value at ${key} is not an integer`);
+    const value = current + by;
+    if (entry) entry.value = String(value);
+    else this.write(key, String(value), ttl);
     return value;
   }
 
@@ -61,8 +77,9 @@ export class MemoryCoordination extends Coordination {
   }
 
   async renewLock(key: string, token: string, ttlMs: number): Promise<boolean> {
+    const ttl = checkTtlMs(ttlMs);
     if (this.live(key)?.value !== token) return false;
-    this.entries.set(key, { value: token, expiresAt: this.now() + ttlMs });
+    this.write(key, token, ttl);
     return true;
   }
 
@@ -73,21 +90,29 @@ export class MemoryCoordination extends Coordination {
   }
 
   async acquireSlot(key: string, limit: number, ttlMs: number): Promise<string | null> {
-    const holders = this.slots.get(key) ?? new Map<string, number>();
-    const now = this.now();
-    for (const [token, expiresAt] of holders) if (expiresAt <= now) holders.delete(token);
+    const ttl = checkTtlMs(ttlMs);
+    checkLimit(limit);
+    const holders = this.liveSlots(key) ?? new Map<string, number>();
     if (holders.size >= limit) return null;
     const token = randomUUID();
-    holders.set(token, now + ttlMs);
+    holders.set(token, this.now() + ttl);
     this.slots.set(key, holders);
+    this.maybeSweep();
     return token;
   }
 
   async releaseSlot(key: string, token: string): Promise<void> {
-    this.slots.get(key)?.delete(token);
+    const holders = this.slots.get(key);
+    holders?.delete(token);
+    if (holders?.size === 0) this.slots.delete(key);
   }
 
   async ping(): Promise<void> {}
+
+  private write(key: string, value: string, ttl: number): void {
+    this.entries.set(key, { value, expiresAt: this.now() + ttl });
+    this.maybeSweep();
+  }
 
   private live(key: string): Entry | undefined {
     const entry = this.entries.get(key);
@@ -96,5 +121,23 @@ export class MemoryCoordination extends Coordination {
       return undefined;
     }
     return entry;
+  }
+
+  private liveSlots(key: string): Map<string, number> | undefined {
+    const holders = this.slots.get(key);
+    if (!holders) return undefined;
+    const now = this.now();
+    for (const [token, expiresAt] of holders) if (expiresAt <= now) holders.delete(token);
+    if (holders.size > 0) return holders;
+    this.slots.delete(key);
+    return undefined;
+  }
+
+  private maybeSweep(): void {
+    const now = this.now();
+    if (now < this.nextSweepAt) return;
+    this.nextSweepAt = now + SWEEP_INTERVAL_MS;
+    for (const key of this.entries.keys()) this.live(key);
+    for (const key of this.slots.keys()) this.liveSlots(key);
   }
 }

@@ -13,6 +13,8 @@ export interface TestAppOptions {
   /** Providers to swap, e.g. `[[Replayer, fakeReplayer]]`. */
   overrides?: Array<[Type<unknown> | symbol | string, unknown]>;
   customize?: (builder: TestingModuleBuilder) => TestingModuleBuilder;
+  /** Extra controllers mounted beside AppModule (probes for cross-cutting behaviour). */
+  controllers?: Type<unknown>[];
 }
 
 export interface TestApp {
@@ -25,7 +27,7 @@ export interface TestApp {
 /** Boots the real AppModule, configured exactly as main.ts does, with only `overrides` swapped. */
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const config = AppConfig.fromEnv({ ...process.env, ...options.env });
-  let builder = Test.createTestingModule({ imports: [AppModule] }).overrideProvider(AppConfig).useValue(config);
+  let builder = Test.createTestingModule({ imports: [AppModule], controllers: options.controllers ?? [] }).overrideProvider(AppConfig).useValue(config);
   for (const [token, value] of options.overrides ?? []) builder = builder.overrideProvider(token).useValue(value);
   if (options.customize) builder = options.customize(builder);
   const moduleRef = await builder.compile();

@@ -1,0 +1,37 @@
+/** What happened, as the caller reports it. `at` defaults to the Clock. */
+export interface AuditRecord {
+  operator_id: string;
+  action: string;
+  resource_type: string;
+  resource_id?: string | null;
+  tenant_id?: string | null;
+  meta?: Record<string, unknown>;
+  at?: Date;
+}
+
+/** One stored entry, in the shape `GET /operator/audit` answers with. */
+export interface AuditEntry {
+  id: string;
+  at: Date;
+  operator_id: string;
+  action: string;
+  resource_type: string;
+  resource_id: string | null;
+  tenant_id: string | null;
+  meta: Record<string, unknown>;
+}
+
+export interface AuditQuery {
+  action?: string;
+  tenant_id?: string;
+  /** Inclusive. */
+  since?: Date;
+  limit: number;
+}
+
+/** M10: the append-only operator audit trail. Entries are never changed or removed. */
+export abstract class AuditLog {
+  abstract record(entry: AuditRecord): Promise<void>;
+  /** Newest first. */
+  abstract query(query: AuditQuery): Promise<AuditEntry[]>;
+}

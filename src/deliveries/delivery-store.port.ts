@@ -1,0 +1,116 @@
+import type { AttemptOutcome } from './delivery-attempt.entity';
+import type { DeliveryStatus } from './delivery.entity';
+
+/** One outcome as the dispatcher reports it. Optional fields left out keep what is stored. */
+export interface DeliveryOutcome {
+  id: string;
+  tenant_id: string;
+  target: string;
+  status: DeliveryStatus;
+  http_status?: number | null;
+  error?: string | null;
+  event_type?: string | null;
+  payload?: unknown;
+  headers?: Record<string, string> | null;
+  /** Defaults to the time of the request. Kept from the first report. */
+  created_at?: Date;
+  /** When this send happened; defaults to the time of the request. Identifies the attempt on a re-post. */
+  attempted_at?: Date;
+}
+
+export interface UpsertResult {
+  inserted: number;
+  updated: number;
+}
+
+export interface DeliveryRecord {
+  id: string;
+  tenant_id: string;
+  target: string;
+  event_type: string | null;
+  status: DeliveryStatus;
+  http_status: number | null;
+  error: string | null;
+  triage_label: string | null;
+  triage_score: number | null;
+  attempts: number;
+  payload: unknown;
+  headers: Record<string, string> | null;
+  meta: Record<string, unknown>;
+  created_at: Date;
+  updated_at: Date;
+  last_attempt_at: Date | null;
+}
+
+export interface AttemptRecord {
+  id: string;
+  attempted_at: Date;
+  finished_at: Date | null;
+  http_status: number | null;
+  error: string | null;
+  duration_ms: number | null;
+  source: string;
+  actor: string;
+  outcome: AttemptOutcome;
+  replay_key: string | null;
+  cycle_id: string | null;
+}
+
+export interface DeliveryDetail extends DeliveryRecord {
+  /** Newest first. */
+  attempt_history: AttemptRecord[];
+}
+
+export interface DeliveryQuery {
+  tenant_id?: string;
+  target?: string;
+  status?: DeliveryStatus;
+  /** Inclusive, on created_at. */
+  since?: Date;
+  limit: number;
+}
+
+export interface RecentFailuresQuery {
+  tenantId: string;
+  endpoint: string;
+  /** Inclusive, on created_at. */
+  since: Date;
+  limit: number;
+}
+
+/** A row of the guide's "Fetch Recent Deliveries for Incident", with what a replay needs. */
+export type RecentFailure = Pick<
+  DeliveryRecord,
+  | 'id'
+  | 'tenant_id'
+  | 'target'
+  | 'status'
+  | 'triage_label'
+  | 'triage_score'
+  | 'error'
+  | 'http_status'
+  | 'attempts'
+  | 'payload'
+  | 'headers'
+  | 'meta'
+  | 'created_at'
+>;
+
+/** The deliveries ledger: what the dispatcher reported, triaged (M1), with every send recorded. */
+export abstract class DeliveryStore {
+  /**
+   * Inserts or updates a batch atomically. Each non-pending outcome is also one dispatcher attempt,
+   * identified by (id, attempted_at), so re-posting the same outcome changes nothing twice.
+   * Throws a 400 DomainError when an id appears twice, a 409 when an id exists for another tenant.
+   */
+  abstract upsertBatch(items: DeliveryOutcome[], actor: string): Promise<UpsertResult>;
+
+  /** With its attempts, newest first; null when there is no such delivery. */
+  abstract findById(id: string): Promise<DeliveryDetail | null>;
+
+  /** Newest (created_at) first. */
+  abstract list(query: DeliveryQuery): Promise<DeliveryRecord[]>;
+
+  /** `failed` and `dead_letter` deliveries of one tenant+endpoint since a time, newest first. */
+  abstract recentFailures(query: RecentFailuresQuery): Promise<RecentFailure[]>;
+}

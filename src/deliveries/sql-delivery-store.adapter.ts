@@ -1,0 +1,168 @@
+import { DataSource } from 'typeorm';
+import { Clock } from '../clock/clock';
+import { classifyFailure } from '../triage/triage';
+import { assertDistinctIds, TenantMismatchError } from './delivery-batch';
+import {
+  AttemptRecord,
+  DeliveryDetail,
+  DeliveryOutcome,
+  DeliveryQuery,
+  DeliveryRecord,
+  DeliveryStore,
+  RecentFailure,
+  RecentFailuresQuery,
+  UpsertResult,
+} from './delivery-store.port';
+
+const DELIVERY_COLUMNS = `id, tenant_id, target, event_type, status, http_status, error, triage_label, triage_score,
+  attempts, payload, headers, meta, created_at, updated_at, last_attempt_at`;
+
+const ATTEMPT_COLUMNS = `id, attempted_at, finished_at, http_status, error, duration_ms, source, actor, outcome, replay_key, cycle_id`;
+
+const RECENT_FAILURE_COLUMNS = `id, tenant_id, target, status, triage_label, triage_score, error, http_status, attempts,
+  payload, headers, meta, created_at`;
+
+// The whole batch travels as one jsonb parameter and is upserted by one statement. `payload` is
+// boxed as {"v": ...} so an explicit JSON null is stored while an absent payload keeps the old one.
+// The WHERE on DO UPDATE leaves a row of another tenant untouched; it is then missing from RETURNING.
+const UPSERT_DELIVERIES = `
+  INSERT INTO deliveries AS d
+    (id, tenant_id, target, event_type, status, http_status, error, triage_label, triage_score,
+     payload, headers, created_at, updated_at)
+  SELECT i.id, i.tenant_id, i.target, i.event_type, i.status, i.http_status, i.error, i.triage_label, i.triage_score,
+         i.payload -> 'v', i.headers, COALESCE(i.created_at, $2), $2
+  FROM jsonb_to_recordset($1::jsonb) AS i(
+    id text, tenant_id text, target text, event_type text, status text, http_status int, error text,
+    triage_label text, triage_score real, payload jsonb, headers jsonb, created_at timestamptz)
+  ON CONFLICT (id) DO UPDATE SET
+    status       = EXCLUDED.status,
+    http_status  = EXCLUDED.http_status,
+    error        = EXCLUDED.error,
+    triage_label = EXCLUDED.triage_label,
+    triage_score = EXCLUDED.triage_score,
+    event_type   = COALESCE(EXCLUDED.event_type, d.event_type),
+    payload      = COALESCE(EXCLUDED.payload, d.payload),
+    headers      = COALESCE(EXCLUDED.headers, d.headers),
+    updated_at   = EXCLUDED.updated_at
+  WHERE d.tenant_id = EXCLUDED.tenant_id
+  RETURNING d.id, (d.xmax = 0) AS inserted`;
+
+// A re-posted attempt hits uq_delivery_attempts_dispatcher and is skipped, so it is counted once.
+const RECORD_DISPATCHER_ATTEMPTS = `
+  WITH recorded AS (
+    INSERT INTO delivery_attempts (delivery_id, attempted_at, http_status, error, source, actor, outcome)
+    SELECT a.id, a.attempted_at, a.http_status, a.error, 'dispatcher', $2, a.outcome
+    FROM jsonb_to_recordset($1::jsonb) AS a(id text, attempted_at timestamptz, http_status int, error text, outcome text)
+    ON CONFLICT (delivery_id, attempted_at) WHERE source = 'dispatcher' DO NOTHING
+    RETURNING delivery_id, attempted_at
+  ), counted AS (
+    SELECT delivery_id, count(*)::int AS n, max(attempted_at) AS latest FROM recorded GROUP BY delivery_id
+  )
+  UPDATE deliveries d
+  SET attempts = d.attempts + counted.n,
+      last_attempt_at = GREATEST(d.last_attempt_at, counted.latest)
+  FROM counted
+  WHERE d.id = counted.delivery_id`;
+
+/** The ledger in PostgreSQL: one transaction and two set-based statements per batch. */
+export class SqlDeliveryStore extends DeliveryStore {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+  ) {
+    super();
+  }
+
+  async upsertBatch(items: DeliveryOutcome[], actor: string): Promise<UpsertResult> {
+    if (items.length === 0) return { inserted: 0, updated: 0 };
+    assertDistinctIds(items);
+    const now = this.clock.now();
+    const rows = items.map((item) => {
+      const triage = classifyFailure(item);
+      return {
+        id: item.id,
+        tenant_id: item.tenant_id,
+        target: item.target,
+        event_type: item.event_type ?? null,
+        status: item.status,
+        http_status: item.http_status ?? null,
+        error: item.error ?? null,
+        triage_label: triage?.label ?? null,
+        triage_score: triage?.score ?? null,
+        payload: item.payload === undefined ? null : { v: item.payload },
+        headers: item.headers ?? null,
+        created_at: item.created_at?.toISOString() ?? null,
+      };
+    });
+    const attempts = items
+      .filter((item) => item.status !== 'pending')
+      .map((item) => ({
+        id: item.id,
+        attempted_at: (item.attempted_at ?? now).toISOString(),
+        http_status: item.http_status ?? null,
+        error: item.error ?? null,
+        outcome: item.status === 'delivered' ? 'succeeded' : 'failed',
+      }));
+
+    return this.dataSource.transaction(async (manager) => {
+      const upserted: Array<{ id: string; inserted: boolean }> = await manager.query(UPSERT_DELIVERIES, [
+        JSON.stringify(rows),
+        now,
+      ]);
+      // Throwing here rolls back the rows this statement already wrote.
+      if (upserted.length < items.length) throw tenantMismatch(items, upserted);
+      if (attempts.length > 0) await manager.query(RECORD_DISPATCHER_ATTEMPTS, [JSON.stringify(attempts), actor]);
+      const inserted = upserted.filter((row) => row.inserted).length;
+      return { inserted, updated: upserted.length - inserted };
+    });
+  }
+
+  async findById(id: string): Promise<DeliveryDetail | null> {
+    const [delivery] = (await this.dataSource.query(`SELECT ${DELIVERY_COLUMNS} FROM deliveries WHERE id = $1`, [id])) as DeliveryRecord[];
+    if (!delivery) return null;
+    const attempts = (await this.dataSource.query(
+      `SELECT ${ATTEMPT_COLUMNS} FROM delivery_attempts WHERE delivery_id = $1 ORDER BY attempted_at DESC, id DESC`,
+      [id],
+    )) as AttemptRecord[];
+    return { ...delivery, attempt_history: attempts };
+  }
+
+  async list(query: DeliveryQuery): Promise<DeliveryRecord[]> {
+    const conditions: string[] = [];
+    const params: unknown[] = [];
+    const where = (column: string, operator: string, value: unknown) => {
+      params.push(value);
+      conditions.push(`${column} ${operator} $${params.length}`);
+    };
+    if (query.tenant_id !== undefined) where('tenant_id', '=', query.tenant_id);
+    if (query.target !== undefined) where('target', '=', query.target);
+    if (query.status !== undefined) where('status', '=', query.status);
+    if (query.since !== undefined) where('created_at', '>=', query.since);
+    params.push(query.limit);
+    const sql = `SELECT ${DELIVERY_COLUMNS} FROM deliveries
+      ${conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : ''}
+      ORDER BY created_at DESC, id DESC
+      LIMIT $${params.length}`;
+    return (await this.dataSource.query(sql, params)) as DeliveryRecord[];
+  }
+
+  async recentFailures(query: RecentFailuresQuery): Promise<RecentFailure[]> {
+    return (await this.dataSource.query(
+      `SELECT ${RECENT_FAILURE_COLUMNS}
+       FROM deliveries
+       WHERE tenant_id = $1
+         AND target = $2
+         AND created_at >= $3
+         AND status IN ('failed', 'dead_letter')
+       ORDER BY created_at DESC, id DESC
+       LIMIT $4`,
+      [query.tenantId, query.endpoint, query.since, query.limit],
+    )) as RecentFailure[];
+  }
+}
+
+function tenantMismatch(items: DeliveryOutcome[], upserted: Array<{ id: string }>): TenantMismatchError {
+  const written = new Set(upserted.map((row) => row.id));
+  const index = items.findIndex((item) => !written.has(item.id));
+  return new TenantMismatchError(index, items[index].id);
+}

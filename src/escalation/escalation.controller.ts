@@ -1,0 +1,40 @@
+import { BadRequestException, Controller, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { AuditAction } from '../audit/audit-action.decorator';
+import { CurrentUser, Roles } from '../auth/auth.decorators';
+import type { AuthenticatedUser } from '../auth/roles';
+import { Clock } from '../clock/clock';
+import { ListEscalationsDto } from './dto/list-escalations.dto';
+import { Escalation } from './escalation';
+import { EscalationService } from './escalation.service';
+
+const EscalationId = () => Param('id', new ParseUUIDPipe({ exceptionFactory: () => new BadRequestException('id: must be a UUID') }));
+
+@Controller('autoheal/escalations')
+export class EscalationController {
+  constructor(
+    private readonly escalations: EscalationService,
+    private readonly clock: Clock,
+  ) {}
+
+  @Roles('admin', 'operator', 'viewer')
+  @Get()
+  list(@Query() query: ListEscalationsDto): Promise<Escalation[]> {
+    return this.escalations.list({ status: query.status, limit: query.limit });
+  }
+
+  @Roles('admin', 'operator')
+  @AuditAction('escalation_acknowledge', { resourceType: 'escalation', resourceIdParam: 'id' })
+  @Post(':id/ack')
+  @HttpCode(HttpStatus.OK)
+  acknowledge(@EscalationId() id: string, @CurrentUser() user: AuthenticatedUser): Promise<Escalation> {
+    return this.escalations.acknowledge(id, user.subject, this.clock.now());
+  }
+
+  @Roles('admin', 'operator')
+  @AuditAction('escalation_resolve', { resourceType: 'escalation', resourceIdParam: 'id' })
+  @Post(':id/resolve')
+  @HttpCode(HttpStatus.OK)
+  resolve(@EscalationId() id: string, @CurrentUser() user: AuthenticatedUser): Promise<Escalation> {
+    return this.escalations.resolve(id, user.subject, this.clock.now());
+  }
+}

@@ -1,0 +1,25 @@
+import { Logger, Module } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { EscalationController } from './escalation.controller';
+import { EscalationService } from './escalation.service';
+import { LogNotifier } from './log-notifier.adapter';
+import { Notifier } from './notifier.port';
+import { SlackWebhookNotifier } from './slack-webhook-notifier.adapter';
+
+@Module({
+  controllers: [EscalationController],
+  providers: [
+    EscalationService,
+    {
+      provide: Notifier,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig): Notifier => {
+        if (config.notifyWebhookUrl) return new SlackWebhookNotifier(config.notifyWebhookUrl);
+        new Logger('Notifications').log('NOTIFY_WEBHOOK_URL is not set: notifications go to the log only');
+        return new LogNotifier();
+      },
+    },
+  ],
+  exports: [EscalationService, Notifier],
+})
+export class EscalationModule {}

@@ -1,0 +1,27 @@
+import { EndpointSuccessRate, Insights } from './insights.port';
+
+/**
+ * Answers a fixed success rate (per tenant+endpoint when set, else the default) and records the
+ * questions. Real code for tests and what-if runs.
+ */
+export class FixedInsights extends Insights {
+  readonly calls: Array<{ tenantId: string; endpoint: string; now: Date }> = [];
+  private readonly byEndpoint = new Map<string, EndpointSuccessRate>();
+
+  constructor(private fallback: EndpointSuccessRate = { rate: null, samples: 0, basis: 'none' }) {
+    super();
+  }
+
+  set(tenantId: string, endpoint: string, answer: EndpointSuccessRate): void {
+    this.byEndpoint.set(JSON.stringify([tenantId, endpoint]), answer);
+  }
+
+  setDefault(answer: EndpointSuccessRate): void {
+    this.fallback = answer;
+  }
+
+  async endpointSuccessRate(tenantId: string, endpoint: string, now: Date): Promise<EndpointSuccessRate> {
+    this.calls.push({ tenantId, endpoint, now: new Date(now.getTime()) });
+    return { ...(this.byEndpoint.get(JSON.stringify([tenantId, endpoint])) ?? this.fallback) };
+  }
+}

@@ -1,0 +1,195 @@
+import type { Strategy } from '../rules/rules.types';
+import {
+  analyzeTriageDistribution,
+  chooseStrategy,
+  chooseStrategyWithReason,
+  predictOutcomeProbability,
+  shouldApplyAutoheal,
+  type ApplyContext,
+  type IncidentLike,
+  type StrategyContext,
+} from './predictors';
+
+const labels = (spec: Record<string, number>) =>
+  Object.entries(spec).flatMap(([label, n]) => Array.from({ length: n }, () => ({ triage_label: label === 'null' ? null : label })));
+
+describe('the guide\'s unit-test examples', () => {
+  it('test_choose_strategy_high_transient', () => {
+    const incident = { failures: 10, severity: 'low' } as const;
+    const context = { transient_ratio: 0.8, permanent_ratio: 0.1 };
+    expect(chooseStrategy(incident, context)).toBe('REPLAY_RECENT');
+  });
+
+  it('test_choose_strategy_massive_failure', () => {
+    const incident = { failures: 100, severity: 'critical' } as const;
+    const context = { transient_ratio: 0.5, permanent_ratio: 0.5 };
+    expect(chooseStrategy(incident, context)).toBe('ESCALATE_OPERATOR');
+  });
+});
+
+describe('analyzeTriageDistribution', () => {
+  it('is all zeros for no deliveries', () => {
+    expect(analyzeTriageDistribution([])).toEqual({
+      total: 0,
+      counts: {},
+      transient_ratio: 0,
+      permanent_ratio: 0,
+      rate_limited_ratio: 0,
+      unknown_ratio: 0,
+      dominant_label: null,
+    });
+  });
+
+  it('groups transient and permanent labels and counts untriaged as unknown', () => {
+    const result = analyzeTriageDistribution(
+      labels({ transient_endpoint_down: 4, rate_limited: 2, permanent_4xx: 1, invalid_payload: 1, unknown: 1, null: 1 }),
+    );
+    expect(result).toEqual({
+      total: 10,
+      counts: { transient_endpoint_down: 4, rate_limited: 2, permanent_4xx: 1, invalid_payload: 1, unknown: 2 },
+      transient_ratio: 0.6,
+      permanent_ratio: 0.2,
+      rate_limited_ratio: 0.2,
+      unknown_ratio: 0.2,
+      dominant_label: 'transient_endpoint_down',
+    });
+  });
+
+  it('treats an unrecognised label as unknown in the ratios but keeps it in the counts', () => {
+    const result = analyzeTriageDistribution(labels({ weird: 3, rate_limited: 1 }));
+    expect(result.counts).toEqual({ weird: 3, rate_limited: 1 });
+    expect(result.unknown_ratio).toBe(0.75);
+    expect(result.transient_ratio).toBe(0.25);
+    expect(result.dominant_label).toBe('weird');
+  });
+
+  it.each([
+    [{ permanent_4xx: 2, transient_endpoint_down: 2 }, 'transient_endpoint_down'],
+    [{ unknown: 2, invalid_payload: 2 }, 'invalid_payload'],
+    [{ zeta: 1, alpha: 1 }, 'alpha'],
+    [{ alpha: 1, unknown: 1 }, 'unknown'],
+  ])('breaks ties in %j deterministically → %s', (spec, expected) => {
+    expect(analyzeTriageDistribution(labels(spec)).dominant_label).toBe(expected);
+  });
+});
+
+describe('chooseStrategy', () => {
+  const cases: [string, IncidentLike, StrategyContext, Strategy][] = [
+    ['critical, even with a clean transient pattern', { failures: 5, severity: 'critical' }, { transient_ratio: 1, permanent_ratio: 0 }, 'ESCALATE_OPERATOR'],
+    ['critical traffic spike', { failures: 0, severity: 'critical', kind: 'traffic_spike' }, {}, 'ESCALATE_OPERATOR'],
+    ['more than 50 failures', { failures: 51, severity: 'high' }, { transient_ratio: 0.9, permanent_ratio: 0 }, 'ESCALATE_OPERATOR'],
+    ['exactly 50 transient failures, large enough batch', { failures: 50, severity: 'high' }, { transient_ratio: 0.9, permanent_ratio: 0, max_batch: 50 }, 'REPLAY_RECENT'],
+    ['permanent ratio above 0.8', { failures: 10, severity: 'medium' }, { transient_ratio: 0.1, permanent_ratio: 0.81 }, 'ESCALATE_OPERATOR'],
+    ['permanent ratio exactly 0.8', { failures: 10, severity: 'medium' }, { transient_ratio: 0.2, permanent_ratio: 0.8 }, 'DEFER_AND_MONITOR'],
+    ['traffic spike', { failures: 3, severity: 'low', kind: 'traffic_spike' }, { transient_ratio: 1, permanent_ratio: 0 }, 'DEFER_AND_MONITOR'],
+    ['no failures', { failures: 0, severity: 'low' }, { transient_ratio: 0.9 }, 'DEFER_AND_MONITOR'],
+    ['failures below the detector minimum', { failures: 4, severity: 'low' }, { transient_ratio: 0.9, min_failures: 5 }, 'DEFER_AND_MONITOR'],
+    ['transient above 0.7, batch ≤ 25', { failures: 25, severity: 'medium' }, { transient_ratio: 0.71, permanent_ratio: 0 }, 'REPLAY_RECENT'],
+    ['transient exactly 0.7', { failures: 10, severity: 'low' }, { transient_ratio: 0.7, permanent_ratio: 0.3 }, 'DEFER_AND_MONITOR'],
+    ['transient but batch above the default 25', { failures: 26, severity: 'high' }, { transient_ratio: 0.9, permanent_ratio: 0 }, 'DEFER_AND_MONITOR'],
+    ['transient within a tenant max_batch of 50', { failures: 40, severity: 'high' }, { transient_ratio: 0.9, max_batch: 50 }, 'REPLAY_RECENT'],
+    ['transient beyond a smaller tenant max_batch', { failures: 10, severity: 'low' }, { transient_ratio: 0.9, max_batch: 5 }, 'DEFER_AND_MONITOR'],
+    ['mixed pattern', { failures: 10, severity: 'low' }, { transient_ratio: 0.5, permanent_ratio: 0.5 }, 'DEFER_AND_MONITOR'],
+    ['no ratios known at all', { failures: 10, severity: 'low' }, {}, 'DEFER_AND_MONITOR'],
+    ['unclear after max deferrals', { failures: 10, severity: 'low' }, { transient_ratio: 0.5, deferrals: 3 }, 'ESCALATE_OPERATOR'],
+    ['unclear before max deferrals', { failures: 10, severity: 'low' }, { transient_ratio: 0.5, deferrals: 2 }, 'DEFER_AND_MONITOR'],
+    ['unclear with a custom max deferrals', { failures: 10, severity: 'low' }, { transient_ratio: 0.5, deferrals: 1, max_deferrals: 1 }, 'ESCALATE_OPERATOR'],
+    ['spike keeps deferring past max deferrals', { failures: 0, severity: 'low', kind: 'traffic_spike' }, { deferrals: 5 }, 'DEFER_AND_MONITOR'],
+    ['replay is not blocked by deferrals', { failures: 10, severity: 'low' }, { transient_ratio: 0.9, deferrals: 5 }, 'REPLAY_RECENT'],
+  ];
+
+  it.each(cases)('%s', (_name, incident, context, expected) => {
+    expect(chooseStrategy(incident, context)).toBe(expected);
+  });
+
+  it('computes ratios from recent_deliveries when not given', () => {
+    const recent = labels({ transient_endpoint_down: 8, rate_limited: 1, permanent_4xx: 1 });
+    expect(chooseStrategy({ failures: 10, severity: 'low' }, { recent_deliveries: recent })).toBe('REPLAY_RECENT');
+    const permanent = labels({ permanent_4xx: 9, unknown: 1 });
+    expect(chooseStrategy({ failures: 10, severity: 'low' }, { recent_deliveries: permanent })).toBe('ESCALATE_OPERATOR');
+  });
+
+  it('prefers an explicit ratio over the one computed from deliveries', () => {
+    const recent = labels({ transient_endpoint_down: 10 });
+    expect(chooseStrategy({ failures: 10, severity: 'low' }, { recent_deliveries: recent, transient_ratio: 0.2 })).toBe('DEFER_AND_MONITOR');
+  });
+
+  it('falls back to the incident triage distribution', () => {
+    const incident = { failures: 10, severity: 'low', triage_distribution: { rate_limited: 9, unknown: 1 } } as const;
+    expect(chooseStrategy(incident, {})).toBe('REPLAY_RECENT');
+  });
+
+  it.each([
+    [{ failures: 5, severity: 'critical' }, {}, 'Critical incident: never healed automatically'],
+    [{ failures: 60, severity: 'high' }, {}, 'Massive failure cluster (60 > 50 failures)'],
+    [{ failures: 10, severity: 'low' }, { permanent_ratio: 0.9 }, 'Mostly permanent failures (90% > 80%)'],
+    [{ failures: 2, severity: 'low', kind: 'traffic_spike' }, {}, 'Traffic spike without a failure pattern (2 failures)'],
+    [{ failures: 2, severity: 'low' }, { min_failures: 5 }, 'Too few failures for a pattern (2 < 5)'],
+    [{ failures: 10, severity: 'low' }, { transient_ratio: 0.8 }, 'Mostly transient failures (80% > 70%), small batch (10 <= 25)'],
+    [{ failures: 30, severity: 'high' }, { transient_ratio: 0.8 }, 'Unclear pattern: too many to replay at once (30 > 25)'],
+    [{ failures: 10, severity: 'low' }, { transient_ratio: 0.4, permanent_ratio: 0.3 }, 'Unclear pattern: transient 40%, permanent 30%'],
+    [{ failures: 10, severity: 'low' }, { deferrals: 3 }, 'Pattern still unclear after 3 deferrals (max 3)'],
+  ] as [IncidentLike, StrategyContext, string][])('explains %j %j', (incident, context, reason) => {
+    expect(chooseStrategyWithReason(incident, context).reason).toBe(reason);
+  });
+});
+
+describe('predictOutcomeProbability', () => {
+  const incident = { failures: 10, severity: 'low' } as const;
+
+  it.each([
+    ['ESCALATE_OPERATOR', {}, 0.9],
+    ['DEFER_AND_MONITOR', {}, 0.6],
+    ['RATE_LIMIT_SOURCE', {}, 0.7],
+    ['SILENCE_DUPES', {}, 0.8],
+    ['SILENCE_DUPES', { endpoint_success_rate: 0 }, 0.8],
+    ['REPLAY_RECENT', {}, 0.63],
+    ['REPLAY_RECENT', { endpoint_success_rate: null }, 0.63],
+    ['REPLAY_RECENT', { endpoint_success_rate: 0.89 }, 0.82],
+    ['REPLAY_RECENT', { endpoint_success_rate: 1 }, 0.88],
+    ['REPLAY_RECENT', { endpoint_success_rate: 0 }, 0.38],
+    ['REPLAY_RECENT', { endpoint_success_rate: 0.65 }, 0.7],
+    ['REPLAY_RECENT', { endpoint_success_rate: 7 }, 0.88],
+    ['REPLAY_RECENT', { endpoint_success_rate: -1 }, 0.38],
+    ['REPLAY_RECENT', { endpoint_success_rate: Number.NaN }, 0.63],
+  ] as [Strategy, StrategyContext, number][])('%s with %j → %s', (strategy, context, expected) => {
+    expect(predictOutcomeProbability(incident, strategy, context)).toBe(expected);
+  });
+});
+
+describe('shouldApplyAutoheal', () => {
+  const low = { failures: 10, severity: 'low' } as const;
+  const critical = { failures: 10, severity: 'critical' } as const;
+
+  it.each([
+    ['a confident replay', low, 'REPLAY_RECENT', { endpoint_success_rate: 0.9, strategy_min_confidence: 0.7 }, { apply: true }],
+    ['escalating a critical incident', critical, 'ESCALATE_OPERATOR', {}, { apply: true }],
+    [
+      'replaying a critical incident',
+      critical,
+      'REPLAY_RECENT',
+      { probability: 0.99 },
+      { apply: false, reason: 'Critical incident requires operator approval (REPLAY_RECENT not applied automatically)' },
+    ],
+    ['replaying a critical incident when approval is not required', critical, 'REPLAY_RECENT', { probability: 0.99, require_approval_for_critical: false }, { apply: true }],
+    [
+      'below the strategy minimum',
+      low,
+      'REPLAY_RECENT',
+      { probability: 0.62, strategy_min_confidence: 0.7 },
+      { apply: false, reason: 'Confidence 0.62 below REPLAY_RECENT minimum 0.70' },
+    ],
+    [
+      'below the strategy minimum, probability computed',
+      low,
+      'REPLAY_RECENT',
+      { endpoint_success_rate: 0.5, strategy_min_confidence: 0.7 },
+      { apply: false, reason: 'Confidence 0.63 below REPLAY_RECENT minimum 0.70' },
+    ],
+    ['below the default global floor', low, 'REPLAY_RECENT', { endpoint_success_rate: 0 }, { apply: false, reason: 'Confidence 0.38 below global minimum 0.50' }],
+    ['below a configured global floor', low, 'DEFER_AND_MONITOR', { min_confidence: 0.65 }, { apply: false, reason: 'Confidence 0.60 below global minimum 0.65' }],
+    ['exactly at the strategy minimum', low, 'REPLAY_RECENT', { probability: 0.7, strategy_min_confidence: 0.7 }, { apply: true }],
+  ] as [string, IncidentLike, Strategy, ApplyContext, object][])('%s', (_name, incident, strategy, context, expected) => {
+    expect(shouldApplyAutoheal(incident, strategy, context)).toEqual(expected);
+  });
+});

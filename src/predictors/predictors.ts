@@ -1,0 +1,221 @@
+import type { Incident } from '../anomalies/incident';
+import type { Strategy } from '../rules/rules.types';
+
+/** The decision tree's cut-offs, from the guide's "Healing Strategies". */
+export const STRATEGY_THRESHOLDS = {
+  /** More failures than this in one incident is a cluster a person must see. */
+  escalate_failures: 50,
+  escalate_permanent_ratio: 0.8,
+  replay_transient_ratio: 0.7,
+  /** REPLAY_RECENT's default max_deliveries; the engine passes the tenant-effective value. */
+  default_max_batch: 25,
+  /** Fewer failures than this is not a failure pattern (a traffic spike, say). */
+  default_min_failures: 1,
+  /** DEFER_AND_MONITOR's default max_deferrals: an unclear pattern still unclear after this many escalates. */
+  default_max_deferrals: 3,
+} as const;
+
+/** How likely each strategy is to leave the endpoint healthy, before endpoint history is considered. */
+export const BASE_PROBABILITY: Readonly<Record<Strategy, number>> = {
+  REPLAY_RECENT: 0.75,
+  ESCALATE_OPERATOR: 0.9,
+  DEFER_AND_MONITOR: 0.6,
+  RATE_LIMIT_SOURCE: 0.7,
+  SILENCE_DUPES: 0.8,
+};
+
+/** Assumed replay success rate of an endpoint M4 knows nothing about. */
+export const UNKNOWN_SUCCESS_RATE = 0.5;
+
+const TRANSIENT_LABELS = ['transient_endpoint_down', 'rate_limited'];
+const PERMANENT_LABELS = ['permanent_4xx', 'invalid_payload'];
+
+export interface TriageDistribution {
+  total: number;
+  /** Label → count; an untriaged delivery (null label) counts as `unknown`. */
+  counts: Record<string, number>;
+  /** transient_endpoint_down + rate_limited */
+  transient_ratio: number;
+  /** permanent_4xx + invalid_payload */
+  permanent_ratio: number;
+  rate_limited_ratio: number;
+  /** Everything neither transient nor permanent: `unknown`, untriaged, unrecognised labels. */
+  unknown_ratio: number;
+  /** The most frequent label (ties: the order of TRIAGE_LABELS, then alphabetical); null when there are none. */
+  dominant_label: string | null;
+}
+
+export interface StrategyContext {
+  transient_ratio?: number;
+  permanent_ratio?: number;
+  recent_deliveries?: { triage_label: string | null }[];
+  /** M4's replay success rate for the endpoint, 0..1; null/undefined when unknown. */
+  endpoint_success_rate?: number | null;
+  /** The largest batch REPLAY_RECENT may take (tenant-effective max_deliveries). */
+  max_batch?: number;
+  /** How often this incident has been deferred already. */
+  deferrals?: number;
+  max_deferrals?: number;
+  /** detection.min_failures */
+  min_failures?: number;
+}
+
+export type IncidentLike = Partial<Incident>;
+
+export interface StrategyChoice {
+  strategy: Strategy;
+  /** Why, in words an operator reads in actions_taken / actions_skipped. */
+  reason: string;
+}
+
+export function analyzeTriageDistribution(deliveries: { triage_label: string | null }[]): TriageDistribution {
+  const counts: Record<string, number> = {};
+  for (const { triage_label } of deliveries) {
+    const label = triage_label ?? 'unknown';
+    counts[label] = (counts[label] ?? 0) + 1;
+  }
+  return distributionFromCounts(counts);
+}
+
+/** The same analysis from counts already aggregated (an incident's triage_distribution). */
+export function distributionFromCounts(counts: Record<string, number>): TriageDistribution {
+  const total = Object.values(counts).reduce((sum, n) => sum + n, 0);
+  const sum = (labels: string[]) => labels.reduce((acc, label) => acc + (counts[label] ?? 0), 0);
+  const ratio = (n: number) => (total === 0 ? 0 : n / total);
+  const transient = sum(TRANSIENT_LABELS);
+  const permanent = sum(PERMANENT_LABELS);
+  return {
+    total,
+    counts: { ...counts },
+    transient_ratio: ratio(transient),
+    permanent_ratio: ratio(permanent),
+    rate_limited_ratio: ratio(counts.rate_limited ?? 0),
+    unknown_ratio: ratio(total - transient - permanent),
+    dominant_label: dominantLabel(counts),
+  };
+}
+
+const LABEL_ORDER = [...TRANSIENT_LABELS, ...PERMANENT_LABELS, 'unknown'];
+
+function dominantLabel(counts: Record<string, number>): string | null {
+  const rank = (label: string) => (LABEL_ORDER.includes(label) ? LABEL_ORDER.indexOf(label) : LABEL_ORDER.length);
+  const labels = Object.keys(counts).filter((label) => counts[label] > 0);
+  labels.sort((a, b) => counts[b] - counts[a] || rank(a) - rank(b) || a.localeCompare(b));
+  return labels[0] ?? null;
+}
+
+/**
+ * Ratios from the context when given, else from its recent deliveries, else from the incident's own
+ * triage distribution; with none of these both are 0 (an unclear pattern).
+ */
+export function resolveRatios(incident: IncidentLike, context: StrategyContext): { transient_ratio: number; permanent_ratio: number } {
+  const fallback =
+    context.recent_deliveries !== undefined
+      ? analyzeTriageDistribution(context.recent_deliveries)
+      : distributionFromCounts(incident.triage_distribution ?? {});
+  return {
+    transient_ratio: context.transient_ratio ?? fallback.transient_ratio,
+    permanent_ratio: context.permanent_ratio ?? fallback.permanent_ratio,
+  };
+}
+
+/** The guide's decision tree, first match wins, with the reason for the choice. */
+export function chooseStrategyWithReason(incident: IncidentLike, context: StrategyContext = {}): StrategyChoice {
+  const t = STRATEGY_THRESHOLDS;
+  const failures = incident.failures ?? 0;
+  const { transient_ratio, permanent_ratio } = resolveRatios(incident, context);
+  const maxBatch = context.max_batch ?? t.default_max_batch;
+  const minFailures = context.min_failures ?? t.default_min_failures;
+
+  if (incident.severity === 'critical') {
+    return { strategy: 'ESCALATE_OPERATOR', reason: 'Critical incident: never healed automatically' };
+  }
+  if (failures > t.escalate_failures) {
+    return { strategy: 'ESCALATE_OPERATOR', reason: `Massive failure cluster (${failures} > ${t.escalate_failures} failures)` };
+  }
+  if (permanent_ratio > t.escalate_permanent_ratio) {
+    return { strategy: 'ESCALATE_OPERATOR', reason: `Mostly permanent failures (${pct(permanent_ratio)} > ${pct(t.escalate_permanent_ratio)})` };
+  }
+  if (incident.kind === 'traffic_spike' || failures < minFailures) {
+    const reason =
+      incident.kind === 'traffic_spike'
+        ? `Traffic spike without a failure pattern (${failures} failures)`
+        : `Too few failures for a pattern (${failures} < ${minFailures})`;
+    return { strategy: 'DEFER_AND_MONITOR', reason };
+  }
+  if (transient_ratio > t.replay_transient_ratio && failures <= maxBatch) {
+    return {
+      strategy: 'REPLAY_RECENT',
+      reason: `Mostly transient failures (${pct(transient_ratio)} > ${pct(t.replay_transient_ratio)}), small batch (${failures} <= ${maxBatch})`,
+    };
+  }
+  const maxDeferrals = context.max_deferrals ?? t.default_max_deferrals;
+  if ((context.deferrals ?? 0) >= maxDeferrals) {
+    return { strategy: 'ESCALATE_OPERATOR', reason: `Pattern still unclear after ${context.deferrals} deferrals (max ${maxDeferrals})` };
+  }
+  const why =
+    transient_ratio > t.replay_transient_ratio
+      ? `too many to replay at once (${failures} > ${maxBatch})`
+      : `transient ${pct(transient_ratio)}, permanent ${pct(permanent_ratio)}`;
+  return { strategy: 'DEFER_AND_MONITOR', reason: `Unclear pattern: ${why}` };
+}
+
+export function chooseStrategy(incident: IncidentLike, context: StrategyContext = {}): Strategy {
+  return chooseStrategyWithReason(incident, context).strategy;
+}
+
+/** 0..1, two decimals. REPLAY_RECENT is blended with the endpoint's replay history: (base + success_rate) / 2. */
+export function predictOutcomeProbability(_incident: IncidentLike, strategy: Strategy, context: StrategyContext = {}): number {
+  let probability = BASE_PROBABILITY[strategy];
+  if (strategy === 'REPLAY_RECENT') {
+    const rate = context.endpoint_success_rate;
+    const successRate = isNumber(rate) ? clamp(rate) : UNKNOWN_SUCCESS_RATE;
+    probability = (probability + successRate) / 2;
+  }
+  return Math.round((clamp(probability) + Number.EPSILON) * 100) / 100;
+}
+
+export interface ApplyContext extends StrategyContext {
+  /** The predicted probability; computed with predictOutcomeProbability when absent. */
+  probability?: number;
+  /** global_safety.min_confidence (default 0.5). */
+  min_confidence?: number;
+  /** The strategy's own min_confidence from its limits. */
+  strategy_min_confidence?: number;
+  /** global_safety.require_approval_for_critical (default true). */
+  require_approval_for_critical?: boolean;
+}
+
+export interface ApplyDecision {
+  apply: boolean;
+  reason?: string;
+}
+
+/** The predictor's own last word, without I/O; the engine's safety checks come on top. */
+export function shouldApplyAutoheal(incident: IncidentLike, strategy: Strategy, context: ApplyContext = {}): ApplyDecision {
+  if (incident.severity === 'critical' && strategy !== 'ESCALATE_OPERATOR' && (context.require_approval_for_critical ?? true)) {
+    return { apply: false, reason: `Critical incident requires operator approval (${strategy} not applied automatically)` };
+  }
+  const probability = context.probability ?? predictOutcomeProbability(incident, strategy, context);
+  const globalMin = context.min_confidence ?? 0.5;
+  if (probability < globalMin) {
+    return { apply: false, reason: `Confidence ${probability.toFixed(2)} below global minimum ${globalMin.toFixed(2)}` };
+  }
+  const strategyMin = context.strategy_min_confidence;
+  if (strategyMin !== undefined && probability < strategyMin) {
+    return { apply: false, reason: `Confidence ${probability.toFixed(2)} below ${strategy} minimum ${strategyMin.toFixed(2)}` };
+  }
+  return { apply: true };
+}
+
+function isNumber(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value);
+}
+
+function clamp(value: number): number {
+  return Math.min(1, Math.max(0, value));
+}
+
+function pct(ratio: number): string {
+  return `${Math.round(ratio * 100)}%`;
+}

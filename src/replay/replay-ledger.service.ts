@@ -1,0 +1,144 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { classifyFailure } from '../triage/triage';
+import type { ClaimContext, ReplayClaim, ReplayResult, ReplaySettlement } from './replay.types';
+
+export const AUTOHEAL_SOURCE = 'autoheal';
+export const ABANDONED_ERROR = 'process stopped mid-send; not re-sent automatically';
+
+interface ClaimRow {
+  attempt_id: string;
+  delivery_id: string;
+  tenant_id: string;
+  target: string;
+  payload: unknown;
+  headers: Record<string, unknown> | null;
+  replay_key: string;
+  attempt_number: number;
+  cycle_id: string | null;
+  actor: string;
+  attempted_at: Date;
+}
+
+/**
+ * The write-ahead record that makes one automatic re-send safe. The claim is written before
+ * the request leaves; its unique key is `<delivery>:autoheal:<attempt counter>`, so racing
+ * instances compute the same key and only one insert wins, a settled replay moves the counter
+ * on (a later cycle may try again), and a crash leaves a `pending` row whose key blocks every
+ * further automatic claim of that attempt: never a silent second send.
+ */
+@Injectable()
+export class ReplayLedger {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Null when the delivery is unknown, no longer failed, or already claimed. */
+  async claim(deliveryId: string, ctx: ClaimContext): Promise<ReplayClaim | null> {
+    // The NOT EXISTS covers a second claim in the same cycle after the first settled (the
+    // counter has moved on by then); the unique key covers claims that overlap in time.
+    const rows: ClaimRow[] = await this.dataSource.query(
+      `WITH candidate AS (
+         SELECT d.id, d.tenant_id, d.target, d.payload, d.headers, d.attempts
+           FROM deliveries d
+          WHERE d.id = $1
+            AND d.status IN ('failed', 'dead_letter')
+            AND ($2::uuid IS NULL OR NOT EXISTS (
+                  SELECT 1 FROM delivery_attempts a
+                   WHERE a.delivery_id = d.id AND a.source = '${AUTOHEAL_SOURCE}' AND a.cycle_id = $2::uuid))
+       ), claimed AS (
+         INSERT INTO delivery_attempts (delivery_id, attempted_at, source, actor, outcome, replay_key, cycle_id)
+         SELECT c.id, $3, '${AUTOHEAL_SOURCE}', $4, 'pending', c.id || ':${AUTOHEAL_SOURCE}:' || c.attempts, $2::uuid
+           FROM candidate c
+         ON CONFLICT (replay_key) DO NOTHING
+         RETURNING id, delivery_id, replay_key, attempted_at, actor, cycle_id
+       )
+       SELECT cl.id::text AS attempt_id, cl.delivery_id, c.tenant_id, c.target, c.payload, c.headers,
+              cl.replay_key, c.attempts AS attempt_number, cl.cycle_id, cl.actor, cl.attempted_at
+         FROM claimed cl JOIN candidate c ON c.id = cl.delivery_id`,
+      [deliveryId, ctx.cycleId, ctx.now, ctx.actor],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    return {
+      attemptId: row.attempt_id,
+      deliveryId: row.delivery_id,
+      tenantId: row.tenant_id,
+      target: row.target,
+      payload: row.payload,
+      headers: row.headers,
+      replayKey: row.replay_key,
+      attemptNumber: row.attempt_number,
+      cycleId: row.cycle_id,
+      actor: row.actor,
+      claimedAt: new Date(row.attempted_at),
+    };
+  }
+
+  /**
+   * Records the outcome on the attempt and the delivery in one transaction. Only a still
+   * pending attempt is settled: a repeat (or an attempt already abandoned) returns null.
+   */
+  async settle(claim: ReplayClaim, result: ReplayResult, now: Date): Promise<ReplaySettlement | null> {
+    const outcome = result.ok ? 'succeeded' : 'failed';
+    const durationMs = Math.max(0, Math.round(result.durationMs));
+    return this.dataSource.transaction(async (tx) => {
+      const [settled]: [Array<{ id: string }>, number] = await tx.query(
+        `UPDATE delivery_attempts
+            SET outcome = $2, http_status = $3, error = $4, duration_ms = $5, finished_at = $6
+          WHERE id = $1 AND outcome = 'pending'
+          RETURNING id`,
+        [claim.attemptId, outcome, result.httpStatus, result.error, durationMs, now],
+      );
+      if (settled.length === 0) return null;
+
+      const [current]: Array<{ status: string }> = await tx.query(
+        `SELECT status FROM deliveries WHERE id = $1 FOR NO KEY UPDATE`,
+        [claim.deliveryId],
+      );
+      if (!current) return null;
+      const triage = result.ok
+        ? null
+        : classifyFailure({ status: current.status, http_status: result.httpStatus, error: result.error });
+
+      const [[delivery]]: [Array<{ status: string; attempts: number; triage_label: string | null; triage_score: number | null }>, number] =
+        await tx.query(
+          `UPDATE deliveries
+              SET attempts = attempts + 1,
+                  last_attempt_at = $2,
+                  updated_at = $2,
+                  http_status = $3,
+                  error = $4,
+                  status = CASE WHEN $5::boolean THEN 'delivered' ELSE status END,
+                  triage_label = COALESCE($6, triage_label),
+                  triage_score = COALESCE($7::real, triage_score),
+                  meta = meta || jsonb_build_object('autoheal', true, 'last_replay_attempt_id', $8::text)
+            WHERE id = $1
+            RETURNING status, attempts, triage_label, triage_score`,
+          [claim.deliveryId, now, result.httpStatus, result.error, result.ok, triage?.label ?? null, triage?.score ?? null, claim.attemptId],
+        );
+      return {
+        attemptId: claim.attemptId,
+        deliveryId: claim.deliveryId,
+        outcome,
+        deliveryStatus: delivery.status,
+        attempts: delivery.attempts,
+        triageLabel: delivery.triage_label,
+        triageScore: delivery.triage_score,
+      };
+    });
+  }
+
+  /**
+   * Marks automatic attempts still pending since before `olderThan` as abandoned (their sender
+   * died). They stay visible, and their key keeps blocking automatic claims of that attempt.
+   */
+  async abandonStale(olderThan: Date): Promise<string[]> {
+    const [rows]: [Array<{ id: string }>, number] = await this.dataSource.query(
+      `UPDATE delivery_attempts
+          SET outcome = 'abandoned', error = $2
+        WHERE source = '${AUTOHEAL_SOURCE}' AND outcome = 'pending' AND attempted_at < $1
+        RETURNING id::text AS id`,
+      [olderThan, ABANDONED_ERROR],
+    );
+    return rows.map((row) => row.id);
+  }
+}

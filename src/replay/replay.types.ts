@@ -1,0 +1,61 @@
+/** What the sender needs to re-send one delivery, taken atomically with the attempt row. */
+export interface ReplayClaim {
+  /** `delivery_attempts.id` (bigint, as text). */
+  attemptId: string;
+  deliveryId: string;
+  tenantId: string;
+  target: string;
+  payload: unknown;
+  headers: Record<string, unknown> | null;
+  /** `<delivery id>:autoheal:<attempts at claim time>`; unique, so it is the claim itself. */
+  replayKey: string;
+  /** The delivery's attempt counter when it was claimed. */
+  attemptNumber: number;
+  cycleId: string | null;
+  actor: string;
+  claimedAt: Date;
+}
+
+export interface ClaimContext {
+  /** The healing cycle (uuid); one cycle never claims the same delivery twice. */
+  cycleId: string | null;
+  /** Who: `system:autoheal`, or an operator's token subject. */
+  actor: string;
+  now: Date;
+}
+
+export interface ReplayRequest {
+  deliveryId: string;
+  target: string;
+  payload: unknown;
+  headers: Record<string, unknown> | null;
+  idempotencyKey: string;
+}
+
+export interface ReplayResult {
+  ok: boolean;
+  httpStatus: number | null;
+  error: string | null;
+  durationMs: number;
+}
+
+export interface ReplaySettlement {
+  attemptId: string;
+  deliveryId: string;
+  outcome: 'succeeded' | 'failed';
+  deliveryStatus: string;
+  attempts: number;
+  triageLabel: string | null;
+  triageScore: number | null;
+}
+
+/** The receiver dedupes on the delivery id: every replay of one delivery is the same event. */
+export function replayRequestFor(claim: ReplayClaim): ReplayRequest {
+  return {
+    deliveryId: claim.deliveryId,
+    target: claim.target,
+    payload: claim.payload,
+    headers: claim.headers,
+    idempotencyKey: claim.deliveryId,
+  };
+}

@@ -1,0 +1,34 @@
+import type { AutohealRules, Strategy, StrategyLimits } from './rules.types';
+
+/** One strategy's limits for one tenant, with that tenant's override applied. */
+export interface EffectiveLimits extends StrategyLimits {
+  strategy: Strategy;
+  tenant_id: string;
+  /** The tenant's own switch (true unless its override says otherwise). The global kill switch is separate. */
+  autoheal_enabled: boolean;
+  /** False when the tenant lists this strategy in disabled_strategies. */
+  strategy_allowed: boolean;
+  disabled_strategies: Strategy[];
+  /** 0 unless the tenant asks for faster (or slower) escalation. */
+  escalation_delay_minutes: number;
+  skip_notifications: boolean;
+}
+
+/** The single place tenant policy is applied, so every consumer reads it the same way. */
+export function effectiveLimits(rules: AutohealRules, strategy: Strategy, tenantId: string): EffectiveLimits {
+  const override = Object.hasOwn(rules.tenant_overrides, tenantId) ? rules.tenant_overrides[tenantId] : {};
+  const limits: StrategyLimits = structuredClone(rules.strategy_limits[strategy]);
+  if (strategy === 'REPLAY_RECENT' && override.max_replays !== undefined) limits.max_deliveries = override.max_replays;
+  const disabled = [...(override.disabled_strategies ?? [])];
+
+  return {
+    ...limits,
+    strategy,
+    tenant_id: tenantId,
+    autoheal_enabled: override.autoheal_enabled ?? true,
+    strategy_allowed: !disabled.includes(strategy),
+    disabled_strategies: disabled,
+    escalation_delay_minutes: override.escalation_delay_minutes ?? 0,
+    skip_notifications: override.skip_notifications ?? false,
+  };
+}

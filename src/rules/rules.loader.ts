@@ -1,0 +1,34 @@
+import { readFileSync } from 'node:fs';
+import type { AutohealRules } from './rules.types';
+import { InvalidRulesError, validateRules } from './rules.validation';
+
+/**
+ * The rules the service runs with: the guide's defaults, overridden by the JSON file at `configFile`
+ * (AUTOHEAL_CONFIG_FILE) when one is named. Throws InvalidRulesError naming the file and every bad key.
+ */
+export function loadRules(configFile?: string): AutohealRules {
+  if (!configFile) return validateRules({});
+
+  let text: string;
+  try {
+    text = readFileSync(configFile, 'utf8');
+  } catch (error) {
+    throw new InvalidRulesError([`AUTOHEAL_CONFIG_FILE ${configFile}: cannot be read (${messageOf(error)})`], configFile);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new InvalidRulesError([`AUTOHEAL_CONFIG_FILE ${configFile}: is not valid JSON (${messageOf(error)})`], configFile);
+  }
+  try {
+    return validateRules(raw);
+  } catch (error) {
+    if (error instanceof InvalidRulesError) throw new InvalidRulesError(error.problems, configFile);
+    throw error;
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,19 @@
+import type { AutohealRules } from './rules.types';
+
+/** GET /autoheal/config: the guide's four sections, then our detection and cycle settings. */
+export type AutohealConfigView = Pick<
+  AutohealRules,
+  'global_safety' | 'strategy_limits' | 'strategy_priorities' | 'tenant_overrides' | 'detection' | 'cycle'
+>;
+
+/** A detached copy in the guide's key order; the fields are already snake_case. */
+export function toConfigView(rules: AutohealRules): AutohealConfigView {
+  return structuredClone({
+    global_safety: rules.global_safety,
+    strategy_limits: rules.strategy_limits,
+    strategy_priorities: rules.strategy_priorities,
+    tenant_overrides: rules.tenant_overrides,
+    detection: rules.detection,
+    cycle: rules.cycle,
+  });
+}
