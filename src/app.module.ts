@@ -7,12 +7,14 @@ import { AppConfigModule } from './config/config.module';
 import { CoordinationModule } from './coordination/coordination.module';
 import { DatabaseModule } from './database/database.module';
 import { DeliveriesModule } from './deliveries/deliveries.module';
+import { EngineModule } from './engine/engine.module';
 import { EscalationModule } from './escalation/escalation.module';
 import { HealthModule } from './health/health.module';
 import { InsightsModule } from './insights/insights.module';
 import { ReplayModule } from './replay/replay.module';
+import { RulesModule } from './rules/rules.module';
 
 @Module({
-  imports: [AppConfigModule, ClockModule, DatabaseModule, CoordinationModule, AuthModule, DeliveriesModule, HealthModule, AuditModule, EscalationModule, AnomaliesModule, InsightsModule, ReplayModule],
+  imports: [AppConfigModule, ClockModule, RulesModule, DatabaseModule, CoordinationModule, AuthModule, DeliveriesModule, HealthModule, AuditModule, EscalationModule, AnomaliesModule, InsightsModule, ReplayModule, EngineModule],
 })
 export class AppModule {}

@@ -28,7 +28,7 @@ function logLevelsFrom(level: AppConfig['logLevel']) {
 
 bootstrap().catch((error: unknown) => {
   // A configuration error already names the variable; anything else gets its stack.
-  const message = error instanceof Error ? (error.name === 'InvalidEnvironmentError' ? error.message : error.stack) : String(error);
+  const message = error instanceof Error ? (['InvalidEnvironmentError', 'InvalidRulesError'].includes(error.name) ? error.message : error.stack) : String(error);
   process.stderr.write(`Boot failed: ${message}\n`);
   process.exit(1);
 });

@@ -6,6 +6,8 @@ const common = { rootDir: path.resolve(__dirname, '..'), transform, transformIgn
 
 module.exports = {
   maxWorkers: 2,
+  // Integration suites boot the app and run real cycles; unit tests finish far below this.
+  testTimeout: 60_000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
     {
@@ -15,7 +17,6 @@ module.exports = {
       globalSetup: '<rootDir>/test/utils/global-setup.ts',
       globalTeardown: '<rootDir>/test/utils/global-teardown.ts',
       setupFiles: ['<rootDir>/test/utils/setup-env.ts'],
-      testTimeout: 60_000,
     },
   ],
 };

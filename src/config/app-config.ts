@@ -18,6 +18,7 @@ export class AppConfig {
   readonly logLevel: EnvironmentVariables['LOG_LEVEL'];
   readonly database: DatabaseSettings;
   readonly redisUrl?: string;
+  readonly redisKeyPrefix: string;
   readonly jwt: { secret: string; issuer?: string; audience?: string };
   readonly autoheal: { configFile?: string; intervalSeconds: number };
   readonly replay: { allowPrivateTargets: boolean; timeoutMs: number };
@@ -30,6 +31,7 @@ export class AppConfig {
     this.logLevel = env.LOG_LEVEL;
     this.database = { url: env.DATABASE_URL, dataDir: env.DATA_DIR, poolSize: env.DATABASE_POOL_SIZE };
     this.redisUrl = env.REDIS_URL;
+    this.redisKeyPrefix = env.REDIS_KEY_PREFIX;
     this.jwt = { secret: env.JWT_SECRET ?? DEV_JWT_SECRET, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE };
     this.autoheal = { configFile: env.AUTOHEAL_CONFIG_FILE, intervalSeconds: env.AUTOHEAL_INTERVAL_SECONDS };
     this.replay = {

@@ -67,6 +67,10 @@ export class EnvironmentVariables {
   @IsUrl({ protocols: ['redis', 'rediss'], require_tld: false, require_protocol: true })
   REDIS_URL?: string;
 
+  /** Extra key namespace, so several environments (or test runs) can share one Redis. */
+  @IsString()
+  REDIS_KEY_PREFIX = '';
+
   @Transform(emptyToUndefined)
   @IsOptional()
   @IsString()

@@ -82,6 +82,9 @@ export class RedisCoordination extends Coordination {
       commandTimeout: TIMEOUT_MS,
       maxRetriesPerRequest: 1,
       enableOfflineQueue: false,
+      // How long disconnect() lets a socket close by itself; ioredis arms this timer even for a
+      // socket that already failed, and its 2 s default would hold the process at shutdown.
+      disconnectTimeout: 200,
       retryStrategy: (attempt) => Math.min(100 * 2 ** Math.min(attempt - 1, 10), MAX_RECONNECT_DELAY_MS),
       // After a failover the old primary turns replica and refuses writes: reconnect to find the new one.
       reconnectOnError: (error) => error.message.startsWith('READONLY'),
@@ -129,7 +132,7 @@ export class RedisCoordination extends Coordination {
     await this.client.set(this.key(key), value, 'PX', checkTtlMs(ttlMs));
   }
 
-  get(key: string): Promise<string | null> {
+  async get(key: string): Promise<string | null> {
     return this.client.get(this.key(key));
   }
 
@@ -145,7 +148,7 @@ export class RedisCoordination extends Coordination {
     return (await this.client.del(this.key(key))) > 0;
   }
 
-  increment(key: string, ttlMs: number, by = 1): Promise<number> {
+  async increment(key: string, ttlMs: number, by = 1): Promise<number> {
     return this.client.autohealIncrement(this.key(key), checkIncrement(by), checkTtlMs(ttlMs));
   }
 

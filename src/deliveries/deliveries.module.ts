@@ -1,4 +1,21 @@
 import { Module } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { Clock } from '../clock/clock';
+import { ClockModule } from '../clock/clock.module';
+import { DeliveriesController } from './deliveries.controller';
+import { DeliveryStore } from './delivery-store.port';
+import { SqlDeliveryStore } from './sql-delivery-store.adapter';
 
-@Module({})
+@Module({
+  imports: [ClockModule],
+  controllers: [DeliveriesController],
+  providers: [
+    {
+      provide: DeliveryStore,
+      inject: [DataSource, Clock],
+      useFactory: (dataSource: DataSource, clock: Clock) => new SqlDeliveryStore(dataSource, clock),
+    },
+  ],
+  exports: [DeliveryStore],
+})
 export class DeliveriesModule {}

@@ -90,6 +90,12 @@ export class EscalationService {
     return row;
   }
 
+  /** The open or acknowledged escalation of a tenant+endpoint, if any (there is at most one). */
+  async findUnresolved(tenantId: string, endpoint: string): Promise<Escalation | null> {
+    const [row] = await this.rows(`SELECT ${COLUMNS} FROM escalations WHERE tenant_id = $1 AND endpoint = $2 AND status <> 'resolved'`, [tenantId, endpoint]);
+    return row ?? null;
+  }
+
   async markNotified(id: string, now: Date): Promise<Escalation> {
     assertKnownShape(id);
     const [row] = await this.rows(`UPDATE escalations SET notified_at = $2 WHERE id = $1 RETURNING ${COLUMNS}`, [id, now]);

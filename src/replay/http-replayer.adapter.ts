@@ -91,7 +91,7 @@ export class HttpReplayer extends Replayer implements OnApplicationShutdown {
     }
   }
 
-  headersFor(req: ReplayRequest): Record<string, string> {
+  private headersFor(req: ReplayRequest): Record<string, string> {
     const stored = req.headers ?? {};
     const named = new Set(
       Object.entries(stored)
@@ -139,6 +139,9 @@ function describeError(error: unknown, timeoutMs: number): string {
     case 'ECONNRESET':
     case 'UND_ERR_SOCKET':
       return `connection closed by the receiver (${err.code})`;
+    case 'UND_ERR_CLOSED':
+    case 'UND_ERR_DESTROYED':
+      return `not sent: the replayer is shut down (${err.code})`;
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
       return `host could not be resolved (${err.code})`;

@@ -29,6 +29,8 @@ export function loadRules(configFile?: string): AutohealRules {
   }
 }
 
+// Duck-typed: errors from node:fs may come from another realm (jest's vm), where instanceof Error fails.
 function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  const message = (error as { message?: unknown } | null)?.message;
+  return typeof message === 'string' ? message : String(error);
 }

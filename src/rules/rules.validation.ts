@@ -83,7 +83,7 @@ function object(shape: Record<string, Validator>): Validator {
       return;
     }
     for (const key of Object.keys(value)) {
-      if (!(key in shape)) problems.push(`${join(path, key)}: unknown key (expected one of: ${Object.keys(shape).join(', ')})`);
+      if (!Object.hasOwn(shape, key)) problems.push(`${join(path, key)}: unknown key (expected one of: ${Object.keys(shape).join(', ')})`);
     }
     for (const [key, validate] of Object.entries(shape)) {
       if (value[key] === undefined) problems.push(`${join(path, key)}: is required`);
@@ -100,7 +100,7 @@ function partialObject(shape: Record<string, Validator>): Validator {
       return;
     }
     for (const [key, field] of Object.entries(value)) {
-      const validate = shape[key];
+      const validate = Object.hasOwn(shape, key) ? shape[key] : undefined;
       if (!validate) problems.push(`${join(path, key)}: unknown key (expected one of: ${Object.keys(shape).join(', ')})`);
       else validate(field, join(path, key), problems);
     }
@@ -121,6 +121,7 @@ function recordOf(validate: Validator): Validator {
 }
 
 const isStrategy = (v: unknown) => typeof v === 'string' && (STRATEGIES as readonly string[]).includes(v);
+const isWeekday = (v: unknown) => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 6;
 const isTriageLabel = (v: unknown) => typeof v === 'string' && (TRIAGE_LABELS as readonly string[]).includes(v);
 
 const confidenceAndCooldown = { min_confidence: fraction, cooldown_minutes: nonNegative };
@@ -166,7 +167,7 @@ const RULES_SCHEMA: Validator = object({
       enabled: boolean,
       start_hour: integer(0, 24),
       end_hour: integer(0, 24),
-      days: distinctList('integers from 0 (Sunday) to 6 (Saturday)', (d) => Number.isInteger(d) && (d as number) >= 0 && (d as number) <= 6, { nonEmpty: true }),
+      days: distinctList('integers from 0 (Sunday) to 6 (Saturday)', isWeekday, { nonEmpty: true }),
       timezone,
       allow_actions: oneOf(['inside', 'outside']),
     }),
@@ -226,7 +227,10 @@ function crossChecks(rules: AutohealRules, problems: string[]): void {
     );
   }
   const byPriority = new Map<number, Strategy[]>();
-  for (const strategy of STRATEGIES) byPriority.set(strategy_priorities[strategy], [...(byPriority.get(strategy_priorities[strategy]) ?? []), strategy]);
+  for (const strategy of STRATEGIES) {
+    const priority = strategy_priorities[strategy];
+    byPriority.set(priority, [...(byPriority.get(priority) ?? []), strategy]);
+  }
   for (const [priority, strategies] of byPriority) {
     if (strategies.length > 1) problems.push(`strategy_priorities: must be distinct (got ${priority} for ${strategies.join(' and ')})`);
   }

@@ -29,7 +29,7 @@ describe('the service on its embedded PostgreSQL (PGlite) default', () => {
     service = await boot();
     const res = await fetch(`${service.baseUrl}/health`);
     expect(res.status).toBe(200);
-    const body = await res.json();
+    const body = (await res.json()) as { info: Record<string, unknown> };
     expect(body.info.database).toMatchObject({ status: 'up', kind: 'embedded' });
     expect(body.info.coordination).toMatchObject({ mode: 'memory' });
     expect(service.output()).toMatch(/Applied migrations: InitialSchema/);

@@ -5,7 +5,7 @@ import { MIGRATIONS } from '../../src/database/migrations';
 import { databaseUrl, withAdminClient } from '../utils/pg-admin';
 import { randomBytes } from 'node:crypto';
 
-const TABLES = ['deliveries', 'delivery_attempts', 'operator_audit', 'autoheal_history', 'escalations', 'endpoint_maintenance', 'incident_deferrals'];
+const TABLES = ['autoheal_controls', 'deliveries', 'delivery_attempts', 'operator_audit', 'autoheal_history', 'escalations', 'endpoint_maintenance', 'incident_deferrals'];
 
 async function tablesIn(ds: DataSource): Promise<string[]> {
   const rows: { table_name: string }[] = await ds.query(
@@ -70,6 +70,7 @@ describe('migrations', () => {
     await ds.query(`INSERT INTO operator_audit (operator_id, action, resource_type) VALUES ('alice', 'test', 'probe')`);
     await expect(ds.query(`UPDATE operator_audit SET action = 'changed'`)).rejects.toThrow(/append-only/);
     await expect(ds.query(`DELETE FROM operator_audit`)).rejects.toThrow(/append-only/);
+    await expect(ds.query(`TRUNCATE operator_audit`)).rejects.toThrow(/append-only: TRUNCATE/);
   });
 
   it('index the windows the engine reads', async () => {

@@ -7,11 +7,15 @@ import { AppConfig } from '../../src/config/app-config';
 import { mintToken } from '../../src/auth/token';
 import type { Role } from '../../src/auth/roles';
 
+/** A class (abstract ports included), a symbol or a string. */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+type ProviderToken = Function | symbol | string;
+
 export interface TestAppOptions {
   /** Environment variables on top of the test defaults (DATABASE_URL, REDIS_URL, ...). */
   env?: Record<string, string | undefined>;
   /** Providers to swap, e.g. `[[Replayer, fakeReplayer]]`. */
-  overrides?: Array<[Type<unknown> | symbol | string, unknown]>;
+  overrides?: Array<[ProviderToken, unknown]>;
   customize?: (builder: TestingModuleBuilder) => TestingModuleBuilder;
   /** Extra controllers mounted beside AppModule (probes for cross-cutting behaviour). */
   controllers?: Type<unknown>[];

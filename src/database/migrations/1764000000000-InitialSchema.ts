@@ -34,6 +34,11 @@ export class InitialSchema1764000000000 implements MigrationInterface {
         ON deliveries (tenant_id, target, created_at DESC)
         WHERE status IN ('failed', 'dead_letter')`);
     await db.query(`CREATE INDEX idx_deliveries_tenant_created ON deliveries (tenant_id, created_at DESC)`);
+    // One endpoint's recent history (M4's success rate) from the index alone, even for a
+    // tenant with thousands of endpoints.
+    await db.query(`
+      CREATE INDEX idx_deliveries_endpoint_created
+        ON deliveries (tenant_id, target, created_at) INCLUDE (status)`);
 
     await db.query(`
       CREATE TABLE delivery_attempts (
@@ -80,6 +85,10 @@ export class InitialSchema1764000000000 implements MigrationInterface {
       CREATE TRIGGER operator_audit_append_only
         BEFORE UPDATE OR DELETE ON operator_audit
         FOR EACH ROW EXECUTE FUNCTION operator_audit_append_only()`);
+    await db.query(`
+      CREATE TRIGGER operator_audit_no_truncate
+        BEFORE TRUNCATE ON operator_audit
+        FOR EACH STATEMENT EXECUTE FUNCTION operator_audit_append_only()`);
 
     await db.query(`
       CREATE TABLE autoheal_history (

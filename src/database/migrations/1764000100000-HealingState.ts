@@ -52,9 +52,22 @@ export class HealingState1764000100000 implements MigrationInterface {
         PRIMARY KEY (tenant_id, endpoint)
       )`);
     await db.query(`CREATE INDEX idx_incident_deferrals_due ON incident_deferrals (recheck_at) WHERE status = 'active'`);
+
+    // Run-time operator controls (kill switch, dry-run mode) that override the rules file
+    // without a redeploy; durable, so a restart never silently re-enables healing.
+    await db.query(`
+      CREATE TABLE autoheal_controls (
+        id              boolean PRIMARY KEY DEFAULT true CHECK (id),
+        autoheal_enabled boolean,
+        dry_run         boolean,
+        reason          text,
+        updated_by      text NOT NULL,
+        updated_at      timestamptz NOT NULL
+      )`);
   }
 
   async down(db: QueryRunner): Promise<void> {
+    await db.query(`DROP TABLE autoheal_controls`);
     await db.query(`DROP TABLE incident_deferrals`);
     await db.query(`DROP TABLE endpoint_maintenance`);
     await db.query(`DROP TABLE escalations`);

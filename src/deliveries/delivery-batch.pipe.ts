@@ -1,0 +1,59 @@
+import { BadRequestException, Injectable, PipeTransform } from '@nestjs/common';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { describeValidationErrors } from '../common/validation';
+import type { DeliveryOutcome } from './delivery-store.port';
+import { DeliveryOutcomeDto } from './dto/delivery-outcome.dto';
+
+export const MAX_BATCH_SIZE = 1000;
+const MAX_REPORTED_PROBLEMS = 20;
+
+/**
+ * Validates the body of `POST /deliveries` (the global ValidationPipe does not look inside
+ * arrays): a 400 names every bad `[index].field`, or the batch-level problem.
+ */
+@Injectable()
+export class DeliveryBatchPipe implements PipeTransform<unknown, DeliveryOutcome[]> {
+  transform(body: unknown): DeliveryOutcome[] {
+    if (!Array.isArray(body)) throw new BadRequestException('Request body must be a JSON array of delivery outcomes');
+    if (body.length === 0) throw new BadRequestException('Request body is an empty array; send 1 to 1000 delivery outcomes');
+    if (body.length > MAX_BATCH_SIZE) {
+      throw new BadRequestException(`Request body holds ${body.length} delivery outcomes; send at most ${MAX_BATCH_SIZE} per request`);
+    }
+    const problems: string[] = [];
+    const items = body.map((raw: unknown, index) => {
+      const found = problemsOf(raw, index);
+      problems.push(...found);
+      return found.length === 0 ? toOutcome(raw as DeliveryOutcomeDto) : null;
+    });
+    if (problems.length > 0) throw new BadRequestException(summarise(problems));
+    return items as DeliveryOutcome[];
+  }
+}
+
+function problemsOf(raw: unknown, index: number): string[] {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return [`[${index}]: must be a JSON object`];
+  const dto = plainToInstance(DeliveryOutcomeDto, raw);
+  const errors = validateSync(dto, { whitelist: true, forbidNonWhitelisted: true, stopAtFirstError: true });
+  const problems = describeValidationErrors(errors, `[${index}]`);
+  // PostgreSQL text and jsonb cannot hold U+0000; without this it would be a 500 for the whole batch.
+  for (const [field, value] of Object.entries(raw)) {
+    if (JSON.stringify(value)?.includes('\\u0000')) problems.push(`[${index}].${field}: must not contain the NUL character (\\u0000)`);
+  }
+  return problems;
+}
+
+function toOutcome(dto: DeliveryOutcomeDto): DeliveryOutcome {
+  const { created_at, attempted_at, ...rest } = dto;
+  return {
+    ...rest,
+    created_at: created_at == null ? undefined : new Date(created_at),
+    attempted_at: attempted_at == null ? undefined : new Date(attempted_at),
+  };
+}
+
+function summarise(problems: string[]): string {
+  const shown = problems.slice(0, MAX_REPORTED_PROBLEMS);
+  const more = problems.length - shown.length;
+  return more > 0 ? `${shown.join('; ')}; … and ${more} more` : shown.join('; ');
+}

@@ -1,0 +1,30 @@
+import { Type } from 'class-transformer';
+import { IsIn, IsISO8601, IsOptional } from 'class-validator';
+import { DELIVERY_STATUSES, DeliveryStatus } from '../delivery.entity';
+import { IsHttpUrl, IsIntegerBetween, IsText } from './field-validators';
+
+export const DEFAULT_LIST_LIMIT = 100;
+
+/** `GET /deliveries` filters; all optional, combined with AND. */
+export class ListDeliveriesQuery {
+  @IsOptional()
+  @IsText(1, 200)
+  tenant_id?: string;
+
+  @IsOptional()
+  @IsHttpUrl()
+  target?: string;
+
+  @IsOptional()
+  @IsIn(DELIVERY_STATUSES, { message: `must be one of: ${DELIVERY_STATUSES.join(', ')}` })
+  status?: DeliveryStatus;
+
+  @IsOptional()
+  @IsISO8601({ strict: true, strictSeparator: true }, { message: 'must be an ISO 8601 date, e.g. 2025-01-23T12:34:56Z' })
+  since?: string;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsIntegerBetween(1, 1000)
+  limit: number = DEFAULT_LIST_LIMIT;
+}

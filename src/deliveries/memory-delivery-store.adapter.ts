@@ -1,0 +1,120 @@
+import { Clock } from '../clock/clock';
+import { classifyFailure } from '../triage/triage';
+import type { AttemptRecord, DeliveryDetail, DeliveryOutcome, DeliveryQuery, DeliveryRecord, RecentFailure, RecentFailuresQuery, UpsertResult } from './delivery-store.port';
+import { DeliveryStore } from './delivery-store.port';
+import { assertDistinctIds, TenantMismatchError } from './delivery-batch';
+import { FAILED_STATUSES } from './delivery.entity';
+
+/**
+ * The ledger in process memory, with the same rules as the SQL adapter (atomic batches, one
+ * attempt per (id, attempted_at), triage on the way in). For tests and what-if runs; it forgets
+ * everything on restart.
+ */
+export class MemoryDeliveryStore extends DeliveryStore {
+  private readonly deliveries = new Map<string, DeliveryRecord>();
+  private readonly attempts = new Map<string, AttemptRecord[]>();
+  private nextAttemptId = 1;
+
+  constructor(private readonly clock: Clock) {
+    super();
+  }
+
+  async upsertBatch(items: DeliveryOutcome[], actor: string): Promise<UpsertResult> {
+    assertDistinctIds(items);
+    // Check everything before changing anything, so a refused batch leaves no trace.
+    items.forEach((item, index) => {
+      const stored = this.deliveries.get(item.id);
+      if (stored && stored.tenant_id !== item.tenant_id) throw new TenantMismatchError(index, item.id);
+    });
+    const now = this.clock.now();
+    let inserted = 0;
+    for (const item of items) {
+      const stored = this.deliveries.get(item.id);
+      if (!stored) inserted++;
+      const triage = classifyFailure(item);
+      const delivery: DeliveryRecord = {
+        id: item.id,
+        tenant_id: item.tenant_id,
+        target: stored?.target ?? item.target,
+        event_type: item.event_type ?? stored?.event_type ?? null,
+        status: item.status,
+        http_status: item.http_status ?? null,
+        error: item.error ?? null,
+        triage_label: triage?.label ?? null,
+        triage_score: triage?.score ?? null,
+        attempts: stored?.attempts ?? 0,
+        payload: item.payload === undefined ? (stored?.payload ?? null) : structuredClone(item.payload),
+        headers: item.headers ? { ...item.headers } : (stored?.headers ?? null),
+        meta: stored?.meta ?? {},
+        created_at: stored?.created_at ?? item.created_at ?? now,
+        updated_at: now,
+        last_attempt_at: stored?.last_attempt_at ?? null,
+      };
+      if (item.status !== 'pending') this.recordAttempt(delivery, item, item.attempted_at ?? now, actor);
+      this.deliveries.set(item.id, delivery);
+    }
+    return { inserted, updated: items.length - inserted };
+  }
+
+  async findById(id: string): Promise<DeliveryDetail | null> {
+    const delivery = this.deliveries.get(id);
+    if (!delivery) return null;
+    const history = [...(this.attempts.get(id) ?? [])].sort(
+      (a, b) => b.attempted_at.getTime() - a.attempted_at.getTime() || Number(b.id) - Number(a.id),
+    );
+    return structuredClone({ ...delivery, attempt_history: history });
+  }
+
+  async list(query: DeliveryQuery): Promise<DeliveryRecord[]> {
+    return this.select(
+      (d) =>
+        (query.tenant_id === undefined || d.tenant_id === query.tenant_id) &&
+        (query.target === undefined || d.target === query.target) &&
+        (query.status === undefined || d.status === query.status) &&
+        (query.since === undefined || d.created_at >= query.since),
+      query.limit,
+    );
+  }
+
+  async recentFailures(query: RecentFailuresQuery): Promise<RecentFailure[]> {
+    const rows = this.select(
+      (d) => d.tenant_id === query.tenantId && d.target === query.endpoint && d.created_at >= query.since && FAILED_STATUSES.includes(d.status),
+      query.limit,
+    );
+    return rows.map(
+      ({ id, tenant_id, target, status, triage_label, triage_score, error, http_status, attempts, payload, headers, meta, created_at }) => ({
+        id, tenant_id, target, status, triage_label, triage_score, error, http_status, attempts, payload, headers, meta, created_at,
+      }),
+    );
+  }
+
+  private recordAttempt(delivery: DeliveryRecord, item: DeliveryOutcome, attemptedAt: Date, actor: string): void {
+    const history = this.attempts.get(item.id) ?? [];
+    const seen = history.some((a) => a.source === 'dispatcher' && a.attempted_at.getTime() === attemptedAt.getTime());
+    if (seen) return;
+    history.push({
+      id: String(this.nextAttemptId++),
+      attempted_at: new Date(attemptedAt.getTime()),
+      finished_at: null,
+      http_status: item.http_status ?? null,
+      error: item.error ?? null,
+      duration_ms: null,
+      source: 'dispatcher',
+      actor,
+      outcome: item.status === 'delivered' ? 'succeeded' : 'failed',
+      replay_key: null,
+      cycle_id: null,
+    });
+    this.attempts.set(item.id, history);
+    delivery.attempts++;
+    if (!delivery.last_attempt_at || attemptedAt > delivery.last_attempt_at) delivery.last_attempt_at = new Date(attemptedAt.getTime());
+  }
+
+  private select(predicate: (delivery: DeliveryRecord) => boolean, limit: number): DeliveryRecord[] {
+    const rows = [...this.deliveries.values()]
+      .filter(predicate)
+      .sort((a, b) => b.created_at.getTime() - a.created_at.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
+      .slice(0, limit);
+    return structuredClone(rows);
+  }
+}

@@ -1,0 +1,308 @@
+import { HttpStatus, Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import type { Incident } from '../anomalies/incident';
+import { AnomalyDetector } from '../anomalies/anomaly-detector.port';
+import { DomainError } from '../common/domain-error';
+import { Coordination } from '../coordination/coordination.port';
+import { DeliveryStore, RecentFailure } from '../deliveries/delivery-store.port';
+import { Insights } from '../insights/insights.port';
+import { chooseStrategyWithReason, predictOutcomeProbability } from '../predictors/predictors';
+import { ReplayLedger } from '../replay/replay-ledger.service';
+import { effectiveLimits } from '../rules/effective-limits';
+import { RulesSource } from '../rules/rules.source';
+import type { AutohealRules, Strategy } from '../rules/rules.types';
+import { ActionSkipped, ActionTaken, CycleResult, summarize, totalsOf } from './cycle-result';
+import { StrategyExecutorRegistry } from './executors/strategy-executor';
+import { AutohealHistory } from './autoheal-history.service';
+import { AutohealMetrics } from './autoheal-metrics';
+import { runSafetyChecks, selectReplayCandidates } from './safety-checks';
+import { ControlsStore } from './state/controls.store';
+import { CycleState } from './state/cycle-state';
+import { Deferral, DeferralStore, deferralKey } from './state/deferral.store';
+import { MaintenanceStore, MaintenanceWindow } from './state/maintenance.store';
+
+export const CYCLE_LOCK_KEY = 'cycle:lock';
+export const CYCLE_SLOTS_KEY = 'cycle:slots';
+/** How long a caller refused for the concurrency cap should wait: about one dry cycle. */
+const RETRY_AFTER_SECONDS = 5;
+
+export type CycleTrigger = 'api' | 'schedule' | 'recheck';
+
+interface CycleContext {
+  cycleId: string;
+  now: Date;
+  dryRun: boolean;
+  rules: AutohealRules;
+  killSwitch: { enabled: boolean; reason: string | null };
+  coordinationProblem: string | null;
+  state: CycleState | null;
+  maintenance: Map<string, MaintenanceWindow>;
+  deferrals: Map<string, Deferral>;
+  /** False once a live cycle could not renew its lock: another instance may be acting now. */
+  holdsLock: () => Promise<boolean>;
+}
+
+interface Decision {
+  incident: Incident;
+  strategy: Strategy;
+  rationale: string;
+  probability: number;
+  replayCandidates: RecentFailure[];
+  recentFailures: number;
+  eligibleDeliveries: number;
+}
+
+/**
+ * Observe → Predict → Act (safely). One cycle: detect incidents (M3), choose a strategy per
+ * incident (predictors, M1 triage, M4 insights), run every safety check, then execute through
+ * the strategy's executor. The API and the scheduler both come through `runCycle`.
+ */
+@Injectable()
+export class AutohealEngine {
+  private readonly logger = new Logger(AutohealEngine.name);
+
+  constructor(
+    private readonly rulesSource: RulesSource,
+    private readonly controls: ControlsStore,
+    private readonly coordination: Coordination,
+    private readonly detector: AnomalyDetector,
+    private readonly deliveries: DeliveryStore,
+    private readonly insights: Insights,
+    private readonly executors: StrategyExecutorRegistry,
+    private readonly maintenanceStore: MaintenanceStore,
+    private readonly deferralStore: DeferralStore,
+    private readonly ledger: ReplayLedger,
+    private readonly history: AutohealHistory,
+    private readonly metrics: AutohealMetrics,
+  ) {}
+
+  /**
+   * Runs one cycle. Throws 403 when the kill switch is off, 409 when another live cycle holds
+   * the cluster lock, 429 (Retry-After) beyond max_concurrent_heals cycles in flight.
+   * When coordination (Redis) is unreachable it still detects and reports, but takes no action.
+   */
+  async runCycle(now: Date, dryRun: boolean, trigger: CycleTrigger = 'api'): Promise<CycleResult> {
+    const started = performance.now();
+    const rules = this.rulesSource.current();
+    const controls = await this.controls.effective(rules.global_safety);
+    if (!controls.autoheal_enabled) {
+      throw new DomainError(
+        'autoheal_disabled',
+        `Auto-healing is disabled by the global kill switch${controls.reason ? ` (${controls.reason})` : ''}; enable it with PUT /autoheal/controls or in the rules file`,
+        HttpStatus.FORBIDDEN,
+      );
+    }
+    const effectiveDryRun = dryRun || controls.dry_run;
+    const cycleId = randomUUID();
+
+    let coordinationProblem: string | null = null;
+    let slot: string | null = null;
+    let lock: string | null = null;
+    try {
+      slot = await this.coordination.acquireSlot(CYCLE_SLOTS_KEY, rules.global_safety.max_concurrent_heals, rules.cycle.slot_ttl_seconds * 1000);
+      if (!slot) {
+        throw new DomainError(
+          'too_many_cycles',
+          `${rules.global_safety.max_concurrent_heals} healing cycles are already in flight (max_concurrent_heals); retry in ${RETRY_AFTER_SECONDS}s`,
+          HttpStatus.TOO_MANY_REQUESTS,
+          { 'Retry-After': String(RETRY_AFTER_SECONDS) },
+        );
+      }
+      if (!effectiveDryRun) {
+        lock = await this.coordination.acquireLock(CYCLE_LOCK_KEY, rules.cycle.lock_ttl_seconds * 1000);
+        if (!lock) {
+          throw new DomainError('cycle_in_progress', 'A live healing cycle is already running in the cluster; try again when it finishes', HttpStatus.CONFLICT);
+        }
+      }
+    } catch (error) {
+      if (error instanceof DomainError) {
+        await this.releaseQuietly(slot, null);
+        throw error;
+      }
+      coordinationProblem = error instanceof Error ? error.message : String(error);
+      this.logger.error(`Coordination unreachable, cycle ${cycleId} takes no action: ${coordinationProblem}`);
+    }
+
+    try {
+      const context: CycleContext = {
+        cycleId,
+        now,
+        dryRun: effectiveDryRun,
+        rules,
+        killSwitch: { enabled: controls.autoheal_enabled, reason: controls.reason },
+        coordinationProblem,
+        state: coordinationProblem ? null : await CycleState.open(this.coordination, effectiveDryRun, now),
+        maintenance: await this.maintenanceStore.active(now),
+        deferrals: await this.deferralStore.active(),
+        holdsLock: async () => !lock || this.coordination.renewLock(CYCLE_LOCK_KEY, lock, rules.cycle.lock_ttl_seconds * 1000).catch(() => false),
+      };
+      const result = await this.executeCycle(context, started);
+      this.metrics.observe(result, trigger);
+      return result;
+    } finally {
+      await this.releaseQuietly(slot, lock);
+    }
+  }
+
+  private async executeCycle(ctx: CycleContext, started: number): Promise<CycleResult> {
+    if (!ctx.dryRun && !ctx.coordinationProblem) {
+      const abandoned = await this.ledger.abandonStale(new Date(ctx.now.getTime() - ctx.rules.cycle.abandon_pending_after_seconds * 1000));
+      if (abandoned.length > 0) this.logger.warn(`Marked ${abandoned.length} interrupted replay attempt(s) abandoned; they will not be re-sent automatically`);
+    }
+
+    const incidents = await this.detector.detect(ctx.now);
+    const taken: ActionTaken[] = [];
+    const skipped: ActionSkipped[] = [];
+
+    const decisions: Array<Decision | { incident: Incident; error: unknown }> = [];
+    for (const incident of incidents) {
+      decisions.push(await this.decide(incident, ctx).catch((error: unknown) => ({ incident, error })));
+    }
+    // STRATEGY_PRIORITIES is the escalation order: when caps are tight, escalations go first.
+    const priority = (d: (typeof decisions)[number]) => ('strategy' in d ? ctx.rules.strategy_priorities[d.strategy] : 0);
+    decisions.sort((a, b) => priority(a) - priority(b));
+
+    for (const decision of decisions) {
+      if ('error' in decision) {
+        skipped.push(this.failure(decision.incident, null, decision.error));
+        continue;
+      }
+      try {
+        if (!ctx.dryRun && !ctx.coordinationProblem && !(await ctx.holdsLock())) {
+          skipped.push({ incident: summarize(decision.incident), strategy: decision.strategy, check: 'cycle_lock', reason: 'Cycle lock lost (the cycle outlived lock_ttl_seconds); no further action this cycle' });
+          continue;
+        }
+        const outcome = await this.act(decision, ctx);
+        if ('taken' in outcome) taken.push(outcome.taken);
+        else skipped.push(outcome.skipped);
+      } catch (error) {
+        // One failing incident never stops the others.
+        skipped.push(this.failure(decision.incident, decision.strategy, error));
+      }
+    }
+
+    if (!ctx.dryRun && !ctx.coordinationProblem) await this.clearRecoveredDeferrals(ctx, incidents);
+
+    const result: CycleResult = {
+      run_at: ctx.now.toISOString(),
+      incidents_detected: incidents.length,
+      actions_taken: taken,
+      actions_skipped: skipped,
+      ...totalsOf(taken),
+      execution_time_ms: Math.round((performance.now() - started) * 10) / 10,
+      dry_run: ctx.dryRun,
+    };
+    await this.history.save(result);
+    return result;
+  }
+
+  /** Predict: the strategy for one incident, its probability, and what it would touch. */
+  private async decide(incident: Incident, ctx: CycleContext): Promise<Decision> {
+    const replayLimits = effectiveLimits(ctx.rules, 'REPLAY_RECENT', incident.tenant_id);
+    const windowMinutes = Math.max(replayLimits.time_window_minutes ?? 0, ctx.rules.detection.recent_window_minutes);
+    const failures = await this.deliveries.recentFailures({
+      tenantId: incident.tenant_id,
+      endpoint: incident.endpoint,
+      since: new Date(ctx.now.getTime() - windowMinutes * 60_000),
+      limit: 100,
+    });
+    const successRate = await this.insights.endpointSuccessRate(incident.tenant_id, incident.endpoint, ctx.now);
+    const deferral = ctx.deferrals.get(deferralKey(incident.tenant_id, incident.endpoint));
+    const deferLimits = ctx.rules.strategy_limits.DEFER_AND_MONITOR;
+    const context = {
+      recent_deliveries: failures.length > 0 ? failures : undefined,
+      endpoint_success_rate: successRate.rate,
+      max_batch: replayLimits.max_deliveries,
+      deferrals: deferral?.deferrals ?? 0,
+      max_deferrals: deferLimits.max_deferrals,
+      min_failures: ctx.rules.detection.min_failures,
+    };
+    let { strategy, reason } = chooseStrategyWithReason(incident, context);
+    if (strategy === 'DEFER_AND_MONITOR' && (deferral?.deferrals ?? 0) >= (deferLimits.max_deferrals ?? 3)) {
+      strategy = 'ESCALATE_OPERATOR';
+      reason = `Deferred ${deferral!.deferrals} times without a clearer pattern (${reason})`;
+    }
+    const selection = selectReplayCandidates(failures, replayLimits, ctx.now);
+    return {
+      incident,
+      strategy,
+      rationale: reason,
+      probability: predictOutcomeProbability(incident, strategy, context),
+      replayCandidates: strategy === 'REPLAY_RECENT' ? selection.selected : [],
+      recentFailures: selection.recent.length,
+      eligibleDeliveries: selection.eligible,
+    };
+  }
+
+  /** Act, safely: every check first, then the strategy's executor. */
+  private async act(decision: Decision, ctx: CycleContext) {
+    const { incident, strategy, probability } = decision;
+    const limits = effectiveLimits(ctx.rules, strategy, incident.tenant_id);
+    const maintenance = ctx.maintenance.get(incident.endpoint) ?? null;
+    const state = ctx.state;
+    const verdict = runSafetyChecks({
+      now: ctx.now,
+      rules: ctx.rules,
+      incident,
+      strategy,
+      probability,
+      limits,
+      killSwitch: ctx.killSwitch,
+      coordinationProblem: ctx.coordinationProblem,
+      maintenance,
+      lastHealedAt: state ? await state.lastHealedAt(incident.endpoint) : null,
+      eligibleDeliveries: decision.eligibleDeliveries,
+      recentFailures: decision.recentFailures,
+      firstSeenAt: state ? await state.firstSeenAt(incident.tenant_id, incident.endpoint, ctx.rules.detection.baseline_window_minutes * 60_000) : ctx.now,
+      healsThisHour: state?.healsThisHour ?? 0,
+    });
+    if (!verdict.allowed) {
+      return { skipped: { incident: summarize(incident), strategy, check: verdict.check, reason: verdict.reason, probability } satisfies ActionSkipped };
+    }
+    const executor = this.executors.get(strategy);
+    if (!executor) {
+      return { skipped: { incident: summarize(incident), strategy, check: 'executor', reason: `${strategy} has no executor yet; nothing done`, probability } satisfies ActionSkipped };
+    }
+    const outcome = await executor.execute({
+      cycleId: ctx.cycleId,
+      now: ctx.now,
+      dryRun: ctx.dryRun,
+      rules: ctx.rules,
+      incident,
+      strategy,
+      probability,
+      rationale: decision.rationale,
+      limits,
+      replayCandidates: decision.replayCandidates,
+      deferral: ctx.deferrals.get(deferralKey(incident.tenant_id, incident.endpoint)) ?? null,
+      state: state!,
+    });
+    if ('taken' in outcome) return outcome;
+    return { skipped: { incident: summarize(incident), strategy, ...outcome.skipped, probability } satisfies ActionSkipped };
+  }
+
+  /** A run of deferrals ends when its incident is no longer detected. */
+  private async clearRecoveredDeferrals(ctx: CycleContext, incidents: Incident[]): Promise<void> {
+    const stillThere = new Set(incidents.map((i) => deferralKey(i.tenant_id, i.endpoint)));
+    for (const [key, deferral] of ctx.deferrals) {
+      if (!stillThere.has(key)) await this.deferralStore.close(deferral.tenant_id, deferral.endpoint, 'cleared');
+    }
+  }
+
+  private failure(incident: Incident, strategy: Strategy | null, error: unknown): ActionSkipped {
+    const message = error instanceof Error ? error.message : String(error);
+    this.logger.error(`Incident ${incident.tenant_id} ${incident.endpoint} failed: ${message}`, error instanceof Error ? error.stack : undefined);
+    return { incident: summarize(incident), strategy, check: 'error', reason: `Error while handling the incident: ${message}` };
+  }
+
+  private async releaseQuietly(slot: string | null, lock: string | null): Promise<void> {
+    try {
+      if (lock) await this.coordination.releaseLock(CYCLE_LOCK_KEY, lock);
+      if (slot) await this.coordination.releaseSlot(CYCLE_SLOTS_KEY, slot);
+    } catch (error) {
+      // Both expire on their own; a release that fails only delays the next cycle.
+      this.logger.warn(`Could not release cycle lock/slot: ${error instanceof Error ? error.message : error}`);
+    }
+  }
+}

@@ -1,0 +1,36 @@
+import type { Request } from 'express';
+import { DomainError } from '../common/domain-error';
+
+/**
+ * The endpoint URL at the end of a route such as `/autoheal/cooldown/{endpoint}`: URL-encoded
+ * (`https%3A%2F%2Fapi.example.com%2Fwebhook`) or raw, as in the guide's own curl example
+ * (`/autoheal/cooldown/https://api.example.com/webhook`). Read from the raw path, since a raw
+ * URL spans several path segments.
+ */
+export function endpointFromPath(req: Request, prefix: string): string {
+  const path = req.originalUrl.split('?')[0];
+  const start = path.indexOf(prefix);
+  const raw = start >= 0 ? path.slice(start + prefix.length) : '';
+  let endpoint: string;
+  try {
+    endpoint = decodeURIComponent(raw);
+  } catch {
+    throw new DomainError('invalid_endpoint', `endpoint: "${raw}" is not valid URL encoding`);
+  }
+  // Some clients and proxies collapse `//` in a path; put the scheme's slashes back.
+  endpoint = endpoint.replace(/^(https?):\/(?!\/)/, '$1://');
+  return assertEndpointUrl(endpoint);
+}
+
+export function assertEndpointUrl(endpoint: string): string {
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    throw new DomainError('invalid_endpoint', `endpoint: "${endpoint}" is not an absolute URL (expected e.g. https://api.example.com/webhook)`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new DomainError('invalid_endpoint', `endpoint: "${endpoint}" must be an http or https URL`);
+  }
+  return endpoint;
+}

@@ -1,0 +1,76 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { AuditLog } from '../../audit/audit-log.port';
+import { EscalationService } from '../../escalation/escalation.service';
+import { Notifier } from '../../escalation/notifier.port';
+import { DeferralStore } from '../state/deferral.store';
+import { auditAction } from './autoheal-audit';
+import { baseAction, ExecutionOutcome, ExecutionPlan, StrategyExecutor } from './strategy-executor';
+
+/**
+ * ESCALATE_OPERATOR: an operator incident (one unresolved per tenant+endpoint) and a
+ * notification. A recurring incident bumps the open escalation instead of paging again.
+ */
+@Injectable()
+export class EscalateExecutor extends StrategyExecutor {
+  readonly strategy = 'ESCALATE_OPERATOR' as const;
+  private readonly logger = new Logger(EscalateExecutor.name);
+
+  constructor(
+    private readonly escalations: EscalationService,
+    private readonly notifier: Notifier,
+    private readonly deferrals: DeferralStore,
+    private readonly audit: AuditLog,
+  ) {
+    super();
+  }
+
+  async execute(plan: ExecutionPlan): Promise<ExecutionOutcome> {
+    const { incident } = plan;
+    const existing = await this.escalations.findUnresolved(incident.tenant_id, incident.endpoint);
+    if (existing) {
+      if (!plan.dryRun) await this.escalations.open({ incident, priority: existing.priority, reason: plan.rationale, now: plan.now });
+      return {
+        skipped: {
+          check: 'already_escalated',
+          reason: `Already escalated (escalation ${existing.id}, ${existing.status} since ${new Date(existing.created_at).toISOString()}); awaiting operator`,
+        },
+      };
+    }
+
+    const priority = incident.severity === 'critical' ? 'critical' : (plan.limits.priority ?? 'high');
+    const message = `Escalated incident for ${incident.endpoint} – requires operator review`;
+    if (plan.dryRun) return { taken: { ...baseAction(plan, false), would_escalate: true, priority, message } };
+
+    const { escalation, created } = await this.escalations.open({ incident, priority, reason: plan.rationale, now: plan.now });
+    let notified = false;
+    let notificationError: string | undefined;
+    if (created && !plan.limits.skip_notifications) {
+      try {
+        await this.notifier.notify({
+          title: `Auto-heal escalation: ${incident.endpoint}`,
+          text: `${message}. ${plan.rationale}.`,
+          severity: priority === 'critical' || priority === 'high' ? 'critical' : 'warning',
+          tenant_id: incident.tenant_id,
+          endpoint: incident.endpoint,
+          escalation_id: escalation.id,
+          fields: {
+            severity: incident.severity,
+            failures: String(incident.failures),
+            failure_rate: String(incident.failure_rate),
+            most_common_error: incident.most_common_error ?? 'n/a',
+          },
+        });
+        await this.escalations.markNotified(escalation.id, plan.now);
+        notified = true;
+      } catch (error) {
+        // The escalation stands (operators see it in the API); the failed page is recorded.
+        notificationError = error instanceof Error ? error.message : String(error);
+        this.logger.error(`Notification for escalation ${escalation.id} failed: ${notificationError}`);
+      }
+    }
+    await this.deferrals.close(incident.tenant_id, incident.endpoint, 'escalated');
+    const details = { created_incident: created, escalation_id: escalation.id, priority, notified, ...(notificationError ? { notification_error: notificationError } : {}) };
+    await auditAction(this.audit, 'autoheal_escalate', plan, details);
+    return { taken: { ...baseAction(plan, true), ...details, message } };
+  }
+}

@@ -1,0 +1,61 @@
+import type { Incident } from '../../anomalies/incident';
+import type { RecentFailure } from '../../deliveries/delivery-store.port';
+import type { EffectiveLimits } from '../../rules/effective-limits';
+import type { AutohealRules, Strategy } from '../../rules/rules.types';
+import type { ActionTaken } from '../cycle-result';
+import type { CycleState } from '../state/cycle-state';
+import type { Deferral } from '../state/deferral.store';
+
+/** Everything an executor needs about one incident that passed the safety checks. */
+export interface ExecutionPlan {
+  cycleId: string;
+  now: Date;
+  dryRun: boolean;
+  rules: AutohealRules;
+  incident: Incident;
+  strategy: Strategy;
+  probability: number;
+  rationale: string;
+  limits: EffectiveLimits;
+  /** REPLAY_RECENT: the deliveries selected by selectReplayCandidates. */
+  replayCandidates: RecentFailure[];
+  deferral: Deferral | null;
+  state: CycleState;
+}
+
+export type ExecutionOutcome = { taken: ActionTaken } | { skipped: { check: string; reason: string } };
+
+/**
+ * One healing strategy. Each lives in its own class and is found by strategy name, so a new
+ * strategy is a new executor in the registry and touches neither the engine nor the others.
+ * A dry run must walk the same decisions and stop before every side effect.
+ */
+export abstract class StrategyExecutor {
+  abstract readonly strategy: Strategy;
+  abstract execute(plan: ExecutionPlan): Promise<ExecutionOutcome>;
+}
+
+export class StrategyExecutorRegistry {
+  private readonly byStrategy: Map<Strategy, StrategyExecutor>;
+
+  constructor(executors: StrategyExecutor[]) {
+    this.byStrategy = new Map(executors.map((executor) => [executor.strategy, executor]));
+  }
+
+  get(strategy: Strategy): StrategyExecutor | undefined {
+    return this.byStrategy.get(strategy);
+  }
+}
+
+/** The action's common part, in the guide's shape. */
+export function baseAction(plan: ExecutionPlan, executed: boolean): ActionTaken {
+  const { incident } = plan;
+  return {
+    strategy: plan.strategy,
+    probability: plan.probability,
+    executed,
+    ...(plan.dryRun ? { dry_run: true } : {}),
+    incident: { tenant_id: incident.tenant_id, endpoint: incident.endpoint, severity: incident.severity, failures: incident.failures, kind: incident.kind },
+    rationale: plan.rationale,
+  };
+}

@@ -1,0 +1,16 @@
+import { Controller, Get, Header } from '@nestjs/common';
+import { Public } from '../auth/auth.decorators';
+import { AutohealMetrics } from './autoheal-metrics';
+
+/** Prometheus scrape endpoint. Public like /health: counters only, no tenant data in labels. */
+@Controller('metrics')
+export class MetricsController {
+  constructor(private readonly metrics: AutohealMetrics) {}
+
+  @Public()
+  @Get()
+  @Header('Content-Type', 'text/plain; version=0.0.4')
+  scrape(): Promise<string> {
+    return this.metrics.registry.metrics();
+  }
+}

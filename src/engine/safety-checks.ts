@@ -1,0 +1,177 @@
+import type { Incident } from '../anomalies/incident';
+import type { EffectiveLimits } from '../rules/effective-limits';
+import type { AutohealRules, BusinessHours, Strategy } from '../rules/rules.types';
+
+/**
+ * Strategies that act on a tenant's traffic. They are what cooldowns, business hours and the
+ * hourly heal cap restrain; escalating to a person and deferring are always allowed.
+ */
+export const INTRUSIVE_STRATEGIES: readonly Strategy[] = ['REPLAY_RECENT', 'RATE_LIMIT_SOURCE', 'SILENCE_DUPES'];
+
+/** Everything the checks need, gathered before any of them runs, so the checks stay pure. */
+export interface SafetyFacts {
+  now: Date;
+  rules: AutohealRules;
+  incident: Incident;
+  strategy: Strategy;
+  probability: number;
+  limits: EffectiveLimits;
+  killSwitch: { enabled: boolean; reason?: string | null };
+  /** Why coordination (Redis) cannot be trusted right now; null when it answers. */
+  coordinationProblem: string | null;
+  maintenance: { until: Date; reason: string | null } | null;
+  /** When the endpoint was last healed, if its cooldown is still set. */
+  lastHealedAt: Date | null;
+  /** Replay candidates after the time window and triage filters (REPLAY_RECENT only). */
+  eligibleDeliveries: number;
+  /** Replay candidates before the triage filter (REPLAY_RECENT only). */
+  recentFailures: number;
+  /** When this tenant+endpoint incident was first seen (for escalation_delay_minutes). */
+  firstSeenAt: Date;
+  /** Heals counted cluster-wide this hour, including this cycle's own so far. */
+  healsThisHour: number;
+}
+
+export type SafetyVerdict = { allowed: true } | { allowed: false; check: SafetyCheckName; reason: string };
+
+type Check = (facts: SafetyFacts) => string | null;
+
+const minutes = (ms: number) => `${(Math.round(ms / 6000) / 10).toString()}m`;
+const isIntrusive = (strategy: Strategy) => INTRUSIVE_STRATEGIES.includes(strategy);
+
+/**
+ * The guide's "Multi-Layer Safety Checks", in its order, plus the coordination precondition
+ * and the cluster-wide hourly cap. This table is the one place safety limits are enforced:
+ * every action of every strategy passes through `runSafetyChecks` before it executes.
+ */
+export const SAFETY_CHECKS = [
+  [
+    'coordination',
+    (f) => (f.coordinationProblem ? `Coordination store unreachable (${f.coordinationProblem}): no action taken` : null),
+  ],
+  [
+    'kill_switch',
+    (f) => {
+      if (!f.killSwitch.enabled) return `Auto-healing disabled by the global kill switch${f.killSwitch.reason ? ` (${f.killSwitch.reason})` : ''}`;
+      if (!f.limits.autoheal_enabled) return `Auto-healing disabled for tenant ${f.incident.tenant_id}`;
+      return null;
+    },
+  ],
+  [
+    'severity',
+    (f) =>
+      f.incident.severity === 'critical' && f.strategy !== 'ESCALATE_OPERATOR' && f.rules.global_safety.require_approval_for_critical
+        ? `Critical incident requires operator approval (${f.strategy} is never applied automatically)`
+        : null,
+  ],
+  [
+    'confidence',
+    (f) => {
+      const floor = f.rules.global_safety.min_confidence;
+      if (f.probability < floor) return `Confidence ${f.probability.toFixed(2)} below global minimum ${floor.toFixed(2)}`;
+      const own = f.limits.min_confidence;
+      if (own !== undefined && f.probability < own) return `Confidence ${f.probability.toFixed(2)} below ${f.strategy} minimum ${own.toFixed(2)}`;
+      return null;
+    },
+  ],
+  [
+    'maintenance',
+    (f) =>
+      f.maintenance && f.maintenance.until > f.now
+        ? `Endpoint in maintenance mode${f.maintenance.reason ? ` (${f.maintenance.reason})` : ''} until ${f.maintenance.until.toISOString()}`
+        : null,
+  ],
+  [
+    'cooldown',
+    (f) => {
+      const cooldownMinutes = f.limits.cooldown_minutes ?? 0;
+      if (!isIntrusive(f.strategy) || !f.lastHealedAt || cooldownMinutes <= 0) return null;
+      const elapsed = f.now.getTime() - f.lastHealedAt.getTime();
+      return elapsed < cooldownMinutes * 60_000 ? `Cooldown active (${minutes(Math.max(0, elapsed))} < ${minutes(cooldownMinutes * 60_000)})` : null;
+    },
+  ],
+  [
+    'business_hours',
+    (f) => (isIntrusive(f.strategy) ? businessHoursProblem(f.rules.global_safety.business_hours, f.now) : null),
+  ],
+  [
+    'strategy_limits',
+    (f) => {
+      if (f.strategy !== 'REPLAY_RECENT') return null;
+      const window = f.limits.time_window_minutes;
+      if (f.recentFailures === 0) return `No failed deliveries in the last ${window} minutes to replay`;
+      if (f.eligibleDeliveries === 0) {
+        return `No replayable deliveries: none of ${f.recentFailures} recent failures has an allowed triage label (${(f.limits.allowed_triage_labels ?? []).join(', ')})`;
+      }
+      const max = f.limits.max_deliveries ?? 0;
+      if (f.incident.failures > max) return `Incident has ${f.incident.failures} failures, above the ${max}-delivery replay limit`;
+      return null;
+    },
+  ],
+  [
+    'tenant_policy',
+    (f) => {
+      if (!f.limits.strategy_allowed) return `Tenant ${f.incident.tenant_id} does not allow ${f.strategy}`;
+      if (f.strategy === 'ESCALATE_OPERATOR' && f.limits.escalation_delay_minutes > 0) {
+        const waited = f.now.getTime() - f.firstSeenAt.getTime();
+        const delay = f.limits.escalation_delay_minutes * 60_000;
+        if (waited < delay) return `Escalation delayed by tenant policy (${minutes(waited)} < ${minutes(delay)})`;
+      }
+      return null;
+    },
+  ],
+  [
+    'hourly_cap',
+    (f) => {
+      const cap = f.rules.global_safety.max_heals_per_hour;
+      return isIntrusive(f.strategy) && f.healsThisHour >= cap ? `Hourly heal cap reached (${f.healsThisHour}/${cap} this hour)` : null;
+    },
+  ],
+] as const satisfies ReadonlyArray<readonly [string, Check]>;
+
+export type SafetyCheckName = (typeof SAFETY_CHECKS)[number][0];
+
+/** First failing check wins: its reason is what the operator reads in actions_skipped. */
+export function runSafetyChecks(facts: SafetyFacts): SafetyVerdict {
+  for (const [check, run] of SAFETY_CHECKS) {
+    const reason = (run as Check)(facts);
+    if (reason) return { allowed: false, check, reason };
+  }
+  return { allowed: true };
+}
+
+export function businessHoursProblem(hours: BusinessHours, now: Date): string | null {
+  if (!hours.enabled) return null;
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone: hours.timezone, hour: 'numeric', hourCycle: 'h23', weekday: 'short' }).formatToParts(now);
+  const hour = Number(parts.find((p) => p.type === 'hour')?.value);
+  const day = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].indexOf(parts.find((p) => p.type === 'weekday')?.value ?? '');
+  const inside = hours.days.includes(day) && hour >= hours.start_hour && hour < hours.end_hour;
+  if (hours.allow_actions === 'inside' && !inside) {
+    return `Outside business hours (${hours.start_hour}:00-${hours.end_hour}:00 ${hours.timezone}); automatic actions wait for them`;
+  }
+  if (hours.allow_actions === 'outside' && inside) {
+    return `Inside business hours (${hours.start_hour}:00-${hours.end_hour}:00 ${hours.timezone}); automatic actions run only off-hours`;
+  }
+  return null;
+}
+
+export interface ReplaySelection<T> {
+  /** Failures inside the time window, before the triage filter. */
+  recent: T[];
+  /** What will be re-sent: allowed labels only, newest first, at most max_deliveries. */
+  selected: T[];
+  eligible: number;
+}
+
+/** The REPLAY_RECENT caps (time window, allowed triage labels, max deliveries), applied here only. */
+export function selectReplayCandidates<T extends { created_at: Date | string; triage_label: string | null }>(
+  failures: T[],
+  limits: EffectiveLimits,
+  now: Date,
+): ReplaySelection<T> {
+  const since = now.getTime() - (limits.time_window_minutes ?? 0) * 60_000;
+  const recent = failures.filter((d) => new Date(d.created_at).getTime() >= since);
+  const allowed = limits.allowed_triage_labels ?? [];
+  const eligible = recent.filter((d) => d.triage_label !== null && (allowed as string[]).includes(d.triage_label));
+  return { recent, selected: eligible.slice(0, Math.max(0, limits.max_deliveries ?? 0)), eligible: eligible.length };
+}

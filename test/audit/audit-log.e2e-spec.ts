@@ -1,0 +1,98 @@
+import { DataSource } from 'typeorm';
+import { dataSourceOptions } from '../../ormconfig';
+import { AuditLog } from '../../src/audit/audit-log.port';
+import { MemoryAuditLog } from '../../src/audit/memory-audit-log.adapter';
+import { SqlAuditLog } from '../../src/audit/sql-audit-log.adapter';
+import { ManualClock } from '../../src/clock/clock';
+import { createTestDatabase, TestDatabase } from '../utils/test-database';
+
+const T0 = new Date('2025-03-01T10:00:00.000Z');
+const minutes = (n: number) => new Date(T0.getTime() + n * 60_000);
+
+let db: TestDatabase;
+let dataSource: DataSource;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  dataSource = new DataSource(dataSourceOptions(db.url, 2));
+  await dataSource.initialize();
+});
+afterAll(async () => {
+  await dataSource?.destroy();
+  await db?.drop();
+});
+
+/** The trail cannot be emptied between tests (that is the point), so each SQL test gets a database of its own. */
+async function freshSqlAuditLog(clock: ManualClock): Promise<{ audit: AuditLog; done: () => Promise<void> }> {
+  const own = await createTestDatabase();
+  const ds = new DataSource(dataSourceOptions(own.url, 2));
+  await ds.initialize();
+  return { audit: new SqlAuditLog(ds, clock), done: () => ds.destroy().then(() => own.drop()) };
+}
+
+// The in-memory adapter ships as a real implementation, so it must answer exactly as the SQL one.
+describe.each([
+  ['SqlAuditLog', freshSqlAuditLog],
+  ['MemoryAuditLog', async (clock: ManualClock) => ({ audit: new MemoryAuditLog(clock), done: async () => undefined })],
+] as Array<[string, (clock: ManualClock) => Promise<{ audit: AuditLog; done: () => Promise<void> }>]>)('%s', (_name, build) => {
+  let clock: ManualClock;
+  let audit: AuditLog;
+  let done: () => Promise<void>;
+
+  afterEach(() => done());
+
+  beforeEach(async () => {
+    clock = new ManualClock(minutes(100));
+    ({ audit, done } = await build(clock));
+    await audit.record({ operator_id: 'system:autoheal', action: 'autoheal_replay', resource_type: 'delivery', resource_id: 'https://a/h', tenant_id: 't1', meta: { n: 1 }, at: minutes(1) });
+    await audit.record({ operator_id: 'alice', action: 'escalation_acknowledge', resource_type: 'escalation', resource_id: 'e1', tenant_id: 't2', at: minutes(3) });
+    await audit.record({ operator_id: 'system:autoheal', action: 'autoheal_replay', resource_type: 'delivery', tenant_id: 't2', meta: { nested: { list: [1, 2] } }, at: minutes(2) });
+  });
+
+  it('answers newest first, with every field', async () => {
+    const entries = await audit.query({ limit: 10 });
+    expect(entries.map((e) => e.at.toISOString())).toEqual([minutes(3), minutes(2), minutes(1)].map((d) => d.toISOString()));
+    expect(entries[2]).toEqual({
+      id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      at: minutes(1),
+      operator_id: 'system:autoheal',
+      action: 'autoheal_replay',
+      resource_type: 'delivery',
+      resource_id: 'https://a/h',
+      tenant_id: 't1',
+      meta: { n: 1 },
+    });
+    expect(entries[0]).toMatchObject({ meta: {}, resource_id: 'e1' });
+    expect(entries[1]).toMatchObject({ resource_id: null, meta: { nested: { list: [1, 2] } } });
+  });
+
+  it('filters by action, tenant and since (inclusive), and limits', async () => {
+    expect((await audit.query({ action: 'autoheal_replay', limit: 10 })).map((e) => e.at)).toEqual([minutes(2), minutes(1)]);
+    expect((await audit.query({ tenant_id: 't2', limit: 10 })).map((e) => e.action)).toEqual(['escalation_acknowledge', 'autoheal_replay']);
+    expect((await audit.query({ since: minutes(2), limit: 10 })).map((e) => e.at)).toEqual([minutes(3), minutes(2)]);
+    expect((await audit.query({ action: 'autoheal_replay', tenant_id: 't2', since: minutes(2), limit: 10 })).map((e) => e.at)).toEqual([minutes(2)]);
+    expect((await audit.query({ limit: 1 })).map((e) => e.at)).toEqual([minutes(3)]);
+    expect(await audit.query({ action: 'nothing_like_this', limit: 10 })).toEqual([]);
+  });
+
+  it('stamps entries without `at` with the clock', async () => {
+    await audit.record({ operator_id: 'bob', action: 'kill_switch_on', resource_type: 'global' });
+    const [latest] = await audit.query({ limit: 1 });
+    expect(latest).toMatchObject({ operator_id: 'bob', at: minutes(100), tenant_id: null, resource_id: null });
+  });
+});
+
+describe('operator_audit table', () => {
+  it('is append-only: the trigger refuses UPDATE and DELETE and the row stays as written', async () => {
+    const audit = new SqlAuditLog(dataSource, new ManualClock(T0));
+    await audit.record({ operator_id: 'alice', action: 'tamper_target', resource_type: 'x', meta: { original: true } });
+    await expect(dataSource.query(`UPDATE operator_audit SET operator_id = 'mallory' WHERE action = 'tamper_target'`)).rejects.toThrow(
+      /operator_audit is append-only: UPDATE is not allowed/,
+    );
+    await expect(dataSource.query(`DELETE FROM operator_audit WHERE action = 'tamper_target'`)).rejects.toThrow(
+      /operator_audit is append-only: DELETE is not allowed/,
+    );
+    const [entry] = await audit.query({ action: 'tamper_target', limit: 10 });
+    expect(entry).toMatchObject({ operator_id: 'alice', meta: { original: true } });
+  });
+});

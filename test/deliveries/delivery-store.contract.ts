@@ -1,0 +1,154 @@
+import { ManualClock } from '../../src/clock/clock';
+import { DeliveryOutcome, DeliveryStore } from '../../src/deliveries/delivery-store.port';
+
+export interface DeliveryStoreUnderTest {
+  store: DeliveryStore;
+  clock: ManualClock;
+  dispose(): Promise<void>;
+}
+
+const A = 'https://a.example.com/hook';
+const B = 'https://b.example.com/hook';
+
+/** The behaviour every DeliveryStore adapter must share; run once per adapter. */
+export function describeDeliveryStoreContract(name: string, factory: () => Promise<DeliveryStoreUnderTest>): void {
+  describe(`DeliveryStore contract: ${name}`, () => {
+    let subject: DeliveryStoreUnderTest;
+    let store: DeliveryStore;
+    let run = 0;
+    // Ids unique per test, so tests sharing one store do not see each other.
+    let p = '';
+    const item = (id: string, fields: Partial<DeliveryOutcome> = {}): DeliveryOutcome => ({
+      id: p + id,
+      tenant_id: p + 'tenant',
+      target: A,
+      status: 'failed',
+      http_status: 503,
+      ...fields,
+    });
+
+    beforeAll(async () => {
+      subject = await factory();
+      store = subject.store;
+    });
+    beforeEach(() => {
+      p = `c${++run}-`;
+      subject.clock.set(new Date('2025-06-01T12:00:00.000Z'));
+    });
+    afterAll(() => subject?.dispose());
+
+    it('counts inserts and updates, and never duplicates an id', async () => {
+      expect(await store.upsertBatch([item('1'), item('2', { status: 'pending', http_status: null })], 'd')).toEqual({ inserted: 2, updated: 0 });
+      expect(await store.upsertBatch([item('2', { status: 'delivered', http_status: 200 }), item('3')], 'd')).toEqual({ inserted: 1, updated: 1 });
+      const listed = await store.list({ tenant_id: p + 'tenant', limit: 10 });
+      expect(listed.map((d) => d.id).sort()).toEqual([p + '1', p + '2', p + '3']);
+      expect(listed.find((d) => d.id === p + '2')).toMatchObject({ status: 'delivered', http_status: 200, attempts: 1 });
+    });
+
+    it('labels failures on the way in and clears the label when delivered', async () => {
+      await store.upsertBatch([item('t', { http_status: 429 })], 'd');
+      expect(await store.findById(p + 't')).toMatchObject({ triage_label: 'rate_limited', triage_score: 0.95 });
+      await store.upsertBatch([item('t', { status: 'delivered', http_status: 200 })], 'd');
+      expect(await store.findById(p + 't')).toMatchObject({ triage_label: null, triage_score: null });
+    });
+
+    it('records one dispatcher attempt per (id, attempted_at), newest first, with the actor', async () => {
+      const first = new Date('2025-06-01T11:00:00.000Z');
+      const second = new Date('2025-06-01T11:30:00.000Z');
+      await store.upsertBatch([item('a', { attempted_at: first, error: 'socket hang up', http_status: null })], 'dispatcher-7');
+      await store.upsertBatch([item('a', { attempted_at: first, error: 'socket hang up', http_status: null })], 'dispatcher-7');
+      await store.upsertBatch([item('a', { attempted_at: second, status: 'delivered', http_status: 204 })], 'dispatcher-7');
+      await store.upsertBatch([item('a', { status: 'pending', http_status: null })], 'dispatcher-7');
+      const found = (await store.findById(p + 'a'))!;
+      expect(found).toMatchObject({ attempts: 2, last_attempt_at: second, status: 'pending' });
+      expect(found.attempt_history.map((a) => [a.attempted_at, a.outcome, a.source, a.actor, a.http_status, a.error])).toEqual([
+        [second, 'succeeded', 'dispatcher', 'dispatcher-7', 204, null],
+        [first, 'failed', 'dispatcher', 'dispatcher-7', null, 'socket hang up'],
+      ]);
+    });
+
+    it('stamps created_at, updated_at and a missing attempted_at with the clock, and keeps created_at', async () => {
+      await store.upsertBatch([item('c')], 'd');
+      subject.clock.advance(5_000);
+      await store.upsertBatch([item('c', { created_at: new Date('2020-01-01T00:00:00Z') })], 'd');
+      expect(await store.findById(p + 'c')).toMatchObject({
+        created_at: new Date('2025-06-01T12:00:00.000Z'),
+        updated_at: new Date('2025-06-01T12:00:05.000Z'),
+        last_attempt_at: new Date('2025-06-01T12:00:05.000Z'),
+        attempts: 2,
+      });
+    });
+
+    it('keeps payload, headers and event_type a re-post leaves out, and replaces them when given', async () => {
+      await store.upsertBatch([item('p', { payload: { v: 1 }, headers: { 'x-a': '1' }, event_type: 'e1' })], 'd');
+      await store.upsertBatch([item('p', { status: 'delivered' })], 'd');
+      expect(await store.findById(p + 'p')).toMatchObject({ payload: { v: 1 }, headers: { 'x-a': '1' }, event_type: 'e1' });
+      await store.upsertBatch([item('p', { payload: [2], headers: { 'x-b': '2' }, event_type: 'e2' })], 'd');
+      expect(await store.findById(p + 'p')).toMatchObject({ payload: [2], headers: { 'x-b': '2' }, event_type: 'e2' });
+    });
+
+    it('refuses a duplicate id or another tenant\'s id, and then writes nothing of the batch', async () => {
+      await expect(store.upsertBatch([item('d1'), item('d1')], 'd')).rejects.toMatchObject({ status: 400, code: 'duplicate_delivery_id' });
+      await store.upsertBatch([item('owned', { tenant_id: 'someone-else' })], 'd');
+      await expect(store.upsertBatch([item('d2'), item('owned')], 'd')).rejects.toMatchObject({ status: 409, code: 'delivery_tenant_mismatch' });
+      expect(await store.findById(p + 'd1')).toBeNull();
+      expect(await store.findById(p + 'd2')).toBeNull();
+      expect(await store.findById(p + 'owned')).toMatchObject({ tenant_id: 'someone-else', attempts: 1 });
+    });
+
+    it('lists newest first with every filter and the limit', async () => {
+      const at = (minute: number) => new Date(`2025-06-01T10:0${minute}:00.000Z`);
+      await store.upsertBatch(
+        [
+          item('l1', { created_at: at(1) }),
+          item('l2', { created_at: at(2), status: 'delivered' }),
+          item('l3', { created_at: at(3), target: B }),
+          item('l4', { created_at: at(4), status: 'dead_letter' }),
+        ],
+        'd',
+      );
+      const ids = async (q: Partial<Parameters<DeliveryStore['list']>[0]>) =>
+        (await store.list({ tenant_id: p + 'tenant', limit: 100, ...q })).map((d) => d.id.slice(p.length));
+      expect(await ids({})).toEqual(['l4', 'l3', 'l2', 'l1']);
+      expect(await ids({ target: A })).toEqual(['l4', 'l2', 'l1']);
+      expect(await ids({ status: 'failed' })).toEqual(['l3', 'l1']);
+      expect(await ids({ since: at(2) })).toEqual(['l4', 'l3', 'l2']);
+      expect(await ids({ limit: 1 })).toEqual(['l4']);
+      expect(await store.findById(p + 'nope')).toBeNull();
+    });
+
+    it('recentFailures: failed and dead_letter of one tenant+endpoint since a time, newest first, limited', async () => {
+      const at = (minute: number) => new Date(`2025-06-01T09:0${minute}:00.000Z`);
+      await store.upsertBatch(
+        [
+          item('f1', { created_at: at(1), error: 'ECONNREFUSED', http_status: null, payload: { n: 1 }, headers: { 'x-h': 'v' } }),
+          item('f2', { created_at: at(2), status: 'delivered', http_status: 200 }),
+          item('f3', { created_at: at(3), status: 'dead_letter', http_status: 410 }),
+          item('f4', { created_at: at(4), target: B }),
+          item('f5', { created_at: at(5), tenant_id: p + 'other' }),
+          item('f0', { created_at: at(0) }),
+        ],
+        'd',
+      );
+      const since = at(1);
+      const rows = await store.recentFailures({ tenantId: p + 'tenant', endpoint: A, since, limit: 100 });
+      expect(rows.map((r) => r.id.slice(p.length))).toEqual(['f3', 'f1']);
+      expect(rows[1]).toEqual({
+        id: p + 'f1',
+        tenant_id: p + 'tenant',
+        target: A,
+        status: 'failed',
+        triage_label: 'transient_endpoint_down',
+        triage_score: 0.85,
+        error: 'ECONNREFUSED',
+        http_status: null,
+        attempts: 1,
+        payload: { n: 1 },
+        headers: { 'x-h': 'v' },
+        meta: {},
+        created_at: since,
+      });
+      expect((await store.recentFailures({ tenantId: p + 'tenant', endpoint: A, since, limit: 1 })).map((r) => r.id)).toEqual([p + 'f3']);
+    });
+  });
+}

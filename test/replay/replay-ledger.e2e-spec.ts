@@ -1,0 +1,202 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { HttpReplayer } from '../../src/replay/http-replayer.adapter';
+import { ABANDONED_ERROR, ReplayLedger } from '../../src/replay/replay-ledger.service';
+import { replayRequestFor } from '../../src/replay/replay.types';
+import { Replayer } from '../../src/replay/replayer.port';
+import { createTestApp, TestApp } from '../utils/test-app';
+import { createTestDatabase, TestDatabase } from '../utils/test-database';
+import { TestReceiver } from './receiver';
+
+interface Seed {
+  status?: string;
+  target: string;
+  attempts?: number;
+  payload?: unknown;
+  headers?: Record<string, string> | null;
+  meta?: Record<string, unknown>;
+}
+
+describe('Replay: claim, send, settle (PostgreSQL + a local receiver)', () => {
+  let db: TestDatabase;
+  let t: TestApp;
+  let ledger: ReplayLedger;
+  let replayer: Replayer;
+  let dataSource: DataSource;
+  let receiver: TestReceiver;
+  let seq = 0;
+
+  const actor = 'system:autoheal';
+  const now = new Date('2030-01-01T12:00:00.000Z');
+  const later = new Date('2030-01-01T12:00:02.000Z');
+  const ctx = (cycleId: string | null = randomUUID(), at = now) => ({ cycleId, actor, now: at });
+
+  async function seed(s: Seed): Promise<string> {
+    const id = `dlv_${++seq}_${randomUUID().slice(0, 8)}`;
+    await dataSource.query(
+      `INSERT INTO deliveries (id, tenant_id, target, status, http_status, error, triage_label, triage_score, attempts, payload, headers, meta)
+       VALUES ($1, 'tenant_a', $2, $3, 503, 'HTTP 503', 'transient_endpoint_down', 0.95, $4, $5, $6, $7)`,
+      [id, s.target, s.status ?? 'failed', s.attempts ?? 1, JSON.stringify(s.payload ?? { event: 'order.paid', id }), s.headers === undefined ? null : JSON.stringify(s.headers), JSON.stringify(s.meta ?? {})],
+    );
+    return id;
+  }
+  const delivery = async (id: string) => (await dataSource.query(`SELECT * FROM deliveries WHERE id = $1`, [id]))[0];
+  const attempts = (id: string) => dataSource.query(`SELECT * FROM delivery_attempts WHERE delivery_id = $1 ORDER BY id`, [id]);
+
+  beforeAll(async () => {
+    receiver = await new TestReceiver().start();
+    db = await createTestDatabase();
+    t = await createTestApp({
+      env: { DATABASE_URL: db.url, DATABASE_POOL_SIZE: '12', REPLAY_ALLOW_PRIVATE_TARGETS: 'true', REPLAY_TIMEOUT_MS: '5000' },
+    });
+    ledger = t.app.get(ReplayLedger);
+    replayer = t.app.get(Replayer);
+    dataSource = t.app.get(DataSource);
+  });
+  afterAll(async () => {
+    await t?.close();
+    await db?.drop();
+    await receiver?.stop();
+  });
+
+  it('wires the HTTP replayer into the app', () => {
+    expect(replayer).toBeInstanceOf(HttpReplayer);
+  });
+
+  it('a 2xx replay makes the delivery delivered, marks it autoheal and records one succeeded attempt', async () => {
+    const payload = { event: 'invoice.created', amount: 42, lines: [{ sku: 'a', qty: 2 }] };
+    const id = await seed({
+      target: receiver.url('/status/200?tenant=a'),
+      attempts: 3,
+      payload,
+      headers: { 'X-Signature': 'sha256=abc', Host: 'evil.example', 'Content-Length': '999', Connection: 'close', 'Transfer-Encoding': 'chunked' },
+      meta: { source: 'dispatcher' },
+    });
+    const cycleId = randomUUID();
+
+    const claim = await ledger.claim(id, ctx(cycleId));
+    expect(claim).toMatchObject({ deliveryId: id, tenantId: 'tenant_a', target: receiver.url('/status/200?tenant=a'), payload, replayKey: `${id}:autoheal:3`, attemptNumber: 3, cycleId, actor });
+    const result = await replayer.send(replayRequestFor(claim!));
+    expect(result).toMatchObject({ ok: true, httpStatus: 200, error: null });
+    const settlement = await ledger.settle(claim!, result, later);
+    expect(settlement).toMatchObject({ attemptId: claim!.attemptId, outcome: 'succeeded', deliveryStatus: 'delivered', attempts: 4 });
+
+    const row = await delivery(id);
+    expect(row).toMatchObject({ status: 'delivered', attempts: 4, http_status: 200, error: null });
+    expect(row.last_attempt_at.toISOString()).toBe(later.toISOString());
+    expect(row.meta).toEqual({ source: 'dispatcher', autoheal: true, last_replay_attempt_id: claim!.attemptId });
+    const rows = await attempts(id);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({
+      id: claim!.attemptId, source: 'autoheal', actor, outcome: 'succeeded', http_status: 200, error: null,
+      replay_key: `${id}:autoheal:3`, cycle_id: cycleId,
+    });
+    expect(rows[0].duration_ms).toEqual(expect.any(Number));
+    expect(rows[0].finished_at.toISOString()).toBe(later.toISOString());
+
+    const seen = receiver.receivedOn('/status/200?tenant=a');
+    expect(seen).toHaveLength(1);
+    expect(seen[0].method).toBe('POST');
+    expect(JSON.parse(seen[0].body)).toEqual(payload);
+    expect(seen[0].headers).toMatchObject({
+      'idempotency-key': id,
+      'x-aetherlink-replay': 'autoheal',
+      'x-aetherlink-delivery-id': id,
+      'x-signature': 'sha256=abc',
+      'content-type': 'application/json',
+      'user-agent': expect.stringMatching(/^AetherLink-AutoHeal\//),
+    });
+    expect(seen[0].headers.host).toBe(new URL(receiver.url('/')).host);
+    expect(seen[0].headers['content-length']).toBe(String(Buffer.byteLength(seen[0].body)));
+    expect(seen[0].headers['transfer-encoding']).toBeUndefined();
+  });
+
+  it('a 503 keeps the delivery failed, counts the attempt, re-triages it and records a failed attempt', async () => {
+    const id = await seed({ target: receiver.url('/status/503'), attempts: 2, status: 'dead_letter' });
+    await dataSource.query(`UPDATE deliveries SET triage_label = 'unknown', triage_score = 0.2 WHERE id = $1`, [id]);
+
+    const claim = await ledger.claim(id, ctx());
+    const result = await replayer.send(replayRequestFor(claim!));
+    expect(result).toMatchObject({ ok: false, httpStatus: 503, error: 'HTTP 503' });
+    await ledger.settle(claim!, result, later);
+
+    const row = await delivery(id);
+    expect(row).toMatchObject({ status: 'dead_letter', attempts: 3, http_status: 503, error: 'HTTP 503', triage_label: 'transient_endpoint_down' });
+    expect(row.triage_score).toBeCloseTo(0.95);
+    expect(row.meta).toEqual({ autoheal: true, last_replay_attempt_id: claim!.attemptId });
+    const rows = await attempts(id);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ outcome: 'failed', source: 'autoheal', http_status: 503, error: 'HTTP 503' });
+    expect(receiver.receivedOn('/status/503').filter((r) => r.headers['idempotency-key'] === id)).toHaveLength(1);
+  });
+
+  it('after a settled failure the counter has moved on: a later cycle may claim again, the same cycle may not', async () => {
+    const id = await seed({ target: receiver.url('/status/502'), attempts: 0 });
+    const cycle = randomUUID();
+    const first = await ledger.claim(id, ctx(cycle));
+    await ledger.settle(first!, await replayer.send(replayRequestFor(first!)), later);
+
+    expect(await ledger.claim(id, ctx(cycle))).toBeNull();
+    const next = await ledger.claim(id, ctx(randomUUID()));
+    expect(next?.replayKey).toBe(`${id}:autoheal:1`);
+    expect(next?.attemptNumber).toBe(1);
+  });
+
+  it('settles an attempt only once', async () => {
+    const id = await seed({ target: receiver.url('/status/500'), attempts: 1 });
+    const claim = await ledger.claim(id, ctx());
+    const result = { ok: false, httpStatus: 500, error: 'HTTP 500', durationMs: 12 };
+    expect(await ledger.settle(claim!, result, later)).not.toBeNull();
+    expect(await ledger.settle(claim!, { ok: true, httpStatus: 200, error: null, durationMs: 3 }, later)).toBeNull();
+    expect(await delivery(id)).toMatchObject({ status: 'failed', attempts: 2 });
+    expect((await attempts(id))[0]).toMatchObject({ outcome: 'failed', duration_ms: 12 });
+  });
+
+  it('does not claim a delivered, pending or unknown delivery', async () => {
+    const delivered = await seed({ target: receiver.url('/status/200'), status: 'delivered' });
+    const pending = await seed({ target: receiver.url('/status/200'), status: 'pending' });
+    expect(await ledger.claim(delivered, ctx())).toBeNull();
+    expect(await ledger.claim(pending, ctx())).toBeNull();
+    expect(await ledger.claim('dlv_does_not_exist', ctx())).toBeNull();
+    expect(await attempts(delivered)).toHaveLength(0);
+    expect(await attempts(pending)).toHaveLength(0);
+  });
+
+  it('of 10 concurrent claims of one delivery, exactly one wins', async () => {
+    const id = await seed({ target: receiver.url('/status/200'), attempts: 5 });
+    const claims = await Promise.all(Array.from({ length: 10 }, () => ledger.claim(id, ctx(randomUUID()))));
+    expect(claims.filter((c) => c !== null)).toHaveLength(1);
+    const rows = await attempts(id);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ outcome: 'pending', replay_key: `${id}:autoheal:5` });
+  });
+
+  it('a claim never settled (a crash mid-send) blocks further claims; abandonStale marks it abandoned', async () => {
+    const id = await seed({ target: receiver.url('/status/200'), attempts: 1 });
+    const claim = await ledger.claim(id, ctx(randomUUID(), now));
+    expect(claim).not.toBeNull();
+    expect(await ledger.claim(id, ctx(randomUUID(), later))).toBeNull();
+
+    expect(await ledger.abandonStale(now)).not.toContain(claim!.attemptId);
+    const abandoned = await ledger.abandonStale(new Date(now.getTime() + 60_000));
+    expect(abandoned).toContain(claim!.attemptId);
+    const rows = await attempts(id);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ outcome: 'abandoned', error: ABANDONED_ERROR, source: 'autoheal' });
+
+    expect(await ledger.claim(id, ctx(randomUUID(), later))).toBeNull();
+    expect(await ledger.settle(claim!, { ok: true, httpStatus: 200, error: null, durationMs: 5 }, later)).toBeNull();
+    expect(await delivery(id)).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(await ledger.abandonStale(new Date(now.getTime() + 60_000))).not.toContain(claim!.attemptId);
+  });
+
+  it('abandonStale leaves attempts of other sources alone', async () => {
+    const id = await seed({ target: receiver.url('/status/200') });
+    await dataSource.query(
+      `INSERT INTO delivery_attempts (delivery_id, attempted_at, source, actor, outcome) VALUES ($1, $2, 'operator', 'alice', 'pending')`,
+      [id, now],
+    );
+    await ledger.abandonStale(new Date(now.getTime() + 60_000));
+    expect((await attempts(id))[0]).toMatchObject({ source: 'operator', outcome: 'pending' });
+  });
+});

@@ -1,0 +1,52 @@
+import { createServer, IncomingHttpHeaders, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface ReceivedRequest {
+  method: string;
+  path: string;
+  headers: IncomingHttpHeaders;
+  body: unknown;
+}
+
+/** A webhook endpoint on 127.0.0.1 that answers with `status` and remembers what it got. */
+export class HttpReceiver {
+  readonly received: ReceivedRequest[] = [];
+  status = 200;
+  private server?: Server;
+  private port = 0;
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        const text = Buffer.concat(chunks).toString();
+        let body: unknown = text;
+        try {
+          body = text ? JSON.parse(text) : null;
+        } catch {
+          // keep the raw text
+        }
+        this.received.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body });
+        res.writeHead(this.status, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: this.status < 300 }));
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.port = (this.server.address() as AddressInfo).port;
+    return this;
+  }
+
+  url(path = '/webhook'): string {
+    return `http://127.0.0.1:${this.port}${path}`;
+  }
+
+  /** The requests a path got (the same receiver can host several endpoints). */
+  at(path: string): ReceivedRequest[] {
+    return this.received.filter((r) => r.path === path);
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+}
