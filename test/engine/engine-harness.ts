@@ -18,6 +18,16 @@ import { validateRules } from '../../src/rules/rules.validation';
 import { createTestApp, TestApp } from '../utils/test-app';
 import { createTestDatabase, TestDatabase } from '../utils/test-database';
 
+/** FixedInsights that can be told to fail for one endpoint, to prove one bad incident stops nothing else. */
+export class FlakyInsights extends FixedInsights {
+  readonly failing = new Set<string>();
+
+  override async endpointSuccessRate(tenantId: string, endpoint: string, now: Date) {
+    if (this.failing.has(endpoint)) throw new Error(`insights unavailable for ${endpoint}`);
+    return super.endpointSuccessRate(tenantId, endpoint, now);
+  }
+}
+
 /** Rules a test can change between cycles. */
 export class MutableRulesSource extends RulesSource {
   rules: AutohealRules = DEFAULT_RULES;
@@ -60,7 +70,7 @@ export class EngineHarness {
   readonly detector = new ScriptedAnomalyDetector();
   readonly replayer = new RecordingReplayer();
   readonly notifier = new RecordingNotifier();
-  readonly insights = new FixedInsights({ rate: 0.9, samples: 20, basis: 'history' });
+  readonly insights = new FlakyInsights({ rate: 0.9, samples: 20, basis: 'history' });
   readonly clock = new ManualClock(new Date());
   readonly rules = new MutableRulesSource();
   db!: TestDatabase;
