@@ -19,7 +19,9 @@ export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions
     synchronize: false,
     // gen_random_uuid() is built into PostgreSQL 13+ (and PGlite); nothing to install.
     installExtensions: false,
-    logging: ['error', 'warn', 'migration'],
+    // Not 'error': a failed query would be logged with its parameters (payloads, up to MBs); errors
+    // reach the caller as exceptions and the exception filter logs the 500s.
+    logging: ['warn', 'migration'],
     extra: {
       max: poolSize,
       connectionTimeoutMillis: 5000,

@@ -24,13 +24,15 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const res = http.getResponse<Response>();
     const requestId = requestIdOf(req);
     const { status, error, message, headers } = this.describe(exception);
-    if (status >= 500) {
+    // A failing health check is an answer, not a fault (terminus already logged which check failed).
+    const healthReport = exception instanceof HttpException && isHealthReport(exception.getResponse());
+    if (status >= 500 && !healthReport) {
       this.logger.error(`${req.method} ${req.url} [${requestId}]`, exception instanceof Error ? exception.stack : exception);
     }
     for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
     const body: ErrorBody = { statusCode: status, error, message, request_id: requestId };
     // Health checks answer 503 with their own report; keep it whole so probes can read it.
-    if (exception instanceof HttpException && isHealthReport(exception.getResponse())) {
+    if (healthReport) {
       res.status(status).json({ ...(exception.getResponse() as object), request_id: requestId });
       return;
     }

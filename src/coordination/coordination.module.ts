@@ -10,7 +10,7 @@ export async function createCoordination(config: AppConfig): Promise<Coordinatio
     logger.warn('single-instance mode: coordination state is in memory; set REDIS_URL to run more than one instance');
     return new MemoryCoordination();
   }
-  const redis = new RedisCoordination(config.redisUrl);
+  const redis = new RedisCoordination(config.redisUrl, { prefix: config.redisKeyPrefix });
   // Waiting for the first connection lets the first cycle find Redis ready; a Redis that is down
   // must not stop the boot (deliveries are still recorded), so the outcome is only logged.
   if (!(await redis.waitUntilReady())) logger.warn('Redis is not reachable yet; healing actions pause until it answers');

@@ -35,7 +35,7 @@ export class HealthIndicators {
   async checkCoordination() {
     const check = this.indicator.check('coordination');
     const mode = this.coordination.mode;
-    const warning = mode === 'memory' ? 'single-instance mode: coordination state is in memory (set REDIS_URL for a cluster)' : undefined;
+    const warning = mode === 'memory' ? 'single-instance mode: coordination state is in memory; set REDIS_URL to run more than one instance' : undefined;
     try {
       await withTimeout(this.coordination.ping(), PING_TIMEOUT_MS);
       return check.up({ mode, reachable: true, ...(warning ? { warning } : {}) });
