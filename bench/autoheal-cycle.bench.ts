@@ -141,7 +141,10 @@ function summarizePlan(explain: Array<{ 'QUERY PLAN': unknown }>): PlanSummary {
   const nodes: string[] = [];
   const walk = (node: Record<string, unknown>) => {
     const index = node['Index Name'] ? ` ${node['Index Name']}` : node['Relation Name'] ? ` ${node['Relation Name']}` : '';
-    if (/Scan/.test(String(node['Node Type']))) nodes.push(`${node['Node Type']}${index}`);
+    const type = String(node['Node Type']);
+    if (/Scan/.test(type)) nodes.push(`${type}${index}`);
+    if (type === 'Aggregate') nodes.push(`${node.Strategy} Aggregate${node['Disk Usage'] ? ` (disk ${node['Disk Usage']} kB)` : ''}`);
+    if (type === 'Sort') nodes.push(`Sort (${node['Sort Method']}, ${node['Sort Space Used']} kB ${node['Sort Space Type']})`);
     for (const child of (node.Plans as Array<Record<string, unknown>> | undefined) ?? []) walk(child);
   };
   const plan = top.Plan as Record<string, unknown>;
@@ -224,9 +227,10 @@ async function main(): Promise<void> {
       databases.push(database);
       const url = databaseUrl(database);
       await migrate(url);
-      const seed = await seedLedger(url, size, now);
+      const d = DEFAULT_RULES.detection;
+      const seed = await seedLedger(url, size, now, Math.max(d.baseline_window_minutes, d.recent_window_minutes));
       seeds.set(size, { database, seed });
-      log(`seeded ${database}: ${fmtInt(seed.deliveries)} deliveries (${seed.hotRows} hot failures on ${HOT_ENDPOINTS} endpoints) in ${ms(seed.seedMs / 1000)} s, VACUUM ANALYZE ${ms(seed.vacuumMs / 1000)} s`);
+      log(`seeded ${database}: ${fmtInt(seed.deliveries)} deliveries (${seed.hotRows} hot failures on ${HOT_ENDPOINTS} endpoints; ${fmtInt(seed.windowRows)} in the detection window) in ${ms(seed.seedMs / 1000)} s, VACUUM ANALYZE ${ms(seed.vacuumMs / 1000)} s`);
     }
 
     for (const size of SIZES) {
@@ -278,6 +282,7 @@ async function main(): Promise<void> {
       rows.push({
         size: subject.size,
         deliveries: subject.seed.deliveries,
+        window_rows: subject.seed.windowRows,
         incidents: result.incidents_detected,
         floor_rows: subject.floorRows,
         actions_taken: result.actions_taken.length,
@@ -294,8 +299,12 @@ async function main(): Promise<void> {
       });
     }
 
+    for (const row of rows) {
+      if (!row.same_work_every_cycle) log(`WARNING: the ${fmtInt(row.size)}-row cycles did not all detect and decide the same; see latest.json`);
+    }
     const [big, small] = rows;
     const window = {
+      window_rows_1m_over_200k: round(big.window_rows / small.window_rows, 2),
       cycle_1m_over_200k: round(big.cycle.median_ms / small.cycle.median_ms, 2),
       floor_1m_over_200k: round(big.floor.median_ms / small.floor.median_ms, 2),
     };
@@ -316,9 +325,10 @@ async function main(): Promise<void> {
 
     log('');
     log(`dry-run cycle vs. detection query alone, ${ROUNDS} interleaved rounds (medians; p90 in brackets), now=${now.toISOString()}`);
-    const header = ['deliveries', 'incidents', 'actions', 'cycle ms', 'floor ms', 'ratio'];
+    const header = ['deliveries', 'in window', 'incidents', 'actions', 'cycle ms', 'floor ms', 'ratio'];
     const table = rows.map((r) => [
       fmtInt(r.deliveries),
+      fmtInt(r.window_rows),
       String(r.incidents),
       `${r.actions_taken}+${r.actions_skipped}sk`,
       `${ms(r.cycle.median_ms)} [${ms(r.cycle.p90_ms)}]`,
@@ -329,7 +339,9 @@ async function main(): Promise<void> {
     const line = (cells: string[]) => `  ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ')}`;
     log(line(header));
     for (const r of table) log(line(r));
-    log(`  cost follows the window: cycle median 1M / 200k = ${window.cycle_1m_over_200k.toFixed(2)} (floor: ${window.floor_1m_over_200k.toFixed(2)})`);
+    log(
+      `  cost follows the window: cycle median 1M / 200k = ${window.cycle_1m_over_200k.toFixed(2)} (floor: ${window.floor_1m_over_200k.toFixed(2)}; rows in the 60-min window: ${window.window_rows_1m_over_200k.toFixed(2)})`,
+    );
 
     const report = {
       generated_at: new Date().toISOString(),

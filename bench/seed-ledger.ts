@@ -51,6 +51,8 @@ const COLUMNS = `id, tenant_id, target, event_type, status, http_status, error, 
 export interface SeedResult {
   deliveries: number;
   hotRows: number;
+  /** Deliveries inside the detection window [now − baseline window, now]: what the detection query reads. */
+  windowRows: number;
   seedMs: number;
   vacuumMs: number;
 }
@@ -60,7 +62,7 @@ export interface SeedResult {
  * `now` across every endpoint (~2% failures), plus 50 endpoints failing 6–20 times in the last
  * 5 minutes (45 mostly transient → REPLAY_RECENT, every tenth permanent → ESCALATE_OPERATOR).
  */
-export async function seedLedger(url: string, size: number, now: Date): Promise<SeedResult> {
+export async function seedLedger(url: string, size: number, now: Date, windowMinutes: number): Promise<SeedResult> {
   const client = new Client({ connectionString: url });
   await client.connect();
   try {
@@ -106,8 +108,15 @@ export async function seedLedger(url: string, size: number, now: Date): Promise<
     const vacuumMs = performance.now() - vacuumStarted;
     // So the seed's dirty pages are not flushed by a checkpoint in the middle of a measurement.
     await client.query('CHECKPOINT').catch(() => undefined);
-    const [{ n }] = (await client.query('SELECT count(*)::int AS n FROM deliveries')).rows;
-    return { deliveries: n, hotRows: HOT_ROWS, seedMs, vacuumMs };
+    const [{ n, w }] = (
+      await client.query(
+        `SELECT count(*)::int AS n,
+                count(*) FILTER (WHERE created_at >= $1::timestamptz - make_interval(mins => $2::int) AND created_at <= $1::timestamptz)::int AS w
+           FROM deliveries`,
+        [now.toISOString(), windowMinutes],
+      )
+    ).rows;
+    return { deliveries: n, hotRows: HOT_ROWS, windowRows: w, seedMs, vacuumMs };
   } finally {
     await client.end();
   }
