@@ -16,7 +16,7 @@ export class AnomaliesController {
     private readonly clock: Clock,
   ) {}
 
-  @Roles('admin', 'operator', 'viewer')
+  @Roles('admin', 'operator')
   @Get('current')
   async current(): Promise<CurrentAnomaliesResponse> {
     const now = this.clock.now();

@@ -35,7 +35,7 @@ export class AutohealController {
     return this.engine.runCycle(this.clock.now(), query.dry_run ?? false, 'api');
   }
 
-  @Roles('admin', 'operator', 'viewer')
+  @Roles('admin', 'operator')
   @Get('last')
   async last() {
     const result = await this.history.last();
@@ -43,7 +43,7 @@ export class AutohealController {
     return result;
   }
 
-  @Roles('admin', 'operator', 'viewer')
+  @Roles('admin', 'operator')
   @Get('history')
   historyEntries(@Query() query: HistoryQuery) {
     return this.history.entries(query.limit);
@@ -58,7 +58,7 @@ export class AutohealController {
     await CycleState.clearCooldown(this.coordination, endpointFromPath(req, '/autoheal/cooldown/'));
   }
 
-  @Roles('admin', 'operator', 'viewer')
+  @Roles('admin', 'operator')
   @Get('config')
   async config() {
     const rules = this.rules.current();
@@ -67,7 +67,7 @@ export class AutohealController {
     return { ...view, global_safety: { ...view.global_safety, autoheal_enabled: controls.autoheal_enabled, dry_run: controls.dry_run } };
   }
 
-  @Roles('admin', 'operator', 'viewer')
+  @Roles('admin', 'operator')
   @Get('controls')
   async getControls() {
     return this.controls.effective(this.rules.current().global_safety);

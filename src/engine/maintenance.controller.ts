@@ -17,7 +17,7 @@ export class MaintenanceController {
     private readonly clock: Clock,
   ) {}
 
-  @Roles('admin', 'operator', 'viewer')
+  @Roles('admin', 'operator')
   @Get()
   async list() {
     return [...(await this.maintenance.active(this.clock.now())).values()];

@@ -16,7 +16,7 @@ export class EscalationController {
     private readonly clock: Clock,
   ) {}
 
-  @Roles('admin', 'operator', 'viewer')
+  @Roles('admin', 'operator')
   @Get()
   list(@Query() query: ListEscalationsDto): Promise<Escalation[]> {
     return this.escalations.list({ status: query.status, limit: query.limit });

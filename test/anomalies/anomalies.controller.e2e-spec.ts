@@ -66,7 +66,7 @@ describe('GET /anomalies/current', () => {
     try {
       const res = await request(t.app.getHttpServer())
         .get('/anomalies/current')
-        .auth(t.token('viewer'), { type: 'bearer' })
+        .auth(t.token('operator'), { type: 'bearer' })
         .expect(200);
       expect(res.body).toEqual({ detected_at: clock.now().toISOString(), incidents: [] });
     } finally {

@@ -42,13 +42,13 @@ describe('/autoheal/escalations', () => {
     await db?.drop();
   });
 
-  it('lists for a viewer, in snake_case, filtered by status', async () => {
+  it('lists for an operator, in snake_case, filtered by status', async () => {
     const e = await open('t1', 'https://a/list');
-    const res = await http().get('/autoheal/escalations?status=open&limit=50').set('Authorization', `Bearer ${t.token('viewer')}`).expect(200);
+    const res = await http().get('/autoheal/escalations?status=open&limit=50').set('Authorization', `Bearer ${t.token('operator')}`).expect(200);
     expect(res.body).toContainEqual(
       expect.objectContaining({ id: e.id, tenant_id: 't1', endpoint: 'https://a/list', status: 'open', occurrences: 1, last_seen_at: expect.any(String), acknowledged_by: null }),
     );
-    const resolved = await http().get('/autoheal/escalations?status=resolved').set('Authorization', `Bearer ${t.token('viewer')}`).expect(200);
+    const resolved = await http().get('/autoheal/escalations?status=resolved').set('Authorization', `Bearer ${t.token('operator')}`).expect(200);
     expect(resolved.body.map((x: Escalation) => x.id)).not.toContain(e.id);
   });
 
@@ -80,8 +80,9 @@ describe('/autoheal/escalations', () => {
     expect((await http().post('/autoheal/escalations/abc/resolve').set('Authorization', auth).expect(400)).body.message).toBe('id: must be a UUID');
   });
 
-  it('lets a viewer list but not acknowledge (403); without a token, 401', async () => {
+  it('refuses viewers and ingest (403), and callers without a token (401)', async () => {
     const e = await open('t3', 'https://a/roles');
+    await http().get('/autoheal/escalations').set('Authorization', `Bearer ${t.token('viewer')}`).expect(403);
     await http().post(`/autoheal/escalations/${e.id}/ack`).set('Authorization', `Bearer ${t.token('viewer')}`).expect(403);
     await http().post(`/autoheal/escalations/${e.id}/resolve`).set('Authorization', `Bearer ${t.token('ingest')}`).expect(403);
     await http().post(`/autoheal/escalations/${e.id}/ack`).expect(401);
