@@ -4,6 +4,11 @@ import { classifyFailure } from '../src/triage/triage';
 export const TENANTS = 500;
 export const ENDPOINTS = 10_000;
 export const HOT_ENDPOINTS = 50;
+/**
+ * Every ledger gets the last hour of a 1M-per-day platform (~41.7k deliveries); only its older
+ * history differs. Same window, different table: a cycle whose cost follows the window is flat.
+ */
+export const LAST_HOUR_ROWS = Math.round(1_000_000 / 24);
 /** Background failure share, and the dead-letter share within it. */
 const FAILURE_RATE = 0.02;
 const DEAD_LETTER_RATE = 0.002;
@@ -58,8 +63,8 @@ export interface SeedResult {
 }
 
 /**
- * `size` deliveries in total, set-based: the background spread uniformly over the 24 h before
- * `now` across every endpoint (~2% failures), plus 50 endpoints failing 6–20 times in the last
+ * `size` deliveries in total, set-based: the background (~2% failures) over the 24 h before `now`
+ * across every endpoint, LAST_HOUR_ROWS of it in the last hour, plus 50 endpoints failing 6–20 times in the last
  * 5 minutes (45 mostly transient → REPLAY_RECENT, every tenth permanent → ESCALATE_OPERATOR).
  */
 export async function seedLedger(url: string, size: number, now: Date, windowMinutes: number): Promise<SeedResult> {
@@ -81,10 +86,11 @@ export async function seedLedger(url: string, size: number, now: Date, windowMin
               jsonb_build_object('event_id', 'evt-' || s.g, 'amount_cents', s.g % 100000),
               s.at, s.at, s.at
          FROM (SELECT g, floor(random() * ${ENDPOINTS})::int AS e, random() AS r, floor(random() * 20)::int AS slot,
-                      $1::timestamptz - random() * interval '24 hours' AS at
+                      CASE WHEN g <= $3::int THEN $1::timestamptz - random() * interval '60 minutes'
+                           ELSE $1::timestamptz - interval '60 minutes' - random() * interval '23 hours' END AS at
                  FROM generate_series(1, $2::int) AS g) s
          LEFT JOIN kinds k ON s.r < ${FAILURE_RATE} AND k.slot = s.slot`,
-      [now.toISOString(), size - HOT_ROWS],
+      [now.toISOString(), size - HOT_ROWS, LAST_HOUR_ROWS],
     );
     await client.query(
       `WITH ${kindsCte()},

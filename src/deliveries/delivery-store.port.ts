@@ -1,3 +1,4 @@
+import { EndpointRef, endpointKey } from '../common/endpoint-key';
 import type { AttemptOutcome } from './delivery-attempt.entity';
 import type { DeliveryStatus } from './delivery.entity';
 
@@ -96,6 +97,9 @@ export type RecentFailure = Pick<
   | 'created_at'
 >;
 
+/** The guide's "recent deliveries for incident" columns: what choosing and capping a replay needs. */
+export type FailureSummary = Pick<RecentFailure, 'id' | 'tenant_id' | 'target' | 'status' | 'triage_label' | 'triage_score' | 'created_at'>;
+
 /** The deliveries ledger: what the dispatcher reported, triaged (M1), with every send recorded. */
 export abstract class DeliveryStore {
   /**
@@ -113,4 +117,17 @@ export abstract class DeliveryStore {
 
   /** `failed` and `dead_letter` deliveries of one tenant+endpoint since a time, newest first. */
   abstract recentFailures(query: RecentFailuresQuery): Promise<RecentFailure[]>;
+
+  /**
+   * `recentFailures` for many endpoints, keyed by `endpointKey`, without payloads (a replay
+   * reads its payload when it claims the delivery). A cycle asks for all its incidents at once;
+   * adapters that can (SQL) answer in one round trip instead of one per incident.
+   */
+  async recentFailuresByEndpoint(refs: EndpointRef[], since: Date, limitPerEndpoint: number): Promise<Map<string, FailureSummary[]>> {
+    const result = new Map<string, FailureSummary[]>();
+    for (const { tenantId, endpoint } of refs) {
+      result.set(endpointKey(tenantId, endpoint), await this.recentFailures({ tenantId, endpoint, since, limit: limitPerEndpoint }));
+    }
+    return result;
+  }
 }

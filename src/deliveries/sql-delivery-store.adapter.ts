@@ -1,3 +1,4 @@
+import { EndpointRef, endpointKey } from '../common/endpoint-key';
 import { DataSource } from 'typeorm';
 import { Clock } from '../clock/clock';
 import { classifyFailure } from '../triage/triage';
@@ -9,6 +10,7 @@ import {
   DeliveryQuery,
   DeliveryRecord,
   DeliveryStore,
+  FailureSummary,
   RecentFailure,
   RecentFailuresQuery,
   UpsertResult,
@@ -158,6 +160,29 @@ export class SqlDeliveryStore extends DeliveryStore {
        LIMIT $4`,
       [query.tenantId, query.endpoint, query.since, query.limit],
     )) as RecentFailure[];
+  }
+
+  /** One round trip: a LATERAL index scan (idx_deliveries_failures_by_endpoint) per endpoint. */
+  override async recentFailuresByEndpoint(refs: EndpointRef[], since: Date, limitPerEndpoint: number): Promise<Map<string, FailureSummary[]>> {
+    const result = new Map<string, FailureSummary[]>(refs.map((r) => [endpointKey(r.tenantId, r.endpoint), []]));
+    if (refs.length === 0) return result;
+    const rows: FailureSummary[] = await this.dataSource.query(
+      `SELECT f.*
+       FROM unnest($1::text[], $2::text[]) AS k(tenant_id, target)
+       CROSS JOIN LATERAL (
+         SELECT id, tenant_id, target, status, triage_label, triage_score, created_at
+         FROM deliveries
+         WHERE tenant_id = k.tenant_id
+           AND target = k.target
+           AND created_at >= $3
+           AND status IN ('failed', 'dead_letter')
+         ORDER BY created_at DESC, id DESC
+         LIMIT $4
+       ) f`,
+      [refs.map((r) => r.tenantId), refs.map((r) => r.endpoint), since, limitPerEndpoint],
+    );
+    for (const row of rows) result.get(endpointKey(row.tenant_id, row.target))?.push(row);
+    return result;
   }
 }
 

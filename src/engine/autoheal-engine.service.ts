@@ -4,9 +4,10 @@ import { performance } from 'node:perf_hooks';
 import type { Incident } from '../anomalies/incident';
 import { AnomalyDetector } from '../anomalies/anomaly-detector.port';
 import { DomainError } from '../common/domain-error';
+import { endpointKey } from '../common/endpoint-key';
 import { Coordination } from '../coordination/coordination.port';
-import { DeliveryStore, RecentFailure } from '../deliveries/delivery-store.port';
-import { Insights } from '../insights/insights.port';
+import { DeliveryStore, FailureSummary } from '../deliveries/delivery-store.port';
+import { EndpointSuccessRate, Insights } from '../insights/insights.port';
 import { chooseStrategyWithReason, predictOutcomeProbability } from '../predictors/predictors';
 import { ReplayLedger } from '../replay/replay-ledger.service';
 import { effectiveLimits } from '../rules/effective-limits';
@@ -19,7 +20,7 @@ import { AutohealMetrics } from './autoheal-metrics';
 import { runSafetyChecks, selectReplayCandidates } from './safety-checks';
 import { ControlsStore } from './state/controls.store';
 import { CycleState } from './state/cycle-state';
-import { Deferral, DeferralStore, deferralKey } from './state/deferral.store';
+import { Deferral, DeferralStore } from './state/deferral.store';
 import { MaintenanceStore, MaintenanceWindow } from './state/maintenance.store';
 
 export const CYCLE_LOCK_KEY = 'cycle:lock';
@@ -43,12 +44,21 @@ interface CycleContext {
   holdsLock: () => Promise<boolean>;
 }
 
+/** What the cycle reads about all its incidents in one go, keyed by endpointKey. */
+interface IncidentReads {
+  since: Date;
+  failures: Map<string, FailureSummary[]>;
+  successRates: Map<string, EndpointSuccessRate>;
+}
+
+const REPLAY_CANDIDATE_SCAN_LIMIT = 100;
+
 interface Decision {
   incident: Incident;
   strategy: Strategy;
   rationale: string;
   probability: number;
-  replayCandidates: RecentFailure[];
+  replayCandidates: FailureSummary[];
   recentFailures: number;
   eligibleDeliveries: number;
 }
@@ -125,6 +135,14 @@ export class AutohealEngine {
     }
 
     try {
+      // Independent reads, side by side: the cycle's cost is the detection query plus a little.
+      const [state, maintenance, deferrals, incidents] = await Promise.all([
+        coordinationProblem ? null : CycleState.open(this.coordination, effectiveDryRun, now),
+        this.maintenanceStore.active(now),
+        this.deferralStore.active(),
+        this.detector.detect(now),
+        !effectiveDryRun && !coordinationProblem ? this.abandonInterruptedReplays(now, rules) : undefined,
+      ]);
       const context: CycleContext = {
         cycleId,
         now,
@@ -132,12 +150,12 @@ export class AutohealEngine {
         rules,
         killSwitch: { enabled: controls.autoheal_enabled, reason: controls.reason },
         coordinationProblem,
-        state: coordinationProblem ? null : await CycleState.open(this.coordination, effectiveDryRun, now),
-        maintenance: await this.maintenanceStore.active(now),
-        deferrals: await this.deferralStore.active(),
+        state,
+        maintenance,
+        deferrals,
         holdsLock: async () => !lock || this.coordination.renewLock(CYCLE_LOCK_KEY, lock, rules.cycle.lock_ttl_seconds * 1000).catch(() => false),
       };
-      const result = await this.executeCycle(context, started);
+      const result = await this.executeCycle(context, incidents, started);
       this.metrics.observe(result, trigger);
       return result;
     } finally {
@@ -145,19 +163,20 @@ export class AutohealEngine {
     }
   }
 
-  private async executeCycle(ctx: CycleContext, started: number): Promise<CycleResult> {
-    if (!ctx.dryRun && !ctx.coordinationProblem) {
-      const abandoned = await this.ledger.abandonStale(new Date(ctx.now.getTime() - ctx.rules.cycle.abandon_pending_after_seconds * 1000));
-      if (abandoned.length > 0) this.logger.warn(`Marked ${abandoned.length} interrupted replay attempt(s) abandoned; they will not be re-sent automatically`);
-    }
+  /** Replays a crashed process left `pending` become visible as abandoned; they are never re-sent automatically. */
+  private async abandonInterruptedReplays(now: Date, rules: AutohealRules): Promise<void> {
+    const abandoned = await this.ledger.abandonStale(new Date(now.getTime() - rules.cycle.abandon_pending_after_seconds * 1000));
+    if (abandoned.length > 0) this.logger.warn(`Marked ${abandoned.length} interrupted replay attempt(s) abandoned; they will not be re-sent automatically`);
+  }
 
-    const incidents = await this.detector.detect(ctx.now);
+  private async executeCycle(ctx: CycleContext, incidents: Incident[], started: number): Promise<CycleResult> {
     const taken: ActionTaken[] = [];
     const skipped: ActionSkipped[] = [];
 
+    const reads = await this.readForIncidents(incidents, ctx);
     const decisions: Array<Decision | { incident: Incident; error: unknown }> = [];
     for (const incident of incidents) {
-      decisions.push(await this.decide(incident, ctx).catch((error: unknown) => ({ incident, error })));
+      decisions.push(await this.decide(incident, ctx, reads).catch((error: unknown) => ({ incident, error })));
     }
     // STRATEGY_PRIORITIES is the escalation order: when caps are tight, escalations go first.
     const priority = (d: (typeof decisions)[number]) => ('strategy' in d ? ctx.rules.strategy_priorities[d.strategy] : 0);
@@ -197,18 +216,36 @@ export class AutohealEngine {
     return result;
   }
 
+  /**
+   * Recent failures (M1 labels) and success rates (M4) for every incident in two batched reads,
+   * so a cycle's cost follows its incidents' windows, not one round trip per incident. If a batch
+   * fails, each incident reads its own (and only the one that fails is lost).
+   */
+  private async readForIncidents(incidents: Incident[], ctx: CycleContext): Promise<IncidentReads> {
+    const windowMinutes = Math.max(ctx.rules.strategy_limits.REPLAY_RECENT.time_window_minutes ?? 0, ctx.rules.detection.recent_window_minutes);
+    const since = new Date(ctx.now.getTime() - windowMinutes * 60_000);
+    const refs = incidents.map((i) => ({ tenantId: i.tenant_id, endpoint: i.endpoint }));
+    const orEmpty = <T>(read: Promise<Map<string, T>>, what: string) =>
+      read.catch((error: unknown) => {
+        this.logger.warn(`Batched ${what} read failed, reading per incident: ${error instanceof Error ? error.message : error}`);
+        return new Map<string, T>();
+      });
+    const [failures, successRates] = await Promise.all([
+      orEmpty(this.deliveries.recentFailuresByEndpoint(refs, since, REPLAY_CANDIDATE_SCAN_LIMIT), 'recent failures'),
+      orEmpty(this.insights.endpointSuccessRates(refs, ctx.now), 'success rate'),
+    ]);
+    return { since, failures, successRates };
+  }
+
   /** Predict: the strategy for one incident, its probability, and what it would touch. */
-  private async decide(incident: Incident, ctx: CycleContext): Promise<Decision> {
+  private async decide(incident: Incident, ctx: CycleContext, reads: IncidentReads): Promise<Decision> {
+    const key = endpointKey(incident.tenant_id, incident.endpoint);
     const replayLimits = effectiveLimits(ctx.rules, 'REPLAY_RECENT', incident.tenant_id);
-    const windowMinutes = Math.max(replayLimits.time_window_minutes ?? 0, ctx.rules.detection.recent_window_minutes);
-    const failures = await this.deliveries.recentFailures({
-      tenantId: incident.tenant_id,
-      endpoint: incident.endpoint,
-      since: new Date(ctx.now.getTime() - windowMinutes * 60_000),
-      limit: 100,
-    });
-    const successRate = await this.insights.endpointSuccessRate(incident.tenant_id, incident.endpoint, ctx.now);
-    const deferral = ctx.deferrals.get(deferralKey(incident.tenant_id, incident.endpoint));
+    const failures =
+      reads.failures.get(key) ??
+      (await this.deliveries.recentFailures({ tenantId: incident.tenant_id, endpoint: incident.endpoint, since: reads.since, limit: REPLAY_CANDIDATE_SCAN_LIMIT }));
+    const successRate = reads.successRates.get(key) ?? (await this.insights.endpointSuccessRate(incident.tenant_id, incident.endpoint, ctx.now));
+    const deferral = ctx.deferrals.get(endpointKey(incident.tenant_id, incident.endpoint));
     const deferLimits = ctx.rules.strategy_limits.DEFER_AND_MONITOR;
     const context = {
       recent_deliveries: failures.length > 0 ? failures : undefined,
@@ -275,7 +312,7 @@ export class AutohealEngine {
       rationale: decision.rationale,
       limits,
       replayCandidates: decision.replayCandidates,
-      deferral: ctx.deferrals.get(deferralKey(incident.tenant_id, incident.endpoint)) ?? null,
+      deferral: ctx.deferrals.get(endpointKey(incident.tenant_id, incident.endpoint)) ?? null,
       state: state!,
     });
     if ('taken' in outcome) return outcome;
@@ -284,7 +321,7 @@ export class AutohealEngine {
 
   /** A run of deferrals ends when its incident is no longer detected. */
   private async clearRecoveredDeferrals(ctx: CycleContext, incidents: Incident[]): Promise<void> {
-    const stillThere = new Set(incidents.map((i) => deferralKey(i.tenant_id, i.endpoint)));
+    const stillThere = new Set(incidents.map((i) => endpointKey(i.tenant_id, i.endpoint)));
     for (const [key, deferral] of ctx.deferrals) {
       if (!stillThere.has(key)) await this.deferralStore.close(deferral.tenant_id, deferral.endpoint, 'cleared');
     }

@@ -25,12 +25,20 @@ interface HistoryRow {
 export class AutohealHistory {
   constructor(private readonly dataSource: DataSource) {}
 
+  /**
+   * Committed without waiting for the WAL flush: the row is a report of the cycle, and what the
+   * cycle did is already durable (attempts, escalations and the audit trail commit synchronously).
+   * A crash in the next few milliseconds could lose this report, never an action.
+   */
   async save(result: CycleResult): Promise<void> {
-    await this.dataSource.query(
-      `INSERT INTO autoheal_history (run_at, incidents_detected, actions_taken, actions_skipped, execution_time_ms, dry_run)
-       VALUES ($1, $2, $3::jsonb, $4::jsonb, $5, $6)`,
-      [result.run_at, result.incidents_detected, JSON.stringify(result.actions_taken), JSON.stringify(result.actions_skipped), result.execution_time_ms, result.dry_run],
-    );
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query(`SET LOCAL synchronous_commit = off`);
+      await manager.query(
+        `INSERT INTO autoheal_history (run_at, incidents_detected, actions_taken, actions_skipped, execution_time_ms, dry_run)
+         VALUES ($1, $2, $3::jsonb, $4::jsonb, $5, $6)`,
+        [result.run_at, result.incidents_detected, JSON.stringify(result.actions_taken), JSON.stringify(result.actions_skipped), result.execution_time_ms, result.dry_run],
+      );
+    });
   }
 
   async last(): Promise<CycleResult | null> {

@@ -1,14 +1,17 @@
 import { DataSource } from 'typeorm';
 import { RulesSource } from '../rules/rules.source';
 import { EndpointSuccessRate, Insights } from './insights.port';
+import { EndpointRef, endpointKey } from '../common/endpoint-key';
 import {
+  buildHistorySuccessBatchQuery,
   buildHistorySuccessQuery,
+  buildReplaySuccessBatchQuery,
   buildReplaySuccessQuery,
   MIN_SUCCESS_RATE_SAMPLES,
   type SqlQuery,
 } from './success-rate.query';
 
-/** Replays say most about replays; without enough of them, the endpoint's own record; else nothing. */
+/** M4 over the ledger: replay attempts first, then the endpoint's own delivery record. */
 export class SqlInsights extends Insights {
   constructor(
     private readonly dataSource: DataSource,
@@ -20,18 +23,47 @@ export class SqlInsights extends Insights {
   async endpointSuccessRate(tenantId: string, endpoint: string, now: Date): Promise<EndpointSuccessRate> {
     const replays = await this.count(buildReplaySuccessQuery(tenantId, endpoint, now));
     if (replays.samples >= MIN_SUCCESS_RATE_SAMPLES) return rateOf(replays, 'replays');
+    const history = await this.count(buildHistorySuccessQuery(tenantId, endpoint, this.recentWindowStart(now)));
+    return choose(replays, history);
+  }
 
-    const recentSince = new Date(now.getTime() - this.rules.current().detection.recent_window_minutes * 60_000);
-    const history = await this.count(buildHistorySuccessQuery(tenantId, endpoint, recentSince));
-    if (history.samples >= MIN_SUCCESS_RATE_SAMPLES) return rateOf(history, 'history');
+  /** The same answers as endpointSuccessRate, in two queries for the whole cycle. */
+  override async endpointSuccessRates(refs: EndpointRef[], now: Date): Promise<Map<string, EndpointSuccessRate>> {
+    const result = new Map<string, EndpointSuccessRate>();
+    if (refs.length === 0) return result;
+    const replays = await this.countsByEndpoint(buildReplaySuccessBatchQuery(refs, now));
+    const needHistory = refs.filter((r) => (replays.get(endpointKey(r.tenantId, r.endpoint))?.samples ?? 0) < MIN_SUCCESS_RATE_SAMPLES);
+    const history = needHistory.length > 0 ? await this.countsByEndpoint(buildHistorySuccessBatchQuery(needHistory, this.recentWindowStart(now))) : new Map();
+    for (const { tenantId, endpoint } of refs) {
+      const key = endpointKey(tenantId, endpoint);
+      result.set(key, choose(replays.get(key) ?? NO_SAMPLES, history.get(key) ?? NO_SAMPLES));
+    }
+    return result;
+  }
 
-    return { rate: null, samples: Math.max(replays.samples, history.samples), basis: 'none' };
+  private recentWindowStart(now: Date): Date {
+    return new Date(now.getTime() - this.rules.current().detection.recent_window_minutes * 60_000);
+  }
+
+  private async countsByEndpoint(query: SqlQuery): Promise<Map<string, Counts>> {
+    const rows: Array<Counts & { tenant_id: string; target: string }> = await this.dataSource.query(query.text, query.values);
+    return new Map(rows.map((row) => [endpointKey(row.tenant_id, row.target), row]));
   }
 
   private async count(query: SqlQuery): Promise<{ samples: number; successes: number }> {
     const [row] = await this.dataSource.query(query.text, query.values);
     return row;
   }
+}
+
+type Counts = { samples: number; successes: number };
+const NO_SAMPLES: Counts = { samples: 0, successes: 0 };
+
+/** Replays say most about replays; without enough of them, the endpoint's own record; else nothing. */
+function choose(replays: Counts, history: Counts): EndpointSuccessRate {
+  if (replays.samples >= MIN_SUCCESS_RATE_SAMPLES) return rateOf(replays, 'replays');
+  if (history.samples >= MIN_SUCCESS_RATE_SAMPLES) return rateOf(history, 'history');
+  return { rate: null, samples: Math.max(replays.samples, history.samples), basis: 'none' };
 }
 
 function rateOf(counts: { samples: number; successes: number }, basis: 'replays' | 'history'): EndpointSuccessRate {

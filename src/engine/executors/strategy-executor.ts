@@ -1,5 +1,5 @@
 import type { Incident } from '../../anomalies/incident';
-import type { RecentFailure } from '../../deliveries/delivery-store.port';
+import type { FailureSummary } from '../../deliveries/delivery-store.port';
 import type { EffectiveLimits } from '../../rules/effective-limits';
 import type { AutohealRules, Strategy } from '../../rules/rules.types';
 import type { ActionTaken } from '../cycle-result';
@@ -18,7 +18,7 @@ export interface ExecutionPlan {
   rationale: string;
   limits: EffectiveLimits;
   /** REPLAY_RECENT: the deliveries selected by selectReplayCandidates. */
-  replayCandidates: RecentFailure[];
+  replayCandidates: FailureSummary[];
   deferral: Deferral | null;
   state: CycleState;
 }

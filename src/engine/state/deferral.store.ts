@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { endpointKey } from '../../common/endpoint-key';
 
 export interface Deferral {
   tenant_id: string;
@@ -24,7 +25,7 @@ export class DeferralStore {
 
   async active(): Promise<Map<string, Deferral>> {
     const rows: Deferral[] = await this.dataSource.query(`SELECT ${COLUMNS} FROM incident_deferrals WHERE status = 'active'`);
-    return new Map(rows.map((row) => [deferralKey(row.tenant_id, row.endpoint), row]));
+    return new Map(rows.map((row) => [endpointKey(row.tenant_id, row.endpoint), row]));
   }
 
   async record(tenantId: string, endpoint: string, now: Date, recheckAt: Date): Promise<Deferral> {
