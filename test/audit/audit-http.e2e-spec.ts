@@ -41,7 +41,7 @@ describe('audit over HTTP', () => {
 
   it('records a state-changing call under the token subject, and neither reads nor refused calls', async () => {
     const e = await openEscalation('t1', 'https://a/audited');
-    await http().get('/autoheal/escalations').set('Authorization', `Bearer ${t.token('viewer')}`).expect(200);
+    await http().get('/autoheal/escalations').set('Authorization', `Bearer ${t.token('operator')}`).expect(200);
     await http().get('/operator/audit').set('Authorization', admin()).expect(200);
     await http().post(`/autoheal/escalations/${e.id}/ack`).set('Authorization', `Bearer ${t.token('viewer', 'eve')}`).expect(403);
     await http().post('/autoheal/escalations/not-a-uuid/ack').set('Authorization', `Bearer ${t.token('operator', 'alice')}`).expect(400);
