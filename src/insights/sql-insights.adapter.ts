@@ -4,9 +4,7 @@ import { EndpointSuccessRate, Insights } from './insights.port';
 import { EndpointRef, endpointKey } from '../common/endpoint-key';
 import {
   buildHistorySuccessBatchQuery,
-  buildHistorySuccessQuery,
   buildReplaySuccessBatchQuery,
-  buildReplaySuccessQuery,
   MIN_SUCCESS_RATE_SAMPLES,
   type SqlQuery,
 } from './success-rate.query';
@@ -21,13 +19,10 @@ export class SqlInsights extends Insights {
   }
 
   async endpointSuccessRate(tenantId: string, endpoint: string, now: Date): Promise<EndpointSuccessRate> {
-    const replays = await this.count(buildReplaySuccessQuery(tenantId, endpoint, now));
-    if (replays.samples >= MIN_SUCCESS_RATE_SAMPLES) return rateOf(replays, 'replays');
-    const history = await this.count(buildHistorySuccessQuery(tenantId, endpoint, this.recentWindowStart(now)));
-    return choose(replays, history);
+    return (await this.endpointSuccessRates([{ tenantId, endpoint }], now)).get(endpointKey(tenantId, endpoint))!;
   }
 
-  /** The same answers as endpointSuccessRate, in two queries for the whole cycle. */
+  /** Two queries for any number of endpoints (a whole cycle's incidents). */
   override async endpointSuccessRates(refs: EndpointRef[], now: Date): Promise<Map<string, EndpointSuccessRate>> {
     const result = new Map<string, EndpointSuccessRate>();
     if (refs.length === 0) return result;

@@ -13,44 +13,9 @@ export interface SqlQuery {
 const FAILED = FAILED_STATUSES.map((s) => `'${s}'`).join(', ');
 
 /**
- * Settled auto-heal re-sends of this tenant's deliveries to this endpoint in the last 24 h.
+ * Settled auto-heal re-sends to each endpoint in the last 24 h: one row per endpoint that has any.
  * idx_delivery_attempts_source_at bounds the attempts; each joins its delivery by primary key.
  */
-export function buildReplaySuccessQuery(tenantId: string, endpoint: string, now: Date): SqlQuery {
-  return {
-    text: `
-      SELECT count(*)::int AS samples,
-             count(*) FILTER (WHERE a.http_status BETWEEN 200 AND 299)::int AS successes
-        FROM delivery_attempts a
-        JOIN deliveries d ON d.id = a.delivery_id
-       WHERE a.source = 'autoheal'
-         AND a.outcome IN ('succeeded', 'failed')
-         AND a.attempted_at >= $3::timestamptz AND a.attempted_at <= $4::timestamptz
-         AND d.tenant_id = $1 AND d.target = $2`,
-    values: [tenantId, endpoint, new Date(now.getTime() - SUCCESS_RATE_WINDOW_MS).toISOString(), now.toISOString()],
-  };
-}
-
-/**
- * The endpoint's own delivered share over the 24 h before `until` (the start of the detection
- * recent window, so the incident being judged does not judge itself). Bounded by
- * idx_deliveries_tenant_created: tenant equality + created_at range.
- */
-export function buildHistorySuccessQuery(tenantId: string, endpoint: string, until: Date): SqlQuery {
-  return {
-    text: `
-      SELECT count(*)::int AS samples,
-             count(*) FILTER (WHERE d.status = 'delivered')::int AS successes
-        FROM deliveries d
-       WHERE d.tenant_id = $1
-         AND d.created_at >= $3::timestamptz AND d.created_at < $4::timestamptz
-         AND d.target = $2
-         AND d.status IN ('delivered', ${FAILED})`,
-    values: [tenantId, endpoint, new Date(until.getTime() - SUCCESS_RATE_WINDOW_MS).toISOString(), until.toISOString()],
-  };
-}
-
-/** buildReplaySuccessQuery for many endpoints at once: one row per endpoint that has samples. */
 export function buildReplaySuccessBatchQuery(refs: EndpointRef[], now: Date): SqlQuery {
   return {
     text: `
@@ -68,7 +33,11 @@ export function buildReplaySuccessBatchQuery(refs: EndpointRef[], now: Date): Sq
   };
 }
 
-/** buildHistorySuccessQuery for many endpoints: a LATERAL index-only count per endpoint. */
+/**
+ * Each endpoint's own delivered share over the 24 h before `until` (the start of the detection
+ * recent window, so the incident being judged does not judge itself): a LATERAL index-only count
+ * per endpoint on idx_deliveries_endpoint_created.
+ */
 export function buildHistorySuccessBatchQuery(refs: EndpointRef[], until: Date): SqlQuery {
   return {
     text: `

@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { buildDetectionQuery, buildMostCommonErrorQuery } from '../../src/anomalies/anomaly-detection.query';
-import { buildHistorySuccessQuery } from '../../src/insights/success-rate.query';
+import { buildHistorySuccessBatchQuery } from '../../src/insights/success-rate.query';
 import { DEFAULT_RULES } from '../../src/rules/rules.defaults';
 import { createTestDatabase, TestDatabase } from '../utils/test-database';
 import { openDataSource } from './seed-deliveries';
@@ -71,9 +71,9 @@ describe('detection query plan on a large table', () => {
     expect(seqScansOnDeliveries(nodes)).toEqual([]);
   });
 
-  it('bounds the insights history query by tenant and time through an index', async () => {
-    const nodes = await planOf(buildHistorySuccessQuery('tenant-7', 'https://t7.example.com/hook', NOW));
-    expect(nodes.some((n) => n['Index Name']?.startsWith('idx_deliveries_'))).toBe(true);
+  it('reads the insights history of each endpoint from its own index range', async () => {
+    const nodes = await planOf(buildHistorySuccessBatchQuery([{ tenantId: 'tenant-7', endpoint: 'https://t7.example.com/hook' }], NOW));
+    expect(nodes.some((n) => n['Index Name'] === 'idx_deliveries_endpoint_created')).toBe(true);
     expect(seqScansOnDeliveries(nodes)).toEqual([]);
   });
 });
