@@ -114,7 +114,8 @@ export function buildDetectionQuery(now: Date, rules: DetectionRules): SqlQuery 
 
 /**
  * The small follow-up, only for incidents with failures: each one's most frequent error in the
- * recent window (ties: the most recent, then alphabetical). `error` is not in the covering index;
+ * recent window (its error text, else `HTTP <status>`; ties: the most recent, then alphabetical).
+ * `error` is not in the covering index;
  * idx_deliveries_failures_by_endpoint finds just these rows.
  */
 export function buildMostCommonErrorQuery(
@@ -127,14 +128,14 @@ export function buildMostCommonErrorQuery(
     SELECT e.tenant_id, e.target, top.error
       FROM unnest($1::text[], $2::text[]) AS e(tenant_id, target)
       CROSS JOIN LATERAL (
-        SELECT d.error
+        SELECT COALESCE(d.error, 'HTTP ' || d.http_status) AS error
           FROM deliveries d
          WHERE d.tenant_id = e.tenant_id AND d.target = e.target
            AND d.status IN (${FAILED})
            AND d.created_at >= $3::timestamptz AND d.created_at <= $4::timestamptz
-           AND d.error IS NOT NULL
-         GROUP BY d.error
-         ORDER BY count(*) DESC, max(d.created_at) DESC, d.error
+           AND (d.error IS NOT NULL OR d.http_status IS NOT NULL)
+         GROUP BY 1
+         ORDER BY count(*) DESC, max(d.created_at) DESC, 1
          LIMIT 1
       ) top`;
   return {

@@ -258,4 +258,9 @@ describe('SqlAnomalyDetector (PostgreSQL)', () => {
       }),
     ]);
   });
+
+  it('names the most common error by its HTTP status when the dispatcher sent no error text', async () => {
+    await seedDeliveries(dataSource, NOW, [{ minutesAgo: 0.5, spreadToMinutesAgo: 4, count: 7, status: 'failed', error: null }]);
+    expect(await detector.detect(NOW)).toEqual([expect.objectContaining({ failures: 7, most_common_error: 'HTTP 503' })]);
+  });
 });
