@@ -12,6 +12,8 @@ export interface ReceivedRequest {
 export class HttpReceiver {
   readonly received: ReceivedRequest[] = [];
   status = 200;
+  /** When true, requests are recorded but never answered (an endpoint that hangs). */
+  hang = false;
   private server?: Server;
   private port = 0;
 
@@ -28,6 +30,7 @@ export class HttpReceiver {
           // keep the raw text
         }
         this.received.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body });
+        if (this.hang) return;
         res.writeHead(this.status, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: this.status < 300 }));
       });
     });
