@@ -137,7 +137,12 @@ export class AutohealEngine {
     try {
       // Independent reads, side by side: the cycle's cost is the detection query plus a little.
       const [state, maintenance, deferrals, incidents] = await Promise.all([
-        coordinationProblem ? null : CycleState.open(this.coordination, effectiveDryRun, now),
+        coordinationProblem
+          ? null
+          : CycleState.open(this.coordination, effectiveDryRun, now).catch((error: unknown) => {
+              coordinationProblem = error instanceof Error ? error.message : String(error);
+              return null;
+            }),
         this.maintenanceStore.active(now),
         this.deferralStore.active(),
         this.detector.detect(now),
