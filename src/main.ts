@@ -5,12 +5,11 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
 import { AppConfig } from './config/app-config';
-import { loadDotEnv } from './config/dotenv';
+import { configFromProcess } from './config/dotenv';
 
 async function bootstrap(): Promise<void> {
   // Validate before Nest starts, so a bad variable is one clear message, not a DI stack trace.
-  loadDotEnv();
-  AppConfig.fromEnv(process.env);
+  configFromProcess();
   const app = await NestFactory.create<NestExpressApplication>(AppModule, { abortOnError: false });
   configureApp(app);
   app.enableShutdownHooks();

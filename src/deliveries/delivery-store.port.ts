@@ -120,8 +120,9 @@ export abstract class DeliveryStore {
 
   /**
    * `recentFailures` for many endpoints, keyed by `endpointKey`, without payloads (a replay
-   * reads its payload when it claims the delivery). A cycle asks for all its incidents at once;
-   * adapters that can (SQL) answer in one round trip instead of one per incident.
+   * reads its payload when it claims the delivery) and without deliveries whose replay claim is
+   * pending or abandoned (the SQL adapter; the default knows no claims). A cycle asks for all its
+   * incidents at once; adapters that can (SQL) answer in one round trip instead of one per incident.
    */
   async recentFailuresByEndpoint(refs: EndpointRef[], since: Date, limitPerEndpoint: number): Promise<Map<string, FailureSummary[]>> {
     const result = new Map<string, FailureSummary[]>();

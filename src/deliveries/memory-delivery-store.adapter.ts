@@ -32,16 +32,18 @@ export class MemoryDeliveryStore extends DeliveryStore {
       const stored = this.deliveries.get(item.id);
       if (!stored) inserted++;
       const triage = classifyFailure(item);
+      // As in SQL: an outcome older than the last recorded attempt does not overwrite it.
+      const attemptedAt = item.status === 'pending' ? null : (item.attempted_at ?? now);
+      const stale = !!stored?.last_attempt_at && (!attemptedAt || attemptedAt < stored.last_attempt_at);
+      const outcome = stale
+        ? { status: stored!.status, http_status: stored!.http_status, error: stored!.error, triage_label: stored!.triage_label, triage_score: stored!.triage_score }
+        : { status: item.status, http_status: item.http_status ?? null, error: item.error ?? null, triage_label: triage?.label ?? null, triage_score: triage?.score ?? null };
       const delivery: DeliveryRecord = {
         id: item.id,
         tenant_id: item.tenant_id,
         target: stored?.target ?? item.target,
         event_type: item.event_type ?? stored?.event_type ?? null,
-        status: item.status,
-        http_status: item.http_status ?? null,
-        error: item.error ?? null,
-        triage_label: triage?.label ?? null,
-        triage_score: triage?.score ?? null,
+        ...outcome,
         attempts: stored?.attempts ?? 0,
         payload: item.payload === undefined ? (stored?.payload ?? null) : structuredClone(item.payload),
         headers: item.headers ? { ...item.headers } : (stored?.headers ?? null),

@@ -24,28 +24,34 @@ const ATTEMPT_COLUMNS = `id, attempted_at, finished_at, http_status, error, dura
 const RECENT_FAILURE_COLUMNS = `id, tenant_id, target, status, triage_label, triage_score, error, http_status, attempts,
   payload, headers, meta, created_at`;
 
+// An outcome older than what the delivery already records (a late or out-of-order report, or one
+// that predates an auto-heal replay) must not overwrite it: its attempt is still counted below.
+const STALE_REPORT = `(d.last_attempt_at IS NOT NULL AND (EXCLUDED.last_attempt_at IS NULL OR EXCLUDED.last_attempt_at < d.last_attempt_at))`;
+const unlessStale = (column: string) => `${column} = CASE WHEN ${STALE_REPORT} THEN d.${column} ELSE EXCLUDED.${column} END`;
+
 // The whole batch travels as one jsonb parameter and is upserted by one statement. `payload` is
 // boxed as {"v": ...} so an explicit JSON null is stored while an absent payload keeps the old one.
 // The WHERE on DO UPDATE leaves a row of another tenant untouched; it is then missing from RETURNING.
 const UPSERT_DELIVERIES = `
   INSERT INTO deliveries AS d
     (id, tenant_id, target, event_type, status, http_status, error, triage_label, triage_score,
-     payload, headers, created_at, updated_at)
+     payload, headers, created_at, updated_at, last_attempt_at)
   SELECT i.id, i.tenant_id, i.target, i.event_type, i.status, i.http_status, i.error, i.triage_label, i.triage_score,
-         i.payload -> 'v', i.headers, COALESCE(i.created_at, $2), $2
+         i.payload -> 'v', i.headers, COALESCE(i.created_at, $2), $2, i.attempted_at
   FROM jsonb_to_recordset($1::jsonb) AS i(
     id text, tenant_id text, target text, event_type text, status text, http_status int, error text,
-    triage_label text, triage_score real, payload jsonb, headers jsonb, created_at timestamptz)
+    triage_label text, triage_score real, payload jsonb, headers jsonb, created_at timestamptz, attempted_at timestamptz)
   ON CONFLICT (id) DO UPDATE SET
-    status       = EXCLUDED.status,
-    http_status  = EXCLUDED.http_status,
-    error        = EXCLUDED.error,
-    triage_label = EXCLUDED.triage_label,
-    triage_score = EXCLUDED.triage_score,
+    ${unlessStale('status')},
+    ${unlessStale('http_status')},
+    ${unlessStale('error')},
+    ${unlessStale('triage_label')},
+    ${unlessStale('triage_score')},
     event_type   = COALESCE(EXCLUDED.event_type, d.event_type),
     payload      = COALESCE(EXCLUDED.payload, d.payload),
     headers      = COALESCE(EXCLUDED.headers, d.headers),
-    updated_at   = EXCLUDED.updated_at
+    updated_at   = EXCLUDED.updated_at,
+    last_attempt_at = GREATEST(d.last_attempt_at, EXCLUDED.last_attempt_at)
   WHERE d.tenant_id = EXCLUDED.tenant_id
   RETURNING d.id, (d.xmax = 0) AS inserted`;
 
@@ -94,6 +100,7 @@ export class SqlDeliveryStore extends DeliveryStore {
         payload: item.payload === undefined ? null : { v: item.payload },
         headers: item.headers ?? null,
         created_at: item.created_at?.toISOString() ?? null,
+        attempted_at: item.status === 'pending' ? null : (item.attempted_at ?? now).toISOString(),
       };
     });
     const attempts = items
@@ -162,7 +169,11 @@ export class SqlDeliveryStore extends DeliveryStore {
     )) as RecentFailure[];
   }
 
-  /** One round trip: a LATERAL index scan (idx_deliveries_failures_by_endpoint) per endpoint. */
+  /**
+   * One round trip: a LATERAL index scan (idx_deliveries_failures_by_endpoint) per endpoint.
+   * Deliveries blocked by an interrupted replay claim are left out, so a dry run lists exactly
+   * what a live run could claim.
+   */
   override async recentFailuresByEndpoint(refs: EndpointRef[], since: Date, limitPerEndpoint: number): Promise<Map<string, FailureSummary[]>> {
     const result = new Map<string, FailureSummary[]>(refs.map((r) => [endpointKey(r.tenantId, r.endpoint), []]));
     if (refs.length === 0) return result;
@@ -176,6 +187,8 @@ export class SqlDeliveryStore extends DeliveryStore {
            AND target = k.target
            AND created_at >= $3
            AND status IN ('failed', 'dead_letter')
+           -- Not claimable: a replay claim on its current attempt number is pending or abandoned.
+           AND NOT EXISTS (SELECT 1 FROM delivery_attempts a WHERE a.replay_key = deliveries.id || ':autoheal:' || deliveries.attempts)
          ORDER BY created_at DESC, id DESC
          LIMIT $4
        ) f`,

@@ -71,6 +71,7 @@ interface Decision {
 @Injectable()
 export class AutohealEngine {
   private readonly logger = new Logger(AutohealEngine.name);
+  private localCyclesInFlight = 0;
 
   constructor(
     private readonly rulesSource: RulesSource,
@@ -111,14 +112,7 @@ export class AutohealEngine {
     let lock: string | null = null;
     try {
       slot = await this.coordination.acquireSlot(CYCLE_SLOTS_KEY, rules.global_safety.max_concurrent_heals, rules.cycle.slot_ttl_seconds * 1000);
-      if (!slot) {
-        throw new DomainError(
-          'too_many_cycles',
-          `${rules.global_safety.max_concurrent_heals} healing cycles are already in flight (max_concurrent_heals); retry in ${RETRY_AFTER_SECONDS}s`,
-          HttpStatus.TOO_MANY_REQUESTS,
-          { 'Retry-After': String(RETRY_AFTER_SECONDS) },
-        );
-      }
+      if (!slot) throw this.tooManyCycles(rules);
       if (!effectiveDryRun) {
         lock = await this.coordination.acquireLock(CYCLE_LOCK_KEY, rules.cycle.lock_ttl_seconds * 1000);
         if (!lock) {
@@ -132,6 +126,12 @@ export class AutohealEngine {
       }
       coordinationProblem = error instanceof Error ? error.message : String(error);
       this.logger.error(`Coordination unreachable, cycle ${cycleId} takes no action: ${coordinationProblem}`);
+    }
+    // Without Redis the cluster-wide cap cannot be counted; this process still keeps its own.
+    const localSlot = coordinationProblem !== null;
+    if (localSlot) {
+      if (this.localCyclesInFlight >= rules.global_safety.max_concurrent_heals) throw this.tooManyCycles(rules);
+      this.localCyclesInFlight += 1;
     }
 
     try {
@@ -164,8 +164,18 @@ export class AutohealEngine {
       this.metrics.observe(result, trigger);
       return result;
     } finally {
+      if (localSlot) this.localCyclesInFlight -= 1;
       await this.releaseQuietly(slot, lock);
     }
+  }
+
+  private tooManyCycles(rules: AutohealRules): DomainError {
+    return new DomainError(
+      'too_many_cycles',
+      `${rules.global_safety.max_concurrent_heals} healing cycles are already in flight (max_concurrent_heals); retry in ${RETRY_AFTER_SECONDS}s`,
+      HttpStatus.TOO_MANY_REQUESTS,
+      { 'Retry-After': String(RETRY_AFTER_SECONDS) },
+    );
   }
 
   /** Replays a crashed process left `pending` become visible as abandoned; they are never re-sent automatically. */
@@ -206,7 +216,11 @@ export class AutohealEngine {
       }
     }
 
-    if (!ctx.dryRun && !ctx.coordinationProblem) await this.clearRecoveredDeferrals(ctx, incidents);
+    if (!ctx.dryRun) {
+      if (!ctx.coordinationProblem) await this.clearRecoveredDeferrals(ctx, incidents);
+      const delaySeconds = ctx.rules.strategy_limits.DEFER_AND_MONITOR.recheck_delay_seconds ?? 120;
+      await this.deferralStore.postponeDue(ctx.now, new Date(ctx.now.getTime() + delaySeconds * 1000));
+    }
 
     const result: CycleResult = {
       run_at: ctx.now.toISOString(),
@@ -217,7 +231,10 @@ export class AutohealEngine {
       execution_time_ms: Math.round((performance.now() - started) * 10) / 10,
       dry_run: ctx.dryRun,
     };
-    await this.history.save(result);
+    await this.history.save(result).catch((error: unknown) => {
+      // The actions happened and are in the audit trail; losing the report must not hide them.
+      this.logger.error(`Cycle ${ctx.cycleId} ran but its history row was not saved: ${error instanceof Error ? error.message : error}`);
+    });
     return result;
   }
 
@@ -263,7 +280,7 @@ export class AutohealEngine {
     let { strategy, reason } = chooseStrategyWithReason(incident, context);
     if (strategy === 'DEFER_AND_MONITOR' && (deferral?.deferrals ?? 0) >= (deferLimits.max_deferrals ?? 3)) {
       strategy = 'ESCALATE_OPERATOR';
-      reason = `Deferred ${deferral!.deferrals} times without a clearer pattern (${reason})`;
+      reason = `Deferred ${deferral?.deferrals ?? 0} times without a clearer pattern (${reason})`;
     }
     const selection = selectReplayCandidates(failures, replayLimits, ctx.now);
     return {

@@ -1,10 +1,10 @@
-import { Body, Controller, Delete, Get, HttpCode, Post, Put, Query, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Post, Put, Query, Req } from '@nestjs/common';
 import type { Request } from 'express';
 import { AuditAction } from '../audit/audit-action.decorator';
 import { CurrentUser, Roles } from '../auth/auth.decorators';
 import type { AuthenticatedUser } from '../auth/roles';
 import { Clock } from '../clock/clock';
-import { NotFoundError } from '../common/domain-error';
+import { DomainError, NotFoundError } from '../common/domain-error';
 import { Coordination } from '../coordination/coordination.port';
 import { RulesSource } from '../rules/rules.source';
 import { toConfigView } from '../rules/rules.view';
@@ -55,7 +55,16 @@ export class AutohealController {
   @HttpCode(204)
   @AuditAction('autoheal_cooldown_clear', { resourceType: 'endpoint' })
   async clearCooldown(@Req() req: Request): Promise<void> {
-    await CycleState.clearCooldown(this.coordination, endpointFromPath(req, '/autoheal/cooldown/'));
+    const endpoint = endpointFromPath(req, '/autoheal/cooldown/');
+    try {
+      await CycleState.clearCooldown(this.coordination, endpoint);
+    } catch (error) {
+      throw new DomainError(
+        'coordination_unavailable',
+        `Coordination store unreachable, cooldown not cleared: ${error instanceof Error ? error.message : String(error)}`,
+        HttpStatus.SERVICE_UNAVAILABLE,
+      );
+    }
   }
 
   @Roles('admin', 'operator')

@@ -18,6 +18,7 @@ const RECHECK_POLL_MS = 15_000;
 export class AutohealScheduler implements OnApplicationBootstrap {
   private readonly logger = new Logger(AutohealScheduler.name);
   private running = false;
+  private lastRecheckFor: number | null = null;
 
   constructor(
     private readonly engine: AutohealEngine,
@@ -55,10 +56,13 @@ export class AutohealScheduler implements OnApplicationBootstrap {
     }
   }
 
+  /** One recheck cycle per due time: a refused cycle (kill switch, lock) is not retried every poll. */
   private async recheckIfDue(): Promise<void> {
     try {
       const due = await this.deferrals.nextRecheckAt();
-      if (due && due <= this.clock.now()) await this.tick('recheck');
+      if (!due || due > this.clock.now() || due.getTime() === this.lastRecheckFor) return;
+      this.lastRecheckFor = due.getTime();
+      await this.tick('recheck');
     } catch (error) {
       this.logger.warn(`Deferral recheck poll failed: ${error instanceof Error ? error.message : error}`);
     }

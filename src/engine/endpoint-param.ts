@@ -8,7 +8,10 @@ import { DomainError } from '../common/domain-error';
  * URL spans several path segments.
  */
 export function endpointFromPath(req: Request, prefix: string): string {
-  const path = req.originalUrl.split('?')[0];
+  const [path, query] = req.originalUrl.split(/\?(.*)/s);
+  if (query !== undefined) {
+    throw new DomainError('invalid_endpoint', 'endpoint: contains "?"; URL-encode the endpoint (e.g. with encodeURIComponent) so its query string is part of it');
+  }
   const start = path.indexOf(prefix);
   const raw = start >= 0 ? path.slice(start + prefix.length) : '';
   let endpoint: string;

@@ -9,6 +9,8 @@ import { SetMaintenanceBody } from './dto/autoheal-query.dto';
 import { assertEndpointUrl, endpointFromPath } from './endpoint-param';
 import { MaintenanceStore } from './state/maintenance.store';
 
+const MAX_WINDOW_MS = 10_080 * 60_000;
+
 /** Per-endpoint maintenance windows: the engine takes no action on such an endpoint until they end. */
 @Controller('autoheal/maintenance')
 export class MaintenanceController {
@@ -30,6 +32,9 @@ export class MaintenanceController {
     const now = this.clock.now();
     const until = body.until ? new Date(body.until) : new Date(now.getTime() + (body.minutes ?? 0) * 60_000);
     if (until <= now) throw new DomainError('invalid_until', `until must be in the future (got ${until.toISOString()})`);
+    if (until.getTime() - now.getTime() > MAX_WINDOW_MS) {
+      throw new DomainError('invalid_until', `until must be within 7 days (10080 minutes); a longer silence is a decision for the rules file or the kill switch`);
+    }
     return this.maintenance.set(assertEndpointUrl(body.endpoint), until, body.reason ?? null, user.subject, now);
   }
 

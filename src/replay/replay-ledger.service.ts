@@ -33,17 +33,18 @@ export class ReplayLedger {
 
   /** Null when the delivery is unknown, no longer failed, or already claimed. */
   async claim(deliveryId: string, ctx: ClaimContext): Promise<ReplayClaim | null> {
-    // The NOT EXISTS covers a second claim in the same cycle after the first settled (the
-    // counter has moved on by then); the unique key covers claims that overlap in time.
+    // The unique key stops claims that overlap in time. The NOT EXISTS stops a claim from a stale
+    // view once the first has settled (the counter has moved on by then): whoever read the
+    // delivery before someone else re-sent it does not send it again, whatever that send's outcome.
     const rows: ClaimRow[] = await this.dataSource.query(
       `WITH candidate AS (
          SELECT d.id, d.tenant_id, d.target, d.payload, d.headers, d.attempts
            FROM deliveries d
           WHERE d.id = $1
             AND d.status IN ('failed', 'dead_letter')
-            AND ($2::uuid IS NULL OR NOT EXISTS (
+            AND NOT EXISTS (
                   SELECT 1 FROM delivery_attempts a
-                   WHERE a.delivery_id = d.id AND a.source = '${AUTOHEAL_SOURCE}' AND a.cycle_id = $2::uuid))
+                   WHERE a.delivery_id = d.id AND a.source = '${AUTOHEAL_SOURCE}' AND a.attempted_at >= $5)
        ), claimed AS (
          INSERT INTO delivery_attempts (delivery_id, attempted_at, source, actor, outcome, replay_key, cycle_id)
          SELECT c.id, $3, '${AUTOHEAL_SOURCE}', $4, 'pending', c.id || ':${AUTOHEAL_SOURCE}:' || c.attempts, $2::uuid
@@ -54,7 +55,7 @@ export class ReplayLedger {
        SELECT cl.id::text AS attempt_id, cl.delivery_id, c.tenant_id, c.target, c.payload, c.headers,
               cl.replay_key, c.attempts AS attempt_number, cl.cycle_id, cl.actor, cl.attempted_at
          FROM claimed cl JOIN candidate c ON c.id = cl.delivery_id`,
-      [deliveryId, ctx.cycleId, ctx.now, ctx.actor],
+      [deliveryId, ctx.cycleId, ctx.now, ctx.actor, ctx.cycleStartedAt],
     );
     const row = rows[0];
     if (!row) return null;

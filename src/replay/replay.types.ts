@@ -17,8 +17,14 @@ export interface ReplayClaim {
 }
 
 export interface ClaimContext {
-  /** The healing cycle (uuid); one cycle never claims the same delivery twice. */
+  /** The healing cycle (uuid), recorded on the attempt. */
   cycleId: string | null;
+  /**
+   * When the claiming cycle read its candidates. A delivery re-sent by anyone since then is not
+   * claimable: the caller's view of it is stale (another instance replayed it meanwhile, even if
+   * that replay failed), and the same cycle never claims one delivery twice.
+   */
+  cycleStartedAt: Date;
   /** Who: `system:autoheal`, or an operator's token subject. */
   actor: string;
   now: Date;

@@ -97,10 +97,11 @@ describe('POST /deliveries: the ledger', () => {
       [first, 'failed'],
     ]);
 
-    // An older attempt arriving late is counted but does not move last_attempt_at back.
+    // An older attempt arriving late is counted, but it neither moves last_attempt_at back nor
+    // undoes the newer outcome (a stale `failed` must not make a delivered webhook replayable).
     await postBatch(t, [outcome({ id: 'upd-1', status: 'failed', http_status: 500, attempted_at: '2025-03-01T08:59:30.000Z', payload: null, headers: { 'x-trace': '2' } })]).expect(200);
     const late = (await getAs(t, '/deliveries/upd-1').expect(200)).body;
-    expect(late).toMatchObject({ attempts: 3, last_attempt_at: second, payload: null, headers: { 'x-trace': '2' }, triage_label: 'transient_endpoint_down', triage_score: 0.8 });
+    expect(late).toMatchObject({ attempts: 3, last_attempt_at: second, payload: null, headers: { 'x-trace': '2' }, status: 'delivered', http_status: 200, triage_label: null });
   });
 
   it('without attempted_at, the attempt is stamped with the request time', async () => {

@@ -47,6 +47,7 @@ describe('autoheal API: shapes, parameters and roles', () => {
     ['/autoheal/history?limit=1001', 'get', /limit must be an integer between 1 and 1000/],
     ['/autoheal/history?limit=5&extra=1', 'get', /extra/],
     ['/autoheal/cooldown/not-a-url', 'delete', /not an absolute URL/],
+    ['/autoheal/cooldown/https://x.example/hook?token=1', 'delete', /contains "\?"; URL-encode the endpoint/],
     ['/autoheal/cooldown/ftp%3A%2F%2Fexample.com%2Fx', 'delete', /must be an http or https URL/],
   ] as const)('%s (%s) is a 400 that says what to fix', async (path, method, message) => {
     const res = await h.http()[method](path).auth(h.operator, { type: 'bearer' }).expect(400);
@@ -58,6 +59,7 @@ describe('autoheal API: shapes, parameters and roles', () => {
     ['PUT /autoheal/maintenance with minutes=0', { endpoint: 'https://x.example/h', minutes: 0 }, /minutes must be an integer between 1 and 10080/],
     ['PUT /autoheal/maintenance in the past', { endpoint: 'https://x.example/h', until: '2001-01-01T00:00:00Z' }, /until must be in the future/],
     ['PUT /autoheal/maintenance with a relative URL', { endpoint: '/hook', minutes: 5 }, /not an absolute URL/],
+    ['PUT /autoheal/maintenance for a year', { endpoint: 'https://x.example/h', until: '2099-01-01T00:00:00Z' }, /until must be within 7 days/],
   ])('%s is a 400', async (_, body, message) => {
     const res = await h.http().put('/autoheal/maintenance').auth(h.operator, { type: 'bearer' }).send(body).expect(400);
     expect(res.body.message).toMatch(message);
@@ -148,14 +150,23 @@ describe('rules file and schedule', () => {
     );
   });
 
+  it('refuses to boot when interrupted replays would be declared abandoned while still on the wire', async () => {
+    const file = join(dir, 'too-eager.json');
+    await writeFile(file, JSON.stringify({ cycle: { abandon_pending_after_seconds: 5 } }));
+    await expect(createTestApp({ env: { DATABASE_URL: db.url, AUTOHEAL_CONFIG_FILE: file, REPLAY_TIMEOUT_MS: '10000' } })).rejects.toThrow(
+      /cycle\.abandon_pending_after_seconds: must be at least twice REPLAY_TIMEOUT_MS \(10000 ms\), got 5/,
+    );
+  });
+
   it('the scheduler runs live cycles through the same engine path', async () => {
     t = await createTestApp({ env: { DATABASE_URL: db.url, AUTOHEAL_INTERVAL_SECONDS: '1' } });
     const ds = t.app.get(DataSource);
-    const before = Number((await ds.query(`SELECT count(*) FROM autoheal_history`))[0].count);
+    const liveCycles = async () => Number((await ds.query(`SELECT count(*) FROM autoheal_history WHERE dry_run = false`))[0].count);
+    const before = await liveCycles();
     let after = before;
     for (let i = 0; i < 40 && after === before; i++) {
       await new Promise((resolve) => setTimeout(resolve, 100));
-      after = Number((await ds.query(`SELECT count(*) FROM autoheal_history WHERE dry_run = false`))[0].count);
+      after = await liveCycles();
     }
     expect(after).toBeGreaterThan(before);
   });

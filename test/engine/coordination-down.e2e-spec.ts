@@ -44,6 +44,11 @@ describe('cycles while coordination (Redis) is unreachable', () => {
     expect(res.body.info.database.status).toBe('up');
   });
 
+  it('answers 503 to a cooldown clear it cannot carry out', async () => {
+    const res = await request(t.app.getHttpServer()).delete(`/autoheal/cooldown/${receiver.url('/hook')}`).auth(t.token('operator'), { type: 'bearer' }).expect(503);
+    expect(res.body.message).toMatch(/^Coordination store unreachable, cooldown not cleared/);
+  });
+
   it('still records deliveries', async () => {
     await request(t.app.getHttpServer())
       .post('/deliveries')

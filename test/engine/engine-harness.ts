@@ -15,6 +15,7 @@ import { DEFAULT_RULES } from '../../src/rules/rules.defaults';
 import { RulesSource } from '../../src/rules/rules.source';
 import type { AutohealRules } from '../../src/rules/rules.types';
 import { validateRules } from '../../src/rules/rules.validation';
+import { TEST_REDIS_URL } from '../utils/pg-admin';
 import { createTestApp, TestApp } from '../utils/test-app';
 import { createTestDatabase, TestDatabase } from '../utils/test-database';
 
@@ -25,6 +26,16 @@ export class FlakyInsights extends FixedInsights {
   override async endpointSuccessRate(tenantId: string, endpoint: string, now: Date) {
     if (this.failing.has(endpoint)) throw new Error(`insights unavailable for ${endpoint}`);
     return super.endpointSuccessRate(tenantId, endpoint, now);
+  }
+}
+
+/** A scripted detector that can be made slow, to hold cycles in flight. */
+export class SlowScriptedDetector extends ScriptedAnomalyDetector {
+  delayMs = 0;
+
+  override async detect(now: Date): Promise<Incident[]> {
+    if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
+    return super.detect(now);
   }
 }
 
@@ -62,12 +73,12 @@ export function incidentFor(tenantId: string, endpoint: string, overrides: Parti
 }
 
 /**
- * The real AppModule on a real PostgreSQL, with the ports this suite is not about swapped for
+ * The real AppModule on a real PostgreSQL and Redis, with the ports this suite is not about swapped for
  * their shipped fakes: the detector is scripted, sends and notifications are recorded, time is
  * manual, rules are mutable.
  */
 export class EngineHarness {
-  readonly detector = new ScriptedAnomalyDetector();
+  readonly detector = new SlowScriptedDetector();
   readonly replayer = new RecordingReplayer();
   readonly notifier = new RecordingNotifier();
   readonly insights = new FlakyInsights({ rate: 0.9, samples: 20, basis: 'history' });
@@ -81,7 +92,7 @@ export class EngineHarness {
   async start(env: Record<string, string> = {}, overrides: Array<[unknown, unknown]> = []): Promise<this> {
     this.db = await createTestDatabase();
     this.t = await createTestApp({
-      env: { DATABASE_URL: this.db.url, REDIS_URL: '', REDIS_KEY_PREFIX: `test:${randomBytes(4).toString('hex')}:`, ...env },
+      env: { DATABASE_URL: this.db.url, REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: `test:${randomBytes(4).toString('hex')}:`, ...env },
       overrides: [
         [AnomalyDetector, this.detector],
         [Replayer, this.replayer],

@@ -49,7 +49,8 @@ describe('engine safety', () => {
     expect(config.body.global_safety.autoheal_enabled).toBe(false);
     // Only admins hold the switch.
     await h.http().put('/autoheal/controls').auth(h.operator, { type: 'bearer' }).send({ autoheal_enabled: true }).expect(403);
-    await h.http().put('/autoheal/controls').auth(h.admin, { type: 'bearer' }).send({ autoheal_enabled: null }).expect(200);
+    const back = await h.http().put('/autoheal/controls').auth(h.admin, { type: 'bearer' }).send({ autoheal_enabled: null }).expect(200);
+    expect(back.body).toMatchObject({ autoheal_enabled: true, reason: null, override: expect.objectContaining({ updated_by: 'admin-carol' }) });
     await h.run(false).expect(200);
     expect(h.replayer.requests.length).toBeGreaterThan(0);
   });
@@ -251,10 +252,77 @@ describe('engine safety', () => {
   it('a hundred concurrent dry runs get only 200s and 429s, and the service stays up', async () => {
     const { incident } = await replayableIncident();
     h.detector.set([incident]);
-    const statuses = await Promise.all(Array.from({ length: 100 }, () => h.run(true).then((r) => r.status)));
-    expect(new Set(statuses)).toEqual(new Set(statuses.filter((s) => s === 200 || s === 429)));
-    expect(statuses).toContain(200);
+    h.detector.delayMs = 200; // each cycle stays in flight long enough for the cap to bite
+    try {
+      const statuses = await Promise.all(Array.from({ length: 100 }, () => h.run(true).then((r) => r.status)));
+      expect(statuses.filter((s) => s !== 200 && s !== 429)).toEqual([]);
+      expect(statuses.filter((s) => s === 200).length).toBeGreaterThanOrEqual(5);
+      expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0);
+    } finally {
+      h.detector.delayMs = 0;
+    }
     await h.http().get('/health').expect(200);
     expect(h.replayer.requests).toHaveLength(0);
+  });
+
+  it('a failed page is retried by the next cycle; a worsening incident raises the priority', async () => {
+    const endpoint = `https://${fresh('page')}.example/hook`;
+    const incident = incidentFor('tenant-a', endpoint, { failures: 60, triage_distribution: { permanent_4xx: 60 } });
+    await h.seedFailures(fresh('p'), 'tenant-a', endpoint, Array<string>(60).fill('permanent_4xx'));
+    h.detector.set([incident]);
+    h.notifier.failWith = new Error('slack is down');
+    try {
+      const first = await h.run(false).expect(200);
+      expect(first.body.actions_taken).toEqual([expect.objectContaining({ strategy: 'ESCALATE_OPERATOR', created_incident: true, notified: false, notification_error: 'slack is down' })]);
+    } finally {
+      h.notifier.failWith = null;
+    }
+    const retry = await h.run(false).expect(200);
+    expect(retry.body.actions_taken).toEqual([expect.objectContaining({ strategy: 'ESCALATE_OPERATOR', created_incident: false, notified: true })]);
+    expect(h.notifier.sent).toHaveLength(1);
+
+    h.detector.set([{ ...incident, severity: 'critical', failures: 150 }]);
+    const worse = await h.run(false).expect(200);
+    expect(worse.body.actions_skipped).toEqual([expect.objectContaining({ check: 'already_escalated' })]);
+    const [row] = await h.sql<{ priority: string; occurrences: number }>(`SELECT priority, occurrences FROM escalations WHERE endpoint = $1`, [endpoint]);
+    expect(row).toEqual({ priority: 'critical', occurrences: 3 });
+    expect(h.notifier.sent).toHaveLength(1);
+  });
+
+  it('max_deferrals 0: an unclear incident is escalated at once, not crashed on', async () => {
+    h.rules.patch({ strategy_limits: { DEFER_AND_MONITOR: { max_deferrals: 0, alert_after_deferrals: 0 } } });
+    h.detector.set([incidentFor('tenant-a', `https://${fresh('spike')}.example/hook`, { kind: 'traffic_spike', failures: 0, severity: 'low' })]);
+    const res = await h.run(false).expect(200);
+    expect(res.body.actions_taken).toEqual([expect.objectContaining({ strategy: 'ESCALATE_OPERATOR', rationale: expect.stringMatching(/^Deferred 0 times/) })]);
+  });
+
+  it('a deferral whose incident was skipped is not rechecked on every poll', async () => {
+    const endpoint = `https://${fresh('quiet')}.example/hook`;
+    await h.seedFailures(fresh('q'), 'tenant-a', endpoint, [...transient(5), 'unknown', 'unknown', 'unknown', 'unknown', 'unknown']);
+    h.detector.set([incidentFor('tenant-a', endpoint, { failures: 10 })]);
+    await h.run(false).expect(200); // deferred, recheck in 120 s
+    await h.http().put('/autoheal/maintenance').auth(h.operator, { type: 'bearer' }).send({ endpoint, minutes: 60 }).expect(200);
+    h.clock.advance(121_000);
+    const skipped = await h.run(false).expect(200);
+    expect(skipped.body.actions_skipped).toEqual([expect.objectContaining({ check: 'maintenance' })]);
+    const [{ recheck_at }] = await h.sql<{ recheck_at: Date }>(`SELECT recheck_at FROM incident_deferrals WHERE endpoint = $1`, [endpoint]);
+    expect(new Date(recheck_at).getTime()).toBe(h.clock.now().getTime() + 120_000);
+    await h.http().delete(`/autoheal/maintenance/${encodeURIComponent(endpoint)}`).auth(h.operator, { type: 'bearer' }).expect(204);
+  });
+
+  it('a delivery blocked by an interrupted replay is left out of dry and live runs alike', async () => {
+    const { ids, incident } = await replayableIncident();
+    // An interrupted claim on the first delivery's current attempt number.
+    await h.sql(
+      `INSERT INTO delivery_attempts (delivery_id, attempted_at, source, actor, outcome, replay_key)
+       SELECT id, $2, 'autoheal', 'system:autoheal', 'abandoned', id || ':autoheal:' || attempts FROM deliveries WHERE id = $1`,
+      [ids[0], h.clock.now()],
+    );
+    h.detector.set([incident]);
+    const dry = await h.run(true).expect(200);
+    expect([...dry.body.actions_taken[0].would_replay].sort()).toEqual(ids.slice(1).sort());
+    const live = await h.run(false).expect(200);
+    expect([...live.body.actions_taken[0].replayed].sort()).toEqual(ids.slice(1).sort());
+    expect(h.replayer.requests.map((r) => r.deliveryId)).not.toContain(ids[0]);
   });
 });

@@ -29,7 +29,7 @@ describe('Replay: claim, send, settle (PostgreSQL + a local receiver)', () => {
   const actor = 'system:autoheal';
   const now = new Date('2030-01-01T12:00:00.000Z');
   const later = new Date('2030-01-01T12:00:02.000Z');
-  const ctx = (cycleId: string | null = randomUUID(), at = now) => ({ cycleId, actor, now: at });
+  const ctx = (cycleId: string | null = randomUUID(), at = now) => ({ cycleId, actor, now: at, cycleStartedAt: at });
 
   async function seed(s: Seed): Promise<string> {
     const id = `dlv_${++seq}_${randomUUID().slice(0, 8)}`;
@@ -137,9 +137,18 @@ describe('Replay: claim, send, settle (PostgreSQL + a local receiver)', () => {
     await ledger.settle(first!, await replayer.send(replayRequestFor(first!)), later);
 
     expect(await ledger.claim(id, ctx(cycle))).toBeNull();
-    const next = await ledger.claim(id, ctx(randomUUID()));
+    const next = await ledger.claim(id, ctx(randomUUID(), later));
     expect(next?.replayKey).toBe(`${id}:autoheal:1`);
     expect(next?.attemptNumber).toBe(1);
+  });
+
+  it('a cycle that read the delivery before another instance re-sent it does not send it again, even after that send failed', async () => {
+    const id = await seed({ target: receiver.url('/status/503'), attempts: 0 });
+    const first = await ledger.claim(id, ctx(randomUUID(), later));
+    await ledger.settle(first!, await replayer.send(replayRequestFor(first!)), later);
+    // The other instance's cycle started (read its candidates) at `now`, before that replay.
+    expect(await ledger.claim(id, { cycleId: randomUUID(), actor, now: later, cycleStartedAt: now })).toBeNull();
+    expect(receiver.receivedOn('/status/503').filter((r) => r.headers['idempotency-key'] === id)).toHaveLength(1);
   });
 
   it('settles an attempt only once', async () => {

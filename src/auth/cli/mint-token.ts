@@ -1,6 +1,5 @@
 import { parseArgs } from 'node:util';
-import { AppConfig } from '../../config/app-config';
-import { loadDotEnv } from '../../config/dotenv';
+import { configFromProcess } from '../../config/dotenv';
 import { Role, ROLES } from '../roles';
 import { mintToken } from '../token';
 
@@ -23,8 +22,7 @@ function main(): void {
     process.exit(2);
   }
   const ttl = /^\d+$/.test(values.ttl!) ? Number(values.ttl) : values.ttl!;
-  loadDotEnv();
-  const config = AppConfig.fromEnv(process.env);
+  const config = configFromProcess();
   process.stdout.write(`${mintToken(config, { subject: values.sub!, roles: roles as Role[], ttl })}\n`);
 }
 

@@ -26,9 +26,12 @@ export class EscalateExecutor extends StrategyExecutor {
 
   async execute(plan: ExecutionPlan): Promise<ExecutionOutcome> {
     const { incident } = plan;
+    const priority = incident.severity === 'critical' ? 'critical' : (plan.limits.priority ?? 'high');
+    const message = `Escalated incident for ${incident.endpoint} – requires operator review`;
     const existing = await this.escalations.findUnresolved(incident.tenant_id, incident.endpoint);
-    if (existing) {
-      if (!plan.dryRun) await this.escalations.open({ incident, priority: existing.priority, reason: plan.rationale, now: plan.now });
+    // Someone already knows (or chose silence): bump the escalation, do not page again.
+    if (existing && (existing.notified_at || plan.limits.skip_notifications)) {
+      if (!plan.dryRun) await this.escalations.open({ incident, priority, reason: plan.rationale, now: plan.now });
       return {
         skipped: {
           check: 'already_escalated',
@@ -36,41 +39,41 @@ export class EscalateExecutor extends StrategyExecutor {
         },
       };
     }
+    if (plan.dryRun) return { taken: { ...baseAction(plan, false), would_escalate: true, created_incident: !existing, priority, message } };
 
-    const priority = incident.severity === 'critical' ? 'critical' : (plan.limits.priority ?? 'high');
-    const message = `Escalated incident for ${incident.endpoint} – requires operator review`;
-    if (plan.dryRun) return { taken: { ...baseAction(plan, false), would_escalate: true, priority, message } };
-
+    // New, or open but its page never went out (the notifier failed): (re)open and page.
     const { escalation, created } = await this.escalations.open({ incident, priority, reason: plan.rationale, now: plan.now });
-    let notified = false;
-    let notificationError: string | undefined;
-    if (created && !plan.limits.skip_notifications) {
-      try {
-        await this.notifier.notify({
-          title: `Auto-heal escalation: ${incident.endpoint}`,
-          text: `${message}. ${plan.rationale}.`,
-          severity: priority === 'critical' || priority === 'high' ? 'critical' : 'warning',
-          tenant_id: incident.tenant_id,
-          endpoint: incident.endpoint,
-          escalation_id: escalation.id,
-          fields: {
-            severity: incident.severity,
-            failures: String(incident.failures),
-            failure_rate: String(incident.failure_rate),
-            most_common_error: incident.most_common_error ?? 'n/a',
-          },
-        });
-        await this.escalations.markNotified(escalation.id, plan.now);
-        notified = true;
-      } catch (error) {
-        // The escalation stands (operators see it in the API); the failed page is recorded.
-        notificationError = error instanceof Error ? error.message : String(error);
-        this.logger.error(`Notification for escalation ${escalation.id} failed: ${notificationError}`);
-      }
-    }
+    const notification = plan.limits.skip_notifications ? { notified: false } : await this.page(escalation.id, escalation.priority, message, plan);
     await this.deferrals.close(incident.tenant_id, incident.endpoint, 'escalated');
-    const details = { created_incident: created, escalation_id: escalation.id, priority, notified, ...(notificationError ? { notification_error: notificationError } : {}) };
+    const details = { created_incident: created, escalation_id: escalation.id, priority: escalation.priority, ...notification };
     await auditAction(this.audit, 'autoheal_escalate', plan, details);
     return { taken: { ...baseAction(plan, true), ...details, message } };
+  }
+
+  /** The escalation stands even when the page fails; the next cycle tries the page again. */
+  private async page(escalationId: string, priority: string, message: string, plan: ExecutionPlan): Promise<{ notified: boolean; notification_error?: string }> {
+    const { incident } = plan;
+    try {
+      await this.notifier.notify({
+        title: `Auto-heal escalation: ${incident.endpoint}`,
+        text: `${message}. ${plan.rationale}.`,
+        severity: priority === 'critical' || priority === 'high' ? 'critical' : 'warning',
+        tenant_id: incident.tenant_id,
+        endpoint: incident.endpoint,
+        escalation_id: escalationId,
+        fields: {
+          severity: incident.severity,
+          failures: String(incident.failures),
+          failure_rate: String(incident.failure_rate),
+          most_common_error: incident.most_common_error ?? 'n/a',
+        },
+      });
+      await this.escalations.markNotified(escalationId, plan.now);
+      return { notified: true };
+    } catch (error) {
+      const notificationError = error instanceof Error ? error.message : String(error);
+      this.logger.error(`Notification for escalation ${escalationId} failed: ${notificationError}`);
+      return { notified: false, notification_error: notificationError };
+    }
   }
 }

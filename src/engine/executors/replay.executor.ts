@@ -38,27 +38,38 @@ export class ReplayExecutor extends StrategyExecutor {
       return { taken: { ...baseAction(plan, false), would_replay: ids, count: ids.length } };
     }
 
-    const replayed: string[] = [];
-    const delivered: string[] = [];
-    const notClaimed: string[] = [];
-    for (const id of ids) {
-      const claim = await this.ledger.claim(id, { cycleId: plan.cycleId, actor: AUTOHEAL_OPERATOR, now: this.clock.now() });
-      if (!claim) {
-        notClaimed.push(id);
-        continue;
-      }
-      const result = await this.replayer.send(replayRequestFor(claim));
-      await this.ledger.settle(claim, result, this.clock.now());
-      replayed.push(id);
-      if (result.ok) delivered.push(id);
-    }
-    if (replayed.length === 0) {
+    const sent = await this.sendEach(ids, plan);
+    if (sent.replayed.length === 0 && !sent.error) {
       return { skipped: { check: 'replay_claim', reason: `None of ${ids.length} deliveries could be claimed: already being replayed, or no longer failed` } };
     }
-
+    // Whatever happened after the first send, requests left: start the cooldown and audit them.
     await plan.state.recordHeal(plan.incident.endpoint, plan.limits.cooldown_minutes ?? 0);
-    const details = { replayed, delivered, still_failing: replayed.filter((id) => !delivered.includes(id)), not_claimed: notClaimed };
-    await auditAction(this.audit, 'autoheal_replay', plan, details);
-    return { taken: { ...baseAction(plan, true), ...details, count: replayed.length } };
+    const { error, ...details } = sent;
+    await auditAction(this.audit, 'autoheal_replay', plan, { ...details, ...(error ? { error } : {}) });
+    return { taken: { ...baseAction(plan, true), ...details, count: sent.replayed.length, ...(error ? { error } : {}) } };
+  }
+
+  /** Claim, send, settle, one delivery at a time; stops at the first storage error (nothing more is claimed). */
+  private async sendEach(ids: string[], plan: ExecutionPlan) {
+    const result = { replayed: [] as string[], delivered: [] as string[], still_failing: [] as string[], not_claimed: [] as string[], error: undefined as string | undefined };
+    for (const id of ids) {
+      try {
+        const claim = await this.ledger.claim(id, { cycleId: plan.cycleId, cycleStartedAt: plan.now, actor: AUTOHEAL_OPERATOR, now: this.clock.now() });
+        if (!claim) {
+          result.not_claimed.push(id);
+          continue;
+        }
+        const response = await this.replayer.send(replayRequestFor(claim));
+        result.replayed.push(id);
+        // A null settlement means the claim was marked abandoned meanwhile: the outcome is unknown to the ledger.
+        const settled = await this.ledger.settle(claim, response, this.clock.now());
+        (response.ok && settled ? result.delivered : result.still_failing).push(id);
+      } catch (error) {
+        // A claimed attempt left unsettled stays `pending`, then `abandoned`: visible, never re-sent.
+        result.error = `Stopped after ${result.replayed.length} of ${ids.length}: ${error instanceof Error ? error.message : String(error)}`;
+        break;
+      }
+    }
+    return result;
   }
 }

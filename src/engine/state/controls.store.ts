@@ -49,7 +49,8 @@ export class ControlsStore {
     const next = {
       autoheal_enabled: change.autoheal_enabled === undefined ? (current?.autoheal_enabled ?? null) : change.autoheal_enabled,
       dry_run: change.dry_run === undefined ? (current?.dry_run ?? null) : change.dry_run,
-      reason: change.reason === undefined ? (current?.reason ?? null) : change.reason,
+      // A reason explains one switch setting: changing a switch without one clears the old reason.
+      reason: change.reason !== undefined ? change.reason : switchesChange(change) ? null : (current?.reason ?? null),
     };
     const [row] = await this.dataSource.query(
       `INSERT INTO autoheal_controls (id, autoheal_enabled, dry_run, reason, updated_by, updated_at)
@@ -60,4 +61,8 @@ export class ControlsStore {
     );
     return row;
   }
+}
+
+function switchesChange(change: { autoheal_enabled?: boolean | null; dry_run?: boolean | null }): boolean {
+  return change.autoheal_enabled !== undefined || change.dry_run !== undefined;
 }

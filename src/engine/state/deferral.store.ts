@@ -55,6 +55,15 @@ export class DeferralStore {
     );
   }
 
+  /**
+   * After a live cycle has looked at every incident, no recheck is due any more: one that was
+   * not deferred again (skipped, or handled otherwise) waits a full delay, instead of making the
+   * scheduler run a cycle on every poll.
+   */
+  async postponeDue(now: Date, until: Date): Promise<void> {
+    await this.dataSource.query(`UPDATE incident_deferrals SET recheck_at = $2 WHERE status = 'active' AND recheck_at <= $1`, [now, until]);
+  }
+
   /** The earliest pending recheck, for the scheduler. */
   async nextRecheckAt(): Promise<Date | null> {
     const [row] = await this.dataSource.query(`SELECT min(recheck_at) AS at FROM incident_deferrals WHERE status = 'active'`);
