@@ -1,10 +1,9 @@
 import { FAILED_STATUSES } from '../deliveries/delivery.entity';
 import type { DetectionRules } from '../rules/rules.types';
 
-export interface SqlQuery {
-  text: string;
-  values: unknown[];
-}
+import type { SqlQuery } from '../common/sql-query';
+
+export type { SqlQuery };
 
 /** The windows of one detection run, all derived from the caller's `now` (never SQL now()). */
 export interface DetectionWindows {

@@ -1,3 +1,4 @@
+import { endpointKey } from '../common/endpoint-key';
 import { DataSource } from 'typeorm';
 import { RulesSource } from '../rules/rules.source';
 import type { DetectionRules } from '../rules/rules.types';
@@ -28,7 +29,7 @@ export class SqlAnomalyDetector extends AnomalyDetector {
 
     const errors = await this.mostCommonErrors(rows, now, detection);
     return rows
-      .map((row) => toIncident(row, errors.get(key(row.tenant_id, row.target)) ?? null, now, detection))
+      .map((row) => toIncident(row, errors.get(endpointKey(row.tenant_id, row.target)) ?? null, now, detection))
       .sort(compareIncidents);
   }
 
@@ -40,13 +41,10 @@ export class SqlAnomalyDetector extends AnomalyDetector {
       query.text,
       query.values,
     );
-    return new Map(found.map((r) => [key(r.tenant_id, r.target), r.error]));
+    return new Map(found.map((r) => [endpointKey(r.tenant_id, r.target), r.error]));
   }
 }
 
-function key(tenantId: string, target: string): string {
-  return JSON.stringify([tenantId, target]);
-}
 
 export function toIncident(row: DetectionRow, mostCommonError: string | null, now: Date, detection: DetectionRules): Incident {
   const w = detectionWindows(now, detection);

@@ -57,14 +57,20 @@ export class AuditInterceptor implements NestInterceptor {
   }
 }
 
+/** A wildcard route parameter (`*endpoint`) arrives as its path segments: a raw URL is put back together. */
+function paramValue(value: string | string[] | undefined): string | null {
+  if (value === undefined) return null;
+  return Array.isArray(value) ? value.join('/') : value;
+}
+
 export function describeCall(
   req: Request & { user?: AuthenticatedUser },
   declared: AuditActionMetadata | undefined,
   result: unknown,
 ): AuditRecord {
   const route = `${req.baseUrl ?? ''}${(req.route as { path?: string } | undefined)?.path ?? req.path}`;
-  const params = { ...(req.params ?? {}) } as Record<string, string>;
-  const resourceId = declared ? (declared.resourceIdParam ? (params[declared.resourceIdParam] ?? null) : null) : `${req.method} ${route}`;
+  const params = { ...(req.params ?? {}) } as Record<string, string | string[]>;
+  const resourceId = declared ? (declared.resourceIdParam ? paramValue(params[declared.resourceIdParam]) : null) : `${req.method} ${route}`;
   return {
     operator_id: req.user?.subject ?? 'anonymous',
     action: declared?.action ?? `http_${req.method.toLowerCase()}`,

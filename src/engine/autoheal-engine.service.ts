@@ -277,11 +277,7 @@ export class AutohealEngine {
       max_deferrals: deferLimits.max_deferrals,
       min_failures: ctx.rules.detection.min_failures,
     };
-    let { strategy, reason } = chooseStrategyWithReason(incident, context);
-    if (strategy === 'DEFER_AND_MONITOR' && (deferral?.deferrals ?? 0) >= (deferLimits.max_deferrals ?? 3)) {
-      strategy = 'ESCALATE_OPERATOR';
-      reason = `Deferred ${deferral?.deferrals ?? 0} times without a clearer pattern (${reason})`;
-    }
+    const { strategy, reason } = chooseStrategyWithReason(incident, context);
     const selection = selectReplayCandidates(failures, replayLimits, ctx.now);
     return {
       incident,

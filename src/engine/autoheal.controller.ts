@@ -53,7 +53,7 @@ export class AutohealController {
   @Roles('admin', 'operator')
   @Delete('cooldown/*endpoint')
   @HttpCode(204)
-  @AuditAction('autoheal_cooldown_clear', { resourceType: 'endpoint' })
+  @AuditAction('autoheal_cooldown_clear', { resourceType: 'endpoint', resourceIdParam: 'endpoint' })
   async clearCooldown(@Req() req: Request): Promise<void> {
     const endpoint = endpointFromPath(req, '/autoheal/cooldown/');
     try {

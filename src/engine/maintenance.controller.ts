@@ -41,7 +41,7 @@ export class MaintenanceController {
   @Roles('admin', 'operator')
   @Delete('*endpoint')
   @HttpCode(204)
-  @AuditAction('autoheal_maintenance_clear', { resourceType: 'endpoint' })
+  @AuditAction('autoheal_maintenance_clear', { resourceType: 'endpoint', resourceIdParam: 'endpoint' })
   async clear(@Req() req: Request): Promise<void> {
     const endpoint = endpointFromPath(req, '/autoheal/maintenance/');
     if (!(await this.maintenance.clear(endpoint))) throw new NotFoundError('Maintenance window for', endpoint);

@@ -75,7 +75,7 @@ describe('runSafetyChecks', () => {
     ['kill switch off', { killSwitch: { enabled: false, reason: 'incident 42' } }, undefined, 'kill_switch', /^Auto-healing disabled by the global kill switch \(incident 42\)$/],
     ['tenant switched off', { incident: { ...incident, tenant_id: 'tenant-off' } }, rulesWith({ tenant_overrides: { 'tenant-off': { autoheal_enabled: false } } }), 'kill_switch', /disabled for tenant tenant-off/],
     ['critical replay', { incident: { ...incident, severity: 'critical' } }, undefined, 'severity', /^Critical incident requires operator approval/],
-    ['critical deferral', { incident: { ...incident, severity: 'critical' }, strategy: 'DEFER_AND_MONITOR' }, undefined, 'severity', /DEFER_AND_MONITOR is never applied automatically/],
+    ['critical deferral', { incident: { ...incident, severity: 'critical' }, strategy: 'DEFER_AND_MONITOR' }, undefined, 'severity', /\(DEFER_AND_MONITOR not applied automatically\)/],
     ['below the global floor', { probability: 0.45 }, undefined, 'confidence', /^Confidence 0\.45 below global minimum 0\.50$/],
     ['below the strategy minimum', { probability: 0.62 }, undefined, 'confidence', /^Confidence 0\.62 below REPLAY_RECENT minimum 0\.70$/],
     ['endpoint in maintenance', { maintenance: { until: new Date(NOW.getTime() + 60_000), reason: 'deploy' } }, undefined, 'maintenance', /^Endpoint in maintenance mode \(deploy\) until/],

@@ -1,4 +1,5 @@
 import type { Incident } from '../anomalies/incident';
+import { shouldApplyAutoheal } from '../predictors/predictors';
 import type { EffectiveLimits } from '../rules/effective-limits';
 import type { AutohealRules, BusinessHours, Strategy } from '../rules/rules.types';
 
@@ -36,13 +37,25 @@ export type SafetyVerdict = { allowed: true } | { allowed: false; check: SafetyC
 
 type Check = (facts: SafetyFacts) => string | null;
 
+/** Severity and confidence are the predictor's own final checks (shouldApplyAutoheal), run here in the guide's order. */
+function predictorVerdict(f: SafetyFacts, check: 'severity' | 'confidence'): string | null {
+  const verdict = shouldApplyAutoheal(f.incident, f.strategy, {
+    probability: f.probability,
+    min_confidence: f.rules.global_safety.min_confidence,
+    strategy_min_confidence: f.limits.min_confidence,
+    require_approval_for_critical: f.rules.global_safety.require_approval_for_critical,
+  });
+  return verdict.check === check ? (verdict.reason ?? null) : null;
+}
+
 const minutes = (ms: number) => `${(Math.round(ms / 6000) / 10).toString()}m`;
 const isIntrusive = (strategy: Strategy) => INTRUSIVE_STRATEGIES.includes(strategy);
 
 /**
  * The guide's "Multi-Layer Safety Checks", in its order, plus the coordination precondition
- * and the cluster-wide hourly cap. This table is the one place safety limits are enforced:
- * every action of every strategy passes through `runSafetyChecks` before it executes.
+ * and the cluster-wide hourly cap. Every limit of the rules is enforced in this table, and every
+ * action of every strategy passes through `runSafetyChecks` before it executes. Executors add
+ * only their own preconditions (the replay target guard and claim, escalation de-duplication).
  */
 export const SAFETY_CHECKS = [
   [
@@ -57,23 +70,8 @@ export const SAFETY_CHECKS = [
       return null;
     },
   ],
-  [
-    'severity',
-    (f) =>
-      f.incident.severity === 'critical' && f.strategy !== 'ESCALATE_OPERATOR' && f.rules.global_safety.require_approval_for_critical
-        ? `Critical incident requires operator approval (${f.strategy} is never applied automatically)`
-        : null,
-  ],
-  [
-    'confidence',
-    (f) => {
-      const floor = f.rules.global_safety.min_confidence;
-      if (f.probability < floor) return `Confidence ${f.probability.toFixed(2)} below global minimum ${floor.toFixed(2)}`;
-      const own = f.limits.min_confidence;
-      if (own !== undefined && f.probability < own) return `Confidence ${f.probability.toFixed(2)} below ${f.strategy} minimum ${own.toFixed(2)}`;
-      return null;
-    },
-  ],
+  ['severity', (f) => predictorVerdict(f, 'severity')],
+  ['confidence', (f) => predictorVerdict(f, 'confidence')],
   [
     'maintenance',
     (f) =>

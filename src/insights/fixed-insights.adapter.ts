@@ -1,3 +1,4 @@
+import { endpointKey } from '../common/endpoint-key';
 import { EndpointSuccessRate, Insights } from './insights.port';
 
 /**
@@ -13,7 +14,7 @@ export class FixedInsights extends Insights {
   }
 
   set(tenantId: string, endpoint: string, answer: EndpointSuccessRate): void {
-    this.byEndpoint.set(JSON.stringify([tenantId, endpoint]), answer);
+    this.byEndpoint.set(endpointKey(tenantId, endpoint), answer);
   }
 
   setDefault(answer: EndpointSuccessRate): void {
@@ -22,6 +23,6 @@ export class FixedInsights extends Insights {
 
   async endpointSuccessRate(tenantId: string, endpoint: string, now: Date): Promise<EndpointSuccessRate> {
     this.calls.push({ tenantId, endpoint, now: new Date(now.getTime()) });
-    return { ...(this.byEndpoint.get(JSON.stringify([tenantId, endpoint])) ?? this.fallback) };
+    return { ...(this.byEndpoint.get(endpointKey(tenantId, endpoint)) ?? this.fallback) };
   }
 }

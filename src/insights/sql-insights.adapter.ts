@@ -45,10 +45,6 @@ export class SqlInsights extends Insights {
     return new Map(rows.map((row) => [endpointKey(row.tenant_id, row.target), row]));
   }
 
-  private async count(query: SqlQuery): Promise<{ samples: number; successes: number }> {
-    const [row] = await this.dataSource.query(query.text, query.values);
-    return row;
-  }
 }
 
 type Counts = { samples: number; successes: number };

@@ -5,10 +5,9 @@ export const SUCCESS_RATE_WINDOW_MS = 24 * 60 * 60_000;
 /** Fewer samples than this say more about luck than about the endpoint. */
 export const MIN_SUCCESS_RATE_SAMPLES = 5;
 
-export interface SqlQuery {
-  text: string;
-  values: unknown[];
-}
+import type { SqlQuery } from '../common/sql-query';
+
+export type { SqlQuery };
 
 const FAILED = FAILED_STATUSES.map((s) => `'${s}'`).join(', ');
 

@@ -94,7 +94,8 @@ describe('chooseStrategy', () => {
     ['unclear after max deferrals', { failures: 10, severity: 'low' }, { transient_ratio: 0.5, deferrals: 3 }, 'ESCALATE_OPERATOR'],
     ['unclear before max deferrals', { failures: 10, severity: 'low' }, { transient_ratio: 0.5, deferrals: 2 }, 'DEFER_AND_MONITOR'],
     ['unclear with a custom max deferrals', { failures: 10, severity: 'low' }, { transient_ratio: 0.5, deferrals: 1, max_deferrals: 1 }, 'ESCALATE_OPERATOR'],
-    ['spike keeps deferring past max deferrals', { failures: 0, severity: 'low', kind: 'traffic_spike' }, { deferrals: 5 }, 'DEFER_AND_MONITOR'],
+    ['a spike is escalated after max deferrals too', { failures: 0, severity: 'low', kind: 'traffic_spike' }, { deferrals: 3 }, 'ESCALATE_OPERATOR'],
+    ['a spike before max deferrals is deferred', { failures: 0, severity: 'low', kind: 'traffic_spike' }, { deferrals: 2 }, 'DEFER_AND_MONITOR'],
     ['replay is not blocked by deferrals', { failures: 10, severity: 'low' }, { transient_ratio: 0.9, deferrals: 5 }, 'REPLAY_RECENT'],
   ];
 
@@ -128,7 +129,7 @@ describe('chooseStrategy', () => {
     [{ failures: 10, severity: 'low' }, { transient_ratio: 0.8 }, 'Mostly transient failures (80% > 70%), small batch (10 <= 25)'],
     [{ failures: 30, severity: 'high' }, { transient_ratio: 0.8 }, 'Unclear pattern: too many to replay at once (30 > 25)'],
     [{ failures: 10, severity: 'low' }, { transient_ratio: 0.4, permanent_ratio: 0.3 }, 'Unclear pattern: transient 40%, permanent 30%'],
-    [{ failures: 10, severity: 'low' }, { deferrals: 3 }, 'Pattern still unclear after 3 deferrals (max 3)'],
+    [{ failures: 10, severity: 'low' }, { deferrals: 3 }, 'Deferred 3 times without a clearer pattern (max 3): Unclear pattern: transient 0%, permanent 0%'],
   ] as [IncidentLike, StrategyContext, string][])('explains %j %j', (incident, context, reason) => {
     expect(chooseStrategyWithReason(incident, context).reason).toBe(reason);
   });
@@ -169,7 +170,7 @@ describe('shouldApplyAutoheal', () => {
       critical,
       'REPLAY_RECENT',
       { probability: 0.99 },
-      { apply: false, reason: 'Critical incident requires operator approval (REPLAY_RECENT not applied automatically)' },
+      { apply: false, check: 'severity', reason: 'Critical incident requires operator approval (REPLAY_RECENT not applied automatically)' },
     ],
     ['replaying a critical incident when approval is not required', critical, 'REPLAY_RECENT', { probability: 0.99, require_approval_for_critical: false }, { apply: true }],
     [
@@ -177,17 +178,17 @@ describe('shouldApplyAutoheal', () => {
       low,
       'REPLAY_RECENT',
       { probability: 0.62, strategy_min_confidence: 0.7 },
-      { apply: false, reason: 'Confidence 0.62 below REPLAY_RECENT minimum 0.70' },
+      { apply: false, check: 'confidence', reason: 'Confidence 0.62 below REPLAY_RECENT minimum 0.70' },
     ],
     [
       'below the strategy minimum, probability computed',
       low,
       'REPLAY_RECENT',
       { endpoint_success_rate: 0.5, strategy_min_confidence: 0.7 },
-      { apply: false, reason: 'Confidence 0.63 below REPLAY_RECENT minimum 0.70' },
+      { apply: false, check: 'confidence', reason: 'Confidence 0.63 below REPLAY_RECENT minimum 0.70' },
     ],
-    ['below the default global floor', low, 'REPLAY_RECENT', { endpoint_success_rate: 0 }, { apply: false, reason: 'Confidence 0.38 below global minimum 0.50' }],
-    ['below a configured global floor', low, 'DEFER_AND_MONITOR', { min_confidence: 0.65 }, { apply: false, reason: 'Confidence 0.60 below global minimum 0.65' }],
+    ['below the default global floor', low, 'REPLAY_RECENT', { endpoint_success_rate: 0 }, { apply: false, check: 'confidence', reason: 'Confidence 0.38 below global minimum 0.50' }],
+    ['below a configured global floor', low, 'DEFER_AND_MONITOR', { min_confidence: 0.65 }, { apply: false, check: 'confidence', reason: 'Confidence 0.60 below global minimum 0.65' }],
     ['exactly at the strategy minimum', low, 'REPLAY_RECENT', { probability: 0.7, strategy_min_confidence: 0.7 }, { apply: true }],
   ] as [string, IncidentLike, Strategy, ApplyContext, object][])('%s', (_name, incident, strategy, context, expected) => {
     expect(shouldApplyAutoheal(incident, strategy, context)).toEqual(expected);

@@ -141,7 +141,7 @@ export function chooseStrategyWithReason(incident: IncidentLike, context: Strate
       incident.kind === 'traffic_spike'
         ? `Traffic spike without a failure pattern (${failures} failures)`
         : `Too few failures for a pattern (${failures} < ${minFailures})`;
-    return { strategy: 'DEFER_AND_MONITOR', reason };
+    return deferOrEscalate(reason, context);
   }
   if (transient_ratio > t.replay_transient_ratio && failures <= maxBatch) {
     return {
@@ -149,15 +149,21 @@ export function chooseStrategyWithReason(incident: IncidentLike, context: Strate
       reason: `Mostly transient failures (${pct(transient_ratio)} > ${pct(t.replay_transient_ratio)}), small batch (${failures} <= ${maxBatch})`,
     };
   }
-  const maxDeferrals = context.max_deferrals ?? t.default_max_deferrals;
-  if ((context.deferrals ?? 0) >= maxDeferrals) {
-    return { strategy: 'ESCALATE_OPERATOR', reason: `Pattern still unclear after ${context.deferrals} deferrals (max ${maxDeferrals})` };
-  }
   const why =
     transient_ratio > t.replay_transient_ratio
       ? `too many to replay at once (${failures} > ${maxBatch})`
       : `transient ${pct(transient_ratio)}, permanent ${pct(permanent_ratio)}`;
-  return { strategy: 'DEFER_AND_MONITOR', reason: `Unclear pattern: ${why}` };
+  return deferOrEscalate(`Unclear pattern: ${why}`, context);
+}
+
+/** At most max_deferrals deferrals per incident: after them, a person looks at it. */
+function deferOrEscalate(reason: string, context: StrategyContext): StrategyChoice {
+  const maxDeferrals = context.max_deferrals ?? STRATEGY_THRESHOLDS.default_max_deferrals;
+  const deferrals = context.deferrals ?? 0;
+  if (deferrals >= maxDeferrals) {
+    return { strategy: 'ESCALATE_OPERATOR', reason: `Deferred ${deferrals} times without a clearer pattern (max ${maxDeferrals}): ${reason}` };
+  }
+  return { strategy: 'DEFER_AND_MONITOR', reason };
 }
 
 export function chooseStrategy(incident: IncidentLike, context: StrategyContext = {}): Strategy {
@@ -189,21 +195,23 @@ export interface ApplyContext extends StrategyContext {
 export interface ApplyDecision {
   apply: boolean;
   reason?: string;
+  /** Which of the engine's safety checks this is. */
+  check?: 'severity' | 'confidence';
 }
 
-/** The predictor's own last word, without I/O; the engine's safety checks come on top. */
+/** The predictor's own last word, without I/O: the engine's severity and confidence checks. */
 export function shouldApplyAutoheal(incident: IncidentLike, strategy: Strategy, context: ApplyContext = {}): ApplyDecision {
   if (incident.severity === 'critical' && strategy !== 'ESCALATE_OPERATOR' && (context.require_approval_for_critical ?? true)) {
-    return { apply: false, reason: `Critical incident requires operator approval (${strategy} not applied automatically)` };
+    return { apply: false, check: 'severity', reason: `Critical incident requires operator approval (${strategy} not applied automatically)` };
   }
   const probability = context.probability ?? predictOutcomeProbability(incident, strategy, context);
   const globalMin = context.min_confidence ?? 0.5;
   if (probability < globalMin) {
-    return { apply: false, reason: `Confidence ${probability.toFixed(2)} below global minimum ${globalMin.toFixed(2)}` };
+    return { apply: false, check: 'confidence', reason: `Confidence ${probability.toFixed(2)} below global minimum ${globalMin.toFixed(2)}` };
   }
   const strategyMin = context.strategy_min_confidence;
   if (strategyMin !== undefined && probability < strategyMin) {
-    return { apply: false, reason: `Confidence ${probability.toFixed(2)} below ${strategy} minimum ${strategyMin.toFixed(2)}` };
+    return { apply: false, check: 'confidence', reason: `Confidence ${probability.toFixed(2)} below ${strategy} minimum ${strategyMin.toFixed(2)}` };
   }
   return { apply: true };
 }

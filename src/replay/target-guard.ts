@@ -36,9 +36,6 @@ export class TargetGuard {
     private readonly resolve: HostResolver = systemResolver,
   ) {}
 
-  get allowsPrivateTargets(): boolean {
-    return this.options.allowPrivateTargets;
-  }
 
   async check(target: string): Promise<TargetVerdict> {
     let url: URL;

@@ -54,7 +54,7 @@ function classifyStatus(status: number): Triage | null {
   if (status === 503) return { label: 'transient_endpoint_down', score: 0.95 };
   if (status === 502 || status === 504) return { label: 'transient_endpoint_down', score: 0.9 };
   if (status === 500) return { label: 'transient_endpoint_down', score: 0.8 };
-  // 501 Not Implemented / 505 HTTP Version Not Supported will not heal by waiting.
+  // Every 5xx is transient by the triage rule; 501 and 505 seldom heal by waiting, hence the low score.
   if (status === 501 || status === 505) return { label: 'transient_endpoint_down', score: 0.5 };
   if (status >= 500 && status < 600) return { label: 'transient_endpoint_down', score: 0.7 };
   return null;

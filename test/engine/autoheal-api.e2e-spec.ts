@@ -99,10 +99,13 @@ describe('autoheal API: shapes, parameters and roles', () => {
   });
 
   it('audits operator changes with the token subject', async () => {
-    await h.http().delete('/autoheal/cooldown/https%3A%2F%2Fapi.example.com%2Fwebhook').auth(h.operator, { type: 'bearer' }).expect(204);
+    await h.http().delete('/autoheal/cooldown/https%3A%2F%2Fapi.example.com%2Fencoded').auth(h.operator, { type: 'bearer' }).expect(204);
+    await h.http().delete('/autoheal/cooldown/https://api.example.com/raw').auth(h.operator, { type: 'bearer' }).expect(204);
     const audit = await h.http().get('/operator/audit?action=autoheal_cooldown_clear').auth(h.operator, { type: 'bearer' }).expect(200);
     // The harness clock stands still, so entries share a timestamp: look for ours, not for the first.
-    expect(audit.body).toEqual(expect.arrayContaining([expect.objectContaining({ operator_id: 'oncall-bob', action: 'autoheal_cooldown_clear', resource_type: 'endpoint' })]));
+    const ours = audit.body.filter((e: { operator_id: string }) => e.operator_id === 'oncall-bob');
+    expect(ours.map((e: { resource_id: string }) => e.resource_id).sort()).toEqual(['https://api.example.com/encoded', 'https://api.example.com/raw']);
+    expect(ours[0]).toMatchObject({ action: 'autoheal_cooldown_clear', resource_type: 'endpoint' });
   });
 
   it('serves Prometheus metrics named as the guide\'s alerts expect', async () => {

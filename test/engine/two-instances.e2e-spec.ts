@@ -74,4 +74,13 @@ describe('two instances healing at once', () => {
     expect(attempts).toHaveLength(15);
     expect(attempts.every((row: { n: number }) => row.n === 1)).toBe(true);
   });
+
+  it('even when the endpoint is still down and the lock is not shared, a failed replay is not retried by the other instance', async () => {
+    const [a, b] = await Promise.all([boot(`test:${randomBytes(4).toString('hex')}:`), boot(`test:${randomBytes(4).toString('hex')}:`)]);
+    const ids = await failingBurst(a, 'still_down', 10);
+    receiver.status = 503; // the replays fail too
+    const [ra, rb] = await Promise.all([runLive(a).expect(200), runLive(b).expect(200)]);
+    expect(ra.body.total_replays + rb.body.total_replays).toBe(10);
+    expectEachReplayedOnce('/still_down', ids);
+  });
 });

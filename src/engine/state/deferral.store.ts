@@ -70,5 +70,3 @@ export class DeferralStore {
     return row?.at ?? null;
   }
 }
-
-export const deferralKey = (tenantId: string, endpoint: string) => `${tenantId}\u0000${endpoint}`;
