@@ -107,6 +107,7 @@ describe('runSafetyChecks', () => {
     ['an expired cooldown', { lastHealedAt: minutesAgo(5) }],
     ['an expired maintenance window', { maintenance: { until: minutesAgo(1), reason: 'done' } }],
     ['escalation after the tenant delay', { strategy: 'ESCALATE_OPERATOR', probability: 0.9, firstSeenAt: minutesAgo(6) }],
+    ['a critical escalation within the tenant delay', { strategy: 'ESCALATE_OPERATOR', probability: 0.9, firstSeenAt: minutesAgo(1), incident: { ...incident, severity: 'critical' } }],
   ])('allows: %s', (_, overrides) => {
     const rules = rulesWith({
       tenant_overrides: { 'tenant-123': { escalation_delay_minutes: 5 } },

@@ -110,7 +110,8 @@ export const SAFETY_CHECKS = [
     'tenant_policy',
     (f) => {
       if (!f.limits.strategy_allowed) return `Tenant ${f.incident.tenant_id} does not allow ${f.strategy}`;
-      if (f.strategy === 'ESCALATE_OPERATOR' && f.limits.escalation_delay_minutes > 0) {
+      // A critical incident pages at once, whatever the tenant's delay.
+      if (f.strategy === 'ESCALATE_OPERATOR' && f.limits.escalation_delay_minutes > 0 && f.incident.severity !== 'critical') {
         const waited = f.now.getTime() - f.firstSeenAt.getTime();
         const delay = f.limits.escalation_delay_minutes * 60_000;
         if (waited < delay) return `Escalation delayed by tenant policy (${minutes(waited)} < ${minutes(delay)})`;
