@@ -2,8 +2,6 @@ import { Coordination } from '../../src/coordination/coordination.port';
 import { CYCLE_LOCK_KEY, CYCLE_SLOTS_KEY } from '../../src/engine/autoheal-engine.service';
 import { EngineHarness, incidentFor, transient } from './engine-harness';
 
-const E1 = 'https://hooks.tenant-a.example/orders';
-const E2 = 'https://hooks.tenant-b.example/billing';
 
 /** Every safety check tried against the real engine and database, and shown to stop an action. */
 describe('engine safety', () => {

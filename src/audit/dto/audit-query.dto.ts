@@ -1,7 +1,7 @@
-import { Type } from 'class-transformer';
-import { IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { LimitQuery } from '../../common/limit-query.dto';
+import { IsISO8601, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 
-export class AuditQueryDto {
+export class AuditQueryDto extends LimitQuery {
   @IsOptional()
   @IsString()
   @MinLength(1)
@@ -18,10 +18,4 @@ export class AuditQueryDto {
   @IsISO8601({ strict: true }, { message: 'since must be an ISO 8601 timestamp, e.g. 2025-01-31T12:00:00Z' })
   since?: string;
 
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
-  limit: number = 100;
 }

@@ -1,3 +1,4 @@
+import { LimitQuery } from '../../common/limit-query.dto';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsDateString, IsInt, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 
@@ -11,14 +12,7 @@ export class RunCycleQuery {
   dry_run?: boolean;
 }
 
-export class HistoryQuery {
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'limit must be an integer between 1 and 1000' })
-  @Min(1, { message: 'limit must be an integer between 1 and 1000' })
-  @Max(1000, { message: 'limit must be an integer between 1 and 1000' })
-  limit: number = 100;
-}
+export class HistoryQuery extends LimitQuery {}
 
 export class SetMaintenanceBody {
   @IsString()

@@ -1,16 +1,10 @@
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { LimitQuery } from '../../common/limit-query.dto';
+import { IsIn, IsOptional } from 'class-validator';
 import { ESCALATION_STATUSES, EscalationStatus } from '../escalation';
 
-export class ListEscalationsDto {
+export class ListEscalationsDto extends LimitQuery {
   @IsOptional()
   @IsIn(ESCALATION_STATUSES)
   status?: EscalationStatus;
 
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
-  limit: number = 100;
 }

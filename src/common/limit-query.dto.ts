@@ -1,0 +1,14 @@
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
+
+const LIMIT_MESSAGE = 'limit must be an integer between 1 and 1000';
+
+/** `?limit=` as every list endpoint takes it: 1..1000, default 100. Extend it for the rest of the query. */
+export class LimitQuery {
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: LIMIT_MESSAGE })
+  @Min(1, { message: LIMIT_MESSAGE })
+  @Max(1000, { message: LIMIT_MESSAGE })
+  limit: number = 100;
+}
