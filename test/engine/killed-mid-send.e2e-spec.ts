@@ -25,8 +25,8 @@ describe('a service killed mid-send', () => {
     db = await createTestDatabase();
     receiver = await new HttpReceiver().start();
     dir = await mkdtemp(join(tmpdir(), 'autoheal-kill-'));
-    // Compressed time: a pending send older than 2 s (twice the replay timeout) belongs to a dead process.
-    await writeFile(join(dir, 'rules.json'), JSON.stringify({ cycle: { abandon_pending_after_seconds: 2 } }));
+    // Compressed time: a pending send older than 6 s (twice the replay timeout) belongs to a dead process.
+    await writeFile(join(dir, 'rules.json'), JSON.stringify({ cycle: { abandon_pending_after_seconds: 6 } }));
   });
   afterAll(async () => {
     await service?.stop('SIGKILL');
@@ -36,7 +36,7 @@ describe('a service killed mid-send', () => {
   });
 
   const boot = () =>
-    startService({ DATABASE_URL: db.url, AUTOHEAL_INTERVAL_SECONDS: '0', AUTOHEAL_CONFIG_FILE: join(dir, 'rules.json'), REPLAY_TIMEOUT_MS: '1000' });
+    startService({ DATABASE_URL: db.url, AUTOHEAL_INTERVAL_SECONDS: '0', AUTOHEAL_CONFIG_FILE: join(dir, 'rules.json'), REPLAY_TIMEOUT_MS: '3000' });
 
   it('never sends the interrupted delivery twice', async () => {
     service = await boot();
@@ -61,7 +61,7 @@ describe('a service killed mid-send', () => {
       expect(pending.rows).toEqual([{ delivery_id: interrupted }]);
 
       receiver.hang = false;
-      await new Promise((r) => setTimeout(r, 2100));
+      await new Promise((r) => setTimeout(r, 6100));
       service = await boot();
       const res = await call('/autoheal/run', { method: 'POST' });
       expect(res.status).toBe(200);
