@@ -17,7 +17,7 @@ import { ActionSkipped, ActionTaken, CycleResult, summarize, totalsOf } from './
 import { StrategyExecutorRegistry } from './executors/strategy-executor';
 import { AutohealHistory } from './autoheal-history.service';
 import { AutohealMetrics } from './autoheal-metrics';
-import { runSafetyChecks, selectReplayCandidates } from './safety-checks';
+import { cooldownApplies, escalationDelayApplies, runSafetyChecks, selectReplayCandidates } from './safety-checks';
 import { ControlsStore } from './state/controls.store';
 import { CycleState } from './state/cycle-state';
 import { Deferral, DeferralStore } from './state/deferral.store';
@@ -306,10 +306,14 @@ export class AutohealEngine {
       killSwitch: ctx.killSwitch,
       coordinationProblem: ctx.coordinationProblem,
       maintenance,
-      lastHealedAt: state ? await state.lastHealedAt(incident.endpoint) : null,
+      // Coordination is read only for the facts a check will use: no round trips per incident otherwise.
+      lastHealedAt: state && cooldownApplies(strategy, limits) ? await state.lastHealedAt(incident.endpoint) : null,
       eligibleDeliveries: decision.eligibleDeliveries,
       recentFailures: decision.recentFailures,
-      firstSeenAt: state ? await state.firstSeenAt(incident.tenant_id, incident.endpoint, ctx.rules.detection.baseline_window_minutes * 60_000) : ctx.now,
+      firstSeenAt:
+        state && escalationDelayApplies(strategy, limits, incident)
+          ? await state.firstSeenAt(incident.tenant_id, incident.endpoint, ctx.rules.detection.baseline_window_minutes * 60_000)
+          : ctx.now,
       healsThisHour: state?.healsThisHour ?? 0,
     });
     if (!verdict.allowed) {

@@ -48,6 +48,16 @@ function predictorVerdict(f: SafetyFacts, check: 'severity' | 'confidence'): str
   return verdict.check === check ? (verdict.reason ?? null) : null;
 }
 
+/** Whether the cooldown check reads `lastHealedAt` (so the engine only fetches it then). */
+export function cooldownApplies(strategy: Strategy, limits: EffectiveLimits): boolean {
+  return isIntrusive(strategy) && (limits.cooldown_minutes ?? 0) > 0;
+}
+
+/** Whether the tenant-policy check reads `firstSeenAt`. A critical incident pages at once, whatever the tenant's delay. */
+export function escalationDelayApplies(strategy: Strategy, limits: EffectiveLimits, incident: Incident): boolean {
+  return strategy === 'ESCALATE_OPERATOR' && limits.escalation_delay_minutes > 0 && incident.severity !== 'critical';
+}
+
 const minutes = (ms: number) => `${(Math.round(ms / 6000) / 10).toString()}m`;
 const isIntrusive = (strategy: Strategy) => INTRUSIVE_STRATEGIES.includes(strategy);
 
@@ -82,10 +92,10 @@ export const SAFETY_CHECKS = [
   [
     'cooldown',
     (f) => {
-      const cooldownMinutes = f.limits.cooldown_minutes ?? 0;
-      if (!isIntrusive(f.strategy) || !f.lastHealedAt || cooldownMinutes <= 0) return null;
+      if (!cooldownApplies(f.strategy, f.limits) || !f.lastHealedAt) return null;
+      const cooldownMs = (f.limits.cooldown_minutes ?? 0) * 60_000;
       const elapsed = f.now.getTime() - f.lastHealedAt.getTime();
-      return elapsed < cooldownMinutes * 60_000 ? `Cooldown active (${minutes(Math.max(0, elapsed))} < ${minutes(cooldownMinutes * 60_000)})` : null;
+      return elapsed < cooldownMs ? `Cooldown active (${minutes(Math.max(0, elapsed))} < ${minutes(cooldownMs)})` : null;
     },
   ],
   [
@@ -110,8 +120,7 @@ export const SAFETY_CHECKS = [
     'tenant_policy',
     (f) => {
       if (!f.limits.strategy_allowed) return `Tenant ${f.incident.tenant_id} does not allow ${f.strategy}`;
-      // A critical incident pages at once, whatever the tenant's delay.
-      if (f.strategy === 'ESCALATE_OPERATOR' && f.limits.escalation_delay_minutes > 0 && f.incident.severity !== 'critical') {
+      if (escalationDelayApplies(f.strategy, f.limits, f.incident)) {
         const waited = f.now.getTime() - f.firstSeenAt.getTime();
         const delay = f.limits.escalation_delay_minutes * 60_000;
         if (waited < delay) return `Escalation delayed by tenant policy (${minutes(waited)} < ${minutes(delay)})`;

@@ -287,6 +287,26 @@ describe('engine safety', () => {
     expect(h.notifier.sent).toHaveLength(1);
   });
 
+  it('tenant escalation delay: the page waits from the first cycle that wanted it, unless critical', async () => {
+    const endpoint = `https://${fresh('premium')}.example/hook`;
+    await h.seedFailures(fresh('pr'), 'tenant-premium', endpoint, Array<string>(60).fill('permanent_4xx'));
+    const incident = incidentFor('tenant-premium', endpoint, { failures: 60, severity: 'high' });
+    h.detector.set([incident]);
+    const first = await h.run(false).expect(200);
+    expect(first.body.actions_skipped).toEqual([expect.objectContaining({ check: 'tenant_policy', reason: 'Escalation delayed by tenant policy (0m < 5m)' })]);
+    h.clock.advance(3 * 60_000);
+    const second = await h.run(false).expect(200);
+    expect(second.body.actions_skipped).toEqual([expect.objectContaining({ reason: 'Escalation delayed by tenant policy (3m < 5m)' })]);
+    h.clock.advance(2 * 60_000);
+    const third = await h.run(false).expect(200);
+    expect(third.body.actions_taken).toEqual([expect.objectContaining({ strategy: 'ESCALATE_OPERATOR', created_incident: true })]);
+
+    const urgent = `https://${fresh('premium-critical')}.example/hook`;
+    h.detector.set([incidentFor('tenant-premium', urgent, { failures: 150, severity: 'critical' })]);
+    const critical = await h.run(false).expect(200);
+    expect(critical.body.actions_taken).toEqual([expect.objectContaining({ strategy: 'ESCALATE_OPERATOR', priority: 'critical' })]);
+  });
+
   it('max_deferrals 0: an unclear incident is escalated at once, not crashed on', async () => {
     h.rules.patch({ strategy_limits: { DEFER_AND_MONITOR: { max_deferrals: 0, alert_after_deferrals: 0 } } });
     h.detector.set([incidentFor('tenant-a', `https://${fresh('spike')}.example/hook`, { kind: 'traffic_spike', failures: 0, severity: 'low' })]);

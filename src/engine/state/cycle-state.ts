@@ -40,7 +40,7 @@ export class CycleState {
     return stored ? new Date(stored) : null;
   }
 
-  /** The first cycle that sees an incident stamps it; the stamp lives as long as the baseline window. */
+  /** The first cycle that would escalate the incident under a tenant delay stamps it; the stamp lives as long as the baseline window. */
   async firstSeenAt(tenantId: string, endpoint: string, ttlMs: number): Promise<Date> {
     const key = firstSeenKey(tenantId, endpoint);
     const own = this.firstSeen.get(key);
