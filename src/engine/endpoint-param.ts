@@ -1,5 +1,6 @@
 import type { Request } from 'express';
 import { DomainError } from '../common/domain-error';
+import { checkWebhookUrl } from '../common/webhook-url';
 
 /**
  * The endpoint URL at the end of a route such as `/autoheal/cooldown/{endpoint}`: URL-encoded
@@ -26,14 +27,7 @@ export function endpointFromPath(req: Request, prefix: string): string {
 }
 
 export function assertEndpointUrl(endpoint: string): string {
-  let url: URL;
-  try {
-    url = new URL(endpoint);
-  } catch {
-    throw new DomainError('invalid_endpoint', `endpoint: "${endpoint}" is not an absolute URL (expected e.g. https://api.example.com/webhook)`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new DomainError('invalid_endpoint', `endpoint: "${endpoint}" must be an http or https URL`);
-  }
+  const checked = checkWebhookUrl(endpoint);
+  if (!checked.ok) throw new DomainError('invalid_endpoint', `endpoint: "${endpoint}" ${checked.problem}`);
   return endpoint;
 }

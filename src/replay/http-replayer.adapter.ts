@@ -2,6 +2,7 @@ import { OnApplicationShutdown } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
 import { Agent, request } from 'undici';
 import { version } from '../../package.json';
+import { isHeaderName, isHeaderValue } from '../common/http-header';
 import { Replayer } from './replayer.port';
 import type { ReplayRequest, ReplayResult } from './replay.types';
 import { TargetGuard } from './target-guard';
@@ -41,8 +42,6 @@ const DROPPED_HEADERS = new Set([
   REPLAY_HEADER,
   DELIVERY_ID_HEADER,
 ]);
-const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 
 /** Re-sends over HTTP with undici: one keep-alive pool, bounded connections per origin, hard timeouts. */
 export class HttpReplayer extends Replayer implements OnApplicationShutdown {
@@ -102,10 +101,10 @@ export class HttpReplayer extends Replayer implements OnApplicationShutdown {
     const headers: Record<string, string> = {};
     for (const [name, raw] of Object.entries(stored)) {
       const lower = name.toLowerCase();
-      if (DROPPED_HEADERS.has(lower) || named.has(lower) || !HEADER_NAME.test(name)) continue;
+      if (DROPPED_HEADERS.has(lower) || named.has(lower) || !isHeaderName(name)) continue;
       if (typeof raw !== 'string' && typeof raw !== 'number' && typeof raw !== 'boolean') continue;
       const value = String(raw);
-      if (HEADER_VALUE.test(value)) headers[lower] = value;
+      if (isHeaderValue(value)) headers[lower] = value;
     }
     headers['content-type'] = 'application/json';
     headers['user-agent'] = this.userAgent;

@@ -1,6 +1,7 @@
 import { promises as dns, LookupAddress } from 'node:dns';
 import type { LookupFunction } from 'node:net';
 import ipaddr from 'ipaddr.js';
+import { checkWebhookUrl } from '../common/webhook-url';
 
 /** All addresses a host name resolves to (dns.lookup with `all: true`); injected so tests need no DNS. */
 export type HostResolver = (hostname: string) => Promise<LookupAddress[]>;
@@ -38,15 +39,9 @@ export class TargetGuard {
 
 
   async check(target: string): Promise<TargetVerdict> {
-    let url: URL;
-    try {
-      url = new URL(target);
-    } catch {
-      return refuse(`target "${target}" is not a valid URL`);
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      return refuse(`target scheme "${url.protocol.replace(/:$/, '')}" is not allowed; only http and https are`);
-    }
+    const checked = checkWebhookUrl(target);
+    if (!checked.ok) return refuse(`target "${target}" ${checked.problem}`);
+    const { url } = checked;
     if (this.options.allowPrivateTargets) return { allowed: true };
 
     const host = url.hostname.replace(/^\[(.*)\]$/, '$1');

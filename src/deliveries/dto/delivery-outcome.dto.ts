@@ -1,6 +1,8 @@
 import { Allow, IsIn, IsISO8601, IsOptional } from 'class-validator';
 import { DELIVERY_STATUSES, DeliveryStatus } from '../delivery.entity';
-import { IsHeaderMap, IsHttpUrl, IsIntegerBetween, IsText } from './field-validators';
+import { IsHeaderMap } from '../../common/http-header';
+import { IsWebhookUrl } from '../../common/webhook-url';
+import { IsIntegerBetween, IsText } from './field-validators';
 
 const ISO_DATE = { message: 'must be an ISO 8601 date, e.g. 2025-01-23T12:34:56Z' };
 
@@ -12,7 +14,7 @@ export class DeliveryOutcomeDto {
   @IsText(1, 200)
   tenant_id: string;
 
-  @IsHttpUrl()
+  @IsWebhookUrl()
   target: string;
 
   @IsIn(DELIVERY_STATUSES, { message: `must be one of: ${DELIVERY_STATUSES.join(', ')}` })

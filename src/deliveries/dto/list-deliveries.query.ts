@@ -1,7 +1,8 @@
 import { Type } from 'class-transformer';
 import { IsIn, IsISO8601, IsOptional } from 'class-validator';
 import { DELIVERY_STATUSES, DeliveryStatus } from '../delivery.entity';
-import { IsHttpUrl, IsIntegerBetween, IsText } from './field-validators';
+import { IsWebhookUrl } from '../../common/webhook-url';
+import { IsIntegerBetween, IsText } from './field-validators';
 
 export const DEFAULT_LIST_LIMIT = 100;
 
@@ -12,7 +13,7 @@ export class ListDeliveriesQuery {
   tenant_id?: string;
 
   @IsOptional()
-  @IsHttpUrl()
+  @IsWebhookUrl()
   target?: string;
 
   @IsOptional()
