@@ -1,7 +1,10 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { isDatabaseUnavailable } from './database-unavailable';
 import { DomainError } from './domain-error';
 import { requestIdOf } from './request-id.middleware';
+
+const DATABASE_RETRY_AFTER_SECONDS = 5;
 
 interface ErrorBody {
   statusCode: number;
@@ -12,7 +15,9 @@ interface ErrorBody {
 
 /**
  * The one place errors become HTTP: domain errors and Nest's HttpExceptions keep their status and
- * message; anything else is logged with its stack and answered as a bare 500 with the request id.
+ * message; an unreachable database is a 503 with Retry-After (ingest is an idempotent upsert, so
+ * the dispatcher may resend); anything else is logged with its stack and answered as a bare 500
+ * with the request id.
  */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
@@ -49,6 +54,14 @@ export class AllExceptionsFilter implements ExceptionFilter {
       const raw = typeof response === 'string' ? response : (response as { message?: unknown }).message;
       const message = Array.isArray(raw) ? raw.join('; ') : String(raw ?? exception.message);
       return { status, error: HttpStatus[status]?.toLowerCase() ?? 'error', message, headers: {} };
+    }
+    if (isDatabaseUnavailable(exception)) {
+      return {
+        status: HttpStatus.SERVICE_UNAVAILABLE,
+        error: 'database_unavailable',
+        message: `The database is unreachable; retry in ${DATABASE_RETRY_AFTER_SECONDS}s`,
+        headers: { 'Retry-After': String(DATABASE_RETRY_AFTER_SECONDS) },
+      };
     }
     return {
       status: HttpStatus.INTERNAL_SERVER_ERROR,
