@@ -1,12 +1,22 @@
 import { BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
 
-/** Flattens nested errors into `field.path: what is wrong` lines. */
+// When a value breaks several constraints, its type is what to fix first: "must be a string", not "too long".
+const TYPE_CONSTRAINTS = ['whitelistValidation', 'isDefined', 'isString', 'isInt', 'isNumber', 'isBoolean', 'isArray', 'isObject'];
+
+/** Flattens nested errors into `field.path: what is wrong` lines, one per field. */
 export function describeValidationErrors(errors: ValidationError[], prefix = ''): string[] {
   return errors.flatMap((error) => {
-    const path = prefix ? (/^\d+$/.test(error.property) ? `${prefix}[${error.property}]` : `${prefix}.${error.property}`) : /^\d+$/.test(error.property) ? `[${error.property}]` : error.property;
-    const own = Object.values(error.constraints ?? {}).map((message) => `${path}: ${message}`);
-    return [...own, ...describeValidationErrors(error.children ?? [], path)];
+    const index = /^\d+$/.test(error.property);
+    const path = prefix ? (index ? `${prefix}[${error.property}]` : `${prefix}.${error.property}`) : index ? `[${error.property}]` : error.property;
+    const own = mainProblem(error.constraints);
+    return [...(own === undefined ? [] : [`${path}: ${own}`]), ...describeValidationErrors(error.children ?? [], path)];
   });
+}
+
+function mainProblem(constraints: Record<string, string> = {}): string | undefined {
+  const type = TYPE_CONSTRAINTS.find((name) => name in constraints);
+  // class-validator runs (and lists) a field's decorators bottom-up: the last listed is the first written.
+  return type === undefined ? Object.values(constraints).at(-1) : constraints[type];
 }
 
 /** Whitelist, refuse unknown fields, transform; a 400 names each bad field and why. */
