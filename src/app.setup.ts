@@ -1,13 +1,18 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
+import { bodyParserErrorMiddleware, inputLimitsMiddleware, MAX_BODY_BYTES } from './common/input-limits.middleware';
 import { requestIdMiddleware } from './common/request-id.middleware';
 import { createValidationPipe } from './common/validation';
 
 /** What main.ts and the e2e tests both apply on top of AppModule. */
 export function configureApp(app: NestExpressApplication): NestExpressApplication {
-  // Webhook batches of up to 1000 deliveries with payloads need more than express's 100kb default.
-  app.useBodyParser('json', { limit: '10mb' });
+  // First, so that even a body the parsers refuse is answered with the caller's request id.
   app.use(requestIdMiddleware);
+  // Both parsers here, before the input limits; Nest then adds no parser of its own after them.
+  app.useBodyParser('json', { limit: MAX_BODY_BYTES });
+  app.useBodyParser('urlencoded', { limit: MAX_BODY_BYTES, extended: true });
+  app.use(bodyParserErrorMiddleware);
+  app.use(inputLimitsMiddleware);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());
   return app;

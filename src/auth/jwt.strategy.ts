@@ -5,7 +5,7 @@ import { AppConfig } from '../config/app-config';
 import { AuthenticatedUser, Role, ROLES } from './roles';
 
 interface TokenClaims {
-  sub?: string;
+  sub?: unknown;
   roles?: unknown;
 }
 
@@ -24,7 +24,7 @@ export class JwtStrategy extends PassportStrategy(Strategy) {
 
   validate(claims: TokenClaims): AuthenticatedUser | false {
     const roles = Array.isArray(claims.roles) ? claims.roles.filter((r): r is Role => ROLES.includes(r)) : [];
-    if (!claims.sub) return false;
+    if (typeof claims.sub !== 'string' || claims.sub === '') return false;
     return { subject: claims.sub, roles };
   }
 }

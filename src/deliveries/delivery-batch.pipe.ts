@@ -1,4 +1,4 @@
-import { BadRequestException, Injectable, PipeTransform } from '@nestjs/common';
+import { BadRequestException, Injectable, PayloadTooLargeException, PipeTransform } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { describeValidationErrors } from '../common/validation';
@@ -6,11 +6,14 @@ import type { DeliveryOutcome } from './delivery-store.port';
 import { DeliveryOutcomeDto } from './dto/delivery-outcome.dto';
 
 export const MAX_BATCH_SIZE = 1000;
+/** One delivery as JSON (payload, headers and all). */
+export const MAX_DELIVERY_BYTES = 1024 * 1024;
 const MAX_REPORTED_PROBLEMS = 20;
 
 /**
  * Validates the body of `POST /deliveries` (the global ValidationPipe does not look inside
- * arrays): a 400 names every bad `[index].field`, or the batch-level problem.
+ * arrays): a 400 names every bad `[index].field`, or the batch-level problem; a 413 names a
+ * delivery over MAX_DELIVERY_BYTES. NUL, surrogates and depth were refused before (input limits).
  */
 @Injectable()
 export class DeliveryBatchPipe implements PipeTransform<unknown, DeliveryOutcome[]> {
@@ -20,6 +23,7 @@ export class DeliveryBatchPipe implements PipeTransform<unknown, DeliveryOutcome
     if (body.length > MAX_BATCH_SIZE) {
       throw new BadRequestException(`Request body holds ${body.length} delivery outcomes; send at most ${MAX_BATCH_SIZE} per request`);
     }
+    body.forEach(assertDeliverySize);
     const problems: string[] = [];
     const items = body.map((raw: unknown, index) => {
       const found = problemsOf(raw, index);
@@ -35,12 +39,14 @@ function problemsOf(raw: unknown, index: number): string[] {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return [`[${index}]: must be a JSON object`];
   const dto = plainToInstance(DeliveryOutcomeDto, raw);
   const errors = validateSync(dto, { whitelist: true, forbidNonWhitelisted: true, stopAtFirstError: true });
-  const problems = describeValidationErrors(errors, `[${index}]`);
-  // PostgreSQL text and jsonb cannot hold U+0000; without this it would be a 500 for the whole batch.
-  for (const [field, value] of Object.entries(raw)) {
-    if (JSON.stringify(value)?.includes('\\u0000')) problems.push(`[${index}].${field}: must not contain the NUL character (\\u0000)`);
+  return describeValidationErrors(errors, `[${index}]`);
+}
+
+function assertDeliverySize(raw: unknown, index: number): void {
+  const bytes = Buffer.byteLength(JSON.stringify(raw) ?? '');
+  if (bytes > MAX_DELIVERY_BYTES) {
+    throw new PayloadTooLargeException(`[${index}]: delivery is ${bytes} bytes; at most ${MAX_DELIVERY_BYTES} bytes (1 MB) per delivery`);
   }
-  return problems;
 }
 
 function toOutcome(dto: DeliveryOutcomeDto): DeliveryOutcome {

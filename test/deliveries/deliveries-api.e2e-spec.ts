@@ -104,7 +104,7 @@ describe('/deliveries: validation, access and reads', () => {
       ['attempted_at as a number', { attempted_at: 1700000000 }, '[1].attempted_at: must be an ISO 8601 date'],
       ['unknown field', { colour: 'red' }, '[1].colour: property colour should not exist'],
       ['NUL in a string', { error: 'bad\u0000byte' }, '[1].error: must not contain the NUL character'],
-      ['NUL inside the payload', { payload: { note: 'a\u0000b' } }, '[1].payload: must not contain the NUL character'],
+      ['NUL inside the payload', { payload: { note: 'a\u0000b' } }, '[1].payload.note: must not contain the NUL character'],
     ])('names the item and field: %s', async (_, fields, message) => {
       const res = await postBatch(t, [outcome({ id: 'field-ok' }), { ...outcome({ id: 'field-bad' }), ...fields }]).expect(400);
       expect(res.body.message).toContain(message);

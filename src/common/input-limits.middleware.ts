@@ -1,0 +1,87 @@
+import { BadRequestException, PayloadTooLargeException } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
+
+/** A request body, whatever its content: a batch of 1000 deliveries with payloads fits. */
+export const MAX_BODY_BYTES = 10 * 1024 * 1024;
+/** Arrays and objects inside each other, counted from the body's outermost one. */
+export const MAX_JSON_DEPTH = 64;
+// Object mapping (class-transformer, spreads) drops or mangles these instead of keeping them as data.
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+// With the u flag a proper surrogate pair is one code point; only an unpaired half is in Cs.
+const UNPAIRED_SURROGATE = /\p{Cs}/u;
+
+interface Hostile {
+  path: Array<string | number>;
+  problem: string;
+}
+
+/**
+ * Refuses, before anything else reads them, request parts PostgreSQL or the object mapping
+ * cannot take: NUL characters and unpaired UTF-16 surrogates anywhere (text and jsonb reject
+ * them), JSON nested deeper than MAX_JSON_DEPTH (recursive mapping would overflow the stack),
+ * prototype keys. A 400 names where: `[3].payload.items[2].name`, `tenant_id`, `path`.
+ */
+export function inputLimitsMiddleware(req: Request, _res: Response, next: NextFunction): void {
+  const problem = pathProblem(req.path) ?? describe(findHostile(req.query, 0)) ?? describe(findHostile(req.body, 0));
+  next(problem === null ? undefined : new BadRequestException(problem));
+}
+
+/** Placed right after the body parsers: their size and syntax errors say which limit was hit. */
+export function bodyParserErrorMiddleware(error: unknown, _req: Request, _res: Response, next: NextFunction): void {
+  if ((error as { type?: string })?.type === 'entity.too.large') {
+    next(new PayloadTooLargeException(`Request body is larger than ${MAX_BODY_BYTES / (1024 * 1024)} MB; send fewer items per request`));
+    return;
+  }
+  next(error);
+}
+
+function pathProblem(path: string): string | null {
+  for (const segment of path.split('/')) {
+    if (!segment.includes('%')) continue;
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(segment);
+    } catch {
+      return `path: segment "${segment}" is not valid percent-encoded UTF-8`;
+    }
+    if (decoded.includes('\u0000')) return 'path: must not contain the NUL character (%00)';
+  }
+  return null;
+}
+
+function textProblem(text: string): string | null {
+  if (text.includes('\u0000')) return 'must not contain the NUL character (\\u0000)';
+  if (UNPAIRED_SURROGATE.test(text)) return 'must not contain an unpaired UTF-16 surrogate (e.g. a lone \\ud800)';
+  return null;
+}
+
+// Recursive, but it stops at MAX_JSON_DEPTH, so it cannot overflow the stack.
+function findHostile(value: unknown, depth: number): Hostile | null {
+  if (typeof value === 'string') {
+    const problem = textProblem(value);
+    return problem ? { path: [], problem } : null;
+  }
+  if (typeof value !== 'object' || value === null) return null;
+  if (depth >= MAX_JSON_DEPTH) return { path: [], problem: `nested deeper than ${MAX_JSON_DEPTH} levels; flatten it` };
+  if (Array.isArray(value)) {
+    for (let index = 0; index < value.length; index++) {
+      const found = findHostile(value[index], depth + 1);
+      if (found) return { path: [index, ...found.path], problem: found.problem };
+    }
+    return null;
+  }
+  for (const key of Object.keys(value)) {
+    if (PROTOTYPE_KEYS.has(key)) return { path: [key], problem: `property ${key} should not exist` };
+    const keyProblem = textProblem(key);
+    if (keyProblem) return { path: [], problem: `${keyProblem} in a key` };
+    const found = findHostile((value as Record<string, unknown>)[key], depth + 1);
+    if (found) return { path: [key, ...found.path], problem: found.problem };
+  }
+  return null;
+}
+
+function describe(found: Hostile | null): string | null {
+  if (!found) return null;
+  const path = found.path.map((part, i) => (typeof part === 'number' ? `[${part}]` : i === 0 ? part : `.${part}`)).join('');
+  return `${path || 'body'}: ${found.problem}`;
+}
