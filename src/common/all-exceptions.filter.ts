@@ -31,7 +31,11 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const { status, error, message, headers } = this.describe(exception);
     // A failing health check is an answer, not a fault (terminus already logged which check failed).
     const healthReport = exception instanceof HttpException && isHealthReport(exception.getResponse());
-    if (status >= 500 && !healthReport) {
+    if (error === 'database_unavailable') {
+      // An outage is one line per request, not a stack each: /health already says the database is down.
+      const cause = exception instanceof Error ? exception.message : String(exception);
+      this.logger.warn(`${req.method} ${req.url} [${requestId}]: database unavailable (${cause})`);
+    } else if (status >= 500 && !healthReport) {
       this.logger.error(`${req.method} ${req.url} [${requestId}]`, exception instanceof Error ? exception.stack : exception);
     }
     for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);

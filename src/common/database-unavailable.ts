@@ -1,9 +1,19 @@
 // Socket-level failures reaching PostgreSQL, as node and pg report them.
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
 // SQLSTATE: connection exceptions (08xxx), admin/crash shutdown, cannot connect now, too many
 // connections, and a database that is gone (dropped or not yet restored).
 const SQLSTATE = /^(08[0-9A-Z]{3}|57P0[1-3]|53300|3D000)$/;
-const MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection is not established/i;
+const MESSAGES =
+  /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection is not established/i;
 
 /**
  * True when `error` says PostgreSQL could not be reached or dropped the connection, as opposed

@@ -7,7 +7,7 @@ const TYPE_CONSTRAINTS = ['whitelistValidation', 'isDefined', 'isString', 'isInt
 export function describeValidationErrors(errors: ValidationError[], prefix = ''): string[] {
   return errors.flatMap((error) => {
     const index = /^\d+$/.test(error.property);
-    const path = prefix ? (index ? `${prefix}[${error.property}]` : `${prefix}.${error.property}`) : index ? `[${error.property}]` : error.property;
+    const path = index ? `${prefix}[${error.property}]` : prefix ? `${prefix}.${error.property}` : error.property;
     const own = mainProblem(error.constraints);
     return [...(own === undefined ? [] : [`${path}: ${own}`]), ...describeValidationErrors(error.children ?? [], path)];
   });

@@ -14,7 +14,9 @@ export type WebhookUrlCheck = { ok: true; url: URL } | { ok: false; problem: str
 export function checkWebhookUrl(value: unknown): WebhookUrlCheck {
   if (typeof value !== 'string') return { ok: false, problem: 'must be a string holding an absolute http or https URL' };
   if (value.length > MAX_URL_LENGTH) return { ok: false, problem: `must be at most ${MAX_URL_LENGTH} characters` };
-  if (CONTROL_OR_EDGE_SPACE.test(value)) return { ok: false, problem: 'must not contain control characters (such as NUL) or surrounding spaces' };
+  if (CONTROL_OR_EDGE_SPACE.test(value)) {
+    return { ok: false, problem: 'must not contain control characters (such as NUL) or surrounding spaces' };
+  }
   let url: URL;
   try {
     url = new URL(value);
@@ -22,7 +24,8 @@ export function checkWebhookUrl(value: unknown): WebhookUrlCheck {
     return { ok: false, problem: 'is not a valid URL: not an absolute URL (expected e.g. https://api.example.com/webhook)' };
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    return { ok: false, problem: `must be an http or https URL (scheme "${url.protocol.replace(/:$/, '')}" is not allowed; only http and https are)` };
+    const scheme = url.protocol.replace(/:$/, '');
+    return { ok: false, problem: `must be an http or https URL (scheme "${scheme}" is not allowed; only http and https are)` };
   }
   if (url.hostname === '') return { ok: false, problem: 'has no host' };
   return { ok: true, url };

@@ -1,20 +1,28 @@
 import request from 'supertest';
 import { TcpProxy } from '../coordination/tcp-proxy';
+import type { Role } from '../../src/auth/roles';
 import { outcome } from '../deliveries/delivery-fixtures';
 import { createTestApp, TestApp } from '../utils/test-app';
 import { createTestDatabase, TestDatabase } from '../utils/test-database';
 
+const as = (t: TestApp, role: Role, test: request.Test) => test.auth(t.token(role), { type: 'bearer' });
+const ingest = (t: TestApp) => as(t, 'ingest', request(t.app.getHttpServer()).post('/deliveries')).send([outcome({ id: 'down-1' })]);
 const routes: Array<[string, (t: TestApp) => request.Test]> = [
-  ['POST /deliveries', (t) => request(t.app.getHttpServer()).post('/deliveries').auth(t.token('ingest'), { type: 'bearer' }).send([outcome({ id: 'down-1' })])],
-  ['GET /deliveries', (t) => request(t.app.getHttpServer()).get('/deliveries').auth(t.token('viewer'), { type: 'bearer' })],
-  ['GET /deliveries/:id', (t) => request(t.app.getHttpServer()).get('/deliveries/down-1').auth(t.token('viewer'), { type: 'bearer' })],
-  ['GET /operator/audit', (t) => request(t.app.getHttpServer()).get('/operator/audit').auth(t.token('operator'), { type: 'bearer' })],
+  ['POST /deliveries', ingest],
+  ['GET /deliveries', (t) => as(t, 'viewer', request(t.app.getHttpServer()).get('/deliveries'))],
+  ['GET /deliveries/:id', (t) => as(t, 'viewer', request(t.app.getHttpServer()).get('/deliveries/down-1'))],
+  ['GET /operator/audit', (t) => as(t, 'operator', request(t.app.getHttpServer()).get('/operator/audit'))],
 ];
 
 async function expectUnavailable(t: TestApp, send: (t: TestApp) => request.Test): Promise<void> {
   const res = await send(t).set('x-request-id', 'outage-1');
   expect({ status: res.status, retryAfter: res.headers['retry-after'] }).toEqual({ status: 503, retryAfter: '5' });
-  expect(res.body).toEqual({ statusCode: 503, error: 'database_unavailable', message: expect.stringMatching(/retry in 5s/), request_id: 'outage-1' });
+  expect(res.body).toEqual({
+    statusCode: 503,
+    error: 'database_unavailable',
+    message: expect.stringMatching(/retry in 5s/),
+    request_id: 'outage-1',
+  });
 }
 
 describe('every route answers 503 with Retry-After while PostgreSQL is unreachable', () => {
@@ -51,7 +59,7 @@ describe('every route answers 503 with Retry-After when the database is gone', (
   beforeAll(async () => {
     db = await createTestDatabase();
     t = await createTestApp({ env: { DATABASE_URL: db.url } });
-    await request(t.app.getHttpServer()).post('/deliveries').auth(t.token('ingest'), { type: 'bearer' }).send([outcome({ id: 'down-1' })]).expect(200);
+    await ingest(t).expect(200);
     await db.drop();
   });
   afterAll(async () => {

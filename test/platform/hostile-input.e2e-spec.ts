@@ -6,6 +6,9 @@ import { createTestDatabase, TestDatabase } from '../utils/test-database';
 
 const LONE_HIGH = '\ud800';
 const LONE_LOW = '\udc00';
+const SURROGATE = 'must not contain an unpaired UTF-16 surrogate';
+const NUL = 'must not contain the NUL character';
+const DELIVERY_FIELDS = '"tenant_id":"t","target":"https://hooks.example.com/a","status":"failed"';
 
 /** `depth` arrays inside each other, as raw JSON text (a JS value that deep could not be serialised by supertest). */
 const nested = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
@@ -34,18 +37,30 @@ describe('hostile input is a 4xx naming the field, never a 500', () => {
   describe('POST /deliveries bodies', () => {
     const valid = (id: string, extra: Record<string, unknown> = {}) => ({ ...outcome({ id }), ...extra });
 
-    it.each<[string, unknown[], number, string]>([
-      ['a lone high surrogate in a string', [valid('s-0'), valid('s-1', { error: `bad${LONE_HIGH}` })], 400, '[1].error: must not contain an unpaired UTF-16 surrogate'],
-      ['a lone low surrogate in the payload', [valid('s-2', { payload: { items: [{}, {}, { name: LONE_LOW }] } })], 400, '[0].payload.items[2].name: must not contain an unpaired UTF-16 surrogate'],
-      ['a lone surrogate in a payload key', [valid('s-3', { payload: { [`k${LONE_HIGH}`]: 1 } })], 400, '[0].payload: must not contain an unpaired UTF-16 surrogate'],
-      ['a NUL in the id', [valid('n\u0000-0')], 400, '[0].id: must not contain the NUL character'],
-      ['a NUL deep in the payload', [valid('n-1'), valid('n-2'), valid('n-3'), valid('n-4', { payload: { items: [1, 2, { name: 'a\u0000b' }] } })], 400, '[3].payload.items[2].name: must not contain the NUL character'],
-      ['a NUL in a payload key', [valid('n-5', { payload: { 'a\u0000b': 1 } })], 400, '[0].payload: must not contain the NUL character'],
-      ['a "constructor" field', [valid('p-0', { constructor: { name: 'x' } })], 400, '[0].constructor: property constructor should not exist'],
-      ['a "prototype" field', [valid('p-1', { prototype: {} })], 400, '[0].prototype: property prototype should not exist'],
-      ['a "constructor" key in the payload', [valid('p-2', { payload: { a: { constructor: 1 } } })], 400, '[0].payload.a.constructor: property constructor should not exist'],
-    ])('refuses %s', async (_, body, status, message) => {
-      const res = await http().post('/deliveries').auth(ingest, { type: 'bearer' }).send(body).expect(status);
+    it.each<[string, unknown[], string]>([
+      ['a lone high surrogate in a string', [valid('s-0'), valid('s-1', { error: `bad${LONE_HIGH}` })], `[1].error: ${SURROGATE}`],
+      [
+        'a lone low surrogate in the payload',
+        [valid('s-2', { payload: { items: [{}, {}, { name: LONE_LOW }] } })],
+        `[0].payload.items[2].name: ${SURROGATE}`,
+      ],
+      ['a lone surrogate in a payload key', [valid('s-3', { payload: { [`k${LONE_HIGH}`]: 1 } })], `[0].payload: ${SURROGATE}`],
+      ['a NUL in the id', [valid('n\u0000-0')], `[0].id: ${NUL}`],
+      [
+        'a NUL deep in the payload',
+        [valid('n-1'), valid('n-2'), valid('n-3'), valid('n-4', { payload: { items: [1, 2, { name: 'a\u0000b' }] } })],
+        `[3].payload.items[2].name: ${NUL}`,
+      ],
+      ['a NUL in a payload key', [valid('n-5', { payload: { 'a\u0000b': 1 } })], `[0].payload: ${NUL}`],
+      ['a "constructor" field', [valid('p-0', { constructor: { name: 'x' } })], '[0].constructor: property constructor should not exist'],
+      ['a "prototype" field', [valid('p-1', { prototype: {} })], '[0].prototype: property prototype should not exist'],
+      [
+        'a "constructor" key in the payload',
+        [valid('p-2', { payload: { a: { constructor: 1 } } })],
+        '[0].payload.a.constructor: property constructor',
+      ],
+    ])('refuses %s', async (_, body, message) => {
+      const res = await http().post('/deliveries').auth(ingest, { type: 'bearer' }).send(body).expect(400);
       expect(res.body.message).toContain(message);
     });
 
@@ -56,13 +71,13 @@ describe('hostile input is a 4xx naming the field, never a 500', () => {
     });
 
     it.each([65, 5_000, 100_000])('refuses a payload nested %i levels, naming the limit', async (depth) => {
-      const text = `[{"id":"deep-${depth}","tenant_id":"t","target":"https://hooks.example.com/a","status":"failed","payload":${nested(depth)}}]`;
+      const text = `[{"id":"deep-${depth}",${DELIVERY_FIELDS},"payload":${nested(depth)}}]`;
       const res = await postRaw(text).expect(400);
       expect(res.body.message).toMatch(/^\[0\]\.payload(\[0\])+: nested deeper than 64 levels/);
     });
 
     it('accepts a payload nested just inside the limit', async () => {
-      const text = `[{"id":"deep-ok","tenant_id":"t","target":"https://hooks.example.com/a","status":"failed","payload":${nested(62)}}]`;
+      const text = `[{"id":"deep-ok",${DELIVERY_FIELDS},"payload":${nested(62)}}]`;
       await postRaw(text).expect(200);
     });
 
@@ -94,19 +109,48 @@ describe('hostile input is a 4xx naming the field, never a 500', () => {
       expect(res.body.message).toMatch(message);
     });
 
-    it.each<[string, string, string, object, RegExp]>([
-      ['a maintenance reason with NUL', 'put', '/autoheal/maintenance', { endpoint: 'https://x.example/h', minutes: 5, reason: 'a\u0000' }, /^reason: must not contain the NUL/],
-      ['a maintenance endpoint with NUL', 'put', '/autoheal/maintenance', { endpoint: 'https://x.example/h\u0000', minutes: 5 }, /^endpoint: must not contain the NUL/],
-      ['a controls reason with NUL', 'put', '/autoheal/controls', { autoheal_enabled: true, reason: 'x\u0000y' }, /^reason: must not contain the NUL/],
-      ['a controls reason with a lone surrogate', 'put', '/autoheal/controls', { dry_run: true, reason: LONE_LOW }, /^reason: must not contain an unpaired/],
-      ['a "constructor" key in the controls body', 'put', '/autoheal/controls', { constructor: { x: 1 }, dry_run: true }, /^constructor: property constructor should not exist/],
-    ])('%s is a 400', async (_, method, path, body, message) => {
-      const res = await (method === 'put' ? http().put(path) : http().post(path)).auth(admin, { type: 'bearer' }).send(body).expect(400);
+    const endpoint = 'https://x.example/h';
+    it.each<[string, string, object, RegExp]>([
+      [
+        'a maintenance reason with NUL',
+        '/autoheal/maintenance',
+        { endpoint, minutes: 5, reason: 'a\u0000' },
+        /^reason: must not contain the NUL/,
+      ],
+      [
+        'a maintenance endpoint with NUL',
+        '/autoheal/maintenance',
+        { endpoint: `${endpoint}\u0000`, minutes: 5 },
+        /^endpoint: must not contain the NUL/,
+      ],
+      [
+        'a controls reason with NUL',
+        '/autoheal/controls',
+        { autoheal_enabled: true, reason: 'x\u0000y' },
+        /^reason: must not contain the NUL/,
+      ],
+      [
+        'a controls reason with a lone surrogate',
+        '/autoheal/controls',
+        { dry_run: true, reason: LONE_LOW },
+        /^reason: must not contain an unpaired/,
+      ],
+      [
+        'a "constructor" key in the controls body',
+        '/autoheal/controls',
+        { constructor: { x: 1 }, dry_run: true },
+        /^constructor: property constructor/,
+      ],
+    ])('PUT with %s is a 400', async (_, path, body, message) => {
+      const res = await http().put(path).auth(admin, { type: 'bearer' }).send(body).expect(400);
       expect(res.body.message).toMatch(message);
     });
 
     it('an endpoint path parameter with an encoded NUL is a 400', async () => {
-      const res = await http().delete('/autoheal/cooldown/https%3A%2F%2Fx.example%2Fh%00').auth(admin, { type: 'bearer' }).expect(400);
+      const res = await http()
+        .delete('/autoheal/cooldown/https%3A%2F%2Fx.example%2Fh%00')
+        .auth(admin, { type: 'bearer' })
+        .expect(400);
       expect(res.body.message).toMatch(/NUL/);
     });
   });
