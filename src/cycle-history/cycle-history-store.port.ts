@@ -52,10 +52,20 @@ export abstract class CycleHistoryStore {
     return results.flatMap((row) => {
       const timestamp = row.run_at;
       const taken = row.actions_taken.map(({ incident, strategy, ...result }) => ({ timestamp, incident, strategy, result }));
-      const skipped = row.actions_skipped.map(({ incident, strategy, ...rest }) => ({ timestamp, incident, strategy, result: { executed: false, ...rest } }));
+      const skipped = row.actions_skipped.map(({ incident, strategy, ...rest }) => ({
+        timestamp,
+        incident,
+        strategy,
+        result: { executed: false, ...rest },
+      }));
       const lines: HistoryEntry[] = [...taken, ...skipped];
       if (lines.length === 0) {
-        lines.push({ timestamp, incident: null, strategy: null, result: { incidents_detected: row.incidents_detected, dry_run: row.dry_run, message: 'No incidents' } });
+        lines.push({
+          timestamp,
+          incident: null,
+          strategy: null,
+          result: { incidents_detected: row.incidents_detected, dry_run: row.dry_run, message: 'No incidents' },
+        });
       }
       return lines;
     });

@@ -6,7 +6,9 @@ import { SqlCycleHistoryStore } from './sql-cycle-history-store.adapter';
 
 @Module({
   controllers: [CycleHistoryController],
-  providers: [{ provide: CycleHistoryStore, inject: [DataSource], useFactory: (dataSource: DataSource) => new SqlCycleHistoryStore(dataSource) }],
+  providers: [
+    { provide: CycleHistoryStore, inject: [DataSource], useFactory: (dataSource: DataSource) => new SqlCycleHistoryStore(dataSource) },
+  ],
   exports: [CycleHistoryStore],
 })
 export class CycleHistoryModule {}

@@ -4,7 +4,8 @@ import { Deferral, DeferralStore } from './deferral-store.port';
 
 const COLUMNS = 'tenant_id, endpoint, deferrals, first_deferred_at, last_deferred_at, recheck_at, notified_at, status';
 const ACTIVE_DEFERRALS = `SELECT ${COLUMNS} FROM incident_deferrals WHERE status = 'active'`;
-const RECORD_DEFERRAL = `INSERT INTO incident_deferrals (tenant_id, endpoint, deferrals, first_deferred_at, last_deferred_at, recheck_at, status)
+const RECORD_DEFERRAL = `INSERT INTO incident_deferrals
+    (tenant_id, endpoint, deferrals, first_deferred_at, last_deferred_at, recheck_at, status)
   VALUES ($1, $2, 1, $3, $3, $4, 'active')
   ON CONFLICT (tenant_id, endpoint) DO UPDATE SET
     deferrals = CASE WHEN incident_deferrals.status = 'active' THEN incident_deferrals.deferrals + 1 ELSE 1 END,

@@ -28,14 +28,21 @@ export class CycleBookkeeping {
   /** Replays a crashed process left `pending` become visible as abandoned; they are never re-sent automatically. */
   async abandonInterruptedReplays(now: Date, rules: AutohealRules): Promise<void> {
     const abandoned = await this.ledger.abandonStale(new Date(now.getTime() - rules.cycle.abandon_pending_after_seconds * 1000));
-    if (abandoned.length > 0) this.logger.warn(`Marked ${abandoned.length} interrupted replay attempt(s) abandoned; they will not be re-sent automatically`);
+    if (abandoned.length > 0)
+      this.logger.warn(`Marked ${abandoned.length} interrupted replay attempt(s) abandoned; they will not be re-sent automatically`);
   }
 
   /**
    * After a live cycle: a run of deferrals ends when its incident is no longer detected (only
    * when coordination answered, so the cycle really looked), and no recheck stays due.
    */
-  async afterLiveCycle(now: Date, rules: AutohealRules, active: Map<string, Deferral>, incidents: Incident[], clearRecovered: boolean): Promise<void> {
+  async afterLiveCycle(
+    now: Date,
+    rules: AutohealRules,
+    active: Map<string, Deferral>,
+    incidents: Incident[],
+    clearRecovered: boolean,
+  ): Promise<void> {
     if (clearRecovered) {
       const stillThere = new Set(incidents.map((i) => endpointKey(i.tenant_id, i.endpoint)));
       for (const [key, deferral] of active) {

@@ -76,11 +76,19 @@ export class CycleInputs {
   async failuresFor(incident: Incident, reads: IncidentReads): Promise<FailureSummary[]> {
     return (
       reads.failures.get(endpointKey(incident.tenant_id, incident.endpoint)) ??
-      this.deliveries.recentFailures({ tenantId: incident.tenant_id, endpoint: incident.endpoint, since: reads.since, limit: REPLAY_CANDIDATE_SCAN_LIMIT })
+      this.deliveries.recentFailures({
+        tenantId: incident.tenant_id,
+        endpoint: incident.endpoint,
+        since: reads.since,
+        limit: REPLAY_CANDIDATE_SCAN_LIMIT,
+      })
     );
   }
 
   async successRateFor(incident: Incident, reads: IncidentReads, now: Date): Promise<EndpointSuccessRate> {
-    return reads.successRates.get(endpointKey(incident.tenant_id, incident.endpoint)) ?? this.insights.endpointSuccessRate(incident.tenant_id, incident.endpoint, now);
+    return (
+      reads.successRates.get(endpointKey(incident.tenant_id, incident.endpoint)) ??
+      this.insights.endpointSuccessRate(incident.tenant_id, incident.endpoint, now)
+    );
   }
 }

@@ -6,7 +6,9 @@ import { SqlMaintenanceStore } from './sql-maintenance-store.adapter';
 
 @Module({
   controllers: [MaintenanceController],
-  providers: [{ provide: MaintenanceStore, inject: [DataSource], useFactory: (dataSource: DataSource) => new SqlMaintenanceStore(dataSource) }],
+  providers: [
+    { provide: MaintenanceStore, inject: [DataSource], useFactory: (dataSource: DataSource) => new SqlMaintenanceStore(dataSource) },
+  ],
   exports: [MaintenanceStore],
 })
 export class MaintenanceModule {}

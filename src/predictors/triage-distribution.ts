@@ -51,4 +51,3 @@ function dominantLabel(counts: Record<string, number>): string | null {
   labels.sort((a, b) => counts[b] - counts[a] || rank(a) - rank(b) || a.localeCompare(b));
   return labels[0] ?? null;
 }
-

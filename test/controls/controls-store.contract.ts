@@ -23,24 +23,50 @@ export function describeControlsStoreContract(name: string, factory: () => Promi
 
     it('has no override until one is set: the rules file decides', async () => {
       expect(await store.get()).toBeNull();
-      expect(await store.effective(safety)).toEqual({ autoheal_enabled: safety.autoheal_enabled, dry_run: safety.dry_run, reason: null, override: null });
+      expect(await store.effective(safety)).toEqual({
+        autoheal_enabled: safety.autoheal_enabled,
+        dry_run: safety.dry_run,
+        reason: null,
+        override: null,
+      });
     });
 
     it('turns the kill switch off with a reason, and says who and when', async () => {
       const override = await store.set({ autoheal_enabled: false, reason: 'vendor outage' }, 'admin-carol', at(1));
-      expect(override).toEqual({ autoheal_enabled: false, dry_run: null, reason: 'vendor outage', updated_by: 'admin-carol', updated_at: at(1) });
+      expect(override).toEqual({
+        autoheal_enabled: false,
+        dry_run: null,
+        reason: 'vendor outage',
+        updated_by: 'admin-carol',
+        updated_at: at(1),
+      });
       expect(await store.get()).toEqual(override);
-      expect(await store.effective(safety)).toEqual({ autoheal_enabled: false, dry_run: safety.dry_run, reason: 'vendor outage', override });
+      expect(await store.effective(safety)).toEqual({
+        autoheal_enabled: false,
+        dry_run: safety.dry_run,
+        reason: 'vendor outage',
+        override,
+      });
     });
 
     it('keeps fields left out, and a reason changed alone keeps the switches', async () => {
       await store.set({ dry_run: true, reason: 'rehearsal' }, 'admin-dan', at(2));
       const override = await store.set({ reason: 'rehearsal, day 2' }, 'admin-erin', at(3));
-      expect(override).toEqual({ autoheal_enabled: false, dry_run: true, reason: 'rehearsal, day 2', updated_by: 'admin-erin', updated_at: at(3) });
+      expect(override).toEqual({
+        autoheal_enabled: false,
+        dry_run: true,
+        reason: 'rehearsal, day 2',
+        updated_by: 'admin-erin',
+        updated_at: at(3),
+      });
     });
 
     it('clears the reason when a switch changes without one', async () => {
-      expect(await store.set({ dry_run: false }, 'admin-carol', at(4))).toMatchObject({ autoheal_enabled: false, dry_run: false, reason: null });
+      expect(await store.set({ dry_run: false }, 'admin-carol', at(4))).toMatchObject({
+        autoheal_enabled: false,
+        dry_run: false,
+        reason: null,
+      });
     });
 
     it('hands a field back to the rules file with null', async () => {

@@ -6,10 +6,37 @@ export interface CycleHistoryStoreUnderTest {
   dispose(): Promise<void>;
 }
 
-const incident = { tenant_id: 't1', endpoint: 'https://a.example.com/hook', severity: 'medium', failures: 4, kind: 'failure_burst' } as const;
-const replay: ActionTaken = { strategy: 'REPLAY_RECENT', probability: 0.82, executed: true, incident, rationale: 'Mostly transient', replayed: ['d1', 'd2'], count: 2 };
-const escalate: ActionTaken = { strategy: 'ESCALATE_OPERATOR', probability: 0.9, executed: true, incident, rationale: 'Critical', priority: 'critical' };
-const skipped: ActionSkipped = { incident, strategy: 'REPLAY_RECENT', check: 'cooldown', reason: 'Cooldown active (2m < 15m)', probability: 0.82 };
+const incident = {
+  tenant_id: 't1',
+  endpoint: 'https://a.example.com/hook',
+  severity: 'medium',
+  failures: 4,
+  kind: 'failure_burst',
+} as const;
+const replay: ActionTaken = {
+  strategy: 'REPLAY_RECENT',
+  probability: 0.82,
+  executed: true,
+  incident,
+  rationale: 'Mostly transient',
+  replayed: ['d1', 'd2'],
+  count: 2,
+};
+const escalate: ActionTaken = {
+  strategy: 'ESCALATE_OPERATOR',
+  probability: 0.9,
+  executed: true,
+  incident,
+  rationale: 'Critical',
+  priority: 'critical',
+};
+const skipped: ActionSkipped = {
+  incident,
+  strategy: 'REPLAY_RECENT',
+  check: 'cooldown',
+  reason: 'Cooldown active (2m < 15m)',
+  probability: 0.82,
+};
 
 /** The behaviour every CycleHistoryStore adapter must share; the tests run in order on one store. */
 export function describeCycleHistoryStoreContract(name: string, factory: () => Promise<CycleHistoryStoreUnderTest>): void {
@@ -61,9 +88,24 @@ export function describeCycleHistoryStoreContract(name: string, factory: () => P
       await store.save(cycle(2, { incidents_detected: 2, actions_taken: [replay], actions_skipped: [skipped] }));
       const timestamp = (minute: number) => cycle(minute).run_at;
       expect(await store.entries(2)).toEqual([
-        { timestamp: timestamp(2), incident, strategy: 'REPLAY_RECENT', result: { probability: 0.82, executed: true, rationale: 'Mostly transient', replayed: ['d1', 'd2'], count: 2 } },
-        { timestamp: timestamp(2), incident, strategy: 'REPLAY_RECENT', result: { executed: false, check: 'cooldown', reason: 'Cooldown active (2m < 15m)', probability: 0.82 } },
-        { timestamp: timestamp(1), incident: null, strategy: null, result: { incidents_detected: 0, dry_run: true, message: 'No incidents' } },
+        {
+          timestamp: timestamp(2),
+          incident,
+          strategy: 'REPLAY_RECENT',
+          result: { probability: 0.82, executed: true, rationale: 'Mostly transient', replayed: ['d1', 'd2'], count: 2 },
+        },
+        {
+          timestamp: timestamp(2),
+          incident,
+          strategy: 'REPLAY_RECENT',
+          result: { executed: false, check: 'cooldown', reason: 'Cooldown active (2m < 15m)', probability: 0.82 },
+        },
+        {
+          timestamp: timestamp(1),
+          incident: null,
+          strategy: null,
+          result: { incidents_detected: 0, dry_run: true, message: 'No incidents' },
+        },
       ]);
     });
 

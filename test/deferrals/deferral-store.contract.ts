@@ -38,7 +38,13 @@ export function describeDeferralStoreContract(name: string, factory: () => Promi
         status: 'active',
       });
       const second = await store.record('t1', A, later(120), later(240));
-      expect(second).toMatchObject({ deferrals: 2, first_deferred_at: NOW, last_deferred_at: later(120), recheck_at: later(240), status: 'active' });
+      expect(second).toMatchObject({
+        deferrals: 2,
+        first_deferred_at: NOW,
+        last_deferred_at: later(120),
+        recheck_at: later(240),
+        status: 'active',
+      });
       expect(await store.active()).toEqual(new Map([[endpointKey('t1', A), second]]));
     });
 
@@ -48,7 +54,13 @@ export function describeDeferralStoreContract(name: string, factory: () => Promi
       await store.record('t1', B, NOW, later(60));
       await store.record('t1', A, NOW, later(60));
       const counts = [...(await store.active()).entries()].map(([key, d]) => [key, d.deferrals]);
-      expect(counts.sort()).toEqual([[endpointKey('t1', A), 2], [endpointKey('t1', B), 1], [endpointKey('t2', A), 1]].sort());
+      expect(counts.sort()).toEqual(
+        [
+          [endpointKey('t1', A), 2],
+          [endpointKey('t1', B), 1],
+          [endpointKey('t2', A), 1],
+        ].sort(),
+      );
     });
 
     it('remembers the alert within a run; a closed run ends, and the next starts afresh', async () => {
@@ -57,7 +69,11 @@ export function describeDeferralStoreContract(name: string, factory: () => Promi
       expect((await store.record('t1', A, later(60), later(120))).notified_at).toEqual(later(1));
       await store.close('t1', A, 'escalated');
       expect(await store.active()).toEqual(new Map());
-      expect(await store.record('t1', A, later(200), later(260))).toMatchObject({ deferrals: 1, first_deferred_at: later(200), notified_at: null });
+      expect(await store.record('t1', A, later(200), later(260))).toMatchObject({
+        deferrals: 1,
+        first_deferred_at: later(200),
+        notified_at: null,
+      });
     });
 
     it('names the earliest pending recheck, and postpones only the due ones', async () => {

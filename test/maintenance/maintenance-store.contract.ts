@@ -36,7 +36,7 @@ export function describeMaintenanceStoreContract(name: string, factory: () => Pr
       expect(await ours(inMinutes(30))).toEqual([]);
     });
 
-    it('replaces an endpoint\'s window when set again', async () => {
+    it("replaces an endpoint's window when set again", async () => {
       await store.set(url('a'), inMinutes(30), 'migration', 'oncall-bob', NOW);
       const replaced = await store.set(url('a'), inMinutes(5), null, 'admin-carol', inMinutes(1));
       expect(await ours(NOW)).toEqual([[url('a'), replaced]]);
