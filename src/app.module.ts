@@ -13,8 +13,25 @@ import { HealthModule } from './health/health.module';
 import { InsightsModule } from './insights/insights.module';
 import { ReplayModule } from './replay/replay.module';
 import { RulesModule } from './rules/rules.module';
+import { SchedulerModule } from './scheduler/scheduler.module';
 
 @Module({
-  imports: [AppConfigModule, ClockModule, RulesModule, DatabaseModule, CoordinationModule, AuthModule, DeliveriesModule, HealthModule, AuditModule, EscalationModule, AnomaliesModule, InsightsModule, ReplayModule, EngineModule],
+  imports: [
+    AppConfigModule,
+    ClockModule,
+    RulesModule,
+    DatabaseModule,
+    CoordinationModule,
+    AuthModule,
+    DeliveriesModule,
+    HealthModule,
+    AuditModule,
+    EscalationModule,
+    AnomaliesModule,
+    InsightsModule,
+    ReplayModule,
+    EngineModule,
+    SchedulerModule,
+  ],
 })
 export class AppModule {}

@@ -1,4 +1,4 @@
-import { DEV_JWT_SECRET, EnvironmentVariables, NodeEnv, validateEnv } from './env.schema';
+import { DEV_JWT_SECRET, EnvironmentVariables, NodeEnv, PredictorKind, validateEnv } from './env.schema';
 
 export interface DatabaseSettings {
   /** Unset: the embedded PGlite database under `dataDir`. */
@@ -21,6 +21,7 @@ export class AppConfig {
   readonly redisKeyPrefix: string;
   readonly jwt: { secret: string; issuer?: string; audience?: string };
   readonly autoheal: { configFile?: string; intervalSeconds: number };
+  readonly predictor: PredictorKind;
   readonly replay: { allowPrivateTargets: boolean; timeoutMs: number };
   readonly notifyWebhookUrl?: string;
 
@@ -34,6 +35,7 @@ export class AppConfig {
     this.redisKeyPrefix = env.REDIS_KEY_PREFIX;
     this.jwt = { secret: env.JWT_SECRET ?? DEV_JWT_SECRET, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE };
     this.autoheal = { configFile: env.AUTOHEAL_CONFIG_FILE, intervalSeconds: env.AUTOHEAL_INTERVAL_SECONDS };
+    this.predictor = env.PREDICTOR;
     this.replay = {
       // Local receivers are the norm outside production; in production private targets are an SSRF risk.
       allowPrivateTargets: env.REPLAY_ALLOW_PRIVATE_TARGETS ?? env.NODE_ENV !== 'production',

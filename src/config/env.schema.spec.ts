@@ -30,10 +30,16 @@ describe('validateEnv', () => {
     [{ AUTOHEAL_INTERVAL_SECONDS: '-1' }, 'AUTOHEAL_INTERVAL_SECONDS'],
     [{ NOTIFY_WEBHOOK_URL: 'not a url' }, 'NOTIFY_WEBHOOK_URL'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ AUTOHEAL_INTERVAL_SECONDS: 'often' }, 'AUTOHEAL_INTERVAL_SECONDS'],
+    [{ PREDICTOR: 'learned' }, 'PREDICTOR'],
   ])('rejects %j naming %s', (raw, variable) => {
     const problems = problemsOf(raw);
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(new RegExp(`^${variable}`));
+  });
+
+  it('accepts a fractional interval and defaults the predictor to the rules', () => {
+    expect(validateEnv({ AUTOHEAL_INTERVAL_SECONDS: '0.5' })).toMatchObject({ AUTOHEAL_INTERVAL_SECONDS: 0.5, PREDICTOR: 'rules' });
   });
 
   it('reports every bad variable at once', () => {

@@ -3,6 +3,7 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
+  IsNumber,
   IsOptional,
   IsString,
   IsUrl,
@@ -14,6 +15,9 @@ import {
 
 export const NODE_ENVS = ['development', 'test', 'production'] as const;
 export type NodeEnv = (typeof NODE_ENVS)[number];
+
+export const PREDICTORS = ['rules'] as const;
+export type PredictorKind = (typeof PREDICTORS)[number];
 
 /** Secret used when none is configured outside production; production refuses to boot with it. */
 export const DEV_JWT_SECRET = 'aetherlink-dev-only-secret-do-not-use-in-production';
@@ -27,6 +31,10 @@ const toBoolean = ({ value }: { value: unknown }) => {
 const toInt = ({ value }: { value: unknown }) => {
   if (value === undefined || value === '') return undefined;
   return /^-?\d+$/.test(String(value)) ? Number(value) : value;
+};
+const toNumber = ({ value }: { value: unknown }) => {
+  if (value === undefined || value === '') return undefined;
+  return /^-?\d+(\.\d+)?$/.test(String(value)) ? Number(value) : value;
 };
 const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
 
@@ -95,11 +103,15 @@ export class EnvironmentVariables {
   @IsString()
   AUTOHEAL_CONFIG_FILE?: string;
 
-  @Transform(toInt)
+  /** Fractions allowed, so a test can compress time (0.5 = a cycle every 500 ms). */
+  @Transform(toNumber)
   @Min(0)
   @Max(86400)
-  @IsInt()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
   AUTOHEAL_INTERVAL_SECONDS = 300;
+
+  @IsIn(PREDICTORS)
+  PREDICTOR: PredictorKind = 'rules';
 
   @Transform(toBoolean)
   @IsOptional()

@@ -2,33 +2,29 @@ import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Incident } from '../anomalies/incident';
-import { AnomalyDetector } from '../anomalies/anomaly-detector.port';
 import { DomainError } from '../common/domain-error';
 import { endpointKey } from '../common/endpoint-key';
 import { Coordination } from '../coordination/coordination.port';
-import { DeliveryStore, FailureSummary } from '../deliveries/delivery-store.port';
-import { EndpointSuccessRate, Insights } from '../insights/insights.port';
-import { chooseStrategyWithReason, predictOutcomeProbability } from '../predictors/predictors';
-import { ReplayLedger } from '../replay/replay-ledger.service';
+import type { Deferral } from '../deferrals/deferral-store.port';
+import type { FailureSummary } from '../deliveries/delivery-store.port';
+import type { MaintenanceWindow } from '../maintenance/maintenance-store.port';
+import { StrategyPredictor } from '../predictors/strategy-predictor.port';
 import { effectiveLimits } from '../rules/effective-limits';
 import { RulesSource } from '../rules/rules.source';
 import type { AutohealRules, Strategy } from '../rules/rules.types';
+import { CycleBookkeeping, CycleTrigger } from './cycle-bookkeeping.service';
+import { CycleInputs, IncidentReads } from './cycle-inputs.service';
 import { ActionSkipped, ActionTaken, CycleResult, summarize, totalsOf } from './cycle-result';
+import { CycleState } from './cycle-state';
 import { StrategyExecutorRegistry } from './executors/strategy-executor';
-import { AutohealHistory } from './autoheal-history.service';
-import { AutohealMetrics } from './autoheal-metrics';
 import { cooldownApplies, escalationDelayApplies, runSafetyChecks, selectReplayCandidates } from './safety-checks';
-import { ControlsStore } from './state/controls.store';
-import { CycleState } from './state/cycle-state';
-import { Deferral, DeferralStore } from './state/deferral.store';
-import { MaintenanceStore, MaintenanceWindow } from './state/maintenance.store';
+
+export type { CycleTrigger } from './cycle-bookkeeping.service';
 
 export const CYCLE_LOCK_KEY = 'cycle:lock';
 export const CYCLE_SLOTS_KEY = 'cycle:slots';
 /** How long a caller refused for the concurrency cap should wait: about one dry cycle. */
 const RETRY_AFTER_SECONDS = 5;
-
-export type CycleTrigger = 'api' | 'schedule' | 'recheck';
 
 interface CycleContext {
   cycleId: string;
@@ -44,15 +40,6 @@ interface CycleContext {
   holdsLock: () => Promise<boolean>;
 }
 
-/** What the cycle reads about all its incidents in one go, keyed by endpointKey. */
-interface IncidentReads {
-  since: Date;
-  failures: Map<string, FailureSummary[]>;
-  successRates: Map<string, EndpointSuccessRate>;
-}
-
-const REPLAY_CANDIDATE_SCAN_LIMIT = 100;
-
 interface Decision {
   incident: Incident;
   strategy: Strategy;
@@ -64,9 +51,10 @@ interface Decision {
 }
 
 /**
- * Observe → Predict → Act (safely). One cycle: detect incidents (M3), choose a strategy per
- * incident (predictors, M1 triage, M4 insights), run every safety check, then execute through
- * the strategy's executor. The API and the scheduler both come through `runCycle`.
+ * Observe → Predict → Act (safely). One cycle: read its inputs (incidents from M3, M1 triage,
+ * M4 insights, operator state), choose a strategy per incident (StrategyPredictor), run every
+ * safety check, then execute through the strategy's executor. The API and the scheduler both
+ * come through `runCycle`.
  */
 @Injectable()
 export class AutohealEngine {
@@ -75,17 +63,11 @@ export class AutohealEngine {
 
   constructor(
     private readonly rulesSource: RulesSource,
-    private readonly controls: ControlsStore,
     private readonly coordination: Coordination,
-    private readonly detector: AnomalyDetector,
-    private readonly deliveries: DeliveryStore,
-    private readonly insights: Insights,
+    private readonly inputs: CycleInputs,
+    private readonly predictor: StrategyPredictor,
     private readonly executors: StrategyExecutorRegistry,
-    private readonly maintenanceStore: MaintenanceStore,
-    private readonly deferralStore: DeferralStore,
-    private readonly ledger: ReplayLedger,
-    private readonly history: AutohealHistory,
-    private readonly metrics: AutohealMetrics,
+    private readonly bookkeeping: CycleBookkeeping,
   ) {}
 
   /**
@@ -96,7 +78,7 @@ export class AutohealEngine {
   async runCycle(now: Date, dryRun: boolean, trigger: CycleTrigger = 'api'): Promise<CycleResult> {
     const started = performance.now();
     const rules = this.rulesSource.current();
-    const controls = await this.controls.effective(rules.global_safety);
+    const controls = await this.inputs.controls(rules.global_safety);
     if (!controls.autoheal_enabled) {
       throw new DomainError(
         'autoheal_disabled',
@@ -143,10 +125,10 @@ export class AutohealEngine {
               coordinationProblem = error instanceof Error ? error.message : String(error);
               return null;
             }),
-        this.maintenanceStore.active(now),
-        this.deferralStore.active(),
-        this.detector.detect(now),
-        !effectiveDryRun && !coordinationProblem ? this.abandonInterruptedReplays(now, rules) : undefined,
+        this.inputs.maintenance(now),
+        this.inputs.deferrals(),
+        this.inputs.incidents(now),
+        !effectiveDryRun && !coordinationProblem ? this.bookkeeping.abandonInterruptedReplays(now, rules) : undefined,
       ]);
       const context: CycleContext = {
         cycleId,
@@ -161,7 +143,7 @@ export class AutohealEngine {
         holdsLock: async () => !lock || this.coordination.renewLock(CYCLE_LOCK_KEY, lock, rules.cycle.lock_ttl_seconds * 1000).catch(() => false),
       };
       const result = await this.executeCycle(context, incidents, started);
-      this.metrics.observe(result, trigger);
+      await this.bookkeeping.record(result, cycleId, trigger);
       return result;
     } finally {
       if (localSlot) this.localCyclesInFlight -= 1;
@@ -178,17 +160,11 @@ export class AutohealEngine {
     );
   }
 
-  /** Replays a crashed process left `pending` become visible as abandoned; they are never re-sent automatically. */
-  private async abandonInterruptedReplays(now: Date, rules: AutohealRules): Promise<void> {
-    const abandoned = await this.ledger.abandonStale(new Date(now.getTime() - rules.cycle.abandon_pending_after_seconds * 1000));
-    if (abandoned.length > 0) this.logger.warn(`Marked ${abandoned.length} interrupted replay attempt(s) abandoned; they will not be re-sent automatically`);
-  }
-
   private async executeCycle(ctx: CycleContext, incidents: Incident[], started: number): Promise<CycleResult> {
     const taken: ActionTaken[] = [];
     const skipped: ActionSkipped[] = [];
 
-    const reads = await this.readForIncidents(incidents, ctx);
+    const reads = await this.inputs.readForIncidents(incidents, ctx.rules, ctx.now);
     const decisions: Array<Decision | { incident: Incident; error: unknown }> = [];
     for (const incident of incidents) {
       decisions.push(await this.decide(incident, ctx, reads).catch((error: unknown) => ({ incident, error })));
@@ -216,11 +192,7 @@ export class AutohealEngine {
       }
     }
 
-    if (!ctx.dryRun) {
-      if (!ctx.coordinationProblem) await this.clearRecoveredDeferrals(ctx, incidents);
-      const delaySeconds = ctx.rules.strategy_limits.DEFER_AND_MONITOR.recheck_delay_seconds ?? 120;
-      await this.deferralStore.postponeDue(ctx.now, new Date(ctx.now.getTime() + delaySeconds * 1000));
-    }
+    if (!ctx.dryRun) await this.bookkeeping.afterLiveCycle(ctx.now, ctx.rules, ctx.deferrals, incidents, !ctx.coordinationProblem);
 
     const result: CycleResult = {
       run_at: ctx.now.toISOString(),
@@ -231,42 +203,14 @@ export class AutohealEngine {
       execution_time_ms: Math.round((performance.now() - started) * 10) / 10,
       dry_run: ctx.dryRun,
     };
-    await this.history.save(result).catch((error: unknown) => {
-      // The actions happened and are in the audit trail; losing the report must not hide them.
-      this.logger.error(`Cycle ${ctx.cycleId} ran but its history row was not saved: ${error instanceof Error ? error.message : error}`);
-    });
     return result;
-  }
-
-  /**
-   * Recent failures (M1 labels) and success rates (M4) for every incident in two batched reads,
-   * so a cycle's cost follows its incidents' windows, not one round trip per incident. If a batch
-   * fails, each incident reads its own (and only the one that fails is lost).
-   */
-  private async readForIncidents(incidents: Incident[], ctx: CycleContext): Promise<IncidentReads> {
-    const windowMinutes = Math.max(ctx.rules.strategy_limits.REPLAY_RECENT.time_window_minutes ?? 0, ctx.rules.detection.recent_window_minutes);
-    const since = new Date(ctx.now.getTime() - windowMinutes * 60_000);
-    const refs = incidents.map((i) => ({ tenantId: i.tenant_id, endpoint: i.endpoint }));
-    const orEmpty = <T>(read: Promise<Map<string, T>>, what: string) =>
-      read.catch((error: unknown) => {
-        this.logger.warn(`Batched ${what} read failed, reading per incident: ${error instanceof Error ? error.message : error}`);
-        return new Map<string, T>();
-      });
-    const [failures, successRates] = await Promise.all([
-      orEmpty(this.deliveries.recentFailuresByEndpoint(refs, since, REPLAY_CANDIDATE_SCAN_LIMIT), 'recent failures'),
-      orEmpty(this.insights.endpointSuccessRates(refs, ctx.now), 'success rate'),
-    ]);
-    return { since, failures, successRates };
   }
 
   /** Predict: the strategy for one incident, its probability, and what it would touch. */
   private async decide(incident: Incident, ctx: CycleContext, reads: IncidentReads): Promise<Decision> {
-    const key = endpointKey(incident.tenant_id, incident.endpoint);
     const replayLimits = effectiveLimits(ctx.rules, 'REPLAY_RECENT', incident.tenant_id);
-    const failures =
-      reads.failures.get(key) ??
-      (await this.deliveries.recentFailures({ tenantId: incident.tenant_id, endpoint: incident.endpoint, since: reads.since, limit: REPLAY_CANDIDATE_SCAN_LIMIT }));
-    const successRate = reads.successRates.get(key) ?? (await this.insights.endpointSuccessRate(incident.tenant_id, incident.endpoint, ctx.now));
+    const failures = await this.inputs.failuresFor(incident, reads);
+    const successRate = await this.inputs.successRateFor(incident, reads, ctx.now);
     const deferral = ctx.deferrals.get(endpointKey(incident.tenant_id, incident.endpoint));
     const deferLimits = ctx.rules.strategy_limits.DEFER_AND_MONITOR;
     const context = {
@@ -277,13 +221,13 @@ export class AutohealEngine {
       max_deferrals: deferLimits.max_deferrals,
       min_failures: ctx.rules.detection.min_failures,
     };
-    const { strategy, reason } = chooseStrategyWithReason(incident, context);
+    const { strategy, reason } = this.predictor.chooseStrategy(incident, context);
     const selection = selectReplayCandidates(failures, replayLimits, ctx.now);
     return {
       incident,
       strategy,
       rationale: reason,
-      probability: predictOutcomeProbability(incident, strategy, context),
+      probability: this.predictor.predictOutcomeProbability(incident, strategy, context),
       replayCandidates: strategy === 'REPLAY_RECENT' ? selection.selected : [],
       recentFailures: selection.recent.length,
       eligibleDeliveries: selection.eligible,
@@ -297,6 +241,7 @@ export class AutohealEngine {
     const maintenance = ctx.maintenance.get(incident.endpoint) ?? null;
     const state = ctx.state;
     const verdict = runSafetyChecks({
+      predictor: this.predictor,
       now: ctx.now,
       rules: ctx.rules,
       incident,
@@ -339,14 +284,6 @@ export class AutohealEngine {
     });
     if ('taken' in outcome) return outcome;
     return { skipped: { incident: summarize(incident), strategy, ...outcome.skipped, probability } satisfies ActionSkipped };
-  }
-
-  /** A run of deferrals ends when its incident is no longer detected. */
-  private async clearRecoveredDeferrals(ctx: CycleContext, incidents: Incident[]): Promise<void> {
-    const stillThere = new Set(incidents.map((i) => endpointKey(i.tenant_id, i.endpoint)));
-    for (const [key, deferral] of ctx.deferrals) {
-      if (!stillThere.has(key)) await this.deferralStore.close(deferral.tenant_id, deferral.endpoint, 'cleared');
-    }
   }
 
   private failure(incident: Incident, strategy: Strategy | null, error: unknown): ActionSkipped {

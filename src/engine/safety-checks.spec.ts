@@ -1,4 +1,5 @@
 import type { Incident } from '../anomalies/incident';
+import { RuleBasedPredictor } from '../predictors/rule-based-predictor.adapter';
 import { effectiveLimits } from '../rules/effective-limits';
 import { DEFAULT_RULES } from '../rules/rules.defaults';
 import { validateRules } from '../rules/rules.validation';
@@ -29,6 +30,7 @@ function facts(overrides: Partial<SafetyFacts> = {}, rules: AutohealRules = DEFA
   const strategy: Strategy = overrides.strategy ?? 'REPLAY_RECENT';
   const tenant = overrides.incident?.tenant_id ?? incident.tenant_id;
   return {
+    predictor: new RuleBasedPredictor(),
     now: NOW,
     rules,
     incident,

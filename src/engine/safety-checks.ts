@@ -1,5 +1,5 @@
 import type { Incident } from '../anomalies/incident';
-import { shouldApplyAutoheal } from '../predictors/predictors';
+import type { StrategyPredictor } from '../predictors/strategy-predictor.port';
 import type { EffectiveLimits } from '../rules/effective-limits';
 import type { AutohealRules, BusinessHours, Strategy } from '../rules/rules.types';
 
@@ -11,6 +11,8 @@ export const INTRUSIVE_STRATEGIES: readonly Strategy[] = ['REPLAY_RECENT', 'RATE
 
 /** Everything the checks need, gathered before any of them runs, so the checks stay pure. */
 export interface SafetyFacts {
+  /** Gives the severity and confidence verdicts. */
+  predictor: StrategyPredictor;
   now: Date;
   rules: AutohealRules;
   incident: Incident;
@@ -37,9 +39,9 @@ export type SafetyVerdict = { allowed: true } | { allowed: false; check: SafetyC
 
 type Check = (facts: SafetyFacts) => string | null;
 
-/** Severity and confidence are the predictor's own final checks (shouldApplyAutoheal), run here in the guide's order. */
+/** Severity and confidence are the predictor's own final checks (shouldApply), run here in the guide's order. */
 function predictorVerdict(f: SafetyFacts, check: 'severity' | 'confidence'): string | null {
-  const verdict = shouldApplyAutoheal(f.incident, f.strategy, {
+  const verdict = f.predictor.shouldApply(f.incident, f.strategy, {
     probability: f.probability,
     min_confidence: f.rules.global_safety.min_confidence,
     strategy_min_confidence: f.limits.min_confidence,

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AuditLog } from '../../audit/audit-log.port';
 import { EscalationService } from '../../escalation/escalation.service';
 import { Notifier } from '../../escalation/notifier.port';
-import { DeferralStore } from '../state/deferral.store';
+import { DeferralStore } from '../../deferrals/deferral-store.port';
 import { auditAction } from './autoheal-audit';
 import { baseAction, ExecutionOutcome, ExecutionPlan, StrategyExecutor } from './strategy-executor';
 

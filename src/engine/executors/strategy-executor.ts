@@ -3,8 +3,8 @@ import type { FailureSummary } from '../../deliveries/delivery-store.port';
 import type { EffectiveLimits } from '../../rules/effective-limits';
 import type { AutohealRules, Strategy } from '../../rules/rules.types';
 import type { ActionTaken } from '../cycle-result';
-import type { CycleState } from '../state/cycle-state';
-import type { Deferral } from '../state/deferral.store';
+import type { CycleState } from '../cycle-state';
+import type { Deferral } from '../../deferrals/deferral-store.port';
 
 /** Everything an executor needs about one incident that passed the safety checks. */
 export interface ExecutionPlan {

@@ -1,5 +1,13 @@
-import type { Incident } from '../anomalies/incident';
 import type { Strategy } from '../rules/rules.types';
+import {
+  ApplyContext,
+  ApplyDecision,
+  IncidentLike,
+  StrategyChoice,
+  StrategyContext,
+  StrategyPredictor,
+} from './strategy-predictor.port';
+import { analyzeTriageDistribution, distributionFromCounts } from './triage-distribution';
 
 /** The decision tree's cut-offs, from the guide's "Healing Strategies". */
 export const STRATEGY_THRESHOLDS = {
@@ -26,83 +34,6 @@ export const BASE_PROBABILITY: Readonly<Record<Strategy, number>> = {
 
 /** Assumed replay success rate of an endpoint M4 knows nothing about. */
 export const UNKNOWN_SUCCESS_RATE = 0.5;
-
-const TRANSIENT_LABELS = ['transient_endpoint_down', 'rate_limited'];
-const PERMANENT_LABELS = ['permanent_4xx', 'invalid_payload'];
-
-export interface TriageDistribution {
-  total: number;
-  /** Label → count; an untriaged delivery (null label) counts as `unknown`. */
-  counts: Record<string, number>;
-  /** transient_endpoint_down + rate_limited */
-  transient_ratio: number;
-  /** permanent_4xx + invalid_payload */
-  permanent_ratio: number;
-  rate_limited_ratio: number;
-  /** Everything neither transient nor permanent: `unknown`, untriaged, unrecognised labels. */
-  unknown_ratio: number;
-  /** The most frequent label (ties: the order of TRIAGE_LABELS, then alphabetical); null when there are none. */
-  dominant_label: string | null;
-}
-
-export interface StrategyContext {
-  transient_ratio?: number;
-  permanent_ratio?: number;
-  recent_deliveries?: { triage_label: string | null }[];
-  /** M4's replay success rate for the endpoint, 0..1; null/undefined when unknown. */
-  endpoint_success_rate?: number | null;
-  /** The largest batch REPLAY_RECENT may take (tenant-effective max_deliveries). */
-  max_batch?: number;
-  /** How often this incident has been deferred already. */
-  deferrals?: number;
-  max_deferrals?: number;
-  /** detection.min_failures */
-  min_failures?: number;
-}
-
-export type IncidentLike = Partial<Incident>;
-
-export interface StrategyChoice {
-  strategy: Strategy;
-  /** Why, in words an operator reads in actions_taken / actions_skipped. */
-  reason: string;
-}
-
-export function analyzeTriageDistribution(deliveries: { triage_label: string | null }[]): TriageDistribution {
-  const counts: Record<string, number> = {};
-  for (const { triage_label } of deliveries) {
-    const label = triage_label ?? 'unknown';
-    counts[label] = (counts[label] ?? 0) + 1;
-  }
-  return distributionFromCounts(counts);
-}
-
-/** The same analysis from counts already aggregated (an incident's triage_distribution). */
-export function distributionFromCounts(counts: Record<string, number>): TriageDistribution {
-  const total = Object.values(counts).reduce((sum, n) => sum + n, 0);
-  const sum = (labels: string[]) => labels.reduce((acc, label) => acc + (counts[label] ?? 0), 0);
-  const ratio = (n: number) => (total === 0 ? 0 : n / total);
-  const transient = sum(TRANSIENT_LABELS);
-  const permanent = sum(PERMANENT_LABELS);
-  return {
-    total,
-    counts: { ...counts },
-    transient_ratio: ratio(transient),
-    permanent_ratio: ratio(permanent),
-    rate_limited_ratio: ratio(counts.rate_limited ?? 0),
-    unknown_ratio: ratio(total - transient - permanent),
-    dominant_label: dominantLabel(counts),
-  };
-}
-
-const LABEL_ORDER = [...TRANSIENT_LABELS, ...PERMANENT_LABELS, 'unknown'];
-
-function dominantLabel(counts: Record<string, number>): string | null {
-  const rank = (label: string) => (LABEL_ORDER.includes(label) ? LABEL_ORDER.indexOf(label) : LABEL_ORDER.length);
-  const labels = Object.keys(counts).filter((label) => counts[label] > 0);
-  labels.sort((a, b) => counts[b] - counts[a] || rank(a) - rank(b) || a.localeCompare(b));
-  return labels[0] ?? null;
-}
 
 /**
  * Ratios from the context when given, else from its recent deliveries, else from the incident's own
@@ -181,24 +112,6 @@ export function predictOutcomeProbability(_incident: IncidentLike, strategy: Str
   return Math.round((clamp(probability) + Number.EPSILON) * 100) / 100;
 }
 
-export interface ApplyContext extends StrategyContext {
-  /** The predicted probability; computed with predictOutcomeProbability when absent. */
-  probability?: number;
-  /** global_safety.min_confidence (default 0.5). */
-  min_confidence?: number;
-  /** The strategy's own min_confidence from its limits. */
-  strategy_min_confidence?: number;
-  /** global_safety.require_approval_for_critical (default true). */
-  require_approval_for_critical?: boolean;
-}
-
-export interface ApplyDecision {
-  apply: boolean;
-  reason?: string;
-  /** Which of the engine's safety checks this is. */
-  check?: 'severity' | 'confidence';
-}
-
 /** The predictor's own last word, without I/O: the engine's severity and confidence checks. */
 export function shouldApplyAutoheal(incident: IncidentLike, strategy: Strategy, context: ApplyContext = {}): ApplyDecision {
   if (incident.severity === 'critical' && strategy !== 'ESCALATE_OPERATOR' && (context.require_approval_for_critical ?? true)) {
@@ -226,4 +139,19 @@ function clamp(value: number): number {
 
 function pct(ratio: number): string {
   return `${Math.round(ratio * 100)}%`;
+}
+
+/** The guide's decision tree (PREDICTOR=rules, the default). */
+export class RuleBasedPredictor extends StrategyPredictor {
+  chooseStrategy(incident: IncidentLike, context: StrategyContext): StrategyChoice {
+    return chooseStrategyWithReason(incident, context);
+  }
+
+  predictOutcomeProbability(incident: IncidentLike, strategy: Strategy, context: StrategyContext): number {
+    return predictOutcomeProbability(incident, strategy, context);
+  }
+
+  shouldApply(incident: IncidentLike, strategy: Strategy, context: ApplyContext): ApplyDecision {
+    return shouldApplyAutoheal(incident, strategy, context);
+  }
 }

@@ -5,9 +5,9 @@ import { CurrentUser, Roles } from '../auth/auth.decorators';
 import type { AuthenticatedUser } from '../auth/roles';
 import { Clock } from '../clock/clock';
 import { DomainError, NotFoundError } from '../common/domain-error';
-import { SetMaintenanceBody } from './dto/autoheal-query.dto';
-import { assertEndpointUrl, endpointFromPath } from './endpoint-param';
-import { MaintenanceStore } from './state/maintenance.store';
+import { assertEndpointUrl, endpointFromPath } from '../common/endpoint-param';
+import { SetMaintenanceBody } from './dto/set-maintenance.dto';
+import { MaintenanceStore } from './maintenance-store.port';
 
 const MAX_WINDOW_MS = 10_080 * 60_000;
 

@@ -1,14 +1,7 @@
 import type { Strategy } from '../rules/rules.types';
-import {
-  analyzeTriageDistribution,
-  chooseStrategy,
-  chooseStrategyWithReason,
-  predictOutcomeProbability,
-  shouldApplyAutoheal,
-  type ApplyContext,
-  type IncidentLike,
-  type StrategyContext,
-} from './predictors';
+import { chooseStrategy, chooseStrategyWithReason, predictOutcomeProbability, RuleBasedPredictor, shouldApplyAutoheal } from './rule-based-predictor.adapter';
+import { StrategyPredictor, type ApplyContext, type IncidentLike, type StrategyContext } from './strategy-predictor.port';
+import { analyzeTriageDistribution } from './triage-distribution';
 
 const labels = (spec: Record<string, number>) =>
   Object.entries(spec).flatMap(([label, n]) => Array.from({ length: n }, () => ({ triage_label: label === 'null' ? null : label })));
@@ -192,5 +185,21 @@ describe('shouldApplyAutoheal', () => {
     ['exactly at the strategy minimum', low, 'REPLAY_RECENT', { probability: 0.7, strategy_min_confidence: 0.7 }, { apply: true }],
   ] as [string, IncidentLike, Strategy, ApplyContext, object][])('%s', (_name, incident, strategy, context, expected) => {
     expect(shouldApplyAutoheal(incident, strategy, context)).toEqual(expected);
+  });
+});
+
+describe('RuleBasedPredictor', () => {
+  const predictor: StrategyPredictor = new RuleBasedPredictor();
+
+  it('answers the three decisions with the decision tree', () => {
+    const incident = { failures: 10, severity: 'low' } as const;
+    const context = { transient_ratio: 0.8, permanent_ratio: 0.1, endpoint_success_rate: 0.9 };
+    expect(predictor.chooseStrategy(incident, context)).toEqual({
+      strategy: 'REPLAY_RECENT',
+      reason: 'Mostly transient failures (80% > 70%), small batch (10 <= 25)',
+    });
+    expect(predictor.predictOutcomeProbability(incident, 'REPLAY_RECENT', context)).toBe(0.83);
+    expect(predictor.shouldApply({ severity: 'critical' }, 'REPLAY_RECENT', { probability: 0.9 })).toMatchObject({ apply: false, check: 'severity' });
+    expect(predictor.shouldApply(incident, 'REPLAY_RECENT', { probability: 0.9 })).toEqual({ apply: true });
   });
 });

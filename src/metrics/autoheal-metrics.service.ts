@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Histogram, Registry } from 'prom-client';
-import type { CycleResult } from './cycle-result';
+import type { CycleResult } from '../engine/cycle-result';
 
 /** The counters the guide's alerts are written against (autoheal_*_total). */
 @Injectable()

@@ -1,4 +1,4 @@
-import { Coordination } from '../../coordination/coordination.port';
+import { Coordination } from '../coordination/coordination.port';
 
 const cooldownKey = (endpoint: string) => `cooldown:${endpoint}`;
 const hourKey = (now: Date) => `heals:${now.toISOString().slice(0, 13)}`;

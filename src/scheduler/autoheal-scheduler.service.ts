@@ -3,8 +3,8 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { Clock } from '../clock/clock';
 import { DomainError } from '../common/domain-error';
 import { AppConfig } from '../config/app-config';
-import { AutohealEngine, CycleTrigger } from './autoheal-engine.service';
-import { DeferralStore } from './state/deferral.store';
+import { DeferralStore } from '../deferrals/deferral-store.port';
+import { AutohealEngine, CycleTrigger } from '../engine/autoheal-engine.service';
 
 const CYCLE_JOB = 'autoheal-cycle';
 const RECHECK_JOB = 'autoheal-deferral-recheck';
@@ -56,8 +56,8 @@ export class AutohealScheduler implements OnApplicationBootstrap {
     }
   }
 
-  /** One recheck cycle per due time: a refused cycle (kill switch, lock) is not retried every poll. */
-  private async recheckIfDue(): Promise<void> {
+  /** One recheck cycle per due time: a refused cycle (kill switch, lock) is not retried every poll. Never throws. */
+  async recheckIfDue(): Promise<void> {
     try {
       const due = await this.deferrals.nextRecheckAt();
       if (!due || due > this.clock.now() || due.getTime() === this.lastRecheckFor) return;

@@ -1,6 +1,6 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { Public } from '../auth/auth.decorators';
-import { AutohealMetrics } from './autoheal-metrics';
+import { AutohealMetrics } from './autoheal-metrics.service';
 
 /** Prometheus scrape endpoint. Public like /health: counters only, no tenant data in labels. */
 @Controller('metrics')

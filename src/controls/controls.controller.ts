@@ -1,0 +1,32 @@
+import { Body, Controller, Get, Put } from '@nestjs/common';
+import { AuditAction } from '../audit/audit-action.decorator';
+import { CurrentUser, Roles } from '../auth/auth.decorators';
+import type { AuthenticatedUser } from '../auth/roles';
+import { Clock } from '../clock/clock';
+import { RulesSource } from '../rules/rules.source';
+import { ControlsStore } from './controls-store.port';
+import { SetControlsBody } from './dto/set-controls.dto';
+
+@Controller('autoheal/controls')
+export class ControlsController {
+  constructor(
+    private readonly controls: ControlsStore,
+    private readonly rules: RulesSource,
+    private readonly clock: Clock,
+  ) {}
+
+  @Roles('admin', 'operator')
+  @Get()
+  async getControls() {
+    return this.controls.effective(this.rules.current().global_safety);
+  }
+
+  /** The kill switch and dry-run mode, at run time: `{"autoheal_enabled": false, "reason": "..."}`. */
+  @Roles('admin')
+  @Put()
+  @AuditAction('autoheal_controls_set', { resourceType: 'autoheal_controls' })
+  async setControls(@Body() body: SetControlsBody, @CurrentUser() user: AuthenticatedUser) {
+    await this.controls.set(body, user.subject, this.clock.now());
+    return this.controls.effective(this.rules.current().global_safety);
+  }
+}

@@ -1,0 +1,3 @@
+import { LimitQuery } from '../../common/limit-query.dto';
+
+export class HistoryQuery extends LimitQuery {}

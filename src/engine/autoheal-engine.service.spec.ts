@@ -1,0 +1,418 @@
+import { Global, Module } from '@nestjs/common';
+import { Test, TestingModule, TestingModuleBuilder } from '@nestjs/testing';
+import type { Incident } from '../anomalies/incident';
+import { AnomalyDetector } from '../anomalies/anomaly-detector.port';
+import { buildIncident, ScriptedAnomalyDetector } from '../anomalies/scripted-anomaly-detector.adapter';
+import { AuditLog } from '../audit/audit-log.port';
+import { MemoryAuditLog } from '../audit/memory-audit-log.adapter';
+import { Clock, ManualClock } from '../clock/clock';
+import { endpointKey } from '../common/endpoint-key';
+import { AppConfig } from '../config/app-config';
+import { ControlsStore } from '../controls/controls-store.port';
+import { MemoryControlsStore } from '../controls/memory-controls-store.adapter';
+import { Coordination } from '../coordination/coordination.port';
+import { MemoryCoordination } from '../coordination/memory-coordination.adapter';
+import { CycleHistoryStore } from '../cycle-history/cycle-history-store.port';
+import { MemoryCycleHistoryStore } from '../cycle-history/memory-cycle-history-store.adapter';
+import { DeferralStore } from '../deferrals/deferral-store.port';
+import { MemoryDeferralStore } from '../deferrals/memory-deferral-store.adapter';
+import { DeliveryStore } from '../deliveries/delivery-store.port';
+import { MemoryDeliveryStore } from '../deliveries/memory-delivery-store.adapter';
+import type { Escalation } from '../escalation/escalation';
+import { EscalationService, OpenEscalation } from '../escalation/escalation.service';
+import { Notifier } from '../escalation/notifier.port';
+import { RecordingNotifier } from '../escalation/recording-notifier.adapter';
+import { FixedInsights } from '../insights/fixed-insights.adapter';
+import { Insights } from '../insights/insights.port';
+import { MaintenanceStore } from '../maintenance/maintenance-store.port';
+import { MemoryMaintenanceStore } from '../maintenance/memory-maintenance-store.adapter';
+import { AutohealMetrics } from '../metrics/autoheal-metrics.service';
+import { PredictorsModule } from '../predictors/predictors.module';
+import { StrategyPredictor } from '../predictors/strategy-predictor.port';
+import { RecordingReplayer } from '../replay/recording-replayer.adapter';
+import { ReplayLedger } from '../replay/replay-ledger.service';
+import type { ClaimContext, ReplayClaim, ReplayResult, ReplaySettlement } from '../replay/replay.types';
+import { Replayer } from '../replay/replayer.port';
+import { TargetGuard } from '../replay/target-guard';
+import { DEFAULT_RULES } from '../rules/rules.defaults';
+import { RulesSource, StaticRulesSource } from '../rules/rules.source';
+import type { AutohealRules, Strategy } from '../rules/rules.types';
+import { validateRules } from '../rules/rules.validation';
+import { AutohealEngine } from './autoheal-engine.service';
+import { CycleBookkeeping } from './cycle-bookkeeping.service';
+import { CycleInputs } from './cycle-inputs.service';
+import type { CycleResult } from './cycle-result';
+import { EXECUTORS, executorRegistryProvider } from './engine.module';
+
+/**
+ * The minimal ReplayLedger the replay executor calls (claim once per failed delivery, settle,
+ * abandon nothing). The SQL ledger has its own suite; a shipped memory ledger belongs to src/replay.
+ */
+class ClaimOnceLedger {
+  readonly claimed: string[] = [];
+
+  constructor(private readonly deliveries: DeliveryStore) {}
+
+  async claim(deliveryId: string, ctx: ClaimContext): Promise<ReplayClaim | null> {
+    const delivery = await this.deliveries.findById(deliveryId);
+    if (!delivery || delivery.status !== 'failed' || this.claimed.includes(deliveryId)) return null;
+    this.claimed.push(deliveryId);
+    const { tenant_id: tenantId, target, payload, headers } = delivery;
+    return {
+      attemptId: String(this.claimed.length),
+      deliveryId,
+      tenantId,
+      target,
+      payload,
+      headers,
+      replayKey: `${deliveryId}:autoheal:1`,
+      attemptNumber: 1,
+      cycleId: ctx.cycleId,
+      actor: ctx.actor,
+      claimedAt: ctx.now,
+    };
+  }
+
+  async settle(claim: ReplayClaim, result: ReplayResult): Promise<ReplaySettlement> {
+    const outcome = result.ok ? 'succeeded' : 'failed';
+    return {
+      attemptId: claim.attemptId,
+      deliveryId: claim.deliveryId,
+      outcome,
+      deliveryStatus: result.ok ? 'delivered' : 'failed',
+      attempts: 2,
+      triageLabel: null,
+      triageScore: null,
+    };
+  }
+
+  async abandonStale(): Promise<string[]> {
+    return [];
+  }
+}
+
+/** The three EscalationService calls the escalate executor makes, one unresolved escalation per tenant+endpoint. */
+class OneOpenEscalation {
+  readonly open_ = new Map<string, Escalation>();
+  readonly failingFor = new Set<string>();
+
+  async findUnresolved(tenantId: string, endpoint: string): Promise<Escalation | null> {
+    if (this.failingFor.has(endpoint)) throw new Error(`escalations unavailable for ${endpoint}`);
+    return this.open_.get(endpointKey(tenantId, endpoint)) ?? null;
+  }
+
+  async open(input: OpenEscalation): Promise<{ escalation: Escalation; created: boolean }> {
+    const key = endpointKey(input.incident.tenant_id, input.incident.endpoint);
+    const existing = this.open_.get(key);
+    if (existing) {
+      existing.occurrences += 1;
+      return { escalation: existing, created: false };
+    }
+    const escalation: Escalation = {
+      id: `esc-${this.open_.size + 1}`,
+      tenant_id: input.incident.tenant_id,
+      endpoint: input.incident.endpoint,
+      priority: input.priority,
+      status: 'open',
+      reason: input.reason,
+      incident: input.incident,
+      occurrences: 1,
+      created_at: input.now,
+      last_seen_at: input.now,
+      notified_at: null,
+      acknowledged_by: null,
+      acknowledged_at: null,
+      resolved_by: null,
+      resolved_at: null,
+    };
+    this.open_.set(key, escalation);
+    return { escalation, created: true };
+  }
+
+  async markNotified(id: string, now: Date): Promise<Escalation> {
+    const escalation = [...this.open_.values()].find((e) => e.id === id)!;
+    escalation.notified_at = now;
+    return escalation;
+  }
+}
+
+/** M4 that cannot answer for some endpoints, in a batch or alone. */
+class PartlyFailingInsights extends FixedInsights {
+  readonly failingFor = new Set<string>();
+
+  override async endpointSuccessRate(tenantId: string, endpoint: string, now: Date) {
+    if (this.failingFor.has(endpoint)) throw new Error(`insights unavailable for ${endpoint}`);
+    return super.endpointSuccessRate(tenantId, endpoint, now);
+  }
+}
+
+@Global()
+@Module({ providers: [{ provide: AppConfig, useValue: AppConfig.fromEnv({}) }], exports: [AppConfig] })
+class DefaultConfigModule {}
+
+const NOW = new Date('2026-11-25T12:00:00Z');
+const TENANT = 'tenant-1';
+const FAILURES_PER_ENDPOINT = DEFAULT_RULES.detection.min_failures;
+const url = (name: string) => `https://${name}.example.com/hook`;
+
+/** The engine with every collaborator real but in memory, and the outside world recorded. */
+class EngineUnderTest {
+  readonly clock = new ManualClock(new Date(NOW.getTime() - 60_000));
+  readonly deliveries = new MemoryDeliveryStore(this.clock);
+  readonly detector = new ScriptedAnomalyDetector();
+  readonly insights = new PartlyFailingInsights({ rate: 0.9, samples: 20, basis: 'history' });
+  readonly replayer = new RecordingReplayer();
+  readonly notifier = new RecordingNotifier();
+  readonly audit = new MemoryAuditLog(this.clock);
+  readonly deferrals = new MemoryDeferralStore();
+  readonly history = new MemoryCycleHistoryStore();
+  readonly escalations = new OneOpenEscalation();
+  readonly ledger = new ClaimOnceLedger(this.deliveries);
+  moduleRef!: TestingModule;
+
+  async start(
+    rules: AutohealRules = DEFAULT_RULES,
+    customize: (builder: TestingModuleBuilder) => TestingModuleBuilder = (b) => b,
+  ): Promise<this> {
+    const builder = Test.createTestingModule({
+      imports: [DefaultConfigModule, PredictorsModule],
+      providers: [
+        AutohealEngine,
+        CycleInputs,
+        CycleBookkeeping,
+        AutohealMetrics,
+        ...EXECUTORS,
+        executorRegistryProvider,
+        { provide: RulesSource, useValue: new StaticRulesSource(rules) },
+        { provide: Clock, useValue: this.clock },
+        { provide: Coordination, useValue: new MemoryCoordination() },
+        { provide: ControlsStore, useValue: new MemoryControlsStore() },
+        { provide: MaintenanceStore, useValue: new MemoryMaintenanceStore() },
+        { provide: DeferralStore, useValue: this.deferrals },
+        { provide: CycleHistoryStore, useValue: this.history },
+        { provide: AnomalyDetector, useValue: this.detector },
+        { provide: DeliveryStore, useValue: this.deliveries },
+        { provide: Insights, useValue: this.insights },
+        { provide: Replayer, useValue: this.replayer },
+        {
+          provide: TargetGuard,
+          useValue: new TargetGuard({ allowPrivateTargets: false }, async () => [{ address: '93.184.216.34', family: 4 }]),
+        },
+        { provide: ReplayLedger, useValue: this.ledger },
+        { provide: EscalationService, useValue: this.escalations },
+        { provide: Notifier, useValue: this.notifier },
+        { provide: AuditLog, useValue: this.audit },
+      ],
+    });
+    this.moduleRef = await customize(builder).compile();
+    return this;
+  }
+
+  /** detection.min_failures failed (503, so triaged transient) deliveries a minute before NOW, and their incident. */
+  async failing(name: string): Promise<Incident> {
+    const count = FAILURES_PER_ENDPOINT;
+    const endpoint = url(name);
+    this.clock.set(new Date(NOW.getTime() - 60_000));
+    const items = Array.from({ length: count }, (_, i) => ({
+      id: `${name}-${i + 1}`,
+      tenant_id: TENANT,
+      target: endpoint,
+      status: 'failed' as const,
+      http_status: 503,
+      payload: { n: i },
+    }));
+    await this.deliveries.upsertBatch(items, 'dispatcher');
+    this.clock.set(NOW);
+    return buildIncident({
+      tenant_id: TENANT,
+      endpoint,
+      failures: count,
+      total_recent: count,
+      triage_distribution: { transient_endpoint_down: count },
+    });
+  }
+
+  run(dryRun = false): Promise<CycleResult> {
+    return this.moduleRef.get(AutohealEngine).runCycle(NOW, dryRun);
+  }
+
+  async auditedActions(): Promise<string[]> {
+    return (await this.audit.query({ limit: 100 })).reverse().map((entry) => `${entry.action} ${entry.resource_id}`);
+  }
+}
+
+/** The ids `failing(name)` seeds. */
+const idsOf = (...names: string[]) =>
+  names.flatMap((name) => Array.from({ length: FAILURES_PER_ENDPOINT }, (_, i) => `${name}-${i + 1}`)).sort();
+
+const decisions = (result: CycleResult) => [
+  ...result.actions_taken.map((a) => ({
+    endpoint: a.incident.endpoint,
+    strategy: a.strategy,
+    probability: a.probability,
+    rationale: a.rationale,
+  })),
+  ...result.actions_skipped.map((s) => ({ endpoint: s.incident.endpoint, strategy: s.strategy, check: s.check })),
+];
+
+describe('AutohealEngine', () => {
+  let engine: EngineUnderTest;
+
+  afterEach(() => engine?.moduleRef?.close());
+
+  it('chooses a strategy per incident and acts through its executor', async () => {
+    engine = await new EngineUnderTest().start();
+    engine.detector.set([
+      await engine.failing('replay'),
+      buildIncident({ tenant_id: TENANT, endpoint: url('critical'), severity: 'critical', failures: 120 }),
+      buildIncident({ tenant_id: TENANT, endpoint: url('spike'), kind: 'traffic_spike', failures: 0, triage_distribution: {} }),
+    ]);
+
+    const result = await engine.run();
+
+    expect(result).toMatchObject({
+      incidents_detected: 3,
+      actions_skipped: [],
+      total_replays: 5,
+      total_escalations: 1,
+      total_deferrals: 1,
+      dry_run: false,
+    });
+    expect(result.actions_taken.map((a) => [a.incident.endpoint, a.strategy, a.executed])).toEqual([
+      [url('critical'), 'ESCALATE_OPERATOR', true],
+      [url('replay'), 'REPLAY_RECENT', true],
+      [url('spike'), 'DEFER_AND_MONITOR', true],
+    ]);
+    expect(engine.replayer.requests.map((r) => r.deliveryId).sort()).toEqual(idsOf('replay'));
+    expect(engine.notifier.sent.map((n) => n.endpoint)).toEqual([url('critical')]);
+    expect([...(await engine.deferrals.active()).keys()]).toEqual([endpointKey(TENANT, url('spike'))]);
+    expect(await engine.history.last()).toEqual(result);
+  });
+
+  it('isolates a failing incident: one that throws while deciding or acting stops none of the others', async () => {
+    engine = await new EngineUnderTest().start();
+    engine.insights.failingFor.add(url('no-insights'));
+    engine.escalations.failingFor.add(url('no-escalations'));
+    engine.detector.set([
+      await engine.failing('no-insights'),
+      buildIncident({ tenant_id: TENANT, endpoint: url('no-escalations'), severity: 'critical' }),
+      await engine.failing('healthy'),
+      buildIncident({ tenant_id: TENANT, endpoint: url('pages'), severity: 'critical' }),
+    ]);
+
+    const result = await engine.run();
+
+    expect(result.actions_skipped.map((s) => [s.incident.endpoint, s.strategy, s.check, s.reason])).toEqual([
+      [url('no-insights'), null, 'error', `Error while handling the incident: insights unavailable for ${url('no-insights')}`],
+      [
+        url('no-escalations'),
+        'ESCALATE_OPERATOR',
+        'error',
+        `Error while handling the incident: escalations unavailable for ${url('no-escalations')}`,
+      ],
+    ]);
+    expect(result.actions_taken.map((a) => [a.incident.endpoint, a.strategy])).toEqual([
+      [url('pages'), 'ESCALATE_OPERATOR'],
+      [url('healthy'), 'REPLAY_RECENT'],
+    ]);
+    expect(engine.replayer.requests.map((r) => r.deliveryId).sort()).toEqual(idsOf('healthy'));
+  });
+
+  it('decides a dry run exactly as the live run, and a dry run sends, pages, defers and audits nothing', async () => {
+    engine = await new EngineUnderTest().start();
+    const cooling = await engine.failing('cooling');
+    engine.detector.set([
+      await engine.failing('replay'),
+      // The same endpoint twice: the second is in the cooldown the first starts, dry or live.
+      cooling,
+      { ...cooling },
+      buildIncident({ tenant_id: TENANT, endpoint: url('critical'), severity: 'critical' }),
+      buildIncident({ tenant_id: TENANT, endpoint: url('spike'), kind: 'traffic_spike', failures: 0, triage_distribution: {} }),
+    ]);
+
+    const dry = await engine.run(true);
+    expect(dry.dry_run).toBe(true);
+    expect(engine.replayer.requests).toEqual([]);
+    expect(engine.ledger.claimed).toEqual([]);
+    expect(engine.notifier.sent).toEqual([]);
+    expect(await engine.deferrals.active()).toEqual(new Map());
+    expect(await engine.auditedActions()).toEqual([]);
+    expect(dry.actions_taken.every((a) => a.executed === false && a.dry_run === true)).toBe(true);
+
+    const live = await engine.run(false);
+    expect(decisions(live)).toEqual(decisions(dry));
+    expect(decisions(live).filter((d) => 'check' in d)).toEqual([
+      { endpoint: url('cooling'), strategy: 'REPLAY_RECENT', check: 'cooldown' },
+    ]);
+    expect(engine.replayer.requests.map((r) => r.deliveryId).sort()).toEqual(idsOf('cooling', 'replay'));
+    expect(engine.notifier.sent).toHaveLength(1);
+    expect((await engine.deferrals.active()).size).toBe(1);
+  });
+
+  it.each([
+    ['the default priorities', DEFAULT_RULES.strategy_priorities, ['autoheal_escalate', 'autoheal_replay', 'autoheal_defer']],
+    [
+      'priorities that put deferrals first',
+      { ESCALATE_OPERATOR: 3, RATE_LIMIT_SOURCE: 4, REPLAY_RECENT: 2, SILENCE_DUPES: 5, DEFER_AND_MONITOR: 1 },
+      ['autoheal_defer', 'autoheal_replay', 'autoheal_escalate'],
+    ],
+  ])('executes in the order of strategy_priorities: %s', async (_name, priorities: Record<Strategy, number>, order) => {
+    engine = await new EngineUnderTest().start(validateRules({ strategy_priorities: priorities }));
+    engine.detector.set([
+      buildIncident({ tenant_id: TENANT, endpoint: url('spike'), kind: 'traffic_spike', failures: 0, triage_distribution: {} }),
+      await engine.failing('replay'),
+      buildIncident({ tenant_id: TENANT, endpoint: url('critical'), severity: 'critical' }),
+    ]);
+
+    const result = await engine.run();
+
+    const endpointOf: Record<string, string> = {
+      autoheal_defer: url('spike'),
+      autoheal_replay: url('replay'),
+      autoheal_escalate: url('critical'),
+    };
+    expect(await engine.auditedActions()).toEqual(order.map((action) => `${action} ${endpointOf[action]}`));
+    expect(result.actions_taken.map((a) => a.incident.endpoint)).toEqual(order.map((action) => endpointOf[action]));
+  });
+
+  describe('with another StrategyPredictor', () => {
+    const escalateEverything: StrategyPredictor = {
+      chooseStrategy: () => ({ strategy: 'ESCALATE_OPERATOR', reason: 'The fake predictor escalates everything' }),
+      predictOutcomeProbability: () => 0.97,
+      shouldApply: (incident) =>
+        incident.endpoint === url('vetoed')
+          ? { apply: false, check: 'confidence', reason: 'The fake predictor vetoes this one' }
+          : { apply: true },
+    };
+
+    it("acts on the injected predictor's choice, probability and verdict", async () => {
+      engine = await new EngineUnderTest().start(DEFAULT_RULES, (builder) =>
+        builder.overrideProvider(StrategyPredictor).useValue(escalateEverything),
+      );
+      // The rules would replay both.
+      engine.detector.set([await engine.failing('transient'), await engine.failing('vetoed')]);
+
+      const result = await engine.run();
+
+      expect(result.actions_taken).toEqual([
+        expect.objectContaining({
+          strategy: 'ESCALATE_OPERATOR',
+          probability: 0.97,
+          rationale: 'The fake predictor escalates everything',
+          incident: expect.objectContaining({ endpoint: url('transient') }),
+        }),
+      ]);
+      expect(result.actions_skipped).toEqual([
+        {
+          incident: expect.objectContaining({ endpoint: url('vetoed') }),
+          strategy: 'ESCALATE_OPERATOR',
+          check: 'confidence',
+          reason: 'The fake predictor vetoes this one',
+          probability: 0.97,
+        },
+      ]);
+      expect(engine.replayer.requests).toEqual([]);
+      expect(engine.notifier.sent.map((n) => n.endpoint)).toEqual([url('transient')]);
+    });
+  });
+});

@@ -1,0 +1,63 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { Incident } from '../anomalies/incident';
+import { endpointKey } from '../common/endpoint-key';
+import { CycleHistoryStore } from '../cycle-history/cycle-history-store.port';
+import { Deferral, DeferralStore } from '../deferrals/deferral-store.port';
+import { AutohealMetrics } from '../metrics/autoheal-metrics.service';
+import { ReplayLedger } from '../replay/replay-ledger.service';
+import type { AutohealRules } from '../rules/rules.types';
+import type { CycleResult } from './cycle-result';
+
+export type CycleTrigger = 'api' | 'schedule' | 'recheck';
+
+/**
+ * The writes around a cycle's decisions: what an earlier process left unfinished (before a live
+ * cycle acts), the deferral runs the cycle ended (after it), and the cycle's report (history, metrics).
+ */
+@Injectable()
+export class CycleBookkeeping {
+  private readonly logger = new Logger(CycleBookkeeping.name);
+
+  constructor(
+    private readonly ledger: ReplayLedger,
+    private readonly deferrals: DeferralStore,
+    private readonly history: CycleHistoryStore,
+    private readonly metrics: AutohealMetrics,
+  ) {}
+
+  /** Replays a crashed process left `pending` become visible as abandoned; they are never re-sent automatically. */
+  async abandonInterruptedReplays(now: Date, rules: AutohealRules): Promise<void> {
+    const abandoned = await this.ledger.abandonStale(new Date(now.getTime() - rules.cycle.abandon_pending_after_seconds * 1000));
+    if (abandoned.length > 0)
+      this.logger.warn(`Marked ${abandoned.length} interrupted replay attempt(s) abandoned; they will not be re-sent automatically`);
+  }
+
+  /**
+   * After a live cycle: a run of deferrals ends when its incident is no longer detected (only
+   * when coordination answered, so the cycle really looked), and no recheck stays due.
+   */
+  async afterLiveCycle(
+    now: Date,
+    rules: AutohealRules,
+    active: Map<string, Deferral>,
+    incidents: Incident[],
+    clearRecovered: boolean,
+  ): Promise<void> {
+    if (clearRecovered) {
+      const stillThere = new Set(incidents.map((i) => endpointKey(i.tenant_id, i.endpoint)));
+      for (const [key, deferral] of active) {
+        if (!stillThere.has(key)) await this.deferrals.close(deferral.tenant_id, deferral.endpoint, 'cleared');
+      }
+    }
+    const delaySeconds = rules.strategy_limits.DEFER_AND_MONITOR.recheck_delay_seconds ?? 120;
+    await this.deferrals.postponeDue(now, new Date(now.getTime() + delaySeconds * 1000));
+  }
+
+  async record(result: CycleResult, cycleId: string, trigger: CycleTrigger): Promise<void> {
+    await this.history.save(result).catch((error: unknown) => {
+      // The actions happened and are in the audit trail; losing the report must not hide them.
+      this.logger.error(`Cycle ${cycleId} ran but its history row was not saved: ${error instanceof Error ? error.message : error}`);
+    });
+    this.metrics.observe(result, trigger);
+  }
+}

@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
+import { DeferralsModule } from '../deferrals/deferrals.module';
+import { EngineModule } from '../engine/engine.module';
+import { AutohealScheduler } from './autoheal-scheduler.service';
+
+@Module({
+  imports: [ScheduleModule.forRoot(), EngineModule, DeferralsModule],
+  providers: [AutohealScheduler],
+})
+export class SchedulerModule {}

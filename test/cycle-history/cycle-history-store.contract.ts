@@ -1,0 +1,120 @@
+import { CycleHistoryStore } from '../../src/cycle-history/cycle-history-store.port';
+import type { ActionSkipped, ActionTaken, CycleResult } from '../../src/engine/cycle-result';
+
+export interface CycleHistoryStoreUnderTest {
+  store: CycleHistoryStore;
+  dispose(): Promise<void>;
+}
+
+const incident = {
+  tenant_id: 't1',
+  endpoint: 'https://a.example.com/hook',
+  severity: 'medium',
+  failures: 4,
+  kind: 'failure_burst',
+} as const;
+const replay: ActionTaken = {
+  strategy: 'REPLAY_RECENT',
+  probability: 0.82,
+  executed: true,
+  incident,
+  rationale: 'Mostly transient',
+  replayed: ['d1', 'd2'],
+  count: 2,
+};
+const escalate: ActionTaken = {
+  strategy: 'ESCALATE_OPERATOR',
+  probability: 0.9,
+  executed: true,
+  incident,
+  rationale: 'Critical',
+  priority: 'critical',
+};
+const skipped: ActionSkipped = {
+  incident,
+  strategy: 'REPLAY_RECENT',
+  check: 'cooldown',
+  reason: 'Cooldown active (2m < 15m)',
+  probability: 0.82,
+};
+
+/** The behaviour every CycleHistoryStore adapter must share; the tests run in order on one store. */
+export function describeCycleHistoryStoreContract(name: string, factory: () => Promise<CycleHistoryStoreUnderTest>): void {
+  describe(`CycleHistoryStore contract: ${name}`, () => {
+    let subject: CycleHistoryStoreUnderTest;
+    let store: CycleHistoryStore;
+    // Each test's cycles run a day after the previous test's, so "newest first" is about this test's.
+    let day = 0;
+    const cycle = (minute: number, fields: Partial<CycleResult> = {}): CycleResult => ({
+      run_at: new Date(Date.UTC(2026, 10, 1 + day, 12, minute)).toISOString(),
+      incidents_detected: 0,
+      actions_taken: [],
+      actions_skipped: [],
+      total_replays: 0,
+      total_escalations: 0,
+      total_deferrals: 0,
+      execution_time_ms: 12.5,
+      dry_run: false,
+      ...fields,
+    });
+
+    beforeAll(async () => {
+      subject = await factory();
+      store = subject.store;
+    });
+    beforeEach(() => {
+      day += 1;
+    });
+    afterAll(() => subject?.dispose());
+
+    it('has no last cycle before one is saved', async () => {
+      expect(await store.last()).toBeNull();
+      expect(await store.entries(10)).toEqual([]);
+    });
+
+    it('gives back the last cycle as it was run, totals derived from its actions', async () => {
+      const result = cycle(1, { incidents_detected: 3, actions_taken: [replay, escalate], actions_skipped: [skipped], dry_run: true });
+      await store.save(result);
+      expect(await store.last()).toEqual({ ...result, total_replays: 2, total_escalations: 1, total_deferrals: 0 });
+    });
+
+    it('lists the most recent cycles newest first, up to the limit', async () => {
+      for (const minute of [3, 1, 2]) await store.save(cycle(minute, { incidents_detected: minute }));
+      expect((await store.recent(2)).map((r) => r.incidents_detected)).toEqual([3, 2]);
+    });
+
+    it('writes one history line per action, and one for a cycle that found nothing', async () => {
+      await store.save(cycle(1, { incidents_detected: 0, dry_run: true }));
+      await store.save(cycle(2, { incidents_detected: 2, actions_taken: [replay], actions_skipped: [skipped] }));
+      const timestamp = (minute: number) => cycle(minute).run_at;
+      expect(await store.entries(2)).toEqual([
+        {
+          timestamp: timestamp(2),
+          incident,
+          strategy: 'REPLAY_RECENT',
+          result: { probability: 0.82, executed: true, rationale: 'Mostly transient', replayed: ['d1', 'd2'], count: 2 },
+        },
+        {
+          timestamp: timestamp(2),
+          incident,
+          strategy: 'REPLAY_RECENT',
+          result: { executed: false, check: 'cooldown', reason: 'Cooldown active (2m < 15m)', probability: 0.82 },
+        },
+        {
+          timestamp: timestamp(1),
+          incident: null,
+          strategy: null,
+          result: { incidents_detected: 0, dry_run: true, message: 'No incidents' },
+        },
+      ]);
+    });
+
+    it('keeps what was saved, whatever happens to the result object afterwards', async () => {
+      const result = cycle(1, { actions_taken: [{ ...replay, replayed: ['d1'] }] });
+      await store.save(result);
+      result.actions_taken[0].replayed = ['tampered'];
+      result.incidents_detected = 99;
+      expect(await store.last()).toMatchObject({ incidents_detected: 0, actions_taken: [{ replayed: ['d1'] }] });
+    });
+  });
+}
