@@ -10,11 +10,12 @@ import { DeliveriesModule } from './deliveries/deliveries.module';
 import { EngineModule } from './engine/engine.module';
 import { EscalationModule } from './escalation/escalation.module';
 import { HealthModule } from './health/health.module';
+import { IncidentsModule } from './incidents/incidents.module';
 import { InsightsModule } from './insights/insights.module';
 import { ReplayModule } from './replay/replay.module';
 import { RulesModule } from './rules/rules.module';
 
 @Module({
-  imports: [AppConfigModule, ClockModule, RulesModule, DatabaseModule, CoordinationModule, AuthModule, DeliveriesModule, HealthModule, AuditModule, EscalationModule, AnomaliesModule, InsightsModule, ReplayModule, EngineModule],
+  imports: [AppConfigModule, ClockModule, RulesModule, DatabaseModule, CoordinationModule, AuthModule, DeliveriesModule, HealthModule, AuditModule, EscalationModule, AnomaliesModule, InsightsModule, ReplayModule, IncidentsModule, EngineModule],
 })
 export class AppModule {}
