@@ -41,7 +41,11 @@ export class ApprovalsController {
   }
 
   private async decide(id: string, decision: ApprovalDecisionKind, body: OperatorNoteBody, user: AuthenticatedUser): Promise<DecisionView> {
-    const { approval, incident } = await this.incidents.decideApproval(id, decision, { actor: user.subject, note: body.note ?? null, now: this.clock.now() });
+    const { approval, incident } = await this.incidents.decideApproval(id, decision, {
+      actor: user.subject,
+      note: body.note ?? null,
+      now: this.clock.now(),
+    });
     return { ...approval, incident };
   }
 }

@@ -25,7 +25,11 @@ describe('decisionRefusal', () => {
 
   it('refuses one already decided, naming who and when', () => {
     const refusal = decisionRefusal(approval({ status: 'rejected', decided_by: 'bob', decided_at: NOW }), incident('escalated'), NOW);
-    expect(refusal).toMatchObject({ code: 'approval_not_pending', status: 409, message: `Approval a1 was already rejected by bob at ${NOW.toISOString()}` });
+    expect(refusal).toMatchObject({
+      code: 'approval_not_pending',
+      status: 409,
+      message: `Approval a1 was already rejected by bob at ${NOW.toISOString()}`,
+    });
   });
 
   it('refuses one whose deadline has come, as expired at that deadline', () => {
@@ -35,7 +39,11 @@ describe('decisionRefusal', () => {
 
   it('refuses one whose incident has moved on, even while the approval is still pending', () => {
     const refusal = decisionRefusal(approval(), incident('resolved'), NOW);
-    expect(refusal).toMatchObject({ code: 'incident_not_awaiting_approval', status: 409, message: 'Incident i1 is resolved, no longer awaiting approval' });
+    expect(refusal).toMatchObject({
+      code: 'incident_not_awaiting_approval',
+      status: 409,
+      message: 'Incident i1 is resolved, no longer awaiting approval',
+    });
   });
 });
 

@@ -39,7 +39,10 @@ export class ApprovalConflictError extends DomainError {
 
 export function approvalExpiredError(approval: Approval): ApprovalConflictError {
   const at = (approval.decided_at ?? approval.expires_at).toISOString();
-  return new ApprovalConflictError('approval_expired', `Approval ${approval.id} expired at ${at}${approval.note ? `: ${approval.note}` : ''}`);
+  return new ApprovalConflictError(
+    'approval_expired',
+    `Approval ${approval.id} expired at ${at}${approval.note ? `: ${approval.note}` : ''}`,
+  );
 }
 
 /**
@@ -65,7 +68,11 @@ export function decisionRefusal(approval: Approval, incident: IncidentRecord, no
 }
 
 export function notActiveError(incident: IncidentRecord, action: string): DomainError {
-  return new DomainError('incident_not_active', `Incident ${incident.id} is ${incident.state}; only an active incident can be ${action}`, HttpStatus.CONFLICT);
+  return new DomainError(
+    'incident_not_active',
+    `Incident ${incident.id} is ${incident.state}; only an active incident can be ${action}`,
+    HttpStatus.CONFLICT,
+  );
 }
 
 export function alreadyActiveError(incident: IncidentRecord): DomainError {

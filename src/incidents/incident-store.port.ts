@@ -112,7 +112,13 @@ export abstract class IncidentStore {
    * Leaving awaiting_approval expires the pending approval. 409 (incident_already_active) when it
    * would become active beside another active incident of the same tenant+endpoint.
    */
-  abstract transition(id: string, from: readonly IncidentState[], to: IncidentState, patch: IncidentPatch, event: NewIncidentEvent): Promise<IncidentRecord | null>;
+  abstract transition(
+    id: string,
+    from: readonly IncidentState[],
+    to: IncidentState,
+    patch: IncidentPatch,
+    event: NewIncidentEvent,
+  ): Promise<IncidentRecord | null>;
 
   /** Appends to the timeline (and counts as activity for expireStale). NotFoundError if unknown. */
   abstract recordEvent(id: string, event: NewIncidentEvent): Promise<IncidentEvent>;

@@ -1,6 +1,15 @@
 import type { Incident as Anomaly, IncidentKind as AnomalyKind } from '../anomalies/incident';
 
-export const INCIDENT_STATES = ['open', 'probing', 'draining', 'recovered', 'escalated', 'awaiting_approval', 'resolved', 'expired'] as const;
+export const INCIDENT_STATES = [
+  'open',
+  'probing',
+  'draining',
+  'recovered',
+  'escalated',
+  'awaiting_approval',
+  'resolved',
+  'expired',
+] as const;
 export type IncidentState = (typeof INCIDENT_STATES)[number];
 
 /** States in which an incident is followed by every cycle; at most one per tenant+endpoint. */

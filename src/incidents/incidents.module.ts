@@ -11,7 +11,13 @@ import { SqlIncidentStore } from './sql-incident-store.adapter';
  */
 @Module({
   controllers: [IncidentsController, ApprovalsController],
-  providers: [{ provide: IncidentStore, inject: [DataSource], useFactory: (dataSource: DataSource): IncidentStore => new SqlIncidentStore(dataSource) }],
+  providers: [
+    {
+      provide: IncidentStore,
+      inject: [DataSource],
+      useFactory: (dataSource: DataSource): IncidentStore => new SqlIncidentStore(dataSource),
+    },
+  ],
   exports: [IncidentStore],
 })
 export class IncidentsModule {}

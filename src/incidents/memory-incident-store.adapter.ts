@@ -1,6 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { NotFoundError } from '../common/domain-error';
-import { ACTIVE_STATES, Approval, ApprovalDecisionKind, IncidentDetail, IncidentEvent, IncidentPatch, IncidentRecord, IncidentState } from './incident';
+import {
+  ACTIVE_STATES,
+  Approval,
+  ApprovalDecisionKind,
+  IncidentDetail,
+  IncidentEvent,
+  IncidentPatch,
+  IncidentRecord,
+  IncidentState,
+} from './incident';
 import {
   alreadyActiveError,
   approvalExpiry,
@@ -44,12 +53,16 @@ export class MemoryIncidentStore extends IncidentStore {
   async openOrUpdate(input: OpenIncident, now: Date): Promise<{ incident: IncidentRecord; created: boolean }> {
     const existing = this.activeFor(input.tenantId, input.endpoint);
     if (existing) {
-      this.change(existing, {
-        first_failure_at: earlier(existing.first_failure_at, input.firstFailureAt),
-        last_failure_at: later(existing.last_failure_at, input.lastFailureAt),
-        backlog_size: input.backlogSize,
-        severity: higherSeverity(existing.severity, input.severity),
-      }, now);
+      this.change(
+        existing,
+        {
+          first_failure_at: earlier(existing.first_failure_at, input.firstFailureAt),
+          last_failure_at: later(existing.last_failure_at, input.lastFailureAt),
+          backlog_size: input.backlogSize,
+          severity: higherSeverity(existing.severity, input.severity),
+        },
+        now,
+      );
       return { incident: structuredClone(existing), created: false };
     }
     const incident: IncidentRecord = {
@@ -93,14 +106,20 @@ export class MemoryIncidentStore extends IncidentStore {
     const states: readonly IncidentState[] = filter.states ?? ACTIVE_STATES;
     return [...this.incidents.values()]
       .filter((i) => isActive(i.state) && states.includes(i.state))
-      .filter((i) => (filter.tenantId === undefined || i.tenant_id === filter.tenantId) && (filter.endpoint === undefined || i.endpoint === filter.endpoint))
+      .filter(
+        (i) =>
+          (filter.tenantId === undefined || i.tenant_id === filter.tenantId) &&
+          (filter.endpoint === undefined || i.endpoint === filter.endpoint),
+      )
       .sort((a, b) => a.opened_at.getTime() - b.opened_at.getTime() || a.id.localeCompare(b.id))
       .map((i) => structuredClone(i));
   }
 
   async list(query: IncidentQuery): Promise<IncidentRecord[]> {
     return [...this.incidents.values()]
-      .filter((i) => (query.state === undefined || i.state === query.state) && (query.tenantId === undefined || i.tenant_id === query.tenantId))
+      .filter(
+        (i) => (query.state === undefined || i.state === query.state) && (query.tenantId === undefined || i.tenant_id === query.tenantId),
+      )
       .filter((i) => query.tenantIds === undefined || query.tenantIds.includes(i.tenant_id))
       .sort((a, b) => b.opened_at.getTime() - a.opened_at.getTime() || b.id.localeCompare(a.id))
       .slice(0, query.limit)
@@ -117,7 +136,13 @@ export class MemoryIncidentStore extends IncidentStore {
     return structuredClone({ ...incident, timeline, approvals });
   }
 
-  async transition(id: string, from: readonly IncidentState[], to: IncidentState, patch: IncidentPatch, event: NewIncidentEvent): Promise<IncidentRecord | null> {
+  async transition(
+    id: string,
+    from: readonly IncidentState[],
+    to: IncidentState,
+    patch: IncidentPatch,
+    event: NewIncidentEvent,
+  ): Promise<IncidentRecord | null> {
     const incident = this.incidents.get(id);
     if (!incident || !from.includes(incident.state)) return null;
     const previous = incident.state;
@@ -136,12 +161,16 @@ export class MemoryIncidentStore extends IncidentStore {
 
   async increment(id: string, counters: IncidentCounters, now: Date): Promise<IncidentRecord> {
     const incident = this.required(id);
-    this.change(incident, {
-      probes: incident.probes + (counters.probes ?? 0),
-      delivered_by_heal: incident.delivered_by_heal + (counters.deliveredByHeal ?? 0),
-      sends_wasted: incident.sends_wasted + (counters.sendsWasted ?? 0),
-      ineffective_attempts: incident.ineffective_attempts + (counters.ineffectiveAttempts ?? 0),
-    }, now);
+    this.change(
+      incident,
+      {
+        probes: incident.probes + (counters.probes ?? 0),
+        delivered_by_heal: incident.delivered_by_heal + (counters.deliveredByHeal ?? 0),
+        sends_wasted: incident.sends_wasted + (counters.sendsWasted ?? 0),
+        ineffective_attempts: incident.ineffective_attempts + (counters.ineffectiveAttempts ?? 0),
+      },
+      now,
+    );
     return structuredClone(incident);
   }
 
@@ -178,7 +207,13 @@ export class MemoryIncidentStore extends IncidentStore {
       at: now,
       actor: request.actor,
       cycleId: request.cycleId,
-      detail: { approval_id: approval.id, plan: approval.plan, expires_at: approval.expires_at.toISOString(), from: previous, to: 'awaiting_approval' },
+      detail: {
+        approval_id: approval.id,
+        plan: approval.plan,
+        expires_at: approval.expires_at.toISOString(),
+        from: previous,
+        to: 'awaiting_approval',
+      },
     });
     return { approval: structuredClone(approval), created: true };
   }
@@ -200,7 +235,12 @@ export class MemoryIncidentStore extends IncidentStore {
       throw refusal;
     }
     const approved = decision === 'approve';
-    Object.assign(approval, { status: approved ? 'approved' : 'rejected', decided_at: new Date(by.now), decided_by: by.actor, note: by.note ?? null });
+    Object.assign(approval, {
+      status: approved ? 'approved' : 'rejected',
+      decided_at: new Date(by.now),
+      decided_by: by.actor,
+      note: by.note ?? null,
+    });
     const to = approved ? 'probing' : 'escalated';
     this.change(incident, approved ? { state: to, next_probe_at: new Date(by.now) } : { state: to }, by.now);
     this.append(incident.id, {

@@ -39,9 +39,30 @@ import {
 } from './incident-store.port';
 
 const INCIDENT_FIELDS: readonly (keyof IncidentRecord)[] = [
-  'id', 'tenant_id', 'endpoint', 'kind', 'severity', 'state', 'first_failure_at', 'last_failure_at', 'opened_at', 'updated_at',
-  'recovered_at', 'resolved_at', 'first_probe_success_at', 'last_probe_at', 'next_probe_at', 'backlog_size', 'delivered_by_heal',
-  'sends_wasted', 'probes', 'ineffective_attempts', 'time_to_heal_seconds', 'escalation_id', 'approval_id', 'version',
+  'id',
+  'tenant_id',
+  'endpoint',
+  'kind',
+  'severity',
+  'state',
+  'first_failure_at',
+  'last_failure_at',
+  'opened_at',
+  'updated_at',
+  'recovered_at',
+  'resolved_at',
+  'first_probe_success_at',
+  'last_probe_at',
+  'next_probe_at',
+  'backlog_size',
+  'delivered_by_heal',
+  'sends_wasted',
+  'probes',
+  'ineffective_attempts',
+  'time_to_heal_seconds',
+  'escalation_id',
+  'approval_id',
+  'version',
 ];
 const INCIDENT_COLUMNS = INCIDENT_FIELDS.join(', ');
 const EVENT_COLUMNS = `id::text AS id, incident_id, at, type, cycle_id, actor, detail`;
@@ -61,7 +82,8 @@ const OPEN_OR_UPDATE = `
       first_failure_at = LEAST(i.first_failure_at, EXCLUDED.first_failure_at),
       last_failure_at = GREATEST(i.last_failure_at, EXCLUDED.last_failure_at),
       backlog_size = EXCLUDED.backlog_size,
-      severity = CASE WHEN ${SEVERITY_RANK('EXCLUDED.severity')} > ${SEVERITY_RANK('i.severity')} THEN EXCLUDED.severity ELSE i.severity END,
+      severity = CASE WHEN ${SEVERITY_RANK('EXCLUDED.severity')} > ${SEVERITY_RANK('i.severity')}
+                      THEN EXCLUDED.severity ELSE i.severity END,
       updated_at = GREATEST(i.updated_at, EXCLUDED.updated_at),
       version = i.version + 1
     RETURNING ${INCIDENT_COLUMNS}, (xmax = 0) AS created
@@ -218,7 +240,13 @@ export class SqlIncidentStore extends IncidentStore {
     return { ...incident, timeline, approvals };
   }
 
-  async transition(id: string, from: readonly IncidentState[], to: IncidentState, patch: IncidentPatch, event: NewIncidentEvent): Promise<IncidentRecord | null> {
+  async transition(
+    id: string,
+    from: readonly IncidentState[],
+    to: IncidentState,
+    patch: IncidentPatch,
+    event: NewIncidentEvent,
+  ): Promise<IncidentRecord | null> {
     if (!isUuid(id)) return null;
     return this.dataSource.transaction(async (tx) => {
       const [current] = (await tx.query(LOCK_INCIDENT, [id])) as IncidentRecord[];
@@ -277,7 +305,9 @@ export class SqlIncidentStore extends IncidentStore {
       }
       if (!isActive(incident.state)) throw notActiveError(incident, 'sent for approval');
       const expiresAt = approvalExpiry(now, request.ttlMinutes);
-      const [{ id }] = (await tx.query(INSERT_APPROVAL, [incidentId, JSON.stringify(request.plan), now, expiresAt])) as Array<{ id: string }>;
+      const [{ id }] = (await tx.query(INSERT_APPROVAL, [incidentId, JSON.stringify(request.plan), now, expiresAt])) as Array<{
+        id: string;
+      }>;
       await this.update(tx, incidentId, { state: 'awaiting_approval', approval_id: id }, now);
       const [approval] = (await tx.query(LOCK_APPROVAL, [id])) as Approval[];
       await this.insertEvents(tx, [
@@ -287,7 +317,13 @@ export class SqlIncidentStore extends IncidentStore {
           at: now,
           actor: request.actor,
           cycleId: request.cycleId,
-          detail: { approval_id: id, plan: approval.plan, expires_at: expiresAt.toISOString(), from: incident.state, to: 'awaiting_approval' },
+          detail: {
+            approval_id: id,
+            plan: approval.plan,
+            expires_at: expiresAt.toISOString(),
+            from: incident.state,
+            to: 'awaiting_approval',
+          },
         },
       ]);
       return { approval, created: true };
@@ -317,7 +353,13 @@ export class SqlIncidentStore extends IncidentStore {
       const to = approved ? 'probing' : 'escalated';
       const updated = await this.update(tx, incident.id, approved ? { state: to, next_probe_at: by.now } : { state: to }, by.now);
       await this.insertEvents(tx, [
-        { incidentId: incident.id, type: approved ? 'approved' : 'rejected', at: by.now, actor: by.actor, detail: { approval_id: id, note, from: 'awaiting_approval', to } },
+        {
+          incidentId: incident.id,
+          type: approved ? 'approved' : 'rejected',
+          at: by.now,
+          actor: by.actor,
+          detail: { approval_id: id, note, from: 'awaiting_approval', to },
+        },
       ]);
       const [decided] = (await tx.query(LOCK_APPROVAL, [id])) as Approval[];
       return { decided: { approval: decided, incident: updated } };
@@ -329,7 +371,13 @@ export class SqlIncidentStore extends IncidentStore {
   async expireApprovals(now: Date): Promise<Approval[]> {
     const ids = await this.dataSource.transaction(async (tx) => {
       const locked = (await tx.query(LOCK_INCIDENTS_WITH_OVERDUE_APPROVALS, [now])) as Array<{ id: string }>;
-      return locked.length === 0 ? [] : this.expireOverdue(tx, locked.map((row) => row.id), now);
+      return locked.length === 0
+        ? []
+        : this.expireOverdue(
+            tx,
+            locked.map((row) => row.id),
+            now,
+          );
     });
     if (ids.length === 0) return [];
     return this.dataSource.query(SELECT_APPROVALS_BY_ID, [ids]);
@@ -337,13 +385,27 @@ export class SqlIncidentStore extends IncidentStore {
 
   async expireStale(olderThan: Date, now: Date): Promise<IncidentRecord[]> {
     return this.dataSource.transaction(async (tx) => {
-      const [rows] = (await tx.query(EXPIRE_STALE, [olderThan, now])) as [Array<IncidentRecord & { previous_state: IncidentState }>, number];
-      const detail = (previous: IncidentState) => ({ reason: `no failure or activity since ${olderThan.toISOString()}`, from: previous, to: 'expired' });
+      const [rows] = (await tx.query(EXPIRE_STALE, [olderThan, now])) as [
+        Array<IncidentRecord & { previous_state: IncidentState }>,
+        number,
+      ];
+      const detail = (previous: IncidentState) => ({
+        reason: `no failure or activity since ${olderThan.toISOString()}`,
+        from: previous,
+        to: 'expired',
+      });
       await this.insertEvents(
         tx,
-        rows.map((row) => ({ incidentId: row.id, type: 'state_changed' as const, at: now, actor: SYSTEM_ACTOR, detail: detail(row.previous_state) })),
+        rows.map((row) => ({
+          incidentId: row.id,
+          type: 'state_changed' as const,
+          at: now,
+          actor: SYSTEM_ACTOR,
+          detail: detail(row.previous_state),
+        })),
       );
-      for (const row of rows) if (row.previous_state === 'awaiting_approval') await this.closeMoot(tx, row.id, 'expired', SYSTEM_ACTOR, now);
+      for (const row of rows)
+        if (row.previous_state === 'awaiting_approval') await this.closeMoot(tx, row.id, 'expired', SYSTEM_ACTOR, now);
       return rows
         .map(({ previous_state: _previous, ...incident }) => incident)
         .sort((a, b) => a.opened_at.getTime() - b.opened_at.getTime() || a.id.localeCompare(b.id));
@@ -377,7 +439,10 @@ export class SqlIncidentStore extends IncidentStore {
 
   /** Overdue pending approvals of these (locked) incidents: expired as of their deadline, incidents back to escalated. */
   private async expireOverdue(tx: EntityManager, incidentIds: string[], now: Date): Promise<string[]> {
-    const [expired] = (await tx.query(EXPIRE_OVERDUE_APPROVALS, [now, incidentIds])) as [Array<{ id: string; incident_id: string; expires_at: Date }>, number];
+    const [expired] = (await tx.query(EXPIRE_OVERDUE_APPROVALS, [now, incidentIds])) as [
+      Array<{ id: string; incident_id: string; expires_at: Date }>,
+      number,
+    ];
     if (expired.length === 0) return [];
     await tx.query(ESCALATE_AWAITING, [expired.map((a) => a.incident_id), now]);
     await this.insertEvents(

@@ -39,7 +39,8 @@ export function describeIncidentStoreContract(name: string, factory: () => Promi
       backlogSize: 40,
       ...fields,
     });
-    const open = async (fields: Partial<OpenIncident> = {}, now = T0): Promise<IncidentRecord> => (await store.openOrUpdate(outage(fields), now)).incident;
+    const open = async (fields: Partial<OpenIncident> = {}, now = T0): Promise<IncidentRecord> =>
+      (await store.openOrUpdate(outage(fields), now)).incident;
     const awaiting = async (ttlMinutes = 60, fields: Partial<OpenIncident> = {}) => {
       const incident = await open({ severity: 'critical', ...fields });
       const { approval } = await store.requestApproval(incident.id, { plan: PLAN, ttlMinutes, actor: 'autoheal' }, at(1));
@@ -81,7 +82,10 @@ export function describeIncidentStoreContract(name: string, factory: () => Promi
           version: 1,
         });
 
-        const second = await store.openOrUpdate(outage({ severity: 'medium', firstFailureAt: at(-200), lastFailureAt: at(50), backlogSize: 55 }), at(60));
+        const second = await store.openOrUpdate(
+          outage({ severity: 'medium', firstFailureAt: at(-200), lastFailureAt: at(50), backlogSize: 55 }),
+          at(60),
+        );
         expect(second.created).toBe(false);
         // The window only widens and severity only rises; the backlog is what detection saw last.
         expect(second.incident).toMatchObject({
@@ -141,7 +145,9 @@ export function describeIncidentStoreContract(name: string, factory: () => Promi
 
         expect((await store.active({ tenantId: p + 'tenant' })).map((i) => i.id)).toEqual([first.id, second.id]);
         expect((await store.active({ tenantId: p + 'tenant', states: ['probing'] })).map((i) => i.id)).toEqual([second.id]);
-        expect((await store.active({ tenantId: p + 'tenant', endpoint: 'https://a.example.com/hook' })).map((i) => i.id)).toEqual([first.id]);
+        expect((await store.active({ tenantId: p + 'tenant', endpoint: 'https://a.example.com/hook' })).map((i) => i.id)).toEqual([
+          first.id,
+        ]);
         expect((await store.active()).map((i) => i.id)).toEqual(expect.arrayContaining([first.id, second.id]));
         expect((await store.active()).map((i) => i.id)).not.toContain(done.id);
       });
@@ -173,9 +179,21 @@ export function describeIncidentStoreContract(name: string, factory: () => Promi
           ['open'],
           'probing',
           { next_probe_at: at(60), escalation_id: null },
-          { type: 'state_changed', at: at(1), actor: 'autoheal', cycleId: '22222222-2222-4222-8222-222222222222', detail: { why: 'first probe' } },
+          {
+            type: 'state_changed',
+            at: at(1),
+            actor: 'autoheal',
+            cycleId: '22222222-2222-4222-8222-222222222222',
+            detail: { why: 'first probe' },
+          },
         );
-        expect(moved).toMatchObject({ id: incident.id, state: 'probing', next_probe_at: at(60), updated_at: at(1), version: incident.version + 1 });
+        expect(moved).toMatchObject({
+          id: incident.id,
+          state: 'probing',
+          next_probe_at: at(60),
+          updated_at: at(1),
+          version: incident.version + 1,
+        });
 
         const recovered = await store.transition(
           incident.id,
@@ -184,7 +202,13 @@ export function describeIncidentStoreContract(name: string, factory: () => Promi
           { recovered_at: at(300), first_probe_success_at: at(100), time_to_heal_seconds: 200.5, delivered_by_heal: 40, backlog_size: 0 },
           { type: 'recovered', at: at(300), actor: 'autoheal' },
         );
-        expect(recovered).toMatchObject({ state: 'recovered', recovered_at: at(300), time_to_heal_seconds: 200.5, delivered_by_heal: 40, backlog_size: 0 });
+        expect(recovered).toMatchObject({
+          state: 'recovered',
+          recovered_at: at(300),
+          time_to_heal_seconds: 200.5,
+          delivered_by_heal: 40,
+          backlog_size: 0,
+        });
 
         const { timeline } = (await store.get(incident.id))!;
         expect(timeline.map((e) => [e.type, e.detail, e.cycle_id])).toEqual([
@@ -196,7 +220,15 @@ export function describeIncidentStoreContract(name: string, factory: () => Promi
 
       it('refuses with null, changing nothing, when the incident is in another state or unknown', async () => {
         const incident = await open();
-        expect(await store.transition(incident.id, ['probing', 'draining'], 'recovered', { recovered_at: at(5) }, { type: 'recovered', at: at(5), actor: 'a' })).toBeNull();
+        expect(
+          await store.transition(
+            incident.id,
+            ['probing', 'draining'],
+            'recovered',
+            { recovered_at: at(5) },
+            { type: 'recovered', at: at(5), actor: 'a' },
+          ),
+        ).toBeNull();
         expect(await store.transition(UNKNOWN, ['open'], 'probing', {}, { type: 'state_changed', at: at(5), actor: 'a' })).toBeNull();
         expect(await store.transition('nope', ['open'], 'probing', {}, { type: 'state_changed', at: at(5), actor: 'a' })).toBeNull();
         const after = (await store.get(incident.id))!;
@@ -220,7 +252,9 @@ export function describeIncidentStoreContract(name: string, factory: () => Promi
         const old = await open();
         await store.transition(old.id, ['open'], 'recovered', { recovered_at: at(1) }, { type: 'recovered', at: at(1), actor: 'autoheal' });
         await open({}, at(2));
-        const error = await refusal(store.transition(old.id, ['recovered'], 'probing', {}, { type: 'state_changed', at: at(3), actor: 'autoheal' }));
+        const error = await refusal(
+          store.transition(old.id, ['recovered'], 'probing', {}, { type: 'state_changed', at: at(3), actor: 'autoheal' }),
+        );
         expect(error).toMatchObject({ code: 'incident_already_active', status: 409 });
         expect((await store.get(old.id))!.state).toBe('recovered');
       });
@@ -229,7 +263,12 @@ export function describeIncidentStoreContract(name: string, factory: () => Promi
     describe('events and counters', () => {
       it('appends events (activity) and answers 404 for an unknown incident', async () => {
         const incident = await open();
-        const event = await store.recordEvent(incident.id, { type: 'probe', at: at(30), actor: 'autoheal', detail: { delivery_id: 'd1', http_status: 503 } });
+        const event = await store.recordEvent(incident.id, {
+          type: 'probe',
+          at: at(30),
+          actor: 'autoheal',
+          detail: { delivery_id: 'd1', http_status: 503 },
+        });
         expect(event).toEqual({
           id: expect.any(String),
           incident_id: incident.id,
@@ -249,9 +288,20 @@ export function describeIncidentStoreContract(name: string, factory: () => Promi
 
       it('adds to counters atomically and replaces the backlog', async () => {
         const incident = await open();
-        await Promise.all(Array.from({ length: 10 }, (_, i) => store.increment(incident.id, { probes: 1, deliveredByHeal: 2, sendsWasted: i % 2, ineffectiveAttempts: 0 }, at(i))));
+        await Promise.all(
+          Array.from({ length: 10 }, (_, i) =>
+            store.increment(incident.id, { probes: 1, deliveredByHeal: 2, sendsWasted: i % 2, ineffectiveAttempts: 0 }, at(i)),
+          ),
+        );
         const counted = await store.increment(incident.id, { ineffectiveAttempts: 1 }, at(20));
-        expect(counted).toMatchObject({ probes: 10, delivered_by_heal: 20, sends_wasted: 5, ineffective_attempts: 1, updated_at: at(20), version: incident.version + 11 });
+        expect(counted).toMatchObject({
+          probes: 10,
+          delivered_by_heal: 20,
+          sends_wasted: 5,
+          ineffective_attempts: 1,
+          updated_at: at(20),
+          version: incident.version + 11,
+        });
         expect(await store.setBacklog(incident.id, 7, at(21))).toMatchObject({ backlog_size: 7, probes: 10 });
         expect((await refusal(store.increment(UNKNOWN, { probes: 1 }, T0))).status).toBe(404);
         expect((await refusal(store.setBacklog('nope', 1, T0))).status).toBe(404);
@@ -301,7 +351,13 @@ export function describeIncidentStoreContract(name: string, factory: () => Promi
       it('approve: the incident probes at once; deciding again is a 409', async () => {
         const { incident, approval } = await awaiting();
         const decided = await store.decideApproval(approval.id, 'approve', { actor: 'alice', note: 'go', now: at(10) });
-        expect(decided.approval).toMatchObject({ id: approval.id, status: 'approved', decided_by: 'alice', decided_at: at(10), note: 'go' });
+        expect(decided.approval).toMatchObject({
+          id: approval.id,
+          status: 'approved',
+          decided_by: 'alice',
+          decided_at: at(10),
+          note: 'go',
+        });
         expect(decided.incident).toMatchObject({ id: incident.id, state: 'probing', next_probe_at: at(10) });
         expect((await store.get(incident.id))!.timeline.at(-1)).toMatchObject({
           type: 'approved',
@@ -347,7 +403,9 @@ export function describeIncidentStoreContract(name: string, factory: () => Promi
           detail: { approval_id: approval.id, expires_at: at(61).toISOString(), from: 'awaiting_approval', to: 'escalated' },
         });
         // Still refused as expired (not merely "not pending") the next time.
-        expect(await refusal(store.decideApproval(approval.id, 'approve', { actor: 'alice', now: at(62) }))).toMatchObject({ code: 'approval_expired' });
+        expect(await refusal(store.decideApproval(approval.id, 'approve', { actor: 'alice', now: at(62) }))).toMatchObject({
+          code: 'approval_expired',
+        });
       });
 
       it('expires overdue approvals in bulk, leaving the others pending', async () => {
@@ -382,7 +440,7 @@ export function describeIncidentStoreContract(name: string, factory: () => Promi
         const error = await refusal(store.decideApproval(approval.id, 'approve', { actor: 'alice', now: at(30) }));
         expect(error).toMatchObject({ code: 'approval_expired', status: 409 });
         expect(error.message).toMatch(/expired at .*: incident moved to resolved by carol/);
-        expect((await store.listApprovals({ status: 'pending', tenantIds: [p + 'tenant'], limit: 10 }))).toEqual([]);
+        expect(await store.listApprovals({ status: 'pending', tenantIds: [p + 'tenant'], limit: 10 })).toEqual([]);
       });
 
       it('lists newest first by status and tenant; 404 for an unknown approval', async () => {
@@ -390,9 +448,13 @@ export function describeIncidentStoreContract(name: string, factory: () => Promi
         const b = await awaiting(60, { tenantId: p + 'other' });
         await store.decideApproval(a.approval.id, 'reject', { actor: 'bob', now: at(5) });
         const mine = [p + 'tenant', p + 'other'];
-        expect((await store.listApprovals({ tenantIds: mine, limit: 10 })).map((x) => x.id).sort()).toEqual([a.approval.id, b.approval.id].sort());
+        expect((await store.listApprovals({ tenantIds: mine, limit: 10 })).map((x) => x.id).sort()).toEqual(
+          [a.approval.id, b.approval.id].sort(),
+        );
         expect((await store.listApprovals({ tenantIds: mine, status: 'pending', limit: 10 })).map((x) => x.id)).toEqual([b.approval.id]);
-        expect((await store.listApprovals({ tenantIds: [p + 'tenant'], status: 'rejected', limit: 10 })).map((x) => x.id)).toEqual([a.approval.id]);
+        expect((await store.listApprovals({ tenantIds: [p + 'tenant'], status: 'rejected', limit: 10 })).map((x) => x.id)).toEqual([
+          a.approval.id,
+        ]);
         expect((await refusal(store.decideApproval(UNKNOWN, 'approve', { actor: 'a', now: T0 }))).status).toBe(404);
         expect((await refusal(store.decideApproval('nope', 'approve', { actor: 'a', now: T0 }))).status).toBe(404);
       });
@@ -411,7 +473,13 @@ export function describeIncidentStoreContract(name: string, factory: () => Promi
         expect(await store.resolve(incident.id, 'bob', null, at(20))).toEqual(resolved);
 
         const healed = await open({ endpoint: 'https://b.example.com/hook' });
-        await store.transition(healed.id, ['open'], 'recovered', { recovered_at: at(5) }, { type: 'recovered', at: at(5), actor: 'autoheal' });
+        await store.transition(
+          healed.id,
+          ['open'],
+          'recovered',
+          { recovered_at: at(5) },
+          { type: 'recovered', at: at(5), actor: 'autoheal' },
+        );
         expect(await refusal(store.resolve(healed.id, 'alice', null, at(10)))).toMatchObject({ code: 'incident_not_active', status: 409 });
         expect((await refusal(store.resolve(UNKNOWN, 'alice', null, at(10)))).status).toBe(404);
       });

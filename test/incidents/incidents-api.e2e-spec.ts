@@ -38,7 +38,9 @@ describe('/autoheal/incidents and /autoheal/approvals', () => {
     return { incident, approval };
   };
   const audited = async (action: string) =>
-    (await http().get(`/operator/audit?action=${action}`).set('Authorization', as('admin')).expect(200)).body as Array<Record<string, unknown>>;
+    (await http().get(`/operator/audit?action=${action}`).set('Authorization', as('admin')).expect(200)).body as Array<
+      Record<string, unknown>
+    >;
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -52,7 +54,13 @@ describe('/autoheal/incidents and /autoheal/approvals', () => {
 
   it('lists incidents in snake_case, filtered by state and tenant', async () => {
     const probing = await open({ tenantId: 'globex', kind: 'sustained_outage', severity: 'high' });
-    await store.transition(probing.id, ['open'], 'probing', { next_probe_at: START }, { type: 'state_changed', at: clock.now(), actor: 'autoheal' });
+    await store.transition(
+      probing.id,
+      ['open'],
+      'probing',
+      { next_probe_at: START },
+      { type: 'state_changed', at: clock.now(), actor: 'autoheal' },
+    );
     const other = await open({ tenantId: 'globex' });
 
     const all = await http().get('/autoheal/incidents?tenant_id=globex').set('Authorization', as('operator')).expect(200);
@@ -84,7 +92,10 @@ describe('/autoheal/incidents and /autoheal/approvals', () => {
       version: 2,
     });
 
-    const filtered = await http().get('/autoheal/incidents?state=probing&tenant_id=globex&limit=5').set('Authorization', as('admin')).expect(200);
+    const filtered = await http()
+      .get('/autoheal/incidents?state=probing&tenant_id=globex&limit=5')
+      .set('Authorization', as('admin'))
+      .expect(200);
     expect(filtered.body.incidents.map((i: IncidentRecord) => i.id)).toEqual([probing.id]);
     const limited = await http().get('/autoheal/incidents?tenant_id=globex&limit=1').set('Authorization', as('admin')).expect(200);
     expect(limited.body.incidents).toHaveLength(1);
@@ -92,11 +103,15 @@ describe('/autoheal/incidents and /autoheal/approvals', () => {
 
   it('refuses bad list parameters with a 400 naming them', async () => {
     const auth = as('operator');
-    expect((await http().get('/autoheal/incidents?state=closed').set('Authorization', auth).expect(400)).body.message).toMatch(/^state: state must be one of open, probing/);
+    expect((await http().get('/autoheal/incidents?state=closed').set('Authorization', auth).expect(400)).body.message).toMatch(
+      /^state: state must be one of open, probing/,
+    );
     expect((await http().get('/autoheal/incidents?limit=0').set('Authorization', auth).expect(400)).body.message).toMatch(/^limit:/);
     expect((await http().get('/autoheal/incidents?tenant_id=').set('Authorization', auth).expect(400)).body.message).toMatch(/^tenant_id:/);
     expect((await http().get('/autoheal/incidents?colour=red').set('Authorization', auth).expect(400)).body.message).toMatch(/colour/);
-    expect((await http().get('/autoheal/approvals?status=maybe').set('Authorization', auth).expect(400)).body.message).toMatch(/^status: status must be one of pending/);
+    expect((await http().get('/autoheal/approvals?status=maybe').set('Authorization', auth).expect(400)).body.message).toMatch(
+      /^status: status must be one of pending/,
+    );
   });
 
   it('shows one incident with its timeline oldest first and its approvals; 404 unknown, 400 not a UUID', async () => {
@@ -107,12 +122,20 @@ describe('/autoheal/incidents and /autoheal/approvals', () => {
     const res = await http().get(`/autoheal/incidents/${incident.id}`).set('Authorization', as('operator')).expect(200);
     expect(res.body).toMatchObject({ id: incident.id, state: 'awaiting_approval', approval_id: approval.id });
     expect(res.body.timeline.map((e: { type: string }) => e.type)).toEqual(['opened', 'approval_requested', 'paged']);
-    expect(res.body.timeline[1]).toMatchObject({ actor: 'autoheal', detail: { approval_id: approval.id, plan: PLAN, from: 'open', to: 'awaiting_approval' } });
+    expect(res.body.timeline[1]).toMatchObject({
+      actor: 'autoheal',
+      detail: { approval_id: approval.id, plan: PLAN, from: 'open', to: 'awaiting_approval' },
+    });
     expect(res.body.approvals).toEqual([expect.objectContaining({ id: approval.id, status: 'pending', plan: PLAN, tenant_id: 'acme' })]);
 
-    const missing = await http().get('/autoheal/incidents/00000000-0000-4000-8000-000000000000').set('Authorization', as('operator')).expect(404);
+    const missing = await http()
+      .get('/autoheal/incidents/00000000-0000-4000-8000-000000000000')
+      .set('Authorization', as('operator'))
+      .expect(404);
     expect(missing.body.message).toBe('Incident 00000000-0000-4000-8000-000000000000 not found');
-    expect((await http().get('/autoheal/incidents/abc').set('Authorization', as('operator')).expect(400)).body.message).toBe('id: must be a UUID');
+    expect((await http().get('/autoheal/incidents/abc').set('Authorization', as('operator')).expect(400)).body.message).toBe(
+      'id: must be a UUID',
+    );
   });
 
   it('approves with the caller as actor: the incident probes; a second decision is a 409; both audited', async () => {
@@ -136,7 +159,10 @@ describe('/autoheal/incidents and /autoheal/approvals', () => {
     const timeline = (await store.get(incident.id))!.timeline;
     expect(timeline.at(-1)).toMatchObject({ type: 'approved', actor: 'oncall-alice', detail: { note: 'customer confirmed the fix' } });
 
-    const again = await http().post(`/autoheal/approvals/${approval.id}/reject`).set('Authorization', as('admin', 'oncall-bob')).expect(409);
+    const again = await http()
+      .post(`/autoheal/approvals/${approval.id}/reject`)
+      .set('Authorization', as('admin', 'oncall-bob'))
+      .expect(409);
     expect(again.body).toMatchObject({ error: 'approval_not_pending', message: expect.stringMatching(/already approved by oncall-alice/) });
 
     const entries = await audited('approval_approve');
@@ -149,15 +175,28 @@ describe('/autoheal/incidents and /autoheal/approvals', () => {
   it('rejects: the incident stays escalated', async () => {
     const { incident, approval } = await awaitingApproval();
     const res = await http().post(`/autoheal/approvals/${approval.id}/reject`).set('Authorization', as('admin', 'oncall-bob')).expect(200);
-    expect(res.body).toMatchObject({ status: 'rejected', decided_by: 'oncall-bob', note: null, incident: { id: incident.id, state: 'escalated' } });
-    expect(await audited('approval_reject')).toContainEqual(expect.objectContaining({ operator_id: 'oncall-bob', resource_id: approval.id }));
+    expect(res.body).toMatchObject({
+      status: 'rejected',
+      decided_by: 'oncall-bob',
+      note: null,
+      incident: { id: incident.id, state: 'escalated' },
+    });
+    expect(await audited('approval_reject')).toContainEqual(
+      expect.objectContaining({ operator_id: 'oncall-bob', resource_id: approval.id }),
+    );
   });
 
   it('refuses an approval whose time has run out with a 409 naming when it expired', async () => {
     const { incident, approval } = await awaitingApproval(5);
     clock.advance(5 * 60_000 + 1);
-    const res = await http().post(`/autoheal/approvals/${approval.id}/approve`).set('Authorization', as('operator', 'late-larry')).expect(409);
-    expect(res.body).toMatchObject({ error: 'approval_expired', message: `Approval ${approval.id} expired at ${approval.expires_at.toISOString()}` });
+    const res = await http()
+      .post(`/autoheal/approvals/${approval.id}/approve`)
+      .set('Authorization', as('operator', 'late-larry'))
+      .expect(409);
+    expect(res.body).toMatchObject({
+      error: 'approval_expired',
+      message: `Approval ${approval.id} expired at ${approval.expires_at.toISOString()}`,
+    });
     const detail = await http().get(`/autoheal/incidents/${incident.id}`).set('Authorization', as('operator')).expect(200);
     expect(detail.body).toMatchObject({ state: 'escalated', approvals: [expect.objectContaining({ status: 'expired' })] });
     const expired = await http().get('/autoheal/approvals?status=expired').set('Authorization', as('operator')).expect(200);
@@ -184,10 +223,20 @@ describe('/autoheal/incidents and /autoheal/approvals', () => {
   it('validates decision and resolve bodies', async () => {
     const { approval } = await awaitingApproval();
     const auth = as('operator');
-    expect((await http().post(`/autoheal/approvals/${approval.id}/approve`).set('Authorization', auth).send({ note: 42 }).expect(400)).body.message).toMatch(/^note:/);
-    expect((await http().post(`/autoheal/approvals/${approval.id}/approve`).set('Authorization', auth).send({ force: true }).expect(400)).body.message).toMatch(/force/);
-    expect((await http().post('/autoheal/approvals/xyz/reject').set('Authorization', auth).expect(400)).body.message).toBe('id: must be a UUID');
-    expect((await http().post('/autoheal/incidents/xyz/resolve').set('Authorization', auth).expect(400)).body.message).toBe('id: must be a UUID');
+    expect(
+      (await http().post(`/autoheal/approvals/${approval.id}/approve`).set('Authorization', auth).send({ note: 42 }).expect(400)).body
+        .message,
+    ).toMatch(/^note:/);
+    expect(
+      (await http().post(`/autoheal/approvals/${approval.id}/approve`).set('Authorization', auth).send({ force: true }).expect(400)).body
+        .message,
+    ).toMatch(/force/);
+    expect((await http().post('/autoheal/approvals/xyz/reject').set('Authorization', auth).expect(400)).body.message).toBe(
+      'id: must be a UUID',
+    );
+    expect((await http().post('/autoheal/incidents/xyz/resolve').set('Authorization', auth).expect(400)).body.message).toBe(
+      'id: must be a UUID',
+    );
     await http().post('/autoheal/approvals/00000000-0000-4000-8000-000000000000/approve').set('Authorization', auth).expect(404);
     // Nothing was decided by the refused calls.
     expect((await store.listApprovals({ status: 'pending', limit: 1000 })).map((a) => a.id)).toContain(approval.id);
