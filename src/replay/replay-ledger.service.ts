@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { classifyFailure } from '../triage/triage';
 import type { ClaimContext, ReplayClaim, ReplayResult, ReplaySettlement } from './replay.types';
+import { replayKeySql } from './replay-key';
 
 export const AUTOHEAL_SOURCE = 'autoheal';
 export const ABANDONED_ERROR = 'process stopped mid-send; not re-sent automatically';
@@ -47,7 +48,7 @@ export class ReplayLedger {
                    WHERE a.delivery_id = d.id AND a.source = '${AUTOHEAL_SOURCE}' AND a.attempted_at >= $5)
        ), claimed AS (
          INSERT INTO delivery_attempts (delivery_id, attempted_at, source, actor, outcome, replay_key, cycle_id)
-         SELECT c.id, $3, '${AUTOHEAL_SOURCE}', $4, 'pending', c.id || ':${AUTOHEAL_SOURCE}:' || c.attempts, $2::uuid
+         SELECT c.id, $3, '${AUTOHEAL_SOURCE}', $4, 'pending', ${replayKeySql('c.id', 'c.attempts')}, $2::uuid
            FROM candidate c
          ON CONFLICT (replay_key) DO NOTHING
          RETURNING id, delivery_id, replay_key, attempted_at, actor, cycle_id
