@@ -1,0 +1,129 @@
+import { DataSource } from 'typeorm';
+import { classifyFailure } from '../triage/triage';
+import { ABANDONED_ERROR, AUTOHEAL_SOURCE, ReplayLedger } from './replay-ledger.port';
+import type { ClaimContext, ReplayClaim, ReplayResult, ReplaySettlement } from './replay.types';
+
+interface ClaimRow {
+  attempt_id: string;
+  delivery_id: string;
+  tenant_id: string;
+  target: string;
+  payload: unknown;
+  headers: Record<string, unknown> | null;
+  replay_key: string;
+  attempt_number: number;
+  cycle_id: string | null;
+  actor: string;
+  attempted_at: Date;
+}
+
+/** The ledger in `delivery_attempts`: the claim is an insert that the unique `replay_key` arbitrates. */
+export class SqlReplayLedger extends ReplayLedger {
+  constructor(private readonly dataSource: DataSource) {
+    super();
+  }
+
+  async claim(deliveryId: string, ctx: ClaimContext): Promise<ReplayClaim | null> {
+    // The unique key stops claims that overlap in time. The NOT EXISTS stops a claim from a stale
+    // view once the first has settled (the counter has moved on by then): whoever read the
+    // delivery before someone else re-sent it does not send it again, whatever that send's outcome.
+    const rows: ClaimRow[] = await this.dataSource.query(
+      `WITH candidate AS (
+         SELECT d.id, d.tenant_id, d.target, d.payload, d.headers, d.attempts
+           FROM deliveries d
+          WHERE d.id = $1
+            AND d.status IN ('failed', 'dead_letter')
+            AND NOT EXISTS (
+                  SELECT 1 FROM delivery_attempts a
+                   WHERE a.delivery_id = d.id AND a.source = '${AUTOHEAL_SOURCE}' AND a.attempted_at >= $5)
+       ), claimed AS (
+         INSERT INTO delivery_attempts (delivery_id, attempted_at, source, actor, outcome, replay_key, cycle_id)
+         SELECT c.id, $3, '${AUTOHEAL_SOURCE}', $4, 'pending', c.id || ':${AUTOHEAL_SOURCE}:' || c.attempts, $2::uuid
+           FROM candidate c
+         ON CONFLICT (replay_key) DO NOTHING
+         RETURNING id, delivery_id, replay_key, attempted_at, actor, cycle_id
+       )
+       SELECT cl.id::text AS attempt_id, cl.delivery_id, c.tenant_id, c.target, c.payload, c.headers,
+              cl.replay_key, c.attempts AS attempt_number, cl.cycle_id, cl.actor, cl.attempted_at
+         FROM claimed cl JOIN candidate c ON c.id = cl.delivery_id`,
+      [deliveryId, ctx.cycleId, ctx.now, ctx.actor, ctx.cycleStartedAt],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    return {
+      attemptId: row.attempt_id,
+      deliveryId: row.delivery_id,
+      tenantId: row.tenant_id,
+      target: row.target,
+      payload: row.payload,
+      headers: row.headers,
+      replayKey: row.replay_key,
+      attemptNumber: row.attempt_number,
+      cycleId: row.cycle_id,
+      actor: row.actor,
+      claimedAt: new Date(row.attempted_at),
+    };
+  }
+
+  /** One transaction, so the attempt and the delivery never disagree. */
+  async settle(claim: ReplayClaim, result: ReplayResult, now: Date): Promise<ReplaySettlement | null> {
+    const outcome = result.ok ? 'succeeded' : 'failed';
+    const durationMs = Math.max(0, Math.round(result.durationMs));
+    return this.dataSource.transaction(async (tx) => {
+      const [settled]: [Array<{ id: string }>, number] = await tx.query(
+        `UPDATE delivery_attempts
+            SET outcome = $2, http_status = $3, error = $4, duration_ms = $5, finished_at = $6
+          WHERE id = $1 AND outcome = 'pending'
+          RETURNING id`,
+        [claim.attemptId, outcome, result.httpStatus, result.error, durationMs, now],
+      );
+      if (settled.length === 0) return null;
+
+      const [current]: Array<{ status: string }> = await tx.query(
+        `SELECT status FROM deliveries WHERE id = $1 FOR NO KEY UPDATE`,
+        [claim.deliveryId],
+      );
+      if (!current) return null;
+      const triage = result.ok
+        ? null
+        : classifyFailure({ status: current.status, http_status: result.httpStatus, error: result.error });
+
+      const [[delivery]]: [Array<{ status: string; attempts: number; triage_label: string | null; triage_score: number | null }>, number] =
+        await tx.query(
+          `UPDATE deliveries
+              SET attempts = attempts + 1,
+                  last_attempt_at = $2,
+                  updated_at = $2,
+                  http_status = $3,
+                  error = $4,
+                  status = CASE WHEN $5::boolean THEN 'delivered' ELSE status END,
+                  triage_label = COALESCE($6, triage_label),
+                  triage_score = COALESCE($7::real, triage_score),
+                  meta = meta || jsonb_build_object('autoheal', true, 'last_replay_attempt_id', $8::text)
+            WHERE id = $1
+            RETURNING status, attempts, triage_label, triage_score`,
+          [claim.deliveryId, now, result.httpStatus, result.error, result.ok, triage?.label ?? null, triage?.score ?? null, claim.attemptId],
+        );
+      return {
+        attemptId: claim.attemptId,
+        deliveryId: claim.deliveryId,
+        outcome,
+        deliveryStatus: delivery.status,
+        attempts: delivery.attempts,
+        triageLabel: delivery.triage_label,
+        triageScore: delivery.triage_score,
+      };
+    });
+  }
+
+  async abandonStale(olderThan: Date): Promise<string[]> {
+    const [rows]: [Array<{ id: string }>, number] = await this.dataSource.query(
+      `UPDATE delivery_attempts
+          SET outcome = 'abandoned', error = $2
+        WHERE source = '${AUTOHEAL_SOURCE}' AND outcome = 'pending' AND attempted_at < $1
+        RETURNING id::text AS id`,
+      [olderThan, ABANDONED_ERROR],
+    );
+    return rows.map((row) => row.id);
+  }
+}
