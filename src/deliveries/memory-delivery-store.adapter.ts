@@ -3,7 +3,7 @@ import { classifyFailure } from '../triage/triage';
 import type { AttemptRecord, DeliveryDetail, DeliveryOutcome, DeliveryQuery, DeliveryRecord, RecentFailure, RecentFailuresQuery, UpsertResult } from './delivery-store.port';
 import { DeliveryStore } from './delivery-store.port';
 import { assertDistinctIds, TenantMismatchError } from './delivery-batch';
-import { FAILED_STATUSES } from './delivery.entity';
+import { FAILED_STATUSES } from './delivery.constants';
 
 /**
  * The ledger in process memory, with the same rules as the SQL adapter (atomic batches, one

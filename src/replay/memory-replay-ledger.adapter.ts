@@ -1,5 +1,5 @@
 import type { AttemptRecord, DeliveryRecord, DeliveryStore } from '../deliveries/delivery-store.port';
-import { FAILED_STATUSES } from '../deliveries/delivery.entity';
+import { FAILED_STATUSES } from '../deliveries/delivery.constants';
 import { classifyFailure } from '../triage/triage';
 import { ABANDONED_ERROR, AUTOHEAL_SOURCE, ReplayLedger } from './replay-ledger.port';
 import type { ClaimContext, ReplayClaim, ReplayResult, ReplaySettlement } from './replay.types';

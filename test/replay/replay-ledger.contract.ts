@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AttemptRecord, DeliveryRecord, DeliveryStore } from '../../src/deliveries/delivery-store.port';
-import type { DeliveryStatus } from '../../src/deliveries/delivery.entity';
+import type { DeliveryStatus } from '../../src/deliveries/delivery.constants';
 import { ABANDONED_ERROR, ReplayLedger } from '../../src/replay/replay-ledger.port';
 
 export interface ReplayLedgerUnderTest {

@@ -1,5 +1,5 @@
 import { Allow, IsIn, IsISO8601, IsOptional } from 'class-validator';
-import { DELIVERY_STATUSES, DeliveryStatus } from '../delivery.entity';
+import { DELIVERY_STATUSES, DeliveryStatus } from '../delivery.constants';
 import { IsHeaderMap, IsHttpUrl, IsIntegerBetween, IsText } from './field-validators';
 
 const ISO_DATE = { message: 'must be an ISO 8601 date, e.g. 2025-01-23T12:34:56Z' };

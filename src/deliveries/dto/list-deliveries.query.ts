@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsIn, IsISO8601, IsOptional } from 'class-validator';
-import { DELIVERY_STATUSES, DeliveryStatus } from '../delivery.entity';
+import { DELIVERY_STATUSES, DeliveryStatus } from '../delivery.constants';
 import { IsHttpUrl, IsIntegerBetween, IsText } from './field-validators';
 
 export const DEFAULT_LIST_LIMIT = 100;
