@@ -1,6 +1,5 @@
 import { EndpointRef, endpointKey } from '../common/endpoint-key';
-import type { AttemptOutcome } from './delivery-attempt.entity';
-import type { DeliveryStatus } from './delivery.entity';
+import type { AttemptOutcome, DeliveryStatus } from './delivery.constants';
 
 /** One outcome as the dispatcher reports it. Optional fields left out keep what is stored. */
 export interface DeliveryOutcome {

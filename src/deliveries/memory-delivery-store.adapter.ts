@@ -4,7 +4,7 @@ import { classifyFailure } from '../triage/triage';
 import type { AttemptRecord, DeliveryDetail, DeliveryOutcome, DeliveryQuery, DeliveryRecord, RecentFailure, RecentFailuresQuery, UpsertResult } from './delivery-store.port';
 import { DeliveryStore } from './delivery-store.port';
 import { assertDistinctIds, TenantMismatchError } from './delivery-batch';
-import { FAILED_STATUSES } from './delivery.entity';
+import { FAILED_STATUSES } from './delivery.constants';
 
 type ReplayClaimRecord = Pick<AttemptRecord, 'attempted_at' | 'source' | 'actor' | 'outcome' | 'cycle_id'>;
 

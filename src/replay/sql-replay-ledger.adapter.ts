@@ -1,11 +1,8 @@
-import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { classifyFailure } from '../triage/triage';
-import type { ClaimContext, ReplayClaim, ReplayResult, ReplaySettlement } from './replay.types';
+import { ABANDONED_ERROR, AUTOHEAL_SOURCE, ReplayLedger } from './replay-ledger.port';
 import { replayKeySql } from './replay-key';
-
-export const AUTOHEAL_SOURCE = 'autoheal';
-export const ABANDONED_ERROR = 'process stopped mid-send; not re-sent automatically';
+import type { ClaimContext, ReplayClaim, ReplayResult, ReplaySettlement } from './replay.types';
 
 interface ClaimRow {
   attempt_id: string;
@@ -21,18 +18,12 @@ interface ClaimRow {
   attempted_at: Date;
 }
 
-/**
- * The write-ahead record that makes one automatic re-send safe. The claim is written before
- * the request leaves; its unique key is `<delivery>:autoheal:<attempt counter>`, so racing
- * instances compute the same key and only one insert wins, a settled replay moves the counter
- * on (a later cycle may try again), and a crash leaves a `pending` row whose key blocks every
- * further automatic claim of that attempt: never a silent second send.
- */
-@Injectable()
-export class ReplayLedger {
-  constructor(private readonly dataSource: DataSource) {}
+/** The ledger in `delivery_attempts`: the claim is an insert that the unique `replay_key` arbitrates. */
+export class SqlReplayLedger extends ReplayLedger {
+  constructor(private readonly dataSource: DataSource) {
+    super();
+  }
 
-  /** Null when the delivery is unknown, no longer failed, or already claimed. */
   async claim(deliveryId: string, ctx: ClaimContext): Promise<ReplayClaim | null> {
     // The unique key stops claims that overlap in time. The NOT EXISTS stops a claim from a stale
     // view once the first has settled (the counter has moved on by then): whoever read the
@@ -75,10 +66,7 @@ export class ReplayLedger {
     };
   }
 
-  /**
-   * Records the outcome on the attempt and the delivery in one transaction. Only a still
-   * pending attempt is settled: a repeat (or an attempt already abandoned) returns null.
-   */
+  /** One transaction, so the attempt and the delivery never disagree. */
   async settle(claim: ReplayClaim, result: ReplayResult, now: Date): Promise<ReplaySettlement | null> {
     const outcome = result.ok ? 'succeeded' : 'failed';
     const durationMs = Math.max(0, Math.round(result.durationMs));
@@ -129,10 +117,6 @@ export class ReplayLedger {
     });
   }
 
-  /**
-   * Marks automatic attempts still pending since before `olderThan` as abandoned (their sender
-   * died). They stay visible, and their key keeps blocking automatic claims of that attempt.
-   */
   async abandonStale(olderThan: Date): Promise<string[]> {
     const [rows]: [Array<{ id: string }>, number] = await this.dataSource.query(
       `UPDATE delivery_attempts
