@@ -11,10 +11,11 @@ import { EngineModule } from './engine/engine.module';
 import { EscalationModule } from './escalation/escalation.module';
 import { HealthModule } from './health/health.module';
 import { InsightsModule } from './insights/insights.module';
+import { RecoveryModule } from './recovery/recovery.module';
 import { ReplayModule } from './replay/replay.module';
 import { RulesModule } from './rules/rules.module';
 
 @Module({
-  imports: [AppConfigModule, ClockModule, RulesModule, DatabaseModule, CoordinationModule, AuthModule, DeliveriesModule, HealthModule, AuditModule, EscalationModule, AnomaliesModule, InsightsModule, ReplayModule, EngineModule],
+  imports: [AppConfigModule, ClockModule, RulesModule, DatabaseModule, CoordinationModule, AuthModule, DeliveriesModule, HealthModule, AuditModule, EscalationModule, AnomaliesModule, InsightsModule, ReplayModule, RecoveryModule, EngineModule],
 })
 export class AppModule {}

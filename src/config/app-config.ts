@@ -22,6 +22,7 @@ export class AppConfig {
   readonly jwt: { secret: string; issuer?: string; audience?: string };
   readonly autoheal: { configFile?: string; intervalSeconds: number };
   readonly replay: { allowPrivateTargets: boolean; timeoutMs: number };
+  readonly recovery: { drainLockDurationMs: number };
   readonly notifyWebhookUrl?: string;
 
   constructor(env: EnvironmentVariables) {
@@ -39,6 +40,7 @@ export class AppConfig {
       allowPrivateTargets: env.REPLAY_ALLOW_PRIVATE_TARGETS ?? env.NODE_ENV !== 'production',
       timeoutMs: env.REPLAY_TIMEOUT_MS,
     };
+    this.recovery = { drainLockDurationMs: env.DRAIN_LOCK_DURATION_MS };
     this.notifyWebhookUrl = env.NOTIFY_WEBHOOK_URL;
   }
 

@@ -30,10 +30,17 @@ describe('validateEnv', () => {
     [{ AUTOHEAL_INTERVAL_SECONDS: '-1' }, 'AUTOHEAL_INTERVAL_SECONDS'],
     [{ NOTIFY_WEBHOOK_URL: 'not a url' }, 'NOTIFY_WEBHOOK_URL'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ DRAIN_LOCK_DURATION_MS: '1e3' }, 'DRAIN_LOCK_DURATION_MS'],
+    [{ DRAIN_LOCK_DURATION_MS: '50' }, 'DRAIN_LOCK_DURATION_MS'],
   ])('rejects %j naming %s', (raw, variable) => {
     const problems = problemsOf(raw);
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(new RegExp(`^${variable}`));
+  });
+
+  it('takes fractional durations', () => {
+    expect(validateEnv({ DRAIN_LOCK_DURATION_MS: '250.5' }).DRAIN_LOCK_DURATION_MS).toBe(250.5);
+    expect(AppConfig.fromEnv({}).recovery.drainLockDurationMs).toBe(30000);
   });
 
   it('reports every bad variable at once', () => {
