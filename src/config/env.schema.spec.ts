@@ -32,6 +32,8 @@ describe('validateEnv', () => {
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ AUTOHEAL_INTERVAL_SECONDS: 'often' }, 'AUTOHEAL_INTERVAL_SECONDS'],
     [{ PREDICTOR: 'learned' }, 'PREDICTOR'],
+    [{ DRAIN_LOCK_DURATION_MS: '1e3' }, 'DRAIN_LOCK_DURATION_MS'],
+    [{ DRAIN_LOCK_DURATION_MS: '50' }, 'DRAIN_LOCK_DURATION_MS'],
   ])('rejects %j naming %s', (raw, variable) => {
     const problems = problemsOf(raw);
     expect(problems).toHaveLength(1);
@@ -40,6 +42,11 @@ describe('validateEnv', () => {
 
   it('accepts a fractional interval and defaults the predictor to the rules', () => {
     expect(validateEnv({ AUTOHEAL_INTERVAL_SECONDS: '0.5' })).toMatchObject({ AUTOHEAL_INTERVAL_SECONDS: 0.5, PREDICTOR: 'rules' });
+  });
+
+  it('takes fractional durations', () => {
+    expect(validateEnv({ DRAIN_LOCK_DURATION_MS: '250.5' }).DRAIN_LOCK_DURATION_MS).toBe(250.5);
+    expect(AppConfig.fromEnv({}).recovery.drainLockDurationMs).toBe(30000);
   });
 
   it('reports every bad variable at once', () => {

@@ -32,6 +32,7 @@ const toInt = ({ value }: { value: unknown }) => {
   if (value === undefined || value === '') return undefined;
   return /^-?\d+$/.test(String(value)) ? Number(value) : value;
 };
+/** Durations take fractions, so tests can compress time. */
 const toNumber = ({ value }: { value: unknown }) => {
   if (value === undefined || value === '') return undefined;
   return /^-?\d+(\.\d+)?$/.test(String(value)) ? Number(value) : value;
@@ -123,6 +124,13 @@ export class EnvironmentVariables {
   @Max(120000)
   @IsInt()
   REPLAY_TIMEOUT_MS = 10000;
+
+  /** How long a drain worker's hold on a job outlives it: a killed worker's drain moves to another instance after about this long. */
+  @Transform(toNumber)
+  @Min(100)
+  @Max(600000)
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  DRAIN_LOCK_DURATION_MS = 30000;
 
   @Transform(emptyToUndefined)
   @IsOptional()

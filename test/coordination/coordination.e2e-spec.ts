@@ -3,7 +3,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import Redis from 'ioredis';
 import { MemoryCoordination } from '../../src/coordination/memory-coordination.adapter';
 import { CoordinationLogger, RedisCoordination } from '../../src/coordination/redis-coordination.adapter';
+import { eventually } from '../utils/eventually';
 import { TEST_REDIS_URL } from '../utils/pg-admin';
+import { deleteKeys } from '../utils/redis-keys';
 import { describeCoordinationContract } from './coordination.contract';
 import { TcpProxy } from './tcp-proxy';
 
@@ -19,28 +21,6 @@ class RecordingLogger implements CoordinationLogger {
   }
   error(message: string) {
     this.errors.push(message);
-  }
-}
-
-/** Deletes every key under `autoheal:<prefix>`; returns how many it found. */
-async function deleteKeys(redis: Redis, prefix: string): Promise<number> {
-  let deleted = 0;
-  for await (const keys of redis.scanStream({ match: `autoheal:${prefix}*`, count: 500 }) as AsyncIterable<string[]>) {
-    if (keys.length > 0) deleted += await redis.del(...keys);
-  }
-  return deleted;
-}
-
-async function eventually(check: () => Promise<unknown>, deadlineMs = 20_000): Promise<void> {
-  const until = Date.now() + deadlineMs;
-  for (;;) {
-    try {
-      await check();
-      return;
-    } catch (error) {
-      if (Date.now() > until) throw error;
-      await sleep(100);
-    }
   }
 }
 
