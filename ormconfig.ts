@@ -3,12 +3,19 @@ import { DataSource, DataSourceOptions } from 'typeorm';
 import { ENTITIES } from './src/database/entities';
 import { MIGRATIONS } from './src/database/migrations';
 
+export interface PoolTuning {
+  /** How long a query waits for a free connection before it fails. */
+  connectionTimeoutMillis?: number;
+  /** 0: an idle connection is kept, never closed. */
+  idleTimeoutMillis?: number;
+}
+
 /**
  * The one TypeORM configuration: the app builds its DataSource from this (see
  * src/database/database.module.ts) and the TypeORM CLI uses the default export.
  * Schema changes are migrations only; nothing is synchronized.
  */
-export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
+export function dataSourceOptions(url: string, poolSize = 10, pool: PoolTuning = {}): DataSourceOptions {
   return {
     type: 'postgres',
     url,
@@ -24,7 +31,8 @@ export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions
     logging: ['warn', 'migration'],
     extra: {
       max: poolSize,
-      connectionTimeoutMillis: 5000,
+      connectionTimeoutMillis: pool.connectionTimeoutMillis ?? 5000,
+      ...(pool.idleTimeoutMillis === undefined ? {} : { idleTimeoutMillis: pool.idleTimeoutMillis }),
       // A cycle never holds a statement open for long; a runaway one is a bug, not work.
       statement_timeout: 60_000,
     },
