@@ -34,7 +34,7 @@ describe('command line', () => {
 
     it('mints from the current build without rebuilding or deleting it', async () => {
       const before = mtimes(root);
-      const { stdout, stderr } = await run('npm', ['run', '-s', 'token', '--', '--role', 'viewer', '--sub', 'bob'], {
+      const { stdout, stderr } = await run('npm', ['run', 'token', '--', '--role', 'viewer', '--sub', 'bob'], {
         cwd: root,
         env: env({ JWT_SECRET: secret }),
       });
