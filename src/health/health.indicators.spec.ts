@@ -39,6 +39,25 @@ describe('HealthIndicators.checkDatabase', () => {
     await expect(check).resolves.toEqual({ database: { status: 'down', kind: 'embedded', message: 'no answer within 2000ms' } });
   });
 
+  it('is up but busy when the ping waits behind one query that has run for less than 10 s', async () => {
+    answer = new Promise(() => undefined);
+    const running = {};
+    pool.emit('acquire', running);
+    await jest.advanceTimersByTimeAsync(5000);
+    const check = indicators.checkDatabase();
+    await jest.advanceTimersByTimeAsync(2000);
+    await expect(check).resolves.toEqual({ database: { status: 'up', kind: 'embedded', busy: 'the ping is queued behind a query running for 7000ms' } });
+  });
+
+  it('is down when a connection has been held for over 10 s and nothing finished', async () => {
+    answer = new Promise(() => undefined);
+    pool.emit('acquire', {});
+    await jest.advanceTimersByTimeAsync(9000);
+    const check = indicators.checkDatabase();
+    await jest.advanceTimersByTimeAsync(2000);
+    await expect(check).resolves.toEqual({ database: { status: 'down', kind: 'embedded', message: 'no answer within 2000ms' } });
+  });
+
   it('is up but busy when the ping waits behind queries that do finish', async () => {
     answer = new Promise(() => undefined);
     const check = indicators.checkDatabase();

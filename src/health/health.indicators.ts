@@ -8,6 +8,8 @@ import { AppConfig } from '../config/app-config';
 import { version } from '../../package.json';
 
 const PING_TIMEOUT_MS = 2000;
+/** A connection held this long without finishing anything is stuck, not busy. */
+const STUCK_AFTER_MS = 10_000;
 const startedAt = Date.now();
 
 class PingTimeout extends Error {}
@@ -16,6 +18,8 @@ class PingTimeout extends Error {}
 export class HealthIndicators implements OnModuleInit {
   /** Queries that returned their connection without an error, since boot. */
   private completedQueries = 0;
+  /** When each connection now in use was handed out. */
+  private readonly checkedOut = new Map<object, number>();
 
   constructor(
     private readonly indicator: HealthIndicatorService,
@@ -26,14 +30,19 @@ export class HealthIndicators implements OnModuleInit {
 
   onModuleInit(): void {
     const pool = (this.dataSource.driver as Partial<PostgresDriver>).master as EventEmitter | undefined;
-    pool?.on('release', (error: unknown) => {
-      if (!error) this.completedQueries++;
-    });
+    pool
+      ?.on('acquire', (client: object) => this.checkedOut.set(client, Date.now()))
+      .on('remove', (client: object) => this.checkedOut.delete(client))
+      .on('release', (error: unknown, client: object) => {
+        this.checkedOut.delete(client);
+        if (!error) this.completedQueries++;
+      });
   }
 
   /**
-   * Down when the ping fails, or when it waited PING_TIMEOUT_MS while no other query finished either.
-   * A ping queued behind queries that do finish (the embedded database has one connection) is busy, not down.
+   * Down when the ping fails, or when it waited PING_TIMEOUT_MS while no query finished and a connection
+   * has been held for over STUCK_AFTER_MS. A ping queued behind work that progresses (the embedded
+   * database has one connection) is busy, not down.
    */
   async checkDatabase() {
     const check = this.indicator.check('database');
@@ -46,6 +55,10 @@ export class HealthIndicators implements OnModuleInit {
       const finished = this.completedQueries - before;
       if (error instanceof PingTimeout && finished > 0) {
         return check.up({ kind, busy: `the ping is queued; ${finished} queries finished in the last ${PING_TIMEOUT_MS}ms` });
+      }
+      const heldMs = this.checkedOut.size > 0 ? Date.now() - Math.min(...this.checkedOut.values()) : Infinity;
+      if (error instanceof PingTimeout && heldMs < STUCK_AFTER_MS) {
+        return check.up({ kind, busy: `the ping is queued behind a query running for ${heldMs}ms` });
       }
       return check.down({ kind, message: errorMessage(error) });
     }
