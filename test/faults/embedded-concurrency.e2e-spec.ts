@@ -51,11 +51,12 @@ describe('the embedded default under concurrent load', () => {
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'autoheal-embedded-load-'));
-    service = await startService({ DATA_DIR: dataDir, AUTOHEAL_INTERVAL_SECONDS: '0' });
+    // PGlite's first boot (initdb in WASM, then the migrations) is slow on a loaded machine.
+    service = await startService({ DATA_DIR: dataDir, AUTOHEAL_INTERVAL_SECONDS: '0' }, 150_000);
     // Failing endpoints already there, so every dry run has incidents to detect and plan.
     const seeded = await call('ingest', 'seed', '/deliveries', { method: 'POST', body: JSON.stringify(batch(INGESTS)) });
     expect(seeded.status).toBe(200);
-  });
+  }, 180_000);
   afterAll(async () => {
     await service?.stop();
     await rm(dataDir, { recursive: true, force: true });
