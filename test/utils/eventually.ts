@@ -1,15 +1,17 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { setTimeout as pause } from 'node:timers/promises';
 
-/** Retries `check` until it stops throwing, or rethrows its last error after the deadline. */
-export async function eventually(check: () => unknown, deadlineMs = 20_000, pollMs = 100): Promise<void> {
+/**
+ * Retries `check` until it stops throwing, or rethrows its last error after `deadlineMs`: tests wait
+ * for a condition, never for a fixed time.
+ */
+export async function eventually<T>(check: () => T | Promise<T>, deadlineMs = 20_000, pollMs = 20): Promise<T> {
   const until = Date.now() + deadlineMs;
   for (;;) {
     try {
-      await check();
-      return;
+      return await check();
     } catch (error) {
       if (Date.now() > until) throw error;
-      await sleep(pollMs);
+      await pause(pollMs);
     }
   }
 }
