@@ -72,14 +72,17 @@ export class TenantScope {
   }
 
   /** The items whose tenant the scope includes. */
-  only<T>(items: readonly T[], tenantOf: (item: T) => string | null | undefined = (item) => (item as { tenant_id?: string }).tenant_id): T[] {
+  only<T>(items: readonly T[], tenantOf: (item: T) => string | null | undefined = defaultTenantOf): T[] {
     return this.tenantSet === null ? [...items] : items.filter((item) => this.allows(tenantOf(item)));
   }
 
   describe(): string {
-    return this.tenantSet === null ? 'all tenants' : `tenant${this.tenantSet.size === 1 ? '' : 's'} ${this.tenants!.map((t) => `"${t}"`).join(', ')}`;
+    if (this.tenantSet === null) return 'all tenants';
+    return `tenant${this.tenantSet.size === 1 ? '' : 's'} ${this.tenants!.map((t) => `"${t}"`).join(', ')}`;
   }
 }
+
+const defaultTenantOf = (item: unknown) => (item as { tenant_id?: string }).tenant_id;
 
 export const MAX_TENANT_ID_LENGTH = 200;
 
@@ -91,7 +94,9 @@ export const MAX_TENANT_ID_LENGTH = 200;
 export function scopeFromClaim(claim: unknown): TenantScope | string {
   if (claim === undefined) return TenantScope.PLATFORM;
   if (!Array.isArray(claim)) return 'the tenants claim must be an array of tenant ids';
-  if (claim.length === 0) return 'the tenants claim is an empty array; a token scoped to no tenant is refused (leave the claim out for a platform-wide token)';
+  if (claim.length === 0) {
+    return 'the tenants claim is an empty array; a token scoped to no tenant is refused (leave the claim out for a platform-wide token)';
+  }
   const bad = claim.findIndex((t) => typeof t !== 'string' || t.length === 0 || t.length > MAX_TENANT_ID_LENGTH || t.includes('\u0000'));
   if (bad >= 0) return `tenants[${bad}]: must be a tenant id of 1 to ${MAX_TENANT_ID_LENGTH} characters without NUL`;
   return TenantScope.of(claim as string[]);

@@ -18,7 +18,9 @@ export class EndpointOwnership {
   /** 403 unless the endpoint belongs to the scope; `action` says what was refused. */
   async assert(scope: TenantScope, endpoint: string, action: string): Promise<void> {
     if (await this.belongsTo(scope, endpoint)) return;
-    throw new TenantForbiddenError(`endpoint: ${action} ${endpoint} needs a delivery of ${scope.describe()} to it; this token may not act on other tenants' endpoints`);
+    throw new TenantForbiddenError(
+      `endpoint: ${action} ${endpoint} needs a delivery of ${scope.describe()} to it; this token may not act on other tenants' endpoints`,
+    );
   }
 
   async only<T>(scope: TenantScope, items: readonly T[], endpointOf: (item: T) => string): Promise<T[]> {

@@ -21,7 +21,8 @@ export class IncidentsController {
   @Roles('admin', 'operator')
   @Get()
   async list(@Query() query: ListIncidentsQuery, @CallerScope() scope: TenantScope): Promise<{ incidents: IncidentRecord[] }> {
-    return { incidents: await this.incidents.list({ state: query.state, tenantId: query.tenant_id, tenantIds: scope.filter(), limit: query.limit }) };
+    const incidents = await this.incidents.list({ state: query.state, tenantId: query.tenant_id, tenantIds: scope.filter(), limit: query.limit });
+    return { incidents };
   }
 
   @Roles('admin', 'operator')
