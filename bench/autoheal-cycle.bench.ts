@@ -24,6 +24,8 @@ import { TargetGuard } from '../src/replay/target-guard';
 import { DEFAULT_RULES } from '../src/rules/rules.defaults';
 import { RulesSource } from '../src/rules/rules.source';
 import { CycleProfiler } from './cycle-profiler';
+import { benchIngest, printIngest, type IngestResult } from './ingest-throughput';
+import { startProgress } from './progress';
 import { createDatabase, databaseUrl, dropDatabase, scratchDatabaseName } from './scratch-database';
 import { HOT_ENDPOINTS, seedLedger, type SeedResult } from './seed-ledger';
 import { median, percentile, round } from './stats';
@@ -33,6 +35,10 @@ const WARMUP = 3;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
 /** Extra, instrumented cycles after the timed rounds: where a cycle spends its time. */
 const PROFILE_CYCLES = 5;
+/** `cycle,ingest` (both, the default), or one of them. */
+const PARTS = new Set((process.env.BENCH_PARTS ?? 'cycle,ingest').split(',').map((p) => p.trim()));
+const INGEST_ROUNDS = Number(process.env.BENCH_INGEST_ROUNDS ?? 7);
+const INGEST_BATCHES = Number(process.env.BENCH_INGEST_BATCHES ?? 40);
 const RESULTS_FILE = resolve(__dirname, '..', '..', 'bench', 'results', 'latest.json');
 
 interface Subject {
@@ -219,7 +225,28 @@ async function main(): Promise<void> {
   process.once('SIGTERM', onSignal);
 
   try {
-    log(`autoheal cycle benchmark — now=${now.toISOString()}, ${cpus().length} CPU(s), node ${process.version}, ${ROUNDS} interleaved rounds after ${WARMUP} warm-ups`);
+    log(`autoheal benchmark (${[...PARTS].join(', ')}) — now=${now.toISOString()}, ${cpus().length} CPU(s), node ${process.version}`);
+    const report: Record<string, unknown> = { generated_at: '', now: now.toISOString(), machine: { cpus: cpus().length, node: process.version } };
+    if (PARTS.has('cycle')) Object.assign(report, await benchCycle(now, databases, subjects));
+    if (PARTS.has('ingest')) {
+      log(`ingest: ${INGEST_ROUNDS} rounds of ${INGEST_BATCHES} batches through the built service (dist/) and over pg`);
+      const ingest: IngestResult = await benchIngest(INGEST_ROUNDS, INGEST_BATCHES, log, databases);
+      printIngest(ingest, log);
+      report.ingest = ingest;
+    }
+    report.generated_at = new Date().toISOString();
+    report.total_run_s = round((performance.now() - runStarted) / 1000, 1);
+    mkdirSync(join(RESULTS_FILE, '..'), { recursive: true });
+    writeFileSync(RESULTS_FILE, `${JSON.stringify(report, null, 2)}\n`);
+    log(`written to ${RESULTS_FILE} (total ${ms(Number(report.total_run_s))} s)`);
+  } finally {
+    await cleanup();
+  }
+}
+
+async function benchCycle(now: Date, databases: string[], subjects: Subject[]): Promise<Record<string, unknown>> {
+  {
+    log(`cycle: ${ROUNDS} interleaved rounds after ${WARMUP} warm-ups`);
     const seeds = new Map<number, { database: string; seed: SeedResult }>();
     for (const size of SIZES) {
       const database = scratchDatabaseName(size);
@@ -227,6 +254,7 @@ async function main(): Promise<void> {
       databases.push(database);
       const url = databaseUrl(database);
       await migrate(url);
+      log(`seeding ${database} with ${fmtInt(size)} deliveries…`);
       const d = DEFAULT_RULES.detection;
       const seed = await seedLedger(url, size, now, Math.max(d.baseline_window_minutes, d.recent_window_minutes));
       seeds.set(size, { database, seed });
@@ -258,10 +286,12 @@ async function main(): Promise<void> {
       instrument(subject);
     }
 
+    const progress = startProgress('cycle', (WARMUP + ROUNDS) * subjects.length);
     for (const subject of subjects) {
       for (let i = 0; i < WARMUP; i++) {
         await timeCycle(subject, now);
         await timeFloor(subject, now);
+        progress.tick(1, 'warm-up');
       }
     }
     // Side by side: cycle, floor, for each size, every round; the order of sizes alternates so
@@ -271,8 +301,11 @@ async function main(): Promise<void> {
       for (const subject of order) {
         subject.cycleMs.push(await timeCycle(subject, now));
         subject.floorMs.push(await timeFloor(subject, now));
+        progress.tick(1, `round ${round + 1}/${ROUNDS}`);
       }
     }
+    progress.stop();
+    log('profiling…');
 
     const rows = [];
     for (const subject of subjects) {
@@ -343,21 +376,7 @@ async function main(): Promise<void> {
       `  cost follows the window: cycle median 1M / 200k = ${window.cycle_1m_over_200k.toFixed(2)} (floor: ${window.floor_1m_over_200k.toFixed(2)}; rows in the 60-min window: ${window.window_rows_1m_over_200k.toFixed(2)})`,
     );
 
-    const report = {
-      generated_at: new Date().toISOString(),
-      now: now.toISOString(),
-      machine: { cpus: cpus().length, node: process.version },
-      warmup: WARMUP,
-      rounds: ROUNDS,
-      sizes: rows,
-      cost_follows_the_window: window,
-      total_run_s: round((performance.now() - runStarted) / 1000, 1),
-    };
-    mkdirSync(join(RESULTS_FILE, '..'), { recursive: true });
-    writeFileSync(RESULTS_FILE, `${JSON.stringify(report, null, 2)}\n`);
-    log(`  written to ${RESULTS_FILE} (total ${ms(report.total_run_s)} s)`);
-  } finally {
-    await cleanup();
+    return { warmup: WARMUP, rounds: ROUNDS, sizes: rows, cost_follows_the_window: window };
   }
 }
 

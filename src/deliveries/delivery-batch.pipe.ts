@@ -3,7 +3,8 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { describeValidationErrors } from '../common/validation';
 import type { DeliveryOutcome } from './delivery-store.port';
-import { DeliveryOutcomeDto } from './dto/delivery-outcome.dto';
+import type { DeliveryStatus } from './delivery.entity';
+import { DeliveryOutcomeDto, passesDeliveryOutcomeDto } from './dto/delivery-outcome.dto';
 
 export const MAX_BATCH_SIZE = 1000;
 /** One delivery as JSON (payload, headers and all). */
@@ -26,17 +27,20 @@ export class DeliveryBatchPipe implements PipeTransform<unknown, DeliveryOutcome
     body.forEach(assertDeliverySize);
     const problems: string[] = [];
     const items = body.map((raw: unknown, index) => {
+      if (isObject(raw) && passesDeliveryOutcomeDto(raw)) return toOutcome(raw);
       const found = problemsOf(raw, index);
       problems.push(...found);
-      return found.length === 0 ? toOutcome(raw as DeliveryOutcomeDto) : null;
+      return found.length === 0 ? toOutcome(raw as Record<string, unknown>) : null;
     });
     if (problems.length > 0) throw new BadRequestException(summarise(problems));
     return items as DeliveryOutcome[];
   }
 }
 
+const isObject = (raw: unknown): raw is Record<string, unknown> => typeof raw === 'object' && raw !== null && !Array.isArray(raw);
+
 function problemsOf(raw: unknown, index: number): string[] {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return [`[${index}]: must be a JSON object`];
+  if (!isObject(raw)) return [`[${index}]: must be a JSON object`];
   const dto = plainToInstance(DeliveryOutcomeDto, raw);
   const errors = validateSync(dto, { whitelist: true, forbidNonWhitelisted: true, stopAtFirstError: true });
   return describeValidationErrors(errors, `[${index}]`);
@@ -49,10 +53,19 @@ function assertDeliverySize(raw: unknown, index: number): void {
   }
 }
 
-function toOutcome(dto: DeliveryOutcomeDto): DeliveryOutcome {
-  const { created_at, attempted_at, ...rest } = dto;
+/** `raw` has passed the DTO's checks. Absent fields stay undefined: the store keeps what it has for them. */
+function toOutcome(raw: Record<string, unknown>): DeliveryOutcome {
+  const { created_at, attempted_at } = raw as Pick<DeliveryOutcomeDto, 'created_at' | 'attempted_at'>;
   return {
-    ...rest,
+    id: raw.id as string,
+    tenant_id: raw.tenant_id as string,
+    target: raw.target as string,
+    status: raw.status as DeliveryStatus,
+    http_status: raw.http_status as number | null | undefined,
+    error: raw.error as string | null | undefined,
+    event_type: raw.event_type as string | null | undefined,
+    payload: raw.payload,
+    headers: raw.headers as Record<string, string> | null | undefined,
     created_at: created_at == null ? undefined : new Date(created_at),
     attempted_at: attempted_at == null ? undefined : new Date(attempted_at),
   };
