@@ -159,9 +159,10 @@ interface Service {
 
 /** The built service as `npm start` runs it, in its own process, so the clients do not share its event loop. */
 async function startService(env: Record<string, string>): Promise<Service> {
-  // BENCH_SERVICE_NODE_ARGS=--cpu-prof profiles the service side.
+  // BENCH_SERVICE_NODE_ARGS=--cpu-prof profiles the service; BENCH_SERVICE_MAIN measures another build (e.g. main's).
   const nodeArgs = (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, join(ROOT, 'dist', 'src', 'main.js')], {
+  const main = process.env.BENCH_SERVICE_MAIN || join(ROOT, 'dist', 'src', 'main.js');
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, main], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -74,6 +74,22 @@ const variants: Array<Record<string, unknown>> = [
   { created_at: 'yesterday' },
   { created_at: 1740823200000 },
   { attempted_at: '2025-13-01T10:00:00Z' },
+  { attempted_at: '2024-02-29T23:59:59.999999Z' },
+  { attempted_at: '2100-02-29T10:00:00Z' },
+  { attempted_at: '2000-02-29T10:00:00-05:30' },
+  { attempted_at: '2025-04-31T10:00:00Z' },
+  { attempted_at: '2025-04-30T24:00:00Z' },
+  { attempted_at: '2025-04-30T10:60:00Z' },
+  { attempted_at: '2025-04-30T10:00:00+24:00' },
+  { attempted_at: '2025-04-30T10:00:00z' },
+  { attempted_at: '2025-04-30T10:00Z' },
+  { attempted_at: '2025-04-30T10:00:00,5Z' },
+  { attempted_at: '2025-W18-3' },
+  { attempted_at: '2025-120' },
+  { attempted_at: '0000-02-29T00:00:00Z' },
+  { attempted_at: '0999-02-28T00:00:00Z' },
+  { attempted_at: '1000-02-29T00:00:00Z' },
+  { attempted_at: '9999-12-31T23:59:59Z' },
   { attempted_at: '' },
   { extra: 1 },
   { constructor: 1 },
@@ -110,6 +126,20 @@ describe('passesDeliveryOutcomeDto', () => {
       expect(passesDeliveryOutcomeDto(raw)).toBe(viaClassValidator(raw));
     },
   );
+
+  it('agrees with the DTO on every day 1..31 of every month of common, leap and century years', () => {
+    const pad = (n: number) => String(n).padStart(2, '0');
+    const disagreements: string[] = [];
+    for (const year of [1900, 2000, 2023, 2024]) {
+      for (let month = 1; month <= 12; month++) {
+        for (let day = 1; day <= 31; day++) {
+          const raw = apply({ attempted_at: `${year}-${pad(month)}-${pad(day)}T12:00:00.000Z` });
+          if (passesDeliveryOutcomeDto(raw) !== viaClassValidator(raw)) disagreements.push(String(raw.attempted_at));
+        }
+      }
+    }
+    expect(disagreements).toEqual([]);
+  });
 
   it('covers both answers', () => {
     const answers = variants.map((change) => passesDeliveryOutcomeDto(apply(change)));
