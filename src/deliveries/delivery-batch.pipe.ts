@@ -27,10 +27,11 @@ export class DeliveryBatchPipe implements PipeTransform<unknown, DeliveryOutcome
     body.forEach(assertDeliverySize);
     const problems: string[] = [];
     const items = body.map((raw: unknown, index) => {
-      if (isObject(raw) && passesDeliveryOutcomeDto(raw)) return toOutcome(raw);
-      const found = problemsOf(raw, index);
+      const found = isObject(raw) && passesDeliveryOutcomeDto(raw) ? [] : problemsOf(raw, index);
+      const outcome = found.length === 0 ? toOutcome(raw as Record<string, unknown>) : null;
+      if (outcome) found.push(...unreadableDates(outcome, index));
       problems.push(...found);
-      return found.length === 0 ? toOutcome(raw as Record<string, unknown>) : null;
+      return outcome;
     });
     if (problems.length > 0) throw new BadRequestException(summarise(problems));
     return items as DeliveryOutcome[];
@@ -69,6 +70,13 @@ function toOutcome(raw: Record<string, unknown>): DeliveryOutcome {
     created_at: created_at == null ? undefined : new Date(created_at),
     attempted_at: attempted_at == null ? undefined : new Date(attempted_at),
   };
+}
+
+// IsISO8601 also passes week and ordinal dates (2025-W18-3, 2025-120), which Date cannot read.
+function unreadableDates(outcome: DeliveryOutcome, index: number): string[] {
+  return (['created_at', 'attempted_at'] as const)
+    .filter((field) => outcome[field] !== undefined && Number.isNaN(outcome[field].getTime()))
+    .map((field) => `[${index}].${field}: must be a calendar date and time, e.g. 2025-01-23T12:34:56Z (week and ordinal dates are not accepted)`);
 }
 
 function summarise(problems: string[]): string {

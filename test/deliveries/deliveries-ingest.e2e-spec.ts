@@ -226,4 +226,14 @@ describe('POST /deliveries: the ledger', () => {
     expect(await count(`SELECT count(*) AS n FROM delivery_attempts WHERE delivery_id LIKE 'race-%'`)).toBe(250);
     expect(await count(`SELECT count(*) AS n FROM deliveries WHERE id LIKE 'race-%' AND last_attempt_at = '2025-03-01T08:04:00Z'`)).toBe(50);
   });
+
+  it('answers 400 naming the field for an ISO 8601 date it cannot read (a week or ordinal date), storing nothing', async () => {
+    const res = await postBatch(t, [
+      outcome({ id: 'wk-1', attempted_at: '2025-03-01T09:00:00Z' }),
+      outcome({ id: 'wk-2', attempted_at: '2025-W18-3' }),
+      outcome({ id: 'wk-3', created_at: '2025-120' }),
+    ]).expect(400);
+    expect(res.body.message).toMatch(/^\[1\]\.attempted_at: must be a calendar date and time.*; \[2\]\.created_at: must be a calendar date/);
+    expect(await count(`SELECT count(*) AS n FROM deliveries WHERE id LIKE 'wk-%'`)).toBe(0);
+  });
 });
