@@ -154,6 +154,7 @@ async function migrate(url: string): Promise<void> {
 
 interface Service {
   port: number;
+  output(): string;
   stop(): Promise<void>;
 }
 
@@ -188,6 +189,7 @@ async function startService(env: Record<string, string>): Promise<Service> {
   });
   return {
     port,
+    output: () => output,
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;
@@ -256,7 +258,6 @@ export async function benchIngest(
   const names = { app: `autoheal_bench_ingest_app_${suffix}`, floor: `autoheal_bench_ingest_floor_${suffix}` };
   let service: Service | null = null;
   let pool: Pool | null = null;
-  const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS });
   try {
     for (const name of Object.values(names)) {
       await createDatabase(name);
@@ -281,7 +282,15 @@ export async function benchIngest(
     const floorPool = pool;
     const port = service.port;
 
-    const sendHttp = (batch: Batch) => post(agent, port, token, batch.body);
+    // A fresh agent per phase: a socket left idle between phases may be closed by the server (keep-alive timeout) as it is reused.
+    const overHttp = async (batches: Batch[], onBatch: () => void) => {
+      const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS });
+      try {
+        return await runConcurrently(batches, (batch) => post(agent, port, token, batch.body), onBatch);
+      } finally {
+        agent.destroy();
+      }
+    };
     const sendFloor = async (batch: Batch) => {
       const client = await floorPool.connect();
       try {
@@ -303,7 +312,7 @@ export async function benchIngest(
 
     // A warm-up round (JIT, pools, caches), not counted.
     const warmup = batchesOf(Math.max(CLIENTS, Math.ceil(batchesPerPhase / 4)));
-    await runConcurrently(warmup, sendHttp, () => undefined);
+    await overHttp(warmup, () => undefined);
     await runConcurrently(warmup, sendFloor, () => undefined);
 
     const app: IngestPhase[] = [];
@@ -314,7 +323,7 @@ export async function benchIngest(
       const batches = batchesOf(batchesPerPhase);
       const rows = batches.length * BATCH_SIZE;
       const tick = () => progress.tick(1, `round ${r + 1}/${rounds}`);
-      const timeApp = async () => app.push(phaseOf(rows, await runConcurrently(batches, sendHttp, tick)));
+      const timeApp = async () => app.push(phaseOf(rows, await overHttp(batches, tick)));
       const timeFloor = async () => floor.push(phaseOf(rows, await runConcurrently(batches, sendFloor, tick)));
       if (r % 2 === 0) {
         await timeApp();
@@ -349,8 +358,10 @@ export async function benchIngest(
       stored_identically: storedIdentically,
       audit_rows: auditRows,
     };
+  } catch (error) {
+    if (service) log(`the service's last output:\n${service.output().slice(-2000)}`);
+    throw error;
   } finally {
-    agent.destroy();
     await pool?.end().catch(() => undefined);
     await service?.stop().catch(() => undefined);
   }
@@ -368,22 +379,20 @@ async function withPool<T>(url: string, work: (pool: Pool) => Promise<T>): Promi
 const digestOf = (url: string) =>
   withPool(url, async (pool) => (await pool.query(CONTENT_DIGEST)).rows[0] as { n: number; digest: string; attempts_digest: string });
 
-const countAudit = (url: string) =>
-  withPool(url, async (pool) => (await pool.query(`SELECT count(*)::int AS n FROM operator_audit WHERE resource_id = 'POST /deliveries'`)).rows[0].n as number);
+const COUNT_INGEST_AUDIT = `SELECT count(*)::int AS n FROM operator_audit WHERE resource_id = 'POST /deliveries'`;
+const countAudit = (url: string) => withPool(url, async (pool) => (await pool.query(COUNT_INGEST_AUDIT)).rows[0].n as number);
 
 export function printIngest(result: IngestResult, log: (line: string) => void): void {
+  const int = (n: number) => n.toLocaleString('en-US');
+  const row = (cells: string[]) => log(`  ${cells[0].padEnd(6)} ${cells[1].padStart(24)} ${cells[2].padStart(32)} ${cells[3].padStart(6)}`);
   log('');
   log(
     `HTTP ingest vs. the floor: ${BATCH_SIZE}-item batches, ${CLIENTS} concurrent clients, ${result.rounds} interleaved rounds of ` +
-      `${result.batches_per_phase} batches each (${(result.batches_per_phase * BATCH_SIZE).toLocaleString('en-US')} rows per phase)`,
+      `${result.batches_per_phase} batches each (${int(result.batches_per_phase * BATCH_SIZE)} rows per phase)`,
   );
-  log(`  ${'round'.padEnd(6)} ${'POST /deliveries rows/s'.padStart(24)} ${'floor (pg, 2 statements) rows/s'.padStart(32)} ${'ratio'.padStart(6)}`);
-  result.app.forEach((app, i) => {
-    log(`  ${String(i + 1).padEnd(6)} ${app.rows_per_s.toLocaleString('en-US').padStart(24)} ${result.floor[i].rows_per_s.toLocaleString('en-US').padStart(32)} ${result.ratios[i].toFixed(2).padStart(6)}`);
-  });
-  log(
-    `  median ${result.app_median_rows_per_s.toLocaleString('en-US').padStart(22)} ${result.floor_median_rows_per_s.toLocaleString('en-US').padStart(32)} ` +
-      `${result.ratio_median.toFixed(2).padStart(6)}  (ratio range ${result.ratio_min.toFixed(2)}–${result.ratio_max.toFixed(2)})`,
-  );
-  log(`  rows stored identically by both: ${result.stored_identically ? 'yes' : 'NO'}; audit rows for the ingest requests: ${result.audit_rows}`);
+  row(['round', 'POST /deliveries rows/s', 'floor (pg, 2 statements) rows/s', 'ratio']);
+  result.app.forEach((app, i) => row([String(i + 1), int(app.rows_per_s), int(result.floor[i].rows_per_s), result.ratios[i].toFixed(2)]));
+  row(['median', int(result.app_median_rows_per_s), int(result.floor_median_rows_per_s), result.ratio_median.toFixed(2)]);
+  log(`  ratio range ${result.ratio_min.toFixed(2)}–${result.ratio_max.toFixed(2)}`);
+  log(`  rows stored identically by both: ${result.stored_identically ? 'yes' : 'NO'}; ingest audit rows: ${result.audit_rows}`);
 }

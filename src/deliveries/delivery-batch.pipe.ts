@@ -72,11 +72,13 @@ function toOutcome(raw: Record<string, unknown>): DeliveryOutcome {
   };
 }
 
+const UNREADABLE_DATE = 'must be a calendar date and time, e.g. 2025-01-23T12:34:56Z (week and ordinal dates are not accepted)';
+
 // IsISO8601 also passes week and ordinal dates (2025-W18-3, 2025-120), which Date cannot read.
 function unreadableDates(outcome: DeliveryOutcome, index: number): string[] {
   return (['created_at', 'attempted_at'] as const)
     .filter((field) => outcome[field] !== undefined && Number.isNaN(outcome[field].getTime()))
-    .map((field) => `[${index}].${field}: must be a calendar date and time, e.g. 2025-01-23T12:34:56Z (week and ordinal dates are not accepted)`);
+    .map((field) => `[${index}].${field}: ${UNREADABLE_DATE}`);
 }
 
 function summarise(problems: string[]): string {

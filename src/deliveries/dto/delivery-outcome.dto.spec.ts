@@ -96,8 +96,9 @@ const variants: Array<Record<string, unknown>> = [
   { toString: 'x' },
 ];
 
+const PIPE_OPTIONS = { whitelist: true, forbidNonWhitelisted: true, stopAtFirstError: true };
 const viaClassValidator = (raw: Record<string, unknown>) =>
-  validateSync(plainToInstance(DeliveryOutcomeDto, raw), { whitelist: true, forbidNonWhitelisted: true, stopAtFirstError: true }).length === 0;
+  validateSync(plainToInstance(DeliveryOutcomeDto, raw), PIPE_OPTIONS).length === 0;
 
 // Keys class-transformer drops without a word; the hand check refuses them and leaves the answer to class-validator.
 const STRICTER = ['constructor', 'toString'];
