@@ -10,6 +10,7 @@ export const MAX_BATCH_SIZE = 1000;
 /** One delivery as JSON (payload, headers and all). */
 export const MAX_DELIVERY_BYTES = 1024 * 1024;
 const MAX_REPORTED_PROBLEMS = 20;
+export const ITEM_VALIDATION = { whitelist: true, forbidNonWhitelisted: true, stopAtFirstError: true };
 
 /**
  * Validates the body of `POST /deliveries` (the global ValidationPipe does not look inside
@@ -43,7 +44,7 @@ const isObject = (raw: unknown): raw is Record<string, unknown> => typeof raw ==
 function problemsOf(raw: unknown, index: number): string[] {
   if (!isObject(raw)) return [`[${index}]: must be a JSON object`];
   const dto = plainToInstance(DeliveryOutcomeDto, raw);
-  const errors = validateSync(dto, { whitelist: true, forbidNonWhitelisted: true, stopAtFirstError: true });
+  const errors = validateSync(dto, ITEM_VALIDATION);
   return describeValidationErrors(errors, `[${index}]`);
 }
 

@@ -1,5 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
+import { ITEM_VALIDATION } from '../delivery-batch.pipe';
 import { DeliveryOutcomeDto, passesDeliveryOutcomeDto } from './delivery-outcome.dto';
 
 const valid = {
@@ -96,9 +97,8 @@ const variants: Array<Record<string, unknown>> = [
   { toString: 'x' },
 ];
 
-const PIPE_OPTIONS = { whitelist: true, forbidNonWhitelisted: true, stopAtFirstError: true };
 const viaClassValidator = (raw: Record<string, unknown>) =>
-  validateSync(plainToInstance(DeliveryOutcomeDto, raw), PIPE_OPTIONS).length === 0;
+  validateSync(plainToInstance(DeliveryOutcomeDto, raw), ITEM_VALIDATION).length === 0;
 
 // Keys class-transformer drops without a word; the hand check refuses them and leaves the answer to class-validator.
 const STRICTER = ['constructor', 'toString'];
