@@ -45,7 +45,7 @@ export interface DetectionRow {
   failures: number;
   total_baseline: number;
   failures_baseline: number;
-  /** Minutes of the baseline the endpoint had traffic in (see MEASURED); 0 without baseline traffic. */
+  /** Minutes of the baseline the endpoint had traffic in (see CLASSIFY); 0 without baseline traffic. */
   baseline_minutes: number;
   triage_distribution: Record<string, number>;
 }
@@ -75,22 +75,41 @@ const COUNTS = {
   total_baseline: `count(*) FILTER (WHERE d.created_at < $2::timestamptz)`,
   failures_baseline: `count(*) FILTER (WHERE d.created_at < $2::timestamptz AND d.status IN (${FAILED}))`,
 };
-const TIMES = {
-  first_baseline_at: ['min', `min(d.created_at) FILTER (WHERE d.created_at < $2::timestamptz)`],
-  last_ok_at: ['max', `max(d.created_at) FILTER (WHERE d.status = 'delivered')`],
-  last_failure_at: ['max', `max(d.created_at) FILTER (WHERE d.status IN (${FAILED}))`],
-} as const;
+const AGGREGATES = Object.entries(COUNTS)
+  .map(([name, expr]) => `${expr} AS ${name}`)
+  .join(',\n             ');
 
-const AGGREGATES = [
-  ...Object.entries(COUNTS).map(([name, expr]) => `${expr} AS ${name}`),
-  ...Object.entries(TIMES).map(([name, [, expr]]) => `${expr} AS ${name}`),
-].join(',\n             ');
+/** The endpoint's attempts in the window (idx_deliveries_endpoint_created), for the probes below. */
+const ENDPOINT_WINDOW = (alias: string) => `${alias}.tenant_id = m.tenant_id AND ${alias}.target = m.target
+                 AND ${alias}.created_at >= $1::timestamptz AND ${alias}.created_at <= $3::timestamptz`;
+
+/** Minutes of baseline the endpoint had traffic in: whole recent windows from its first attempt to the baseline's end. */
+const BASELINE_MINUTES = `
+      CASE WHEN m.total_baseline = 0 THEN 0::numeric
+           ELSE least($9::numeric, ceil(extract(epoch FROM $2::timestamptz - (
+                  SELECT min(f.created_at) FROM deliveries f WHERE ${ENDPOINT_WINDOW('f')}
+                )) / ($10::numeric * 60)) * $10::numeric)
+      END`;
+
+/** Whether the last N attempts in the window failed: N failures after the last delivered attempt. */
+const LAST_ATTEMPTS_FAILED = `
+      (SELECT count(*)
+         FROM (SELECT 1
+                 FROM deliveries s
+                WHERE ${ENDPOINT_WINDOW('s')}
+                  AND s.status IN (${FAILED})
+                  AND s.created_at > COALESCE(
+                        (SELECT max(o.created_at) FROM deliveries o WHERE ${ENDPOINT_WINDOW('o')} AND o.status = 'delivered'),
+                        '-infinity')
+                LIMIT $11::int) last_failures) >= $11::int`;
 
 /**
  * From per-endpoint counts (a relation `per_endpoint`) to the incident kind. The baseline rate is
  * taken over the time the endpoint had traffic, counted in whole recent windows back from the
  * baseline's end to its first attempt: a baseline that began late is not diluted by its empty part,
- * and one attempt just before the recent window is not a rate over a few seconds. Rates are compared
+ * and one attempt just before the recent window is not a rate over a few seconds. That first attempt,
+ * like the last-N run below, is an index probe made only where it matters (spike candidates and
+ * reported incidents), so the scan of the window stays the four counts it always was. Rates are compared
  * by cross-multiplication in numeric: exact, and no division by an empty baseline — an empty baseline
  * has failure rate 0 and passes the traffic ratio test (recent traffic against none), so a spike then
  * depends on traffic_spike_min_deliveries alone.
@@ -98,16 +117,12 @@ const AGGREGATES = [
  * A sustained outage is recognised whatever the baseline (a baseline of failures hides a burst):
  * ≥ sustained_failure_ratio of the recent window failed with ≥ min_failures failures, or the last
  * sustained_last_attempts attempts in the window all failed — counted as failures after the last
- * delivered attempt, so a delivery at the same instant as the failures breaks the run. That count
- * is an index probe of at most N rows, made only for endpoints still unclassified whose latest
- * attempt failed.
+ * delivered attempt, so a delivery at the same instant as the failures breaks the run; probed only
+ * for endpoints still unclassified with at least N failures in the window.
  */
 const CLASSIFY = `
     measured AS (
       SELECT p.*,
-             CASE WHEN p.first_baseline_at IS NULL THEN 0::numeric
-                  ELSE least($9::numeric, ceil(extract(epoch FROM $2::timestamptz - p.first_baseline_at) / ($10::numeric * 60)) * $10::numeric)
-             END AS baseline_minutes,
              (p.failures >= $4::int
               AND p.failures >= $5::numeric * p.total_recent
               AND p.failures::numeric * p.total_baseline >= $6::numeric * p.failures_baseline * p.total_recent) AS is_burst,
@@ -119,27 +134,23 @@ const CLASSIFY = `
       SELECT m.*,
              CASE
                WHEN m.is_burst THEN 'failure_burst'
-               WHEN m.is_mostly_failing OR run.failures >= $11::int THEN 'sustained_outage'
-               WHEN m.total_recent >= $7::int
-                AND m.total_recent::numeric * m.baseline_minutes >= $8::numeric * m.total_baseline * $10::numeric
+               WHEN m.is_mostly_failing THEN 'sustained_outage'
+               -- Nested CASE, not AND: the probes run only for the few endpoints that pass the cheap tests.
+               WHEN CASE WHEN m.failures > 0 AND m.failures + m.failures_baseline >= $11::int THEN ${LAST_ATTEMPTS_FAILED} ELSE false END
+                 THEN 'sustained_outage'
+               WHEN CASE
+                      WHEN m.total_recent >= $7::int
+                        THEN m.total_recent::numeric * ${BASELINE_MINUTES} >= $8::numeric * m.total_baseline * $10::numeric
+                      ELSE false
+                    END
                  THEN 'traffic_spike'
              END AS kind
         FROM measured m
-        CROSS JOIN LATERAL (
-          SELECT count(*)::int AS failures
-            FROM (
-              SELECT 1
-                FROM deliveries s
-               WHERE NOT m.is_burst AND NOT m.is_mostly_failing
-                 AND m.failures > 0 AND m.failures + m.failures_baseline >= $11::int
-                 AND (m.last_ok_at IS NULL OR m.last_failure_at > m.last_ok_at)
-                 AND s.tenant_id = m.tenant_id AND s.target = m.target
-                 AND s.status IN (${FAILED})
-                 AND s.created_at >= $1::timestamptz AND s.created_at <= $3::timestamptz
-                 AND (m.last_ok_at IS NULL OR s.created_at > m.last_ok_at)
-               LIMIT $11::int
-            ) last_failures
-        ) run
+    ),
+    reported AS (
+      SELECT m.*, ${BASELINE_MINUTES} AS baseline_minutes
+        FROM classified m
+       WHERE m.kind IS NOT NULL
     )`;
 
 const ROW_COLUMNS = `tenant_id, target, kind, total_recent, failures, total_baseline, failures_baseline,
@@ -163,14 +174,12 @@ export function buildDetectionQuery(now: Date, rules: DetectionRules): SqlQuery 
     per_endpoint AS (
       SELECT tenant_id, target,
              ${Object.keys(COUNTS).map((name) => `sum(${name})::int AS ${name}`).join(', ')},
-             ${Object.entries(TIMES).map(([name, [agg]]) => `${agg}(${name}) AS ${name}`).join(', ')},
              COALESCE(jsonb_object_agg(triage_label, failures) FILTER (WHERE failures > 0), '{}'::jsonb) AS triage_distribution
         FROM per_label
        GROUP BY tenant_id, target
     ),${CLASSIFY}
     SELECT ${ROW_COLUMNS}, triage_distribution
-      FROM classified
-     WHERE kind IS NOT NULL`;
+      FROM reported`;
   return { text, values: detectionValues(now, rules) };
 }
 
@@ -189,17 +198,14 @@ export function buildOutageSignalQuery(endpoints: readonly EndpointRef[], now: D
       SELECT e.tenant_id, e.target, c.*
         FROM (SELECT DISTINCT * FROM unnest($13::text[], $14::text[]) AS u(tenant_id, target)) e
         CROSS JOIN LATERAL (
-          SELECT ${[
-            ...Object.entries(COUNTS).map(([name, expr]) => `${expr}::int AS ${name}`),
-            ...Object.entries(TIMES).map(([name, [, expr]]) => `${expr} AS ${name}`),
-          ].join(',\n                 ')}
+          SELECT ${Object.entries(COUNTS).map(([name, expr]) => `${expr}::int AS ${name}`).join(',\n                 ')}
             FROM deliveries d
            WHERE d.tenant_id = e.tenant_id AND d.target = e.target
              AND d.created_at >= $1::timestamptz AND d.created_at <= $3::timestamptz
         ) c
     ),${CLASSIFY}
     SELECT ${ROW_COLUMNS}
-      FROM classified
+      FROM reported
      WHERE kind IN (${OUTAGE_KINDS.map((kind) => `'${kind}'`).join(', ')})`;
   return {
     text,
