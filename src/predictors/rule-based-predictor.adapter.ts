@@ -71,14 +71,17 @@ export function chooseStrategyWithReason(incident: IncidentLike, context: Strate
   const sustained = incident.kind === 'sustained_outage';
   const transient = transient_ratio > t.replay_transient_ratio;
   const recoverable = context.backlog_recovery === true && transient && incident.kind !== 'traffic_spike';
-  const mostlyTransient = `mostly transient failures (${pct(transient_ratio)} > ${pct(t.replay_transient_ratio)})`;
+  const transientShare = `transient failures (${pct(transient_ratio)} > ${pct(t.replay_transient_ratio)})`;
+  const mostlyTransient = `mostly ${transientShare}`;
 
   if (incident.severity === 'critical') {
     if (recoverable) return recover(`Critical transient outage (${failures} failures, ${mostlyTransient})`, context);
     return { strategy: 'ESCALATE_OPERATOR', reason: 'Critical incident: never healed automatically' };
   }
   if (failures > t.escalate_failures) {
-    if (recoverable) return recover(`Massive transient outage (${failures} > ${t.escalate_failures} failures, ${mostlyTransient})`, context);
+    if (recoverable) {
+      return recover(`Massive transient outage (${failures} > ${t.escalate_failures} failures, ${mostlyTransient})`, context);
+    }
     return { strategy: 'ESCALATE_OPERATOR', reason: `Massive failure cluster (${failures} > ${t.escalate_failures} failures)` };
   }
   if (permanent_ratio > t.escalate_permanent_ratio) {
@@ -97,15 +100,17 @@ export function chooseStrategyWithReason(incident: IncidentLike, context: Strate
   }
   if (recoverable) {
     const untrusted = replayUntrusted(incident, context);
-    if (untrusted) return recover(`Mostly transient failures (${pct(transient_ratio)} > ${pct(t.replay_transient_ratio)}), ${untrusted}`, context);
+    if (untrusted) return recover(`Mostly ${transientShare}, ${untrusted}`, context);
   }
   if (transient && failures <= maxBatch) {
     return {
       strategy: 'REPLAY_RECENT',
-      reason: `Mostly transient failures (${pct(transient_ratio)} > ${pct(t.replay_transient_ratio)}), small batch (${failures} <= ${maxBatch})`,
+      reason: `Mostly ${transientShare}, small batch (${failures} <= ${maxBatch})`,
     };
   }
-  const why = transient ? `too many to replay at once (${failures} > ${maxBatch})` : `transient ${pct(transient_ratio)}, permanent ${pct(permanent_ratio)}`;
+  const why = transient
+    ? `too many to replay at once (${failures} > ${maxBatch})`
+    : `transient ${pct(transient_ratio)}, permanent ${pct(permanent_ratio)}`;
   return deferOrEscalate(`Unclear pattern: ${why}`, context);
 }
 

@@ -36,7 +36,11 @@ describe('toConfigView', () => {
 
   it('shows RECOVER_BACKLOG, the approval TTL, the storm limits and the sustained-outage thresholds', () => {
     const view = toConfigView(DEFAULT_RULES);
-    expect(view.strategy_limits.RECOVER_BACKLOG).toMatchObject({ probe_interval_seconds: 60, drain_concurrency: 4, max_ineffective_attempts: 3 });
+    expect(view.strategy_limits.RECOVER_BACKLOG).toMatchObject({
+      probe_interval_seconds: 60,
+      drain_concurrency: 4,
+      max_ineffective_attempts: 3,
+    });
     expect(view.approvals).toEqual({ ttl_minutes: 60 });
     expect(view.storm).toEqual({ max_incidents: 20, max_endpoint_share: 0.2, max_concurrent_drains: 5 });
     expect(view.detection).toMatchObject({ sustained_last_attempts: 5, sustained_failure_ratio: 0.9 });
@@ -52,7 +56,9 @@ describe('toConfigView', () => {
   it('round-trips: a view fed back as a config file gives the same rules', () => {
     const rules = validateRules({
       global_safety: { dry_run: true },
-      tenant_overrides: { t1: { max_replays: 3, require_approval_for_critical: false, strategy_limits: { RECOVER_BACKLOG: { drain_concurrency: 1 } } } },
+      tenant_overrides: {
+        t1: { max_replays: 3, require_approval_for_critical: false, strategy_limits: { RECOVER_BACKLOG: { drain_concurrency: 1 } } },
+      },
       storm: { max_incidents: 3 },
     });
     expect(validateRules(JSON.parse(JSON.stringify(toConfigView(rules))))).toEqual(rules);

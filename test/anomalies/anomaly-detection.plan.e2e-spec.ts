@@ -83,7 +83,8 @@ describe('detection query plan on a large table', () => {
       expect.objectContaining({ 'Node Type': 'Index Only Scan', 'Index Name': 'idx_deliveries_endpoint_created' }),
     );
     expect(seqScansOnDeliveries(nodes)).toEqual([]);
-    const triage = await planOf(buildRecentTriageQuery([{ tenant_id: 'tenant-10', target: 'https://t10.example.com/hook' }], NOW, DEFAULT_RULES.detection));
+    const rows = [{ tenant_id: 'tenant-10', target: 'https://t10.example.com/hook' }];
+    const triage = await planOf(buildRecentTriageQuery(rows, NOW, DEFAULT_RULES.detection));
     expect(seqScansOnDeliveries(triage)).toEqual([]);
   });
 

@@ -37,8 +37,10 @@ describe('SqlAnomalyDetector: sustained outages and the traffic-time baseline (P
   let dataSource: DataSource;
   let detector: SqlAnomalyDetector;
 
-  const withDetection = (detection: Partial<AutohealRules['detection']>) =>
-    new SqlAnomalyDetector(dataSource, new StaticRulesSource({ ...DEFAULT_RULES, detection: { ...DEFAULT_RULES.detection, ...detection } }));
+  const withDetection = (detection: Partial<AutohealRules['detection']>) => {
+    const rules: AutohealRules = { ...DEFAULT_RULES, detection: { ...DEFAULT_RULES.detection, ...detection } };
+    return new SqlAnomalyDetector(dataSource, new StaticRulesSource(rules));
+  };
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -60,7 +62,7 @@ describe('SqlAnomalyDetector: sustained outages and the traffic-time baseline (P
     ['30 min', 30, true, 'failure_burst'],
     ['2 h', 120, false, 'sustained_outage'],
     ['2 h', 120, true, 'sustained_outage'],
-  ] as const)('%s of all-failure traffic (healthy hour before: %s)', (_name, minutes, history, kind) => {
+  ] as const)('%s of all-failure traffic (%i minutes; healthy hour before: %s)', (_name, minutes, history, kind) => {
     beforeEach(() => seedDeliveries(dataSource, NOW, history ? [outage(minutes), healthyHourBefore(minutes)] : [outage(minutes)]));
 
     it(`is detected as a ${kind}`, async () => {
@@ -80,6 +82,16 @@ describe('SqlAnomalyDetector: sustained outages and the traffic-time baseline (P
       const [detected] = await detector.detect(NOW);
       await expect(detector.outageSignal('tenant-1', A, NOW)).resolves.toEqual(detected);
     });
+  });
+
+  it('sees a sustained outage in compressed time (every window / 60)', async () => {
+    const compressed = withDetection({ recent_window_minutes: 5 / 60, baseline_window_minutes: 1 });
+    // Two "hours" (2 real minutes) down, one attempt every 10 "seconds"; a healthy "hour" before.
+    await seedDeliveries(dataSource, NOW, [
+      { ...outage(2), minutesAgo: 0.1 / 60, count: 720 },
+      { ...healthyHourBefore(2), minutesAgo: 2 + 0.1 / 60, spreadToMinutesAgo: 3, count: 360 },
+    ]);
+    expect(await compressed.detect(NOW)).toEqual([expect.objectContaining({ endpoint: A, kind: 'sustained_outage', failures: 30 })]);
   });
 
   it('is no longer an outage once the endpoint answers again', async () => {
@@ -137,7 +149,13 @@ describe('SqlAnomalyDetector: sustained outages and the traffic-time baseline (P
     it('at 90 % is a sustained outage', async () => {
       await seedDeliveries(dataSource, NOW, chronic(18, 2));
       expect(await detector.detect(NOW)).toEqual([
-        expect.objectContaining({ kind: 'sustained_outage', failures: 18, total_recent: 20, failure_rate: 0.9, baseline_failure_rate: 0.9 }),
+        expect.objectContaining({
+          kind: 'sustained_outage',
+          failures: 18,
+          total_recent: 20,
+          failure_rate: 0.9,
+          baseline_failure_rate: 0.9,
+        }),
       ]);
     });
 
@@ -192,11 +210,12 @@ describe('SqlAnomalyDetector: sustained outages and the traffic-time baseline (P
     it('reports a burst\'s traffic ratio over traffic time', async () => {
       await seedDeliveries(dataSource, NOW, [
         { target: A, minutesAgo: 6, spreadToMinutesAgo: 20, count: 30 },
-        { target: A, minutesAgo: 0.5, spreadToMinutesAgo: 4.5, count: 10, status: 'failed', triage: 'transient_endpoint_down', error: 'HTTP 503' },
+        { ...outage(4.5), minutesAgo: 0.5, count: 10 },
         { target: A, minutesAgo: 1, count: 5 },
       ]);
       expect(await detector.detect(NOW)).toEqual([
-        expect.objectContaining({ kind: 'failure_burst', total_recent: 15, total_baseline: 30, traffic_ratio: 1.5 }), // (15 / 5) / (30 / 15)
+        // (15 / 5) / (30 / 15)
+        expect.objectContaining({ kind: 'failure_burst', total_recent: 15, total_baseline: 30, traffic_ratio: 1.5 }),
       ]);
     });
   });
