@@ -24,6 +24,8 @@ import { TargetGuard } from '../src/replay/target-guard';
 import { DEFAULT_RULES } from '../src/rules/rules.defaults';
 import { RulesSource } from '../src/rules/rules.source';
 import { CycleProfiler } from './cycle-profiler';
+import { benchIngest, printIngest, type IngestResult } from './ingest-throughput';
+import { startProgress, withHeartbeat } from './progress';
 import { createDatabase, databaseUrl, dropDatabase, scratchDatabaseName } from './scratch-database';
 import { HOT_ENDPOINTS, seedLedger, type SeedResult } from './seed-ledger';
 import { median, percentile, round } from './stats';
@@ -33,6 +35,10 @@ const WARMUP = 3;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
 /** Extra, instrumented cycles after the timed rounds: where a cycle spends its time. */
 const PROFILE_CYCLES = 5;
+/** `cycle,ingest` (both, the default), or one of them. */
+const PARTS = new Set((process.env.BENCH_PARTS ?? 'cycle,ingest').split(',').map((p) => p.trim()));
+const INGEST_ROUNDS = Number(process.env.BENCH_INGEST_ROUNDS ?? 7);
+const INGEST_BATCHES = Number(process.env.BENCH_INGEST_BATCHES ?? 40);
 const RESULTS_FILE = resolve(__dirname, '..', '..', 'bench', 'results', 'latest.json');
 
 interface Subject {
@@ -219,146 +225,157 @@ async function main(): Promise<void> {
   process.once('SIGTERM', onSignal);
 
   try {
-    log(`autoheal cycle benchmark — now=${now.toISOString()}, ${cpus().length} CPU(s), node ${process.version}, ${ROUNDS} interleaved rounds after ${WARMUP} warm-ups`);
-    const seeds = new Map<number, { database: string; seed: SeedResult }>();
-    for (const size of SIZES) {
-      const database = scratchDatabaseName(size);
-      await createDatabase(database);
-      databases.push(database);
-      const url = databaseUrl(database);
-      await migrate(url);
-      const d = DEFAULT_RULES.detection;
-      const seed = await seedLedger(url, size, now, Math.max(d.baseline_window_minutes, d.recent_window_minutes));
-      seeds.set(size, { database, seed });
-      log(`seeded ${database}: ${fmtInt(seed.deliveries)} deliveries (${seed.hotRows} hot failures on ${HOT_ENDPOINTS} endpoints; ${fmtInt(seed.windowRows)} in the detection window) in ${ms(seed.seedMs / 1000)} s, VACUUM ANALYZE ${ms(seed.vacuumMs / 1000)} s`);
+    log(`autoheal benchmark (${[...PARTS].join(', ')}) — now=${now.toISOString()}, ${cpus().length} CPU(s), node ${process.version}`);
+    const machine = { cpus: cpus().length, node: process.version };
+    const report: Record<string, unknown> = { generated_at: '', now: now.toISOString(), machine };
+    if (PARTS.has('cycle')) Object.assign(report, await benchCycle(now, databases, subjects));
+    if (PARTS.has('ingest')) {
+      log(`ingest: ${INGEST_ROUNDS} rounds of ${INGEST_BATCHES} batches through the built service (dist/) and over pg`);
+      const ingest: IngestResult = await benchIngest(INGEST_ROUNDS, INGEST_BATCHES, log, databases);
+      printIngest(ingest, log);
+      report.ingest = ingest;
     }
-
-    for (const size of SIZES) {
-      const { database, seed } = seeds.get(size)!;
-      const app = await boot(databaseUrl(database));
-      const subject: Subject = {
-        size,
-        database,
-        seed,
-        app,
-        engine: app.get(AutohealEngine),
-        dataSource: app.get(DataSource),
-        profiler: new CycleProfiler(),
-        cycleMs: [],
-        floorMs: [],
-        floorRows: 0,
-        result: null,
-        shapes: new Set(),
-      };
-      subjects.push(subject);
-      const rules = app.get(RulesSource).current();
-      if (!isDeepStrictEqual(rules.detection, DEFAULT_RULES.detection)) {
-        throw new Error('The engine does not run the default detection rules; the floor would not be the same query');
-      }
-      instrument(subject);
-    }
-
-    for (const subject of subjects) {
-      for (let i = 0; i < WARMUP; i++) {
-        await timeCycle(subject, now);
-        await timeFloor(subject, now);
-      }
-    }
-    // Side by side: cycle, floor, for each size, every round; the order of sizes alternates so
-    // a slow patch of this shared machine lands on both.
-    for (let round = 0; round < ROUNDS; round++) {
-      const order = round % 2 === 0 ? subjects : [...subjects].reverse();
-      for (const subject of order) {
-        subject.cycleMs.push(await timeCycle(subject, now));
-        subject.floorMs.push(await timeFloor(subject, now));
-      }
-    }
-
-    const rows = [];
-    for (const subject of subjects) {
-      const result = subject.result!;
-      const cycleMedian = median(subject.cycleMs);
-      const floorMedian = median(subject.floorMs);
-      rows.push({
-        size: subject.size,
-        deliveries: subject.seed.deliveries,
-        window_rows: subject.seed.windowRows,
-        incidents: result.incidents_detected,
-        floor_rows: subject.floorRows,
-        actions_taken: result.actions_taken.length,
-        actions_by_strategy: countBy(result.actions_taken, (a) => a.strategy),
-        actions_skipped: result.actions_skipped.length,
-        skipped_by_check: countBy(result.actions_skipped, (a) => a.check),
-        same_work_every_cycle: subject.shapes.size === 1,
-        cycle: { median_ms: round(cycleMedian, 2), p90_ms: round(percentile(subject.cycleMs, 90), 2), samples_ms: subject.cycleMs.map((v) => round(v, 2)) },
-        floor: { median_ms: round(floorMedian, 2), p90_ms: round(percentile(subject.floorMs, 90), 2), samples_ms: subject.floorMs.map((v) => round(v, 2)) },
-        ratio: round(cycleMedian / floorMedian, 2),
-        seed_s: round(subject.seed.seedMs / 1000, 1),
-        vacuum_s: round(subject.seed.vacuumMs / 1000, 1),
-        profile: await profile(subject, now),
-      });
-    }
-
-    for (const row of rows) {
-      if (!row.same_work_every_cycle) log(`WARNING: the ${fmtInt(row.size)}-row cycles did not all detect and decide the same; see latest.json`);
-    }
-    const [big, small] = rows;
-    const window = {
-      window_rows_1m_over_200k: round(big.window_rows / small.window_rows, 2),
-      cycle_1m_over_200k: round(big.cycle.median_ms / small.cycle.median_ms, 2),
-      floor_1m_over_200k: round(big.floor.median_ms / small.floor.median_ms, 2),
-    };
-
-    for (const row of rows) {
-      log('');
-      log(`where a ${fmtInt(row.size)}-row cycle spends its time (${row.profile.cycles} instrumented cycles, median ${ms(row.profile.instrumented_cycle_median_ms)} ms; ${row.profile.queries_per_cycle} queries = ${ms(row.profile.query_ms_per_cycle)} ms per cycle):`);
-      log(`  ${'phase (engine collaborator)'.padEnd(34)} ${'calls'.padStart(6)} ${'ms/cycle'.padStart(9)}`);
-      for (const p of row.profile.phases) log(`  ${p.name.padEnd(34)} ${String(p.calls).padStart(6)} ${ms(p.ms).padStart(9)}`);
-      log(`  ${'query class'.padEnd(34)} ${'calls'.padStart(6)} ${'ms/cycle'.padStart(9)}  server plan (one EXPLAIN ANALYZE)`);
-      for (const q of row.profile.queries) {
-        const plan = row.profile.explains[q.name];
-        const planText = !plan ? '' : typeof plan === 'string' ? plan : `${plan.execution_ms} ms exec + ${plan.planning_ms} ms plan; ${plan.nodes}`;
-        log(`  ${q.name.padEnd(34)} ${String(q.calls).padStart(6)} ${ms(q.ms).padStart(9)}  ${planText}`);
-      }
-      log(`  actions: ${JSON.stringify(row.actions_by_strategy)} taken, ${JSON.stringify(row.skipped_by_check)} skipped`);
-    }
-
-    log('');
-    log(`dry-run cycle vs. detection query alone, ${ROUNDS} interleaved rounds (medians; p90 in brackets), now=${now.toISOString()}`);
-    const header = ['deliveries', 'in window', 'incidents', 'actions', 'cycle ms', 'floor ms', 'ratio'];
-    const table = rows.map((r) => [
-      fmtInt(r.deliveries),
-      fmtInt(r.window_rows),
-      String(r.incidents),
-      `${r.actions_taken}+${r.actions_skipped}sk`,
-      `${ms(r.cycle.median_ms)} [${ms(r.cycle.p90_ms)}]`,
-      `${ms(r.floor.median_ms)} [${ms(r.floor.p90_ms)}]`,
-      r.ratio.toFixed(2),
-    ]);
-    const widths = header.map((h, i) => Math.max(h.length, ...table.map((r) => r[i].length)));
-    const line = (cells: string[]) => `  ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ')}`;
-    log(line(header));
-    for (const r of table) log(line(r));
-    log(
-      `  cost follows the window: cycle median 1M / 200k = ${window.cycle_1m_over_200k.toFixed(2)} (floor: ${window.floor_1m_over_200k.toFixed(2)}; rows in the 60-min window: ${window.window_rows_1m_over_200k.toFixed(2)})`,
-    );
-
-    const report = {
-      generated_at: new Date().toISOString(),
-      now: now.toISOString(),
-      machine: { cpus: cpus().length, node: process.version },
-      warmup: WARMUP,
-      rounds: ROUNDS,
-      sizes: rows,
-      cost_follows_the_window: window,
-      total_run_s: round((performance.now() - runStarted) / 1000, 1),
-    };
+    report.generated_at = new Date().toISOString();
+    report.total_run_s = round((performance.now() - runStarted) / 1000, 1);
     mkdirSync(join(RESULTS_FILE, '..'), { recursive: true });
     writeFileSync(RESULTS_FILE, `${JSON.stringify(report, null, 2)}\n`);
-    log(`  written to ${RESULTS_FILE} (total ${ms(report.total_run_s)} s)`);
+    log(`written to ${RESULTS_FILE} (total ${ms(Number(report.total_run_s))} s)`);
   } finally {
     await cleanup();
   }
+}
+
+async function benchCycle(now: Date, databases: string[], subjects: Subject[]): Promise<Record<string, unknown>> {
+  log(`cycle: ${ROUNDS} interleaved rounds after ${WARMUP} warm-ups`);
+  const seeds = new Map<number, { database: string; seed: SeedResult }>();
+  for (const size of SIZES) {
+    const database = scratchDatabaseName(size);
+    await createDatabase(database);
+    databases.push(database);
+    const url = databaseUrl(database);
+    await migrate(url);
+    log(`seeding ${database} with ${fmtInt(size)} deliveries…`);
+    const d = DEFAULT_RULES.detection;
+    const seed = await withHeartbeat('seeding', seedLedger(url, size, now, Math.max(d.baseline_window_minutes, d.recent_window_minutes)));
+    seeds.set(size, { database, seed });
+    log(`seeded ${database}: ${fmtInt(seed.deliveries)} deliveries (${seed.hotRows} hot failures on ${HOT_ENDPOINTS} endpoints; ${fmtInt(seed.windowRows)} in the detection window) in ${ms(seed.seedMs / 1000)} s, VACUUM ANALYZE ${ms(seed.vacuumMs / 1000)} s`);
+  }
+
+  for (const size of SIZES) {
+    const { database, seed } = seeds.get(size)!;
+    const app = await boot(databaseUrl(database));
+    const subject: Subject = {
+      size,
+      database,
+      seed,
+      app,
+      engine: app.get(AutohealEngine),
+      dataSource: app.get(DataSource),
+      profiler: new CycleProfiler(),
+      cycleMs: [],
+      floorMs: [],
+      floorRows: 0,
+      result: null,
+      shapes: new Set(),
+    };
+    subjects.push(subject);
+    const rules = app.get(RulesSource).current();
+    if (!isDeepStrictEqual(rules.detection, DEFAULT_RULES.detection)) {
+      throw new Error('The engine does not run the default detection rules; the floor would not be the same query');
+    }
+    instrument(subject);
+  }
+
+  const progress = startProgress('cycle', (WARMUP + ROUNDS) * subjects.length);
+  for (const subject of subjects) {
+    for (let i = 0; i < WARMUP; i++) {
+      await timeCycle(subject, now);
+      await timeFloor(subject, now);
+      progress.tick(1, 'warm-up');
+    }
+  }
+  // Side by side: cycle, floor, for each size, every round; the order of sizes alternates so
+  // a slow patch of this shared machine lands on both.
+  for (let round = 0; round < ROUNDS; round++) {
+    const order = round % 2 === 0 ? subjects : [...subjects].reverse();
+    for (const subject of order) {
+      subject.cycleMs.push(await timeCycle(subject, now));
+      subject.floorMs.push(await timeFloor(subject, now));
+      progress.tick(1, `round ${round + 1}/${ROUNDS}`);
+    }
+  }
+  progress.stop();
+  log('profiling…');
+
+  const rows = [];
+  for (const subject of subjects) {
+    const result = subject.result!;
+    const cycleMedian = median(subject.cycleMs);
+    const floorMedian = median(subject.floorMs);
+    rows.push({
+      size: subject.size,
+      deliveries: subject.seed.deliveries,
+      window_rows: subject.seed.windowRows,
+      incidents: result.incidents_detected,
+      floor_rows: subject.floorRows,
+      actions_taken: result.actions_taken.length,
+      actions_by_strategy: countBy(result.actions_taken, (a) => a.strategy),
+      actions_skipped: result.actions_skipped.length,
+      skipped_by_check: countBy(result.actions_skipped, (a) => a.check),
+      same_work_every_cycle: subject.shapes.size === 1,
+      cycle: { median_ms: round(cycleMedian, 2), p90_ms: round(percentile(subject.cycleMs, 90), 2), samples_ms: subject.cycleMs.map((v) => round(v, 2)) },
+      floor: { median_ms: round(floorMedian, 2), p90_ms: round(percentile(subject.floorMs, 90), 2), samples_ms: subject.floorMs.map((v) => round(v, 2)) },
+      ratio: round(cycleMedian / floorMedian, 2),
+      seed_s: round(subject.seed.seedMs / 1000, 1),
+      vacuum_s: round(subject.seed.vacuumMs / 1000, 1),
+      profile: await profile(subject, now),
+    });
+  }
+
+  for (const row of rows) {
+    if (!row.same_work_every_cycle) log(`WARNING: the ${fmtInt(row.size)}-row cycles did not all detect and decide the same; see latest.json`);
+  }
+  const [big, small] = rows;
+  const window = {
+    window_rows_1m_over_200k: round(big.window_rows / small.window_rows, 2),
+    cycle_1m_over_200k: round(big.cycle.median_ms / small.cycle.median_ms, 2),
+    floor_1m_over_200k: round(big.floor.median_ms / small.floor.median_ms, 2),
+  };
+
+  for (const row of rows) {
+    log('');
+    log(`where a ${fmtInt(row.size)}-row cycle spends its time (${row.profile.cycles} instrumented cycles, median ${ms(row.profile.instrumented_cycle_median_ms)} ms; ${row.profile.queries_per_cycle} queries = ${ms(row.profile.query_ms_per_cycle)} ms per cycle):`);
+    log(`  ${'phase (engine collaborator)'.padEnd(34)} ${'calls'.padStart(6)} ${'ms/cycle'.padStart(9)}`);
+    for (const p of row.profile.phases) log(`  ${p.name.padEnd(34)} ${String(p.calls).padStart(6)} ${ms(p.ms).padStart(9)}`);
+    log(`  ${'query class'.padEnd(34)} ${'calls'.padStart(6)} ${'ms/cycle'.padStart(9)}  server plan (one EXPLAIN ANALYZE)`);
+    for (const q of row.profile.queries) {
+      const plan = row.profile.explains[q.name];
+      const planText = !plan ? '' : typeof plan === 'string' ? plan : `${plan.execution_ms} ms exec + ${plan.planning_ms} ms plan; ${plan.nodes}`;
+      log(`  ${q.name.padEnd(34)} ${String(q.calls).padStart(6)} ${ms(q.ms).padStart(9)}  ${planText}`);
+    }
+    log(`  actions: ${JSON.stringify(row.actions_by_strategy)} taken, ${JSON.stringify(row.skipped_by_check)} skipped`);
+  }
+
+  log('');
+  log(`dry-run cycle vs. detection query alone, ${ROUNDS} interleaved rounds (medians; p90 in brackets), now=${now.toISOString()}`);
+  const header = ['deliveries', 'in window', 'incidents', 'actions', 'cycle ms', 'floor ms', 'ratio'];
+  const table = rows.map((r) => [
+    fmtInt(r.deliveries),
+    fmtInt(r.window_rows),
+    String(r.incidents),
+    `${r.actions_taken}+${r.actions_skipped}sk`,
+    `${ms(r.cycle.median_ms)} [${ms(r.cycle.p90_ms)}]`,
+    `${ms(r.floor.median_ms)} [${ms(r.floor.p90_ms)}]`,
+    r.ratio.toFixed(2),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...table.map((r) => r[i].length)));
+  const line = (cells: string[]) => `  ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ')}`;
+  log(line(header));
+  for (const r of table) log(line(r));
+  log(
+    `  cost follows the window: cycle median 1M / 200k = ${window.cycle_1m_over_200k.toFixed(2)} (floor: ${window.floor_1m_over_200k.toFixed(2)}; rows in the 60-min window: ${window.window_rows_1m_over_200k.toFixed(2)})`,
+  );
+  return { warmup: WARMUP, rounds: ROUNDS, sizes: rows, cost_follows_the_window: window };
 }
 
 main().then(

@@ -36,3 +36,15 @@ export function startProgress(title: string, total: number): Progress {
     stop: () => undefined,
   };
 }
+
+/** For one long step that cannot report its own progress (a set-based seed): the time so far, every 15 s. */
+export async function withHeartbeat<T>(label: string, work: Promise<T>): Promise<T> {
+  const started = performance.now();
+  const report = () => process.stdout.write(`  ${label}: ${Math.round((performance.now() - started) / 1000)} s so far\n`);
+  const timer = setInterval(report, 15_000);
+  try {
+    return await work;
+  } finally {
+    clearInterval(timer);
+  }
+}

@@ -1,7 +1,9 @@
+import type { EndpointRef } from '../common/endpoint-key';
 import { FAILED_STATUSES } from '../deliveries/delivery.constants';
 import type { DetectionRules } from '../rules/rules.types';
 
 import type { SqlQuery } from '../common/sql-query';
+import type { IncidentKind } from './incident';
 
 export type { SqlQuery };
 
@@ -38,76 +40,201 @@ export const UNLABELLED = 'unknown';
 export interface DetectionRow {
   tenant_id: string;
   target: string;
-  kind: 'failure_burst' | 'traffic_spike';
+  kind: IncidentKind;
   total_recent: number;
   failures: number;
   total_baseline: number;
   failures_baseline: number;
+  /** Minutes of the baseline the endpoint had traffic in (see CLASSIFY); 0 without baseline traffic. */
+  baseline_minutes: number;
   triage_distribution: Record<string, number>;
 }
+
+/** Both statements take the same parameters, $1 … $12 (endpoint lists follow). */
+function detectionValues(now: Date, rules: DetectionRules): unknown[] {
+  const w = detectionWindows(now, rules);
+  return [
+    w.since.toISOString(),
+    w.recentSince.toISOString(),
+    w.now.toISOString(),
+    rules.min_failures,
+    rules.min_failure_rate,
+    rules.baseline_multiplier,
+    rules.traffic_spike_min_deliveries,
+    rules.traffic_spike_ratio,
+    w.baselineMinutes,
+    w.recentMinutes,
+    rules.sustained_last_attempts,
+    rules.sustained_failure_ratio,
+  ];
+}
+
+const COUNTS = {
+  total_recent: `count(*) FILTER (WHERE d.created_at >= $2::timestamptz)`,
+  failures: `count(*) FILTER (WHERE d.created_at >= $2::timestamptz AND d.status IN (${FAILED}))`,
+  total_baseline: `count(*) FILTER (WHERE d.created_at < $2::timestamptz)`,
+  failures_baseline: `count(*) FILTER (WHERE d.created_at < $2::timestamptz AND d.status IN (${FAILED}))`,
+};
+const AGGREGATES = Object.entries(COUNTS)
+  .map(([name, expr]) => `${expr} AS ${name}`)
+  .join(',\n             ');
+
+/** The endpoint's attempts in the window (idx_deliveries_endpoint_created), for the probes below. */
+const ENDPOINT_WINDOW = (alias: string) => `${alias}.tenant_id = m.tenant_id AND ${alias}.target = m.target
+                 AND ${alias}.created_at >= $1::timestamptz AND ${alias}.created_at <= $3::timestamptz`;
+
+/** Minutes of baseline the endpoint had traffic in: whole recent windows from its first attempt to the baseline's end. */
+const BASELINE_MINUTES = `
+      CASE WHEN m.total_baseline = 0 THEN 0::numeric
+           ELSE least($9::numeric, ceil(extract(epoch FROM $2::timestamptz - (
+                  SELECT min(f.created_at) FROM deliveries f WHERE ${ENDPOINT_WINDOW('f')}
+                )) / ($10::numeric * 60)) * $10::numeric)
+      END`;
+
+/** Whether the last N attempts in the window failed: N failures after the last delivered attempt. */
+const LAST_ATTEMPTS_FAILED = `
+      (SELECT count(*)
+         FROM (SELECT 1
+                 FROM deliveries s
+                WHERE ${ENDPOINT_WINDOW('s')}
+                  AND s.status IN (${FAILED})
+                  AND s.created_at > COALESCE(
+                        (SELECT max(o.created_at) FROM deliveries o WHERE ${ENDPOINT_WINDOW('o')} AND o.status = 'delivered'),
+                        '-infinity')
+                LIMIT $11::int) last_failures) >= $11::int`;
+
+/**
+ * From per-endpoint counts (a relation `per_endpoint`) to the incident kind. The baseline rate is
+ * taken over the time the endpoint had traffic, counted in whole recent windows back from the
+ * baseline's end to its first attempt: a baseline that began late is not diluted by its empty part,
+ * and one attempt just before the recent window is not a rate over a few seconds. That first attempt,
+ * like the last-N run below, is an index probe made only where it matters (spike candidates and
+ * reported incidents), so the scan of the window stays the four counts it always was. Rates are compared
+ * by cross-multiplication in numeric: exact, and no division by an empty baseline — an empty baseline
+ * has failure rate 0 and passes the traffic ratio test (recent traffic against none), so a spike then
+ * depends on traffic_spike_min_deliveries alone.
+ *
+ * A sustained outage is recognised whatever the baseline (a baseline of failures hides a burst):
+ * ≥ sustained_failure_ratio of the recent window failed with ≥ min_failures failures, or the last
+ * sustained_last_attempts attempts in the window all failed — counted as failures after the last
+ * delivered attempt, so a delivery at the same instant as the failures breaks the run; probed only
+ * for endpoints still unclassified with at least N failures in the window.
+ */
+const CLASSIFY = `
+    measured AS (
+      SELECT p.*,
+             (p.failures >= $4::int
+              AND p.failures >= $5::numeric * p.total_recent
+              AND p.failures::numeric * p.total_baseline >= $6::numeric * p.failures_baseline * p.total_recent) AS is_burst,
+             (p.failures >= $4::int AND p.failures >= $12::numeric * p.total_recent) AS is_mostly_failing
+        FROM per_endpoint p
+       WHERE p.total_recent > 0
+    ),
+    classified AS (
+      SELECT m.*,
+             CASE
+               WHEN m.is_burst THEN 'failure_burst'
+               WHEN m.is_mostly_failing THEN 'sustained_outage'
+               -- Nested CASE, not AND: the probes run only for the few endpoints that pass the cheap tests.
+               WHEN CASE WHEN m.failures > 0 AND m.failures + m.failures_baseline >= $11::int THEN ${LAST_ATTEMPTS_FAILED} ELSE false END
+                 THEN 'sustained_outage'
+               WHEN CASE
+                      WHEN m.total_recent >= $7::int
+                        THEN m.total_recent::numeric * ${BASELINE_MINUTES} >= $8::numeric * m.total_baseline * $10::numeric
+                      ELSE false
+                    END
+                 THEN 'traffic_spike'
+             END AS kind
+        FROM measured m
+    ),
+    reported AS (
+      SELECT m.*, ${BASELINE_MINUTES} AS baseline_minutes
+        FROM classified m
+       WHERE m.kind IS NOT NULL
+    )`;
+
+const ROW_COLUMNS = `tenant_id, target, kind, total_recent, failures, total_baseline, failures_baseline,
+           baseline_minutes::float8 AS baseline_minutes`;
 
 /**
  * The whole of M3 in one statement. It reads only `created_at` in [now − window, now] and only
  * columns of idx_deliveries_created_at (key + INCLUDE), so it is an index-only range scan whatever
- * the table's size. Rates are compared by cross-multiplication in numeric: exact, and no division
- * by an empty baseline — an empty baseline has failure rate 0 and passes the traffic ratio test
- * (recent traffic against none), so a spike then depends on traffic_spike_min_deliveries alone.
- * Exported so a benchmark can run (and EXPLAIN) exactly what the adapter runs.
+ * the table's size; see CLASSIFY for the rules. Exported so a benchmark can run (and EXPLAIN)
+ * exactly what the adapter runs.
  */
 export function buildDetectionQuery(now: Date, rules: DetectionRules): SqlQuery {
-  const w = detectionWindows(now, rules);
   const text = `
     WITH per_label AS (
       SELECT d.tenant_id, d.target, COALESCE(d.triage_label, '${UNLABELLED}') AS triage_label,
-             count(*) FILTER (WHERE d.created_at >= $2::timestamptz) AS total_recent,
-             count(*) FILTER (WHERE d.created_at >= $2::timestamptz AND d.status IN (${FAILED})) AS failures,
-             count(*) FILTER (WHERE d.created_at < $2::timestamptz) AS total_baseline,
-             count(*) FILTER (WHERE d.created_at < $2::timestamptz AND d.status IN (${FAILED})) AS failures_baseline
+             ${AGGREGATES}
         FROM deliveries d
        WHERE d.created_at >= $1::timestamptz AND d.created_at <= $3::timestamptz
        GROUP BY d.tenant_id, d.target, COALESCE(d.triage_label, '${UNLABELLED}')
     ),
     per_endpoint AS (
       SELECT tenant_id, target,
-             sum(total_recent)::int AS total_recent,
-             sum(failures)::int AS failures,
-             sum(total_baseline)::int AS total_baseline,
-             sum(failures_baseline)::int AS failures_baseline,
+             ${Object.keys(COUNTS).map((name) => `sum(${name})::int AS ${name}`).join(', ')},
              COALESCE(jsonb_object_agg(triage_label, failures) FILTER (WHERE failures > 0), '{}'::jsonb) AS triage_distribution
         FROM per_label
        GROUP BY tenant_id, target
-    ),
-    classified AS (
-      SELECT *,
-             CASE
-               WHEN failures >= $4::int
-                AND failures >= $5::numeric * total_recent
-                AND failures::numeric * total_baseline >= $6::numeric * failures_baseline * total_recent
-                 THEN 'failure_burst'
-               WHEN total_recent >= $7::int
-                AND total_recent::numeric * $9::numeric >= $8::numeric * total_baseline * $10::numeric
-                 THEN 'traffic_spike'
-             END AS kind
-        FROM per_endpoint
-       WHERE total_recent > 0
-    )
-    SELECT tenant_id, target, kind, total_recent, failures, total_baseline, failures_baseline, triage_distribution
-      FROM classified
-     WHERE kind IS NOT NULL`;
+    ),${CLASSIFY}
+    SELECT ${ROW_COLUMNS}, triage_distribution
+      FROM reported`;
+  return { text, values: detectionValues(now, rules) };
+}
+
+/** What an outage signal is: the kinds a burst of reported failures opens an incident for. */
+export const OUTAGE_KINDS = ['failure_burst', 'sustained_outage'] as const satisfies readonly IncidentKind[];
+
+/**
+ * The same classification for just the given endpoints (what one ingest batch touched): each
+ * endpoint's window is a range of idx_deliveries_endpoint_created, read from the index alone.
+ * Returns only the endpoints that are an outage now, without their triage distribution (see
+ * buildRecentTriageQuery), so the common answer — no outage — costs one small range per endpoint.
+ */
+export function buildOutageSignalQuery(endpoints: readonly EndpointRef[], now: Date, rules: DetectionRules): SqlQuery {
+  const text = `
+    WITH per_endpoint AS (
+      SELECT e.tenant_id, e.target, c.*
+        FROM (SELECT DISTINCT * FROM unnest($13::text[], $14::text[]) AS u(tenant_id, target)) e
+        CROSS JOIN LATERAL (
+          SELECT ${Object.entries(COUNTS).map(([name, expr]) => `${expr}::int AS ${name}`).join(',\n                 ')}
+            FROM deliveries d
+           WHERE d.tenant_id = e.tenant_id AND d.target = e.target
+             AND d.created_at >= $1::timestamptz AND d.created_at <= $3::timestamptz
+        ) c
+    ),${CLASSIFY}
+    SELECT ${ROW_COLUMNS}
+      FROM reported
+     WHERE kind IN (${OUTAGE_KINDS.map((kind) => `'${kind}'`).join(', ')})`;
   return {
     text,
-    values: [
-      w.since.toISOString(),
-      w.recentSince.toISOString(),
-      w.now.toISOString(),
-      rules.min_failures,
-      rules.min_failure_rate,
-      rules.baseline_multiplier,
-      rules.traffic_spike_min_deliveries,
-      rules.traffic_spike_ratio,
-      w.baselineMinutes,
-      w.recentMinutes,
-    ],
+    values: [...detectionValues(now, rules), endpoints.map((e) => e.tenantId), endpoints.map((e) => e.endpoint)],
+  };
+}
+
+/** Triage label → count over each endpoint's failures in the recent window (idx_deliveries_failures_by_endpoint). */
+export function buildRecentTriageQuery(
+  endpoints: ReadonlyArray<{ tenant_id: string; target: string }>,
+  now: Date,
+  rules: DetectionRules,
+): SqlQuery {
+  const w = detectionWindows(now, rules);
+  const text = `
+    SELECT e.tenant_id, e.target, COALESCE(jsonb_object_agg(t.triage_label, t.n), '{}'::jsonb) AS triage_distribution
+      FROM unnest($1::text[], $2::text[]) AS e(tenant_id, target)
+      CROSS JOIN LATERAL (
+        SELECT COALESCE(d.triage_label, '${UNLABELLED}') AS triage_label, count(*)::int AS n
+          FROM deliveries d
+         WHERE d.tenant_id = e.tenant_id AND d.target = e.target
+           AND d.status IN (${FAILED})
+           AND d.created_at >= $3::timestamptz AND d.created_at <= $4::timestamptz
+         GROUP BY 1
+      ) t
+     GROUP BY e.tenant_id, e.target`;
+  return {
+    text,
+    values: [endpoints.map((e) => e.tenant_id), endpoints.map((e) => e.target), w.recentSince.toISOString(), w.now.toISOString()],
   };
 }
 

@@ -1,6 +1,11 @@
 import type { Severity } from '../rules/rules.types';
 
-export type IncidentKind = 'failure_burst' | 'traffic_spike';
+/**
+ * failure_burst: failures well above the endpoint's own baseline. sustained_outage: the endpoint is
+ * down whatever its baseline says (its last attempts all failed, or nearly all of the recent window).
+ * traffic_spike: far more traffic than usual.
+ */
+export type IncidentKind = 'failure_burst' | 'sustained_outage' | 'traffic_spike';
 
 /** What M3 reports for one tenant+endpoint whose recent window departs from its baseline. */
 export interface Incident {
@@ -17,8 +22,9 @@ export interface Incident {
   baseline_failure_rate: number;
   /**
    * Recent deliveries per minute over baseline deliveries per minute (1 = as usual). The baseline
-   * is the baseline window minus the recent window. With no baseline traffic at all this is the
-   * recent count (recent against nothing).
+   * is the baseline window minus the recent window, from the recent window in which the endpoint's
+   * first baseline attempt falls. With no baseline traffic at all this is the recent count (recent
+   * against nothing).
    */
   traffic_ratio: number;
   /** Triage label → count, over the recent window's failures (no label counts as `unknown`). */

@@ -31,4 +31,42 @@ describe('ScriptedAnomalyDetector', () => {
     expect(again.failures).toBe(12);
     expect(again.triage_distribution).toEqual({ transient_endpoint_down: 12 });
   });
+
+  describe('outageSignals', () => {
+    // What the SQL detector reports 3 min, 30 min and 2 h into an all-failure outage (no healthy history).
+    const young = buildIncident({ endpoint: 'https://3min', kind: 'failure_burst', failures: 18, total_recent: 18, total_baseline: 0 });
+    const thirty = buildIncident({ endpoint: 'https://30min', kind: 'sustained_outage', failures: 30, failures_baseline: 150 });
+    const twoHours = buildIncident({ tenant_id: 'tenant-2', endpoint: 'https://2h', kind: 'sustained_outage', severity: 'high' });
+    const spike = buildIncident({ endpoint: 'https://spike', kind: 'traffic_spike', severity: 'low', failures: 0 });
+    const ask = (...refs: Array<[string, string]>) => refs.map(([tenantId, endpoint]) => ({ tenantId, endpoint }));
+
+    it('answers the bursts and sustained outages of the endpoints asked about, in the script\'s order', async () => {
+      const detector = new ScriptedAnomalyDetector([twoHours, young, spike, thirty]);
+      const endpoints = ask(['tenant-1', 'https://30min'], ['tenant-1', 'https://3min'], ['tenant-1', 'https://spike'], ['tenant-2', 'https://2h']);
+      expect(await detector.outageSignals(endpoints, now)).toEqual([twoHours, young, thirty]);
+      expect(detector.signalCalls).toEqual([{ endpoints, now }]);
+    });
+
+    it('matches tenant and endpoint together, and answers one endpoint through outageSignal', async () => {
+      const detector = new ScriptedAnomalyDetector([twoHours, spike]);
+      expect(await detector.outageSignals(ask(['tenant-1', 'https://2h']), now)).toEqual([]);
+      await expect(detector.outageSignal('tenant-2', 'https://2h', now)).resolves.toEqual(twoHours);
+      await expect(detector.outageSignal('tenant-1', 'https://spike', now)).resolves.toBeNull();
+    });
+
+    it('answers from the answer detect would give next, without using it up', async () => {
+      const detector = new ScriptedAnomalyDetector();
+      detector.script([thirty], []);
+      await expect(detector.outageSignal('tenant-1', 'https://30min', now)).resolves.toEqual(thirty);
+      await expect(detector.detect(now)).resolves.toEqual([thirty]);
+      await expect(detector.outageSignal('tenant-1', 'https://30min', now)).resolves.toBeNull();
+    });
+
+    it('hands out copies', async () => {
+      const detector = new ScriptedAnomalyDetector([thirty]);
+      const [got] = await detector.outageSignals(ask(['tenant-1', 'https://30min']), now);
+      got.triage_distribution.unknown = 5;
+      expect((await detector.detect(now))[0].triage_distribution).toEqual({ transient_endpoint_down: 12 });
+    });
+  });
 });

@@ -1,12 +1,16 @@
+import type { EndpointRef } from '../common/endpoint-key';
+import { OUTAGE_KINDS } from './anomaly-detection.query';
 import { AnomalyDetector } from './anomaly-detector.port';
 import type { Incident } from './incident';
 
 /**
  * Returns the incidents it is given, exactly as given (order included). Real code for tests and
  * what-if runs: `script(...)` queues one answer per call (the last one repeats); `set(...)` replaces all.
+ * `outageSignals` answers from the answer the next `detect` would give, without using it up.
  */
 export class ScriptedAnomalyDetector extends AnomalyDetector {
   readonly calls: Date[] = [];
+  readonly signalCalls: Array<{ endpoints: EndpointRef[]; now: Date }> = [];
   private queue: Incident[][];
 
   constructor(incidents: Incident[] = []) {
@@ -25,8 +29,19 @@ export class ScriptedAnomalyDetector extends AnomalyDetector {
   async detect(now: Date): Promise<Incident[]> {
     this.calls.push(new Date(now.getTime()));
     const answer = this.queue.length > 1 ? this.queue.shift()! : this.queue[0];
-    return answer.map((incident) => ({ ...incident, triage_distribution: { ...incident.triage_distribution } }));
+    return answer.map(copyOf);
   }
+
+  async outageSignals(endpoints: readonly EndpointRef[], now: Date): Promise<Incident[]> {
+    this.signalCalls.push({ endpoints: endpoints.map((e) => ({ ...e })), now: new Date(now.getTime()) });
+    const asked = (incident: Incident) => endpoints.some((e) => e.tenantId === incident.tenant_id && e.endpoint === incident.endpoint);
+    const outage = (incident: Incident) => (OUTAGE_KINDS as readonly string[]).includes(incident.kind);
+    return this.queue[0].filter((incident) => asked(incident) && outage(incident)).map(copyOf);
+  }
+}
+
+function copyOf(incident: Incident): Incident {
+  return { ...incident, triage_distribution: { ...incident.triage_distribution } };
 }
 
 /** A plausible incident: a medium failure burst; override what a test cares about. */

@@ -3,12 +3,14 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { describeValidationErrors } from '../common/validation';
 import type { DeliveryOutcome } from './delivery-store.port';
-import { DeliveryOutcomeDto } from './dto/delivery-outcome.dto';
+import type { DeliveryStatus } from './delivery.constants';
+import { DeliveryOutcomeDto, passesDeliveryOutcomeDto } from './dto/delivery-outcome.dto';
 
 export const MAX_BATCH_SIZE = 1000;
 /** One delivery as JSON (payload, headers and all). */
 export const MAX_DELIVERY_BYTES = 1024 * 1024;
 const MAX_REPORTED_PROBLEMS = 20;
+export const ITEM_VALIDATION = { whitelist: true, forbidNonWhitelisted: true, stopAtFirstError: true };
 
 /**
  * Validates the body of `POST /deliveries` (the global ValidationPipe does not look inside
@@ -26,19 +28,23 @@ export class DeliveryBatchPipe implements PipeTransform<unknown, DeliveryOutcome
     body.forEach(assertDeliverySize);
     const problems: string[] = [];
     const items = body.map((raw: unknown, index) => {
-      const found = problemsOf(raw, index);
+      const found = isObject(raw) && passesDeliveryOutcomeDto(raw) ? [] : problemsOf(raw, index);
+      const outcome = found.length === 0 ? toOutcome(raw as Record<string, unknown>) : null;
+      if (outcome) found.push(...unreadableDates(outcome, index));
       problems.push(...found);
-      return found.length === 0 ? toOutcome(raw as DeliveryOutcomeDto) : null;
+      return outcome;
     });
     if (problems.length > 0) throw new BadRequestException(summarise(problems));
     return items as DeliveryOutcome[];
   }
 }
 
+const isObject = (raw: unknown): raw is Record<string, unknown> => typeof raw === 'object' && raw !== null && !Array.isArray(raw);
+
 function problemsOf(raw: unknown, index: number): string[] {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return [`[${index}]: must be a JSON object`];
+  if (!isObject(raw)) return [`[${index}]: must be a JSON object`];
   const dto = plainToInstance(DeliveryOutcomeDto, raw);
-  const errors = validateSync(dto, { whitelist: true, forbidNonWhitelisted: true, stopAtFirstError: true });
+  const errors = validateSync(dto, ITEM_VALIDATION);
   return describeValidationErrors(errors, `[${index}]`);
 }
 
@@ -49,13 +55,31 @@ function assertDeliverySize(raw: unknown, index: number): void {
   }
 }
 
-function toOutcome(dto: DeliveryOutcomeDto): DeliveryOutcome {
-  const { created_at, attempted_at, ...rest } = dto;
+/** `raw` has passed the DTO's checks. Absent fields stay undefined: the store keeps what it has for them. */
+function toOutcome(raw: Record<string, unknown>): DeliveryOutcome {
+  const { created_at, attempted_at } = raw as Pick<DeliveryOutcomeDto, 'created_at' | 'attempted_at'>;
   return {
-    ...rest,
+    id: raw.id as string,
+    tenant_id: raw.tenant_id as string,
+    target: raw.target as string,
+    status: raw.status as DeliveryStatus,
+    http_status: raw.http_status as number | null | undefined,
+    error: raw.error as string | null | undefined,
+    event_type: raw.event_type as string | null | undefined,
+    payload: raw.payload,
+    headers: raw.headers as Record<string, string> | null | undefined,
     created_at: created_at == null ? undefined : new Date(created_at),
     attempted_at: attempted_at == null ? undefined : new Date(attempted_at),
   };
+}
+
+const UNREADABLE_DATE = 'must be a calendar date and time, e.g. 2025-01-23T12:34:56Z (week and ordinal dates are not accepted)';
+
+// IsISO8601 also passes week and ordinal dates (2025-W18-3, 2025-120), which Date cannot read.
+function unreadableDates(outcome: DeliveryOutcome, index: number): string[] {
+  return (['created_at', 'attempted_at'] as const)
+    .filter((field) => outcome[field] !== undefined && Number.isNaN(outcome[field].getTime()))
+    .map((field) => `[${index}].${field}: ${UNREADABLE_DATE}`);
 }
 
 function summarise(problems: string[]): string {

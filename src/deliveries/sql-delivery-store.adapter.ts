@@ -49,54 +49,58 @@ const RECENT_FAILURES = claimableFailures(RECENT_FAILURE_COLUMNS);
 const RECENT_FAILURE_SUMMARIES = claimableFailures(FAILURE_SUMMARY_COLUMNS);
 
 // An outcome older than what the delivery already records (a late or out-of-order report, or one
-// that predates an auto-heal replay) must not overwrite it: its attempt is still counted below.
+// that predates an auto-heal replay) must not overwrite it, nor what a replay would send (payload,
+// headers): its attempt is still counted below.
 const STALE_REPORT = `(d.last_attempt_at IS NOT NULL AND (EXCLUDED.last_attempt_at IS NULL OR EXCLUDED.last_attempt_at < d.last_attempt_at))`;
 const unlessStale = (column: string) => `${column} = CASE WHEN ${STALE_REPORT} THEN d.${column} ELSE EXCLUDED.${column} END`;
+/** A column a re-post may leave out (NULL keeps the stored value). */
+const givenUnlessStale = (column: string) =>
+  `${column} = CASE WHEN ${STALE_REPORT} THEN d.${column} ELSE COALESCE(EXCLUDED.${column}, d.${column}) END`;
 
-// The whole batch travels as one jsonb parameter and is upserted by one statement. `payload` is
-// boxed as {"v": ...} so an explicit JSON null is stored while an absent payload keeps the old one.
-// The WHERE on DO UPDATE leaves a row of another tenant untouched; it is then missing from RETURNING.
-const UPSERT_DELIVERIES = `
+// The whole batch travels as one jsonb parameter and is written by one statement: each delivery
+// once, its dispatcher attempt beside it. `payload` is boxed as {"v": ...} so an explicit JSON null
+// is stored while an absent payload keeps the old one. A re-posted attempt hits
+// uq_delivery_attempts_dispatcher and is skipped, so only attempts that `recorded` returns are
+// counted: exact even when two requests race with the same report (the second waits on the index).
+// The foreign key of a new delivery's attempt is checked at the end of the statement, when the
+// delivery is there. The WHERE on DO UPDATE leaves a row of another tenant untouched; it is then
+// missing from RETURNING.
+const UPSERT_BATCH = `
+  WITH i AS MATERIALIZED (
+    SELECT * FROM jsonb_to_recordset($1::jsonb) AS i(
+      id text, tenant_id text, target text, event_type text, status text, http_status int, error text,
+      triage_label text, triage_score real, payload jsonb, headers jsonb, created_at timestamptz, attempted_at timestamptz)
+  ), recorded AS (
+    INSERT INTO delivery_attempts (delivery_id, attempted_at, http_status, error, source, actor, outcome)
+    SELECT i.id, i.attempted_at, i.http_status, i.error, 'dispatcher', $3,
+           CASE WHEN i.status = 'delivered' THEN 'succeeded' ELSE 'failed' END
+    FROM i
+    WHERE i.attempted_at IS NOT NULL
+    ON CONFLICT (delivery_id, attempted_at) WHERE source = 'dispatcher' DO NOTHING
+    RETURNING delivery_id
+  )
   INSERT INTO deliveries AS d
     (id, tenant_id, target, event_type, status, http_status, error, triage_label, triage_score,
-     payload, headers, created_at, updated_at, last_attempt_at)
+     attempts, payload, headers, created_at, updated_at, last_attempt_at)
   SELECT i.id, i.tenant_id, i.target, i.event_type, i.status, i.http_status, i.error, i.triage_label, i.triage_score,
-         i.payload -> 'v', i.headers, COALESCE(i.created_at, $2), $2, i.attempted_at
-  FROM jsonb_to_recordset($1::jsonb) AS i(
-    id text, tenant_id text, target text, event_type text, status text, http_status int, error text,
-    triage_label text, triage_score real, payload jsonb, headers jsonb, created_at timestamptz, attempted_at timestamptz)
+         (r.delivery_id IS NOT NULL)::int, i.payload -> 'v', i.headers, COALESCE(i.created_at, $2), $2, i.attempted_at
+  FROM i LEFT JOIN recorded r ON r.delivery_id = i.id
   ON CONFLICT (id) DO UPDATE SET
     ${unlessStale('status')},
     ${unlessStale('http_status')},
     ${unlessStale('error')},
     ${unlessStale('triage_label')},
     ${unlessStale('triage_score')},
-    event_type   = COALESCE(EXCLUDED.event_type, d.event_type),
-    payload      = COALESCE(EXCLUDED.payload, d.payload),
-    headers      = COALESCE(EXCLUDED.headers, d.headers),
+    ${givenUnlessStale('event_type')},
+    ${givenUnlessStale('payload')},
+    ${givenUnlessStale('headers')},
+    attempts     = d.attempts + EXCLUDED.attempts,
     updated_at   = EXCLUDED.updated_at,
     last_attempt_at = GREATEST(d.last_attempt_at, EXCLUDED.last_attempt_at)
   WHERE d.tenant_id = EXCLUDED.tenant_id
   RETURNING d.id, (d.xmax = 0) AS inserted`;
 
-// A re-posted attempt hits uq_delivery_attempts_dispatcher and is skipped, so it is counted once.
-const RECORD_DISPATCHER_ATTEMPTS = `
-  WITH recorded AS (
-    INSERT INTO delivery_attempts (delivery_id, attempted_at, http_status, error, source, actor, outcome)
-    SELECT a.id, a.attempted_at, a.http_status, a.error, 'dispatcher', $2, a.outcome
-    FROM jsonb_to_recordset($1::jsonb) AS a(id text, attempted_at timestamptz, http_status int, error text, outcome text)
-    ON CONFLICT (delivery_id, attempted_at) WHERE source = 'dispatcher' DO NOTHING
-    RETURNING delivery_id, attempted_at
-  ), counted AS (
-    SELECT delivery_id, count(*)::int AS n, max(attempted_at) AS latest FROM recorded GROUP BY delivery_id
-  )
-  UPDATE deliveries d
-  SET attempts = d.attempts + counted.n,
-      last_attempt_at = GREATEST(d.last_attempt_at, counted.latest)
-  FROM counted
-  WHERE d.id = counted.delivery_id`;
-
-/** The ledger in PostgreSQL: one transaction and two set-based statements per batch. */
+/** The ledger in PostgreSQL: one transaction and one set-based statement per batch. */
 export class SqlDeliveryStore extends DeliveryStore {
   constructor(
     private readonly dataSource: DataSource,
@@ -127,24 +131,10 @@ export class SqlDeliveryStore extends DeliveryStore {
         attempted_at: item.status === 'pending' ? null : (item.attempted_at ?? now).toISOString(),
       };
     });
-    const attempts = items
-      .filter((item) => item.status !== 'pending')
-      .map((item) => ({
-        id: item.id,
-        attempted_at: (item.attempted_at ?? now).toISOString(),
-        http_status: item.http_status ?? null,
-        error: item.error ?? null,
-        outcome: item.status === 'delivered' ? 'succeeded' : 'failed',
-      }));
-
     return this.dataSource.transaction(async (manager) => {
-      const upserted: Array<{ id: string; inserted: boolean }> = await manager.query(UPSERT_DELIVERIES, [
-        JSON.stringify(rows),
-        now,
-      ]);
+      const upserted: Array<{ id: string; inserted: boolean }> = await manager.query(UPSERT_BATCH, [JSON.stringify(rows), now, actor]);
       // Throwing here rolls back the rows this statement already wrote.
       if (upserted.length < items.length) throw tenantMismatch(items, upserted);
-      if (attempts.length > 0) await manager.query(RECORD_DISPATCHER_ATTEMPTS, [JSON.stringify(attempts), actor]);
       const inserted = upserted.filter((row) => row.inserted).length;
       return { inserted, updated: upserted.length - inserted };
     });
@@ -168,6 +158,10 @@ export class SqlDeliveryStore extends DeliveryStore {
       conditions.push(`${column} ${operator} $${params.length}`);
     };
     if (query.tenant_id !== undefined) where('tenant_id', '=', query.tenant_id);
+    if (query.tenant_ids !== undefined) {
+      params.push([...query.tenant_ids]);
+      conditions.push(`tenant_id = ANY($${params.length}::text[])`);
+    }
     if (query.target !== undefined) where('target', '=', query.target);
     if (query.status !== undefined) where('status', '=', query.status);
     if (query.since !== undefined) where('created_at', '>=', query.since);

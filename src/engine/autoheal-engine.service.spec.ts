@@ -357,7 +357,7 @@ describe('AutohealEngine', () => {
       { ESCALATE_OPERATOR: 3, RATE_LIMIT_SOURCE: 4, REPLAY_RECENT: 2, SILENCE_DUPES: 5, DEFER_AND_MONITOR: 1 },
       ['autoheal_defer', 'autoheal_replay', 'autoheal_escalate'],
     ],
-  ])('executes in the order of strategy_priorities: %s', async (_name, priorities: Record<Strategy, number>, order) => {
+  ])('executes in the order of strategy_priorities: %s', async (_name, priorities: Partial<Record<Strategy, number>>, order) => {
     engine = await new EngineUnderTest().start(validateRules({ strategy_priorities: priorities }));
     engine.detector.set([
       buildIncident({ tenant_id: TENANT, endpoint: url('spike'), kind: 'traffic_spike', failures: 0, triage_distribution: {} }),

@@ -203,3 +203,244 @@ describe('RuleBasedPredictor', () => {
     expect(predictor.shouldApply(incident, 'REPLAY_RECENT', { probability: 0.9 })).toEqual({ apply: true });
   });
 });
+
+describe('backlog recovery (RECOVER_BACKLOG)', () => {
+  const on = (context: StrategyContext = {}): StrategyContext => ({ backlog_recovery: true, ...context });
+  const probeThenDrain = ': probe, then drain the backlog once the endpoint answers';
+
+  describe('chooseStrategy', () => {
+    const cases: [string, IncidentLike, StrategyContext, Strategy][] = [
+      [
+        'a sustained transient outage of a cold endpoint',
+        { kind: 'sustained_outage', failures: 30, severity: 'high' },
+        { transient_ratio: 1 },
+        'RECOVER_BACKLOG',
+      ],
+      [
+        'a sustained outage with fewer recent failures than min_failures',
+        { kind: 'sustained_outage', failures: 2, severity: 'low' },
+        { transient_ratio: 1, min_failures: 5 },
+        'RECOVER_BACKLOG',
+      ],
+      [
+        'a transient burst above the replay batch',
+        { failures: 26, severity: 'high' },
+        { transient_ratio: 0.9, permanent_ratio: 0 },
+        'RECOVER_BACKLOG',
+      ],
+      [
+        'a massive transient burst',
+        { failures: 500, severity: 'high' },
+        { transient_ratio: 0.9, endpoint_success_rate: 1 },
+        'RECOVER_BACKLOG',
+      ],
+      [
+        'a critical transient outage',
+        { kind: 'failure_burst', failures: 150, severity: 'critical' },
+        { transient_ratio: 0.95 },
+        'RECOVER_BACKLOG',
+      ],
+      [
+        'a small transient burst on an endpoint replays work on',
+        { failures: 10, severity: 'low' },
+        { transient_ratio: 0.8, endpoint_success_rate: 0.9 },
+        'REPLAY_RECENT',
+      ],
+      ['a small transient burst on a cold endpoint', { failures: 10, severity: 'low' }, { transient_ratio: 0.8 }, 'RECOVER_BACKLOG'],
+      [
+        'a small transient burst on an endpoint whose only history is the outage',
+        { failures: 10, severity: 'low' },
+        { transient_ratio: 0.8, endpoint_success_rate: 0 },
+        'RECOVER_BACKLOG',
+      ],
+      [
+        'a small burst on a cold endpoint when the tenant trusts replays at 0.6',
+        { failures: 10, severity: 'low' },
+        { transient_ratio: 0.8, replay_min_confidence: 0.6 },
+        'REPLAY_RECENT',
+      ],
+      [
+        'a critical mixed pattern (the guide\'s massive failure)',
+        { failures: 100, severity: 'critical' },
+        { transient_ratio: 0.5, permanent_ratio: 0.5 },
+        'ESCALATE_OPERATOR',
+      ],
+      [
+        'a massive permanent pattern',
+        { failures: 200, severity: 'high' },
+        { transient_ratio: 0.05, permanent_ratio: 0.95 },
+        'ESCALATE_OPERATOR',
+      ],
+      [
+        'a sustained permanent pattern',
+        { kind: 'sustained_outage', failures: 30, severity: 'high' },
+        { transient_ratio: 0.1, permanent_ratio: 0.9 },
+        'ESCALATE_OPERATOR',
+      ],
+      [
+        'a sustained outage of untriaged failures',
+        { kind: 'sustained_outage', failures: 30, severity: 'high' },
+        { transient_ratio: 0, permanent_ratio: 0 },
+        'DEFER_AND_MONITOR',
+      ],
+      [
+        'a traffic spike with transient failures',
+        { kind: 'traffic_spike', failures: 3, severity: 'low' },
+        { transient_ratio: 1 },
+        'DEFER_AND_MONITOR',
+      ],
+      [
+        'a transient outage after max_ineffective_attempts',
+        { kind: 'sustained_outage', failures: 30, severity: 'high' },
+        { transient_ratio: 1, ineffective_attempts: 3 },
+        'ESCALATE_OPERATOR',
+      ],
+      [
+        'a transient outage before max_ineffective_attempts',
+        { kind: 'sustained_outage', failures: 30, severity: 'high' },
+        { transient_ratio: 1, ineffective_attempts: 2 },
+        'RECOVER_BACKLOG',
+      ],
+      [
+        'a custom max_ineffective_attempts',
+        { failures: 40, severity: 'high' },
+        { transient_ratio: 1, ineffective_attempts: 1, max_ineffective_attempts: 1 },
+        'ESCALATE_OPERATOR',
+      ],
+    ];
+
+    it.each(cases)('%s', (_name, incident, context, expected) => {
+      expect(chooseStrategy(incident, on(context))).toBe(expected);
+    });
+
+    it.each([
+      [{ failures: 26, severity: 'high' }, { transient_ratio: 0.9 }, 'DEFER_AND_MONITOR'],
+      [{ failures: 51, severity: 'high' }, { transient_ratio: 0.9 }, 'ESCALATE_OPERATOR'],
+      [{ failures: 150, severity: 'critical' }, { transient_ratio: 0.95 }, 'ESCALATE_OPERATOR'],
+      [{ kind: 'sustained_outage', failures: 10, severity: 'low' }, { transient_ratio: 1 }, 'REPLAY_RECENT'],
+    ] as [IncidentLike, StrategyContext, Strategy][])('without backlog_recovery keeps the guide\'s answer for %j %j', (incident, context, want) => {
+      expect(chooseStrategy(incident, context)).toBe(want);
+      expect(chooseStrategy(incident, { ...context, backlog_recovery: false })).toBe(want);
+    });
+
+    it('reads the transient share from the incident\'s own triage distribution', () => {
+      const triage_distribution = { transient_endpoint_down: 250, rate_limited: 40, unknown: 10 };
+      const incident = { kind: 'failure_burst', failures: 300, severity: 'critical', triage_distribution } as const;
+      expect(chooseStrategy(incident, on())).toBe('RECOVER_BACKLOG');
+      const permanent = { ...incident, triage_distribution: { permanent_4xx: 250, invalid_payload: 50 } };
+      expect(chooseStrategy(permanent, on())).toBe('ESCALATE_OPERATOR');
+    });
+
+    it.each([
+      [
+        { kind: 'sustained_outage', failures: 30, severity: 'high' },
+        { transient_ratio: 0.95 },
+        `Sustained outage, mostly transient failures (95% > 70%)${probeThenDrain}`,
+      ],
+      [
+        { failures: 150, severity: 'critical' },
+        { transient_ratio: 1 },
+        `Critical transient outage (150 failures, mostly transient failures (100% > 70%))${probeThenDrain}`,
+      ],
+      [
+        { failures: 60, severity: 'high' },
+        { transient_ratio: 0.9 },
+        `Massive transient outage (60 > 50 failures, mostly transient failures (90% > 70%))${probeThenDrain}`,
+      ],
+      [
+        { failures: 30, severity: 'high' },
+        { transient_ratio: 0.8 },
+        `Transient outage too big to replay at once (30 > 25), mostly transient failures (80% > 70%)${probeThenDrain}`,
+      ],
+      [
+        { failures: 10, severity: 'low' },
+        { transient_ratio: 0.8 },
+        `Mostly transient failures (80% > 70%), no replay history for the endpoint (REPLAY_RECENT confidence 0.63 < 0.70)${probeThenDrain}`,
+      ],
+      [
+        { failures: 10, severity: 'low' },
+        { transient_ratio: 0.8, endpoint_success_rate: 0 },
+        `Mostly transient failures (80% > 70%), replay success rate 0% (REPLAY_RECENT confidence 0.38 < 0.70)${probeThenDrain}`,
+      ],
+      [
+        { kind: 'sustained_outage', failures: 30, severity: 'high' },
+        { transient_ratio: 1, ineffective_attempts: 4 },
+        `Recovery did not work 4 times (max 3): Sustained outage, mostly transient failures (100% > 70%)`,
+      ],
+    ] as [IncidentLike, StrategyContext, string][])('explains %j %j', (incident, context, reason) => {
+      expect(chooseStrategyWithReason(incident, on(context)).reason).toBe(reason);
+    });
+  });
+
+  describe('predictOutcomeProbability', () => {
+    const incident = { failures: 10, severity: 'low' } as const;
+
+    it.each([
+      [{}, 0.85],
+      [{ endpoint_success_rate: null }, 0.85],
+      [{ endpoint_success_rate: 0 }, 0.85],
+      [{ endpoint_success_rate: 0.5 }, 0.85],
+      [{ endpoint_success_rate: 0.95 }, 0.9],
+      [{ endpoint_success_rate: 1 }, 0.93],
+      [{ endpoint_success_rate: 7 }, 0.93],
+      [{ endpoint_success_rate: Number.NaN }, 0.85],
+    ] as [StrategyContext, number][])('with %j → %s: a poor or missing history cannot lower it', (context, expected) => {
+      expect(predictOutcomeProbability(incident, 'RECOVER_BACKLOG', context)).toBe(expected);
+    });
+  });
+
+  describe('shouldApplyAutoheal', () => {
+    const low = { failures: 10, severity: 'low' } as const;
+    const critical = { failures: 150, severity: 'critical' } as const;
+    const strategy_min_confidence = 0.7;
+
+    it.each([
+      ['a cold endpoint clears RECOVER_BACKLOG\'s minimum', low, {}],
+      ['an endpoint whose only history is the outage clears it too', low, { endpoint_success_rate: 0 }],
+      ['a critical incident when approval is not required', critical, { require_approval_for_critical: false }],
+      ['a critical incident once approved', critical, { approved: true }],
+    ] as [string, IncidentLike, ApplyContext][])('%s', (_name, incident, context) => {
+      expect(shouldApplyAutoheal(incident, 'RECOVER_BACKLOG', { strategy_min_confidence, ...context })).toEqual({ apply: true });
+    });
+
+    it('holds a critical transient incident for an approval the engine can ask for', () => {
+      expect(shouldApplyAutoheal(critical, 'RECOVER_BACKLOG', { strategy_min_confidence, require_approval_for_critical: true })).toEqual({
+        apply: false,
+        check: 'severity',
+        needs_approval: true,
+        reason: 'Critical incident requires operator approval: RECOVER_BACKLOG waits for an approval',
+      });
+      expect(shouldApplyAutoheal(critical, 'RECOVER_BACKLOG', {})).toMatchObject({ apply: false, needs_approval: true });
+    });
+
+    it('still applies the confidence floor once approved', () => {
+      expect(shouldApplyAutoheal(critical, 'RECOVER_BACKLOG', { approved: true, strategy_min_confidence: 0.9 })).toEqual({
+        apply: false,
+        check: 'confidence',
+        reason: 'Confidence 0.85 below RECOVER_BACKLOG minimum 0.90',
+      });
+    });
+
+    it('asks no approval of other strategies', () => {
+      expect(shouldApplyAutoheal(critical, 'REPLAY_RECENT', { probability: 0.9 })).not.toHaveProperty('needs_approval');
+      expect(shouldApplyAutoheal(critical, 'ESCALATE_OPERATOR', {})).toEqual({ apply: true });
+    });
+  });
+
+  it('is what RuleBasedPredictor answers through the port', () => {
+    const predictor: StrategyPredictor = new RuleBasedPredictor();
+    const triage_distribution = { transient_endpoint_down: 120 };
+    const incident = { kind: 'sustained_outage', failures: 120, severity: 'critical', triage_distribution } as const;
+    const context = { backlog_recovery: true, endpoint_success_rate: null };
+    expect(predictor.chooseStrategy(incident, context)).toEqual({
+      strategy: 'RECOVER_BACKLOG',
+      reason: `Critical transient outage (120 failures, mostly transient failures (100% > 70%))${probeThenDrain}`,
+    });
+    expect(predictor.predictOutcomeProbability(incident, 'RECOVER_BACKLOG', context)).toBe(0.85);
+    expect(predictor.shouldApply(incident, 'RECOVER_BACKLOG', { probability: 0.85 })).toMatchObject({
+      apply: false,
+      check: 'severity',
+      needs_approval: true,
+    });
+  });
+});

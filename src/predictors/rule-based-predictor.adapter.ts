@@ -21,6 +21,10 @@ export const STRATEGY_THRESHOLDS = {
   default_min_failures: 1,
   /** DEFER_AND_MONITOR's default max_deferrals: an unclear pattern still unclear after this many escalates. */
   default_max_deferrals: 3,
+  /** REPLAY_RECENT's default min_confidence: below it a small burst is probed rather than replayed. */
+  default_replay_min_confidence: 0.7,
+  /** RECOVER_BACKLOG's default max_ineffective_attempts. */
+  default_max_ineffective_attempts: 3,
 } as const;
 
 /** How likely each strategy is to leave the endpoint healthy, before endpoint history is considered. */
@@ -30,6 +34,8 @@ export const BASE_PROBABILITY: Readonly<Record<Strategy, number>> = {
   DEFER_AND_MONITOR: 0.6,
   RATE_LIMIT_SOURCE: 0.7,
   SILENCE_DUPES: 0.8,
+  // A probe is one real delivery per interval and the backlog only follows a 2xx: safe whatever the history.
+  RECOVER_BACKLOG: 0.85,
 };
 
 /** Assumed replay success rate of an endpoint M4 knows nothing about. */
@@ -50,23 +56,38 @@ export function resolveRatios(incident: IncidentLike, context: StrategyContext):
   };
 }
 
-/** The guide's decision tree, first match wins, with the reason for the choice. */
+/**
+ * The guide's decision tree, first match wins, with the reason for the choice. With
+ * `backlog_recovery`, a transient outage — a sustained one, one too big for a replay, a critical one,
+ * or one on an endpoint a replay would not be trusted on — is recovered (probe, then drain) instead
+ * of deferred, escalated or skipped; REPLAY_RECENT keeps the small bursts of endpoints it works on.
+ */
 export function chooseStrategyWithReason(incident: IncidentLike, context: StrategyContext = {}): StrategyChoice {
   const t = STRATEGY_THRESHOLDS;
   const failures = incident.failures ?? 0;
   const { transient_ratio, permanent_ratio } = resolveRatios(incident, context);
   const maxBatch = context.max_batch ?? t.default_max_batch;
   const minFailures = context.min_failures ?? t.default_min_failures;
+  const sustained = incident.kind === 'sustained_outage';
+  const transient = transient_ratio > t.replay_transient_ratio;
+  const recoverable = context.backlog_recovery === true && transient && incident.kind !== 'traffic_spike';
+  const transientShare = `transient failures (${pct(transient_ratio)} > ${pct(t.replay_transient_ratio)})`;
+  const mostlyTransient = `mostly ${transientShare}`;
 
   if (incident.severity === 'critical') {
+    if (recoverable) return recover(`Critical transient outage (${failures} failures, ${mostlyTransient})`, context);
     return { strategy: 'ESCALATE_OPERATOR', reason: 'Critical incident: never healed automatically' };
   }
   if (failures > t.escalate_failures) {
+    if (recoverable) {
+      return recover(`Massive transient outage (${failures} > ${t.escalate_failures} failures, ${mostlyTransient})`, context);
+    }
     return { strategy: 'ESCALATE_OPERATOR', reason: `Massive failure cluster (${failures} > ${t.escalate_failures} failures)` };
   }
   if (permanent_ratio > t.escalate_permanent_ratio) {
     return { strategy: 'ESCALATE_OPERATOR', reason: `Mostly permanent failures (${pct(permanent_ratio)} > ${pct(t.escalate_permanent_ratio)})` };
   }
+  if (recoverable && sustained) return recover(`Sustained outage, ${mostlyTransient}`, context);
   if (incident.kind === 'traffic_spike' || failures < minFailures) {
     const reason =
       incident.kind === 'traffic_spike'
@@ -74,17 +95,44 @@ export function chooseStrategyWithReason(incident: IncidentLike, context: Strate
         : `Too few failures for a pattern (${failures} < ${minFailures})`;
     return deferOrEscalate(reason, context);
   }
-  if (transient_ratio > t.replay_transient_ratio && failures <= maxBatch) {
+  if (recoverable && failures > maxBatch) {
+    return recover(`Transient outage too big to replay at once (${failures} > ${maxBatch}), ${mostlyTransient}`, context);
+  }
+  if (recoverable) {
+    const untrusted = replayUntrusted(incident, context);
+    if (untrusted) return recover(`Mostly ${transientShare}, ${untrusted}`, context);
+  }
+  if (transient && failures <= maxBatch) {
     return {
       strategy: 'REPLAY_RECENT',
-      reason: `Mostly transient failures (${pct(transient_ratio)} > ${pct(t.replay_transient_ratio)}), small batch (${failures} <= ${maxBatch})`,
+      reason: `Mostly ${transientShare}, small batch (${failures} <= ${maxBatch})`,
     };
   }
-  const why =
-    transient_ratio > t.replay_transient_ratio
-      ? `too many to replay at once (${failures} > ${maxBatch})`
-      : `transient ${pct(transient_ratio)}, permanent ${pct(permanent_ratio)}`;
+  const why = transient
+    ? `too many to replay at once (${failures} > ${maxBatch})`
+    : `transient ${pct(transient_ratio)}, permanent ${pct(permanent_ratio)}`;
   return deferOrEscalate(`Unclear pattern: ${why}`, context);
+}
+
+/** Why REPLAY_RECENT would not be trusted on this endpoint (its confidence check would skip it), or null. */
+function replayUntrusted(incident: IncidentLike, context: StrategyContext): string | null {
+  const probability = predictOutcomeProbability(incident, 'REPLAY_RECENT', context);
+  const min = context.replay_min_confidence ?? STRATEGY_THRESHOLDS.default_replay_min_confidence;
+  if (probability >= min) return null;
+  const history = isNumber(context.endpoint_success_rate)
+    ? `replay success rate ${pct(clamp(context.endpoint_success_rate))}`
+    : 'no replay history for the endpoint';
+  return `${history} (REPLAY_RECENT confidence ${probability.toFixed(2)} < ${min.toFixed(2)})`;
+}
+
+/** RECOVER_BACKLOG, unless it has already failed max_ineffective_attempts times: then a person looks at it. */
+function recover(why: string, context: StrategyContext): StrategyChoice {
+  const attempts = context.ineffective_attempts ?? 0;
+  const max = context.max_ineffective_attempts ?? STRATEGY_THRESHOLDS.default_max_ineffective_attempts;
+  if (attempts >= max) {
+    return { strategy: 'ESCALATE_OPERATOR', reason: `Recovery did not work ${attempts} times (max ${max}): ${why}` };
+  }
+  return { strategy: 'RECOVER_BACKLOG', reason: `${why}: probe, then drain the backlog once the endpoint answers` };
 }
 
 /** At most max_deferrals deferrals per incident: after them, a person looks at it. */
@@ -101,20 +149,36 @@ export function chooseStrategy(incident: IncidentLike, context: StrategyContext 
   return chooseStrategyWithReason(incident, context).strategy;
 }
 
-/** 0..1, two decimals. REPLAY_RECENT is blended with the endpoint's replay history: (base + success_rate) / 2. */
+/**
+ * 0..1, two decimals. REPLAY_RECENT is blended with the endpoint's replay history:
+ * (base + success_rate) / 2. RECOVER_BACKLOG sends the backlog only after a probe got a 2xx, so a
+ * poor or missing history cannot lower it; a good one raises it: (base + max(base, success_rate)) / 2.
+ */
 export function predictOutcomeProbability(_incident: IncidentLike, strategy: Strategy, context: StrategyContext = {}): number {
   let probability = BASE_PROBABILITY[strategy];
+  const rate = context.endpoint_success_rate;
   if (strategy === 'REPLAY_RECENT') {
-    const rate = context.endpoint_success_rate;
     const successRate = isNumber(rate) ? clamp(rate) : UNKNOWN_SUCCESS_RATE;
     probability = (probability + successRate) / 2;
+  }
+  if (strategy === 'RECOVER_BACKLOG' && isNumber(rate)) {
+    probability = (probability + Math.max(probability, clamp(rate))) / 2;
   }
   return Math.round((clamp(probability) + Number.EPSILON) * 100) / 100;
 }
 
 /** The predictor's own last word, without I/O: the engine's severity and confidence checks. */
 export function shouldApplyAutoheal(incident: IncidentLike, strategy: Strategy, context: ApplyContext = {}): ApplyDecision {
-  if (incident.severity === 'critical' && strategy !== 'ESCALATE_OPERATOR' && (context.require_approval_for_critical ?? true)) {
+  const approvalRequired = context.require_approval_for_critical ?? true;
+  if (incident.severity === 'critical' && strategy !== 'ESCALATE_OPERATOR' && approvalRequired && context.approved !== true) {
+    if (strategy === 'RECOVER_BACKLOG') {
+      return {
+        apply: false,
+        check: 'severity',
+        needs_approval: true,
+        reason: 'Critical incident requires operator approval: RECOVER_BACKLOG waits for an approval',
+      };
+    }
     return { apply: false, check: 'severity', reason: `Critical incident requires operator approval (${strategy} not applied automatically)` };
   }
   const probability = context.probability ?? predictOutcomeProbability(incident, strategy, context);

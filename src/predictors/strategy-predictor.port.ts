@@ -14,6 +14,17 @@ export interface StrategyContext {
   max_deferrals?: number;
   /** detection.min_failures */
   min_failures?: number;
+  /**
+   * RECOVER_BACKLOG can run for this incident (its machinery is wired and the tenant allows it).
+   * Without it the tree is the guide's, which knows no backlog recovery.
+   */
+  backlog_recovery?: boolean;
+  /** REPLAY_RECENT's tenant-effective min_confidence: a small burst is replayed only where a replay would clear it. */
+  replay_min_confidence?: number;
+  /** Heals of this incident that did not work so far (probes and drains that recovered nothing). */
+  ineffective_attempts?: number;
+  /** RECOVER_BACKLOG's max_ineffective_attempts: after that many the incident is escalated instead. */
+  max_ineffective_attempts?: number;
 }
 
 export type IncidentLike = Partial<Incident>;
@@ -31,8 +42,10 @@ export interface ApplyContext extends StrategyContext {
   min_confidence?: number;
   /** The strategy's own min_confidence from its limits. */
   strategy_min_confidence?: number;
-  /** global_safety.require_approval_for_critical (default true). */
+  /** require_approval_for_critical, the tenant's override else global_safety's (default true). */
   require_approval_for_critical?: boolean;
+  /** An operator approved healing this incident: severity no longer holds it back. */
+  approved?: boolean;
 }
 
 export interface ApplyDecision {
@@ -40,6 +53,11 @@ export interface ApplyDecision {
   reason?: string;
   /** Which of the engine's safety checks this is. */
   check?: 'severity' | 'confidence';
+  /**
+   * Only with `check: 'severity'`: the strategy may run once an operator approves it, so the engine
+   * escalates the incident with a pending approval instead of just skipping it.
+   */
+  needs_approval?: true;
 }
 
 /**

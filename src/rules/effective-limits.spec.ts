@@ -1,4 +1,4 @@
-import { effectiveLimits } from './effective-limits';
+import { effectiveLimits, requiresApprovalForCritical } from './effective-limits';
 import { DEFAULT_RULES } from './rules.defaults';
 import { validateRules } from './rules.validation';
 
@@ -49,5 +49,47 @@ describe('effectiveLimits', () => {
     limits.disabled_strategies.push('REPLAY_RECENT');
     expect(rules.strategy_limits.REPLAY_RECENT.allowed_triage_labels).toEqual(['transient_endpoint_down', 'rate_limited']);
     expect(effectiveLimits(rules, 'REPLAY_RECENT', 'tenant-premium').strategy_allowed).toBe(true);
+  });
+
+  describe('tenant strategy_limits', () => {
+    const tuned = validateRules({
+      strategy_limits: { RECOVER_BACKLOG: { drain_rate_per_second: 10 } },
+      tenant_overrides: {
+        'tenant-premium': { strategy_limits: { REPLAY_RECENT: { max_deliveries: 70 } } },
+        't-slow': { strategy_limits: { RECOVER_BACKLOG: { drain_concurrency: 1, probe_interval_seconds: 0.5 } } },
+      },
+    });
+
+    it('override RECOVER_BACKLOG limits for that tenant only, keeping the rest global', () => {
+      expect(effectiveLimits(tuned, 'RECOVER_BACKLOG', 't-slow')).toMatchObject({
+        drain_concurrency: 1,
+        probe_interval_seconds: 0.5,
+        drain_rate_per_second: 10,
+        max_backlog_deliveries: 100_000,
+        strategy_allowed: true,
+      });
+      expect(effectiveLimits(tuned, 'RECOVER_BACKLOG', 'tenant-123')).toMatchObject({ drain_concurrency: 4, probe_interval_seconds: 60 });
+      expect(effectiveLimits(tuned, 'REPLAY_RECENT', 't-slow')).not.toHaveProperty('drain_concurrency');
+    });
+
+    it('win over max_replays, the less specific of the two', () => {
+      expect(effectiveLimits(tuned, 'REPLAY_RECENT', 'tenant-premium').max_deliveries).toBe(70);
+    });
+  });
+
+  describe('requiresApprovalForCritical', () => {
+    it.each([
+      [true, undefined, true],
+      [true, false, false],
+      [false, undefined, false],
+      [false, true, true],
+    ])('global %s, tenant %s → %s', (global, tenant, expected) => {
+      const configured = validateRules({
+        global_safety: { require_approval_for_critical: global },
+        tenant_overrides: { t1: tenant === undefined ? {} : { require_approval_for_critical: tenant } },
+      });
+      expect(requiresApprovalForCritical(configured, 't1')).toBe(expected);
+      expect(requiresApprovalForCritical(configured, 'tenant-without-override')).toBe(global);
+    });
   });
 });

@@ -1,4 +1,4 @@
-import type { AutohealRules, Strategy, StrategyLimits } from './rules.types';
+import type { AutohealRules, Strategy, StrategyLimits, TenantOverride } from './rules.types';
 
 /** One strategy's limits for one tenant, with that tenant's override applied. */
 export interface EffectiveLimits extends StrategyLimits {
@@ -14,11 +14,17 @@ export interface EffectiveLimits extends StrategyLimits {
   skip_notifications: boolean;
 }
 
+function overrideOf(rules: AutohealRules, tenantId: string): TenantOverride {
+  return Object.hasOwn(rules.tenant_overrides, tenantId) ? rules.tenant_overrides[tenantId] : {};
+}
+
 /** The single place tenant policy is applied, so every consumer reads it the same way. */
 export function effectiveLimits(rules: AutohealRules, strategy: Strategy, tenantId: string): EffectiveLimits {
-  const override = Object.hasOwn(rules.tenant_overrides, tenantId) ? rules.tenant_overrides[tenantId] : {};
+  const override = overrideOf(rules, tenantId);
   const limits: StrategyLimits = structuredClone(rules.strategy_limits[strategy]);
   if (strategy === 'REPLAY_RECENT' && override.max_replays !== undefined) limits.max_deliveries = override.max_replays;
+  // The tenant's own limits for the strategy come last: they are the more specific.
+  Object.assign(limits, structuredClone(override.strategy_limits?.[strategy] ?? {}));
   const disabled = [...(override.disabled_strategies ?? [])];
 
   return {
@@ -31,4 +37,9 @@ export function effectiveLimits(rules: AutohealRules, strategy: Strategy, tenant
     escalation_delay_minutes: override.escalation_delay_minutes ?? 0,
     skip_notifications: override.skip_notifications ?? false,
   };
+}
+
+/** Whether a critical incident of this tenant waits for an operator's approval before it is healed. */
+export function requiresApprovalForCritical(rules: AutohealRules, tenantId: string): boolean {
+  return overrideOf(rules, tenantId).require_approval_for_critical ?? rules.global_safety.require_approval_for_critical;
 }

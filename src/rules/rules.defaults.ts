@@ -52,6 +52,18 @@ export const DEFAULT_RULES: AutohealRules = {
       min_confidence: 0.7,
       cooldown_minutes: 15,
     },
+    RECOVER_BACKLOG: {
+      probe_interval_seconds: 60,
+      drain_concurrency: 4,
+      drain_rate_per_second: 20,
+      drain_max_consecutive_failures: 5,
+      max_backlog_age_hours: 72,
+      max_backlog_deliveries: 100_000,
+      max_ineffective_attempts: 3,
+      // REPLAY_RECENT's filter: an unlabelled failure may be permanent, and a drain re-sends thousands.
+      allowed_triage_labels: ['transient_endpoint_down', 'rate_limited'],
+      min_confidence: 0.7,
+    },
   },
   strategy_priorities: {
     ESCALATE_OPERATOR: 1,
@@ -59,6 +71,9 @@ export const DEFAULT_RULES: AutohealRules = {
     REPLAY_RECENT: 3,
     SILENCE_DUPES: 4,
     DEFER_AND_MONITOR: 5,
+    // After the guide's five, so a custom order of those five stays valid; a drain is long-running
+    // and counts as one heal, so the quick heals of a cycle take the slots first.
+    RECOVER_BACKLOG: 6,
   },
   tenant_overrides: {
     'tenant-premium': { max_replays: 50, escalation_delay_minutes: 5 },
@@ -72,6 +87,8 @@ export const DEFAULT_RULES: AutohealRules = {
     baseline_multiplier: 2,
     traffic_spike_ratio: 3,
     traffic_spike_min_deliveries: 20,
+    sustained_last_attempts: 5,
+    sustained_failure_ratio: 0.9,
     severity_thresholds: { medium: 10, high: 25, critical: 100 },
   },
   cycle: {
@@ -79,4 +96,6 @@ export const DEFAULT_RULES: AutohealRules = {
     slot_ttl_seconds: 600,
     abandon_pending_after_seconds: 120,
   },
+  approvals: { ttl_minutes: 60 },
+  storm: { max_incidents: 20, max_endpoint_share: 0.2, max_concurrent_drains: 5 },
 };

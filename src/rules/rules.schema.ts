@@ -43,6 +43,7 @@ const positive = number('a number > 0', (n, error) => n.gt(0, error));
 const nonNegative = number('a number >= 0', (n, error) => n.min(0, error));
 const atLeastOne = number('a number >= 1', (n, error) => n.min(1, error));
 const fraction = number('a number from 0 to 1', (n, error) => n.min(0, error).max(1, error));
+const share = number('a number > 0 and <= 1', (n, error) => n.gt(0, error).max(1, error));
 const boolean = z.boolean(mustBe('true or false'));
 
 function oneOf<const Values extends readonly string[]>(values: Values) {
@@ -82,39 +83,88 @@ export const STRATEGY_LIMIT_FIELDS = {
   max_deferrals: integer(0),
   alert_after_deferrals: integer(0),
   priority: oneOf(SEVERITIES),
-  throttle_factor: number('a number > 0 and <= 1', (n, error) => n.gt(0, error).max(1, error)),
+  throttle_factor: share,
   duration_minutes: positive,
   dedup_window_seconds: positive,
   max_occurrences: integer(1),
+  /** RECOVER_BACKLOG: one real failed delivery is re-sent as a probe this often while the endpoint is down. */
+  probe_interval_seconds: positive,
+  /** Drain sends in flight at once, per endpoint. */
+  drain_concurrency: integer(1),
+  drain_rate_per_second: positive,
+  /** A drain goes back to probing after this many failed sends in a row. */
+  drain_max_consecutive_failures: integer(1),
+  max_backlog_age_hours: positive,
+  max_backlog_deliveries: integer(1),
+  /** After this many heals that did not work, the incident is escalated (once). */
+  max_ineffective_attempts: integer(1),
 };
 type LimitField = keyof typeof STRATEGY_LIMIT_FIELDS;
 
+type LimitShape<Field extends LimitField> = Pick<typeof STRATEGY_LIMIT_FIELDS, Field>;
+
 /** The limits one strategy reads, in the order messages list them; a limit on the wrong strategy would do nothing, so it is refused. */
 function limits<Field extends LimitField>(...fields: Field[]) {
-  const shape = Object.fromEntries(fields.map((field) => [field, STRATEGY_LIMIT_FIELDS[field]]));
-  return strictObject(shape as Pick<typeof STRATEGY_LIMIT_FIELDS, Field>);
+  return strictObject(Object.fromEntries(fields.map((field) => [field, STRATEGY_LIMIT_FIELDS[field]])) as LimitShape<Field>);
+}
+
+/** The same limits, each optional: what a tenant override may change. */
+function partialLimits<Field extends LimitField>(fields: readonly Field[]) {
+  return strictObject(Object.fromEntries(fields.map((field) => [field, STRATEGY_LIMIT_FIELDS[field].optional()])) as {
+    [F in Field]: z.ZodOptional<LimitShape<Field>[F]>;
+  });
 }
 
 /** A new strategy is one entry here (plus any new field above): its name, priority slot and types follow from it. */
-const STRATEGY_LIMITS = {
-  REPLAY_RECENT: limits('max_deliveries', 'time_window_minutes', 'min_confidence', 'cooldown_minutes', 'allowed_triage_labels'),
-  DEFER_AND_MONITOR: limits('recheck_delay_seconds', 'max_deferrals', 'alert_after_deferrals', 'min_confidence', 'cooldown_minutes')
-    .superRefine((defer, ctx) => {
-      if (defer.alert_after_deferrals > defer.max_deferrals) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['alert_after_deferrals'],
-          message: `must be <= max_deferrals (got ${defer.alert_after_deferrals} > ${defer.max_deferrals})`,
-        });
-      }
-    }, onceFieldsValid),
-  ESCALATE_OPERATOR: limits('priority', 'min_confidence', 'cooldown_minutes'),
-  RATE_LIMIT_SOURCE: limits('throttle_factor', 'duration_minutes', 'min_confidence', 'cooldown_minutes'),
-  SILENCE_DUPES: limits('dedup_window_seconds', 'max_occurrences', 'duration_minutes', 'min_confidence', 'cooldown_minutes'),
-};
-type StrategyName = keyof typeof STRATEGY_LIMITS;
+const STRATEGY_FIELDS = {
+  REPLAY_RECENT: ['max_deliveries', 'time_window_minutes', 'min_confidence', 'cooldown_minutes', 'allowed_triage_labels'],
+  DEFER_AND_MONITOR: ['recheck_delay_seconds', 'max_deferrals', 'alert_after_deferrals', 'min_confidence', 'cooldown_minutes'],
+  ESCALATE_OPERATOR: ['priority', 'min_confidence', 'cooldown_minutes'],
+  RATE_LIMIT_SOURCE: ['throttle_factor', 'duration_minutes', 'min_confidence', 'cooldown_minutes'],
+  SILENCE_DUPES: ['dedup_window_seconds', 'max_occurrences', 'duration_minutes', 'min_confidence', 'cooldown_minutes'],
+  RECOVER_BACKLOG: [
+    'probe_interval_seconds',
+    'drain_concurrency',
+    'drain_rate_per_second',
+    'drain_max_consecutive_failures',
+    'max_backlog_age_hours',
+    'max_backlog_deliveries',
+    'max_ineffective_attempts',
+    'allowed_triage_labels',
+    'min_confidence',
+  ],
+} as const satisfies Record<string, readonly LimitField[]>;
+type StrategyName = keyof typeof STRATEGY_FIELDS;
 
-export const STRATEGIES = Object.keys(STRATEGY_LIMITS) as [StrategyName, ...StrategyName[]];
+export const STRATEGIES = Object.keys(STRATEGY_FIELDS) as [StrategyName, ...StrategyName[]];
+
+function deferralsProblem(defer: { max_deferrals: number; alert_after_deferrals: number }): string | null {
+  return defer.alert_after_deferrals > defer.max_deferrals
+    ? `must be <= max_deferrals (got ${defer.alert_after_deferrals} > ${defer.max_deferrals})`
+    : null;
+}
+
+const STRATEGY_LIMITS = {
+  REPLAY_RECENT: limits(...STRATEGY_FIELDS.REPLAY_RECENT),
+  DEFER_AND_MONITOR: limits(...STRATEGY_FIELDS.DEFER_AND_MONITOR).superRefine((defer, ctx) => {
+    const problem = deferralsProblem(defer);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['alert_after_deferrals'], message: problem });
+  }, onceFieldsValid),
+  ESCALATE_OPERATOR: limits(...STRATEGY_FIELDS.ESCALATE_OPERATOR),
+  RATE_LIMIT_SOURCE: limits(...STRATEGY_FIELDS.RATE_LIMIT_SOURCE),
+  SILENCE_DUPES: limits(...STRATEGY_FIELDS.SILENCE_DUPES),
+  RECOVER_BACKLOG: limits(...STRATEGY_FIELDS.RECOVER_BACKLOG),
+};
+
+/** Per tenant, any strategy's limits, any subset of them (effectiveLimits applies them over the global ones). */
+const tenantStrategyLimits = strictObject({
+  REPLAY_RECENT: partialLimits(STRATEGY_FIELDS.REPLAY_RECENT).optional(),
+  DEFER_AND_MONITOR: partialLimits(STRATEGY_FIELDS.DEFER_AND_MONITOR).optional(),
+  ESCALATE_OPERATOR: partialLimits(STRATEGY_FIELDS.ESCALATE_OPERATOR).optional(),
+  RATE_LIMIT_SOURCE: partialLimits(STRATEGY_FIELDS.RATE_LIMIT_SOURCE).optional(),
+  SILENCE_DUPES: partialLimits(STRATEGY_FIELDS.SILENCE_DUPES).optional(),
+  RECOVER_BACKLOG: partialLimits(STRATEGY_FIELDS.RECOVER_BACKLOG).optional(),
+} satisfies Record<StrategyName, unknown>);
 
 const strategyPriorities = z.record(oneOf(STRATEGIES), integer(1), objectErrors(STRATEGIES)).superRefine((priorities, ctx) => {
   const byPriority = new Map<number, StrategyName[]>();
@@ -155,6 +205,9 @@ const tenantOverride = strictObject({
   /** Strategies this tenant does not allow the machine to run for it. */
   disabled_strategies: distinctList(oneOf(STRATEGIES), `strategies (${STRATEGIES.join(', ')})`).optional(),
   autoheal_enabled: boolean.optional(),
+  /** Overrides global_safety.require_approval_for_critical for this tenant. */
+  require_approval_for_critical: boolean.optional(),
+  strategy_limits: tenantStrategyLimits.optional(),
 });
 
 const tenantOverrides = z.record(
@@ -176,6 +229,10 @@ const detection = strictObject({
   traffic_spike_ratio: atLeastOne,
   /** … when the recent window has at least this many deliveries. */
   traffic_spike_min_deliveries: integer(1),
+  /** A sustained outage, whatever the baseline: the last this many attempts all failed … */
+  sustained_last_attempts: integer(2),
+  /** … or at least this share of the recent window failed (with at least min_failures failures). */
+  sustained_failure_ratio: share,
   /** Failures at or above which an incident is medium / high / critical. */
   severity_thresholds: strictObject({ medium: integer(1), high: integer(1), critical: integer(1) })
     .superRefine(({ medium, high, critical }, ctx) => {
@@ -218,4 +275,29 @@ export const RULES_SCHEMA = strictObject({
     /** Replay attempts still `pending` after this long are marked `abandoned`. */
     abandon_pending_after_seconds: positive,
   }),
-});
+  approvals: strictObject({
+    /** A pending approval expires after this long; fractions allowed (compressed time). */
+    ttl_minutes: positive,
+  }),
+  /** Many endpoints in incident at once page once, and drains are capped. */
+  storm: strictObject({
+    max_incidents: integer(1),
+    /** Share of the active endpoints in incident at which it is a storm. */
+    max_endpoint_share: share,
+    max_concurrent_drains: integer(1),
+  }),
+}).superRefine((rules, ctx) => {
+  // A tenant's deferral limits must still make sense once merged over the global ones.
+  for (const [tenant, override] of Object.entries(rules.tenant_overrides)) {
+    const defer = override.strategy_limits?.DEFER_AND_MONITOR;
+    if (!defer) continue;
+    const problem = deferralsProblem({ ...rules.strategy_limits.DEFER_AND_MONITOR, ...defer });
+    if (problem) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['tenant_overrides', tenant, 'strategy_limits', 'DEFER_AND_MONITOR', 'alert_after_deferrals'],
+        message: problem,
+      });
+    }
+  }
+}, onceFieldsValid);

@@ -17,3 +17,5 @@ export type BusinessHours = GlobalSafety['business_hours'];
 export type TenantOverride = AutohealRules['tenant_overrides'][string];
 export type DetectionRules = AutohealRules['detection'];
 export type CycleRules = AutohealRules['cycle'];
+export type ApprovalRules = AutohealRules['approvals'];
+export type StormRules = AutohealRules['storm'];

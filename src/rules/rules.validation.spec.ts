@@ -65,6 +65,37 @@ describe('validateRules', () => {
       });
     });
 
+    it('has the defaults of RECOVER_BACKLOG, approvals and storms', () => {
+      const rules = validateRules({});
+      expect(rules.strategy_limits.RECOVER_BACKLOG).toEqual({
+        probe_interval_seconds: 60,
+        drain_concurrency: 4,
+        drain_rate_per_second: 20,
+        drain_max_consecutive_failures: 5,
+        max_backlog_age_hours: 72,
+        max_backlog_deliveries: 100_000,
+        max_ineffective_attempts: 3,
+        allowed_triage_labels: rules.strategy_limits.REPLAY_RECENT.allowed_triage_labels,
+        min_confidence: 0.7,
+      });
+      expect(rules.strategy_priorities.RECOVER_BACKLOG).toBe(6);
+      expect(new Set(Object.values(rules.strategy_priorities)).size).toBe(6);
+      expect(rules.approvals).toEqual({ ttl_minutes: 60 });
+      expect(rules.storm).toEqual({ max_incidents: 20, max_endpoint_share: 0.2, max_concurrent_drains: 5 });
+      expect(rules.detection).toMatchObject({ sustained_last_attempts: 5, sustained_failure_ratio: 0.9 });
+    });
+
+    it('accepts fractional probe intervals, drain rates, backlog ages and approval TTLs', () => {
+      const rules = validateRules({
+        strategy_limits: { RECOVER_BACKLOG: { probe_interval_seconds: 0.25, drain_rate_per_second: 0.5, max_backlog_age_hours: 0.01 } },
+        approvals: { ttl_minutes: 0.05 },
+        tenant_overrides: { t1: { strategy_limits: { RECOVER_BACKLOG: { probe_interval_seconds: 0.1 } } } },
+      });
+      expect(rules.strategy_limits.RECOVER_BACKLOG).toMatchObject({ probe_interval_seconds: 0.25, drain_rate_per_second: 0.5, max_backlog_age_hours: 0.01 });
+      expect(rules.approvals.ttl_minutes).toBe(0.05);
+      expect(rules.tenant_overrides.t1.strategy_limits?.RECOVER_BACKLOG?.probe_interval_seconds).toBe(0.1);
+    });
+
     it('accepts fractional windows so tests can compress time', () => {
       const rules = validateRules({
         strategy_limits: { REPLAY_RECENT: { cooldown_minutes: 0.05, time_window_minutes: 0.5 } },
@@ -77,8 +108,20 @@ describe('validateRules', () => {
     });
 
     it('accepts a complete reordering of strategy priorities', () => {
-      const strategy_priorities = { REPLAY_RECENT: 1, ESCALATE_OPERATOR: 2, RATE_LIMIT_SOURCE: 3, SILENCE_DUPES: 4, DEFER_AND_MONITOR: 5 };
+      const strategy_priorities = {
+        RECOVER_BACKLOG: 1,
+        REPLAY_RECENT: 2,
+        ESCALATE_OPERATOR: 3,
+        RATE_LIMIT_SOURCE: 4,
+        SILENCE_DUPES: 5,
+        DEFER_AND_MONITOR: 6,
+      };
       expect(validateRules({ strategy_priorities }).strategy_priorities).toEqual(strategy_priorities);
+    });
+
+    it('accepts a reordering of the guide\'s five strategies, RECOVER_BACKLOG keeping its default slot after them', () => {
+      const strategy_priorities = { REPLAY_RECENT: 1, ESCALATE_OPERATOR: 2, RATE_LIMIT_SOURCE: 3, SILENCE_DUPES: 4, DEFER_AND_MONITOR: 5 };
+      expect(validateRules({ strategy_priorities }).strategy_priorities).toEqual({ ...strategy_priorities, RECOVER_BACKLOG: 6 });
     });
 
     it.each([
@@ -93,6 +136,12 @@ describe('validateRules', () => {
       [{ tenant_overrides: { t1: {} } }],
       [{ tenant_overrides: { t1: { escalation_delay_minutes: 0, skip_notifications: false, disabled_strategies: [] } } }],
       [{ detection: { severity_thresholds: { medium: 5, high: 6, critical: 7 } } }],
+      [{ detection: { sustained_last_attempts: 2, sustained_failure_ratio: 1 } }],
+      [{ strategy_limits: { RECOVER_BACKLOG: { allowed_triage_labels: ['transient_endpoint_down', 'rate_limited', 'unknown'], min_confidence: 0 } } }],
+      [{ storm: { max_endpoint_share: 1, max_incidents: 1, max_concurrent_drains: 1 } }],
+      [{ global_safety: { require_approval_for_critical: false }, tenant_overrides: { t1: { require_approval_for_critical: true } } }],
+      [{ tenant_overrides: { t1: { strategy_limits: {} } } }],
+      [{ tenant_overrides: { t1: { strategy_limits: { DEFER_AND_MONITOR: { max_deferrals: 5, alert_after_deferrals: 5 } } } } }],
     ])('accepts %j', (raw) => {
       expect(problemsOf(raw)).toEqual([]);
     });
@@ -149,7 +198,7 @@ describe('validateRules', () => {
       ],
       [
         { strategy_limits: { REPLAY: {} } },
-        'strategy_limits.REPLAY: unknown key (expected one of: REPLAY_RECENT, DEFER_AND_MONITOR, ESCALATE_OPERATOR, RATE_LIMIT_SOURCE, SILENCE_DUPES)',
+        'strategy_limits.REPLAY: unknown key (expected one of: REPLAY_RECENT, DEFER_AND_MONITOR, ESCALATE_OPERATOR, RATE_LIMIT_SOURCE, SILENCE_DUPES, RECOVER_BACKLOG)',
       ],
       [{ strategy_limits: { DEFER_AND_MONITOR: { recheck_delay_seconds: 0 } } }, 'strategy_limits.DEFER_AND_MONITOR.recheck_delay_seconds: must be a number > 0 (got 0)'],
       [{ strategy_limits: { DEFER_AND_MONITOR: { max_deferrals: 1.5 } } }, 'strategy_limits.DEFER_AND_MONITOR.max_deferrals: must be an integer >= 0 (got 1.5)'],
@@ -171,7 +220,7 @@ describe('validateRules', () => {
       [{ strategy_priorities: { REPLAY_RECENT: 1 } }, 'strategy_priorities: must be distinct (got 1 for REPLAY_RECENT and ESCALATE_OPERATOR)'],
       [
         { strategy_priorities: { CANARY: 6 } },
-        'strategy_priorities.CANARY: unknown key (expected one of: REPLAY_RECENT, DEFER_AND_MONITOR, ESCALATE_OPERATOR, RATE_LIMIT_SOURCE, SILENCE_DUPES)',
+        'strategy_priorities.CANARY: unknown key (expected one of: REPLAY_RECENT, DEFER_AND_MONITOR, ESCALATE_OPERATOR, RATE_LIMIT_SOURCE, SILENCE_DUPES, RECOVER_BACKLOG)',
       ],
       [{ tenant_overrides: { t1: { max_replays: 0 } } }, 'tenant_overrides.t1.max_replays: must be an integer >= 1 (got 0)'],
       [{ tenant_overrides: { 'acme.eu': { max_replays: -1 } } }, 'tenant_overrides["acme.eu"].max_replays: must be an integer >= 1 (got -1)'],
@@ -180,11 +229,11 @@ describe('validateRules', () => {
       [{ tenant_overrides: { t1: { autoheal_enabled: 0 } } }, 'tenant_overrides.t1.autoheal_enabled: must be true or false (got 0)'],
       [
         { tenant_overrides: { t1: { disabled_strategies: ['REPLAY'] } } },
-        'tenant_overrides.t1.disabled_strategies: must be a list of distinct strategies (REPLAY_RECENT, DEFER_AND_MONITOR, ESCALATE_OPERATOR, RATE_LIMIT_SOURCE, SILENCE_DUPES) (got ["REPLAY"])',
+        'tenant_overrides.t1.disabled_strategies: must be a list of distinct strategies (REPLAY_RECENT, DEFER_AND_MONITOR, ESCALATE_OPERATOR, RATE_LIMIT_SOURCE, SILENCE_DUPES, RECOVER_BACKLOG) (got ["REPLAY"])',
       ],
       [
         { tenant_overrides: { t1: { max_replay: 5 } } },
-        'tenant_overrides.t1.max_replay: unknown key (expected one of: max_replays, escalation_delay_minutes, skip_notifications, disabled_strategies, autoheal_enabled)',
+        'tenant_overrides.t1.max_replay: unknown key (expected one of: max_replays, escalation_delay_minutes, skip_notifications, disabled_strategies, autoheal_enabled, require_approval_for_critical, strategy_limits)',
       ],
       [{ tenant_overrides: { t1: 50 } }, 'tenant_overrides.t1: must be an object (got 50)'],
       [{ tenant_overrides: { '': {} } }, 'tenant_overrides: keys must be non-empty (got "")'],
@@ -205,19 +254,73 @@ describe('validateRules', () => {
         'detection.severity_thresholds.low: unknown key (expected one of: medium, high, critical)',
       ],
       [{ cycle: { lock_ttl_seconds: 0 } }, 'cycle.lock_ttl_seconds: must be a number > 0 (got 0)'],
+      [{ strategy_limits: { RECOVER_BACKLOG: { probe_interval_seconds: 0 } } }, 'strategy_limits.RECOVER_BACKLOG.probe_interval_seconds: must be a number > 0 (got 0)'],
+      [{ strategy_limits: { RECOVER_BACKLOG: { drain_concurrency: 2.5 } } }, 'strategy_limits.RECOVER_BACKLOG.drain_concurrency: must be an integer >= 1 (got 2.5)'],
+      [{ strategy_limits: { RECOVER_BACKLOG: { drain_rate_per_second: -1 } } }, 'strategy_limits.RECOVER_BACKLOG.drain_rate_per_second: must be a number > 0 (got -1)'],
+      [
+        { strategy_limits: { RECOVER_BACKLOG: { drain_max_consecutive_failures: 0 } } },
+        'strategy_limits.RECOVER_BACKLOG.drain_max_consecutive_failures: must be an integer >= 1 (got 0)',
+      ],
+      [{ strategy_limits: { RECOVER_BACKLOG: { max_backlog_age_hours: 0 } } }, 'strategy_limits.RECOVER_BACKLOG.max_backlog_age_hours: must be a number > 0 (got 0)'],
+      [{ strategy_limits: { RECOVER_BACKLOG: { max_backlog_deliveries: '100k' } } }, 'strategy_limits.RECOVER_BACKLOG.max_backlog_deliveries: must be an integer >= 1 (got "100k")'],
+      [{ strategy_limits: { RECOVER_BACKLOG: { max_ineffective_attempts: 0 } } }, 'strategy_limits.RECOVER_BACKLOG.max_ineffective_attempts: must be an integer >= 1 (got 0)'],
+      [{ strategy_limits: { RECOVER_BACKLOG: { min_confidence: 1.2 } } }, 'strategy_limits.RECOVER_BACKLOG.min_confidence: must be a number from 0 to 1 (got 1.2)'],
+      [
+        { strategy_limits: { RECOVER_BACKLOG: { allowed_triage_labels: ['down'] } } },
+        'strategy_limits.RECOVER_BACKLOG.allowed_triage_labels: must be a list of distinct triage labels (transient_endpoint_down, rate_limited, invalid_payload, permanent_4xx, unknown) (got ["down"])',
+      ],
+      [
+        { strategy_limits: { RECOVER_BACKLOG: { cooldown_minutes: 5 } } },
+        'strategy_limits.RECOVER_BACKLOG.cooldown_minutes: unknown key (expected one of: probe_interval_seconds, drain_concurrency, drain_rate_per_second, ' +
+          'drain_max_consecutive_failures, max_backlog_age_hours, max_backlog_deliveries, max_ineffective_attempts, allowed_triage_labels, min_confidence)',
+      ],
+      [{ strategy_priorities: { RECOVER_BACKLOG: 1 } }, 'strategy_priorities: must be distinct (got 1 for ESCALATE_OPERATOR and RECOVER_BACKLOG)'],
+      [{ detection: { sustained_last_attempts: 1 } }, 'detection.sustained_last_attempts: must be an integer >= 2 (got 1)'],
+      [{ detection: { sustained_failure_ratio: 0 } }, 'detection.sustained_failure_ratio: must be a number > 0 and <= 1 (got 0)'],
+      [{ detection: { sustained_failure_ratio: 90 } }, 'detection.sustained_failure_ratio: must be a number > 0 and <= 1 (got 90)'],
+      [{ approvals: null }, 'approvals: must be an object (got null)'],
+      [{ approvals: { ttl_minutes: 0 } }, 'approvals.ttl_minutes: must be a number > 0 (got 0)'],
+      [{ approvals: { ttl: 5 } }, 'approvals.ttl: unknown key (expected one of: ttl_minutes)'],
+      [{ storm: { max_incidents: 0 } }, 'storm.max_incidents: must be an integer >= 1 (got 0)'],
+      [{ storm: { max_endpoint_share: 20 } }, 'storm.max_endpoint_share: must be a number > 0 and <= 1 (got 20)'],
+      [{ storm: { max_concurrent_drains: 'five' } }, 'storm.max_concurrent_drains: must be an integer >= 1 (got "five")'],
+      [
+        { storm: { max_drains: 5 } },
+        'storm.max_drains: unknown key (expected one of: max_incidents, max_endpoint_share, max_concurrent_drains)',
+      ],
+      [{ tenant_overrides: { t1: { require_approval_for_critical: 'no' } } }, 'tenant_overrides.t1.require_approval_for_critical: must be true or false (got "no")'],
+      [
+        { tenant_overrides: { t1: { strategy_limits: { RECOVER_BACKLOG: { drain_concurrency: 0 } } } } },
+        'tenant_overrides.t1.strategy_limits.RECOVER_BACKLOG.drain_concurrency: must be an integer >= 1 (got 0)',
+      ],
+      [
+        { tenant_overrides: { t1: { strategy_limits: { RECOVER_BACKLOG: { max_deliveries: 10 } } } } },
+        'tenant_overrides.t1.strategy_limits.RECOVER_BACKLOG.max_deliveries: unknown key (expected one of: probe_interval_seconds, drain_concurrency, ' +
+          'drain_rate_per_second, drain_max_consecutive_failures, max_backlog_age_hours, max_backlog_deliveries, max_ineffective_attempts, ' +
+          'allowed_triage_labels, min_confidence)',
+      ],
+      [
+        { tenant_overrides: { t1: { strategy_limits: { RECOVER: {} } } } },
+        'tenant_overrides.t1.strategy_limits.RECOVER: unknown key (expected one of: REPLAY_RECENT, DEFER_AND_MONITOR, ESCALATE_OPERATOR, ' +
+          'RATE_LIMIT_SOURCE, SILENCE_DUPES, RECOVER_BACKLOG)',
+      ],
+      [
+        { tenant_overrides: { t1: { strategy_limits: { DEFER_AND_MONITOR: { alert_after_deferrals: 5 } } } } },
+        'tenant_overrides.t1.strategy_limits.DEFER_AND_MONITOR.alert_after_deferrals: must be <= max_deferrals (got 5 > 3)',
+      ],
       [{ cycle: { slot_ttl_seconds: -1 } }, 'cycle.slot_ttl_seconds: must be a number > 0 (got -1)'],
       [{ cycle: { abandon_pending_after_seconds: null } }, 'cycle.abandon_pending_after_seconds: must be a number > 0 (got null)'],
       [
         { globalSafety: {} },
-        'globalSafety: unknown key (expected one of: global_safety, strategy_limits, strategy_priorities, tenant_overrides, detection, cycle)',
+        'globalSafety: unknown key (expected one of: global_safety, strategy_limits, strategy_priorities, tenant_overrides, detection, cycle, approvals, storm)',
       ],
       [
         JSON.parse('{"__proto__": {"autoheal_enabled": false}}'),
-        '__proto__: unknown key (expected one of: global_safety, strategy_limits, strategy_priorities, tenant_overrides, detection, cycle)',
+        '__proto__: unknown key (expected one of: global_safety, strategy_limits, strategy_priorities, tenant_overrides, detection, cycle, approvals, storm)',
       ],
       [
         { tenant_overrides: { t1: { constructor: 1 } } },
-        'tenant_overrides.t1.constructor: unknown key (expected one of: max_replays, escalation_delay_minutes, skip_notifications, disabled_strategies, autoheal_enabled)',
+        'tenant_overrides.t1.constructor: unknown key (expected one of: max_replays, escalation_delay_minutes, skip_notifications, disabled_strategies, autoheal_enabled, require_approval_for_critical, strategy_limits)',
       ],
       [
         { cycle: { toString: 1 } },
@@ -238,6 +341,23 @@ describe('validateRules', () => {
         'global_safety.dry_run',
         'global_safety.max_concurrent_heals',
         'strategy_limits.REPLAY_RECENT.max_deliveries',
+      ]);
+    });
+
+    it('reports every bad new key on its own line, by key path', () => {
+      const problems = problemsOf({
+        strategy_limits: { RECOVER_BACKLOG: { probe_interval_seconds: -1, drain_concurrency: 0 } },
+        approvals: { ttl_minutes: 'PT1H' },
+        storm: { max_endpoint_share: 0 },
+        tenant_overrides: { t1: { require_approval_for_critical: 1, strategy_limits: { RECOVER_BACKLOG: { max_backlog_deliveries: 0 } } } },
+      });
+      expect(problems).toEqual([
+        'strategy_limits.RECOVER_BACKLOG.probe_interval_seconds: must be a number > 0 (got -1)',
+        'strategy_limits.RECOVER_BACKLOG.drain_concurrency: must be an integer >= 1 (got 0)',
+        'tenant_overrides.t1.require_approval_for_critical: must be true or false (got 1)',
+        'tenant_overrides.t1.strategy_limits.RECOVER_BACKLOG.max_backlog_deliveries: must be an integer >= 1 (got 0)',
+        'approvals.ttl_minutes: must be a number > 0 (got "PT1H")',
+        'storm.max_endpoint_share: must be a number > 0 and <= 1 (got 0)',
       ]);
     });
 

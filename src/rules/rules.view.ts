@@ -1,9 +1,9 @@
 import type { AutohealRules } from './rules.types';
 
-/** GET /autoheal/config: the guide's four sections, then our detection and cycle settings. */
+/** GET /autoheal/config: the guide's four sections, then our detection, cycle, approval and storm settings. */
 export type AutohealConfigView = Pick<
   AutohealRules,
-  'global_safety' | 'strategy_limits' | 'strategy_priorities' | 'tenant_overrides' | 'detection' | 'cycle'
+  'global_safety' | 'strategy_limits' | 'strategy_priorities' | 'tenant_overrides' | 'detection' | 'cycle' | 'approvals' | 'storm'
 >;
 
 /** A detached copy in the guide's key order; the fields are already snake_case. */
@@ -15,5 +15,7 @@ export function toConfigView(rules: AutohealRules): AutohealConfigView {
     tenant_overrides: rules.tenant_overrides,
     detection: rules.detection,
     cycle: rules.cycle,
+    approvals: rules.approvals,
+    storm: rules.storm,
   });
 }

@@ -1,5 +1,10 @@
 import { DataSource } from 'typeorm';
-import { buildDetectionQuery, buildMostCommonErrorQuery } from '../../src/anomalies/anomaly-detection.query';
+import {
+  buildDetectionQuery,
+  buildMostCommonErrorQuery,
+  buildOutageSignalQuery,
+  buildRecentTriageQuery,
+} from '../../src/anomalies/anomaly-detection.query';
 import { buildHistorySuccessBatchQuery } from '../../src/insights/success-rate.query';
 import { DEFAULT_RULES } from '../../src/rules/rules.defaults';
 import { createTestDatabase, TestDatabase } from '../utils/test-database';
@@ -59,6 +64,28 @@ describe('detection query plan on a large table', () => {
       expect.objectContaining({ 'Node Type': 'Index Only Scan', 'Index Name': 'idx_deliveries_created_at' }),
     );
     expect(seqScansOnDeliveries(nodes)).toEqual([]);
+  });
+
+  it('probes the last attempts of still-unclassified failing endpoints through an index, not a seq scan', async () => {
+    const nodes = await planOf(buildDetectionQuery(NOW, DEFAULT_RULES.detection));
+    const probes = nodes.filter((n) => n['Relation Name'] === 'deliveries' && n['Index Name'] !== 'idx_deliveries_created_at');
+    expect(probes.length).toBeGreaterThan(0);
+    expect(probes.every((n) => n['Node Type'].includes('Index'))).toBe(true);
+  });
+
+  it('reads each endpoint of an outage signal from its own index range, from the index alone', async () => {
+    const endpoints = [
+      { tenantId: 'tenant-10', endpoint: 'https://t10.example.com/hook' },
+      { tenantId: 'tenant-20', endpoint: 'https://t20.example.com/hook' },
+    ];
+    const nodes = await planOf(buildOutageSignalQuery(endpoints, NOW, DEFAULT_RULES.detection));
+    expect(nodes).toContainEqual(
+      expect.objectContaining({ 'Node Type': 'Index Only Scan', 'Index Name': 'idx_deliveries_endpoint_created' }),
+    );
+    expect(seqScansOnDeliveries(nodes)).toEqual([]);
+    const rows = [{ tenant_id: 'tenant-10', target: 'https://t10.example.com/hook' }];
+    const triage = await planOf(buildRecentTriageQuery(rows, NOW, DEFAULT_RULES.detection));
+    expect(seqScansOnDeliveries(triage)).toEqual([]);
   });
 
   it('finds the most common errors through an index, not a seq scan', async () => {

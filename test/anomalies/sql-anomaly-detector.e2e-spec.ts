@@ -209,6 +209,7 @@ describe('SqlAnomalyDetector (PostgreSQL)', () => {
       { tenant: 'tenant-1', minutesAgo: 1, count: 6, status: 'failed', triage: 'transient_endpoint_down', error: 'ECONNRESET' },
       { tenant: 'tenant-2', minutesAgo: 1, count: 8, status: 'failed', triage: 'rate_limited', error: 'HTTP 429' },
       // tenant-3 fails there as usual: its history must not be mixed into the others', nor theirs into its.
+      // Failing all hour, it is a sustained outage of its own (not a burst), with only its own counts.
       { tenant: 'tenant-3', minutesAgo: 6, spreadToMinutesAgo: 59, count: 40, status: 'failed', error: 'HTTP 500' },
       { tenant: 'tenant-3', minutesAgo: 1, count: 6, status: 'failed', error: 'HTTP 500' },
     ]);
@@ -231,6 +232,17 @@ describe('SqlAnomalyDetector (PostgreSQL)', () => {
         total_baseline: 0,
         triage_distribution: { transient_endpoint_down: 6 },
         most_common_error: 'ECONNRESET',
+      }),
+      expect.objectContaining({
+        tenant_id: 'tenant-3',
+        endpoint: A,
+        kind: 'sustained_outage',
+        failures: 6,
+        total_recent: 6,
+        total_baseline: 40,
+        failures_baseline: 40,
+        triage_distribution: { unknown: 6 },
+        most_common_error: 'HTTP 500',
       }),
     ]);
   });

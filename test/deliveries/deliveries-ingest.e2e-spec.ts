@@ -98,10 +98,11 @@ describe('POST /deliveries: the ledger', () => {
     ]);
 
     // An older attempt arriving late is counted, but it neither moves last_attempt_at back nor
-    // undoes the newer outcome (a stale `failed` must not make a delivered webhook replayable).
+    // undoes the newer outcome (a stale `failed` must not make a delivered webhook replayable), nor
+    // replaces what a replay would send (issue 7: only a newer report changes payload and headers).
     await postBatch(t, [outcome({ id: 'upd-1', status: 'failed', http_status: 500, attempted_at: '2025-03-01T08:59:30.000Z', payload: null, headers: { 'x-trace': '2' } })]).expect(200);
     const late = (await getAs(t, '/deliveries/upd-1').expect(200)).body;
-    expect(late).toMatchObject({ attempts: 3, last_attempt_at: second, payload: null, headers: { 'x-trace': '2' }, status: 'delivered', http_status: 200, triage_label: null });
+    expect(late).toMatchObject({ attempts: 3, last_attempt_at: second, payload: { a: 1 }, headers: { 'x-trace': '1' }, status: 'delivered', http_status: 200, triage_label: null });
   });
 
   it('without attempted_at, the attempt is stamped with the request time', async () => {
@@ -202,5 +203,39 @@ describe('POST /deliveries: the ledger', () => {
     expect(await count(`SELECT count(*) AS n FROM deliveries WHERE id LIKE 'big-%'`)).toBe(1000);
     expect(await count(`SELECT count(*) AS n FROM delivery_attempts WHERE delivery_id LIKE 'big-%'`)).toBe(1000);
     expect(await count(`SELECT count(*) AS n FROM deliveries WHERE id LIKE 'big-%' AND attempts = 1`)).toBe(1000);
+  });
+
+  it('counts an attempt once when the same report races in several requests, and every distinct attempt exactly once', async () => {
+    const store = t.app.get(DeliveryStore);
+    const report = (attemptedAt: string) =>
+      Array.from({ length: 50 }, (_, i) => ({
+        id: `race-${i}`,
+        tenant_id: 'tenant-a',
+        target: 'https://hooks.example.com/a',
+        status: 'failed' as const,
+        http_status: 503,
+        attempted_at: new Date(attemptedAt),
+      }));
+    const same = await Promise.all(Array.from({ length: 4 }, () => store.upsertBatch(report('2025-03-01T08:00:00Z'), 'dispatcher-1')));
+    expect(same.reduce((sum, r) => sum + r.inserted, 0)).toBe(50);
+    expect(await count(`SELECT count(*) AS n FROM deliveries WHERE id LIKE 'race-%' AND attempts = 1`)).toBe(50);
+    expect(await count(`SELECT count(*) AS n FROM delivery_attempts WHERE delivery_id LIKE 'race-%'`)).toBe(50);
+
+    const times = ['2025-03-01T08:01:00Z', '2025-03-01T08:02:00Z', '2025-03-01T08:03:00Z', '2025-03-01T08:04:00Z'];
+    await Promise.all(times.map((at) => store.upsertBatch(report(at), 'dispatcher-1')));
+    expect(await count(`SELECT count(*) AS n FROM deliveries WHERE id LIKE 'race-%' AND attempts = 5`)).toBe(50);
+    expect(await count(`SELECT count(*) AS n FROM delivery_attempts WHERE delivery_id LIKE 'race-%'`)).toBe(250);
+    const latest = `SELECT count(*) AS n FROM deliveries WHERE id LIKE 'race-%' AND last_attempt_at = '2025-03-01T08:04:00Z'`;
+    expect(await count(latest)).toBe(50);
+  });
+
+  it('answers 400 naming the field for an ISO 8601 date it cannot read (a week or ordinal date), storing nothing', async () => {
+    const res = await postBatch(t, [
+      outcome({ id: 'wk-1', attempted_at: '2025-03-01T09:00:00Z' }),
+      outcome({ id: 'wk-2', attempted_at: '2025-W18-3' }),
+      outcome({ id: 'wk-3', created_at: '2025-120' }),
+    ]).expect(400);
+    expect(res.body.message).toMatch(/^\[1\]\.attempted_at: must be a calendar date and time.*; \[2\]\.created_at: must be a calendar/);
+    expect(await count(`SELECT count(*) AS n FROM deliveries WHERE id LIKE 'wk-%'`)).toBe(0);
   });
 });

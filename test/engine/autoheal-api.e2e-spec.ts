@@ -37,7 +37,7 @@ describe('autoheal API: shapes, parameters and roles', () => {
       cooldown_minutes: 5,
       allowed_triage_labels: ['transient_endpoint_down', 'rate_limited'],
     });
-    expect(res.body.strategy_priorities).toEqual({ ESCALATE_OPERATOR: 1, RATE_LIMIT_SOURCE: 2, REPLAY_RECENT: 3, SILENCE_DUPES: 4, DEFER_AND_MONITOR: 5 });
+    expect(res.body.strategy_priorities).toEqual({ ESCALATE_OPERATOR: 1, RATE_LIMIT_SOURCE: 2, REPLAY_RECENT: 3, SILENCE_DUPES: 4, DEFER_AND_MONITOR: 5, RECOVER_BACKLOG: 6 });
     expect(res.body.tenant_overrides['tenant-premium']).toEqual({ max_replays: 50, escalation_delay_minutes: 5 });
   });
 

@@ -74,6 +74,19 @@ describe('command line', () => {
     }, 180_000);
   });
 
+  it('npm run token -- --tenant scopes the token to those tenants; without one it is platform-wide', async () => {
+    const secret = 'cli-test-secret-which-is-long-enough';
+    const mintCli = (...args: string[]) =>
+      run('node', [dist('auth/cli/mint-token.js'), '--role', 'ingest', ...args], { cwd: root, env: env({ JWT_SECRET: secret }) });
+    const mint = async (...args: string[]) => (await mintCli(...args)).stdout.trim();
+    expect(verify(await mint('--tenant', 't1', '--tenant', 't2'), secret)).toMatchObject({ roles: ['ingest'], tenants: ['t1', 't2'] });
+    expect(verify(await mint(), secret)).not.toHaveProperty('tenants');
+    await expect(mintCli('--tenant', '')).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/--tenant: tenants\[0\]: must be a tenant id of 1 to 200 characters without NUL/),
+    });
+  });
+
   it('refuses an unknown role', async () => {
     await expect(run('node', [dist('auth/cli/mint-token.js'), '--role', 'root'], { cwd: root, env: env({}) })).rejects.toMatchObject({
       code: 2,
