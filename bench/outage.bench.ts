@@ -199,7 +199,7 @@ function timelineOf(incidents: IncidentSummary[], scale: TimeScale, downFrom: nu
   return lines;
 }
 
-async function runOutage(minutes: number, options: Options, redis: Redis): Promise<OutageResult> {
+async function runOutage(minutes: number, options: Options, redis: Redis, stopRequested: () => boolean): Promise<OutageResult> {
   const { scale } = options;
   const run = `${Math.round(minutes)}m_${randomBytes(3).toString('hex')}`;
   const prefix = `bench-outage-${run}:`;
@@ -283,6 +283,7 @@ async function runOutage(minutes: number, options: Options, redis: Redis): Promi
     let shownMinutes = 0;
     for (;;) {
       if (failure) throw failure;
+      if (stopRequested()) throw new Error('interrupted: cleaned up, no results written');
       const now = Date.now();
       const firstAttemptsIn = autohealReceiver.idsSeen >= ids.length && bullmqReceiver.idsSeen >= ids.length;
       if (recoveredAt === null && now >= nominalRecovery && (firstAttemptsIn || now >= recoveryCap)) {
@@ -409,15 +410,14 @@ async function main(): Promise<void> {
   let interrupted = false;
   const onSignal = (signal: NodeJS.Signals) => {
     interrupted = true;
-    log(`${signal}: finishing the current outage's clean-up, then stopping`);
+    log(`${signal}: stopping the current outage and cleaning up (database, Redis keys, temp dir)`);
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
     for (const minutes of options.lengths) {
-      if (interrupted) break;
       log(`${formatLength(minutes)} outage: ${fmt(scale.realMs(minutes) / 1000)} s real, ${options.deliveries} webhooks`);
-      const result = await runOutage(minutes, options, redis);
+      const result = await runOutage(minutes, options, redis, () => interrupted);
       results.push(result);
       log(`  receivers recovered ${fmt(result.actualMinutes, 2)} scenario min after the outage began`);
       for (const [name, m] of [['Auto-Heal', result.autoheal], ['BullMQ', result.bullmq]] as const) {
