@@ -60,6 +60,7 @@ interface OutageResult {
 }
 
 const log = (line = '') => process.stdout.write(`${line}\n`);
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 function parseOptions(argv: string[]): Options {
   const { values } = parseArgs({
@@ -78,8 +79,12 @@ function parseOptions(argv: string[]): Options {
     process.exit(0);
   }
   const deliveries = Number(values.deliveries);
-  if (!Number.isInteger(deliveries) || deliveries < 1) throw new Error(`deliveries: must be a whole number >= 1 (got ${values.deliveries})`);
-  if (values.approvals !== 'operator' && values.approvals !== 'off') throw new Error(`approvals: must be operator or off (got ${values.approvals})`);
+  if (!Number.isInteger(deliveries) || deliveries < 1) {
+    throw new Error(`deliveries: must be a whole number >= 1 (got ${values.deliveries})`);
+  }
+  if (values.approvals !== 'operator' && values.approvals !== 'off') {
+    throw new Error(`approvals: must be operator or off (got ${values.approvals})`);
+  }
   return {
     lengths: parseLengths(values.lengths),
     scale: parseScale(values.scale),
@@ -125,7 +130,10 @@ function startOperator(service: ServiceProcess, token: string, everyMs: number, 
         if (res.ok) {
           const { approvals } = (await res.json()) as { approvals: Array<{ id: string }> };
           for (const approval of approvals) {
-            const decided = await call(`/autoheal/approvals/${approval.id}/approve`, { method: 'POST', body: JSON.stringify({ note: 'outage bench operator' }) });
+            const decided = await call(`/autoheal/approvals/${approval.id}/approve`, {
+              method: 'POST',
+              body: JSON.stringify({ note: 'outage bench operator' }),
+            });
             if (decided.ok) approved.push(approval.id);
             await decided.arrayBuffer();
           }
@@ -168,7 +176,7 @@ async function fetchIncidents(service: ServiceProcess, token: string): Promise<I
     const { incidents } = (await get(`/autoheal/incidents?tenant_id=${TENANT}&limit=100`)) as { incidents: IncidentSummary[] };
     return Promise.all(incidents.map((incident) => get(`/autoheal/incidents/${incident.id}`) as Promise<IncidentSummary>));
   } catch (error) {
-    log(`  could not read the incidents: ${error instanceof Error ? error.message : error}`);
+    log(`  could not read the incidents: ${messageOf(error)}`);
     return [];
   }
 }
@@ -179,12 +187,12 @@ const sinceStart = (scale: TimeScale, downFrom: number, at: number) => `+${fmt(s
 function timelineOf(incidents: IncidentSummary[], scale: TimeScale, downFrom: number): string[] {
   const lines: string[] = [];
   for (const incident of incidents) {
+    const at = (iso: string | null, what: string) => (iso ? `, ${what} ${sinceStart(scale, downFrom, Date.parse(iso))}` : '');
     lines.push(
       `incident ${incident.id}: ${incident.kind}, ${incident.severity}, ${incident.state}; ${incident.probes} probes, ` +
-        `${incident.delivered_by_heal} delivered by heal, ${incident.sends_wasted} sends wasted; ` +
-        `opened ${sinceStart(scale, downFrom, Date.parse(incident.opened_at))}` +
-        (incident.first_probe_success_at ? `, first probe success ${sinceStart(scale, downFrom, Date.parse(incident.first_probe_success_at))}` : '') +
-        (incident.recovered_at ? `, recovered ${sinceStart(scale, downFrom, Date.parse(incident.recovered_at))}` : ''),
+        `${incident.delivered_by_heal} delivered by heal, ${incident.sends_wasted} sends wasted` +
+        `${at(incident.opened_at, '; opened')}${at(incident.first_probe_success_at, 'first probe success')}` +
+        `${at(incident.recovered_at, 'recovered')}`,
     );
     const events = incident.timeline ?? [];
     const shown = events.length > 60 ? [...events.slice(0, 40), null, ...events.slice(-15)] : events;
@@ -292,12 +300,14 @@ async function runOutage(minutes: number, options: Options, redis: Redis, stopRe
         bullmqReceiver.downBetween(downFrom, now);
       }
       const autohealDone = recoveredAt !== null && now >= recoveredAt + graceMs;
-      const bullmqDone = recoveredAt !== null && (baseline.settled(options.deliveries) || now >= recoveredAt + baseline.retrySpanMs + graceMs);
+      const bullmqDone =
+        recoveredAt !== null && (baseline.settled(options.deliveries) || now >= recoveredAt + baseline.retrySpanMs + graceMs);
       const elapsed = Math.min(totalMinutes, Math.floor(scale.scenarioMinutes(now - downFrom)));
       if (elapsed > shownMinutes) {
         const mq = baseline.progress();
         const phase = recoveredAt === null ? 'down' : 'up';
-        progress.tick(elapsed - shownMinutes, `${phase} · Auto-Heal ${autohealReceiver.delivered().size}/${ids.length} · BullMQ ${mq.delivered}/${ids.length}`);
+        const label = `${phase} · Auto-Heal ${autohealReceiver.delivered().size}/${ids.length} · BullMQ ${mq.delivered}/${ids.length}`;
+        progress.tick(elapsed - shownMinutes, label);
         shownMinutes = elapsed;
       }
       if (autohealDone && bullmqDone) break;
@@ -331,7 +341,7 @@ async function runOutage(minutes: number, options: Options, redis: Redis, stopRe
     await baseline.close().catch(() => undefined);
     await autohealReceiver.stop();
     await bullmqReceiver.stop();
-    await dropDatabase(database).catch((error: unknown) => log(`  could not drop ${database}: ${error instanceof Error ? error.message : error}`));
+    await dropDatabase(database).catch((error: unknown) => log(`  could not drop ${database}: ${messageOf(error)}`));
     await deleteRedisKeys(redis, `${COORDINATION_NAMESPACE}${prefix}*`).catch(() => 0);
     rmSync(dir, { recursive: true, force: true });
   }
@@ -353,7 +363,9 @@ function perWebhook(attempts: DispatchAttempt[], autoheal: Receipt[], bullmq: Re
 
 function details(result: OutageResult, scale: TimeScale): string[] {
   const lines = [`### ${formatLength(result.minutes)} outage`, ''];
-  lines.push(`- The receivers recovered ${fmt(result.actualMinutes, 2)} scenario min after the outage began (every first attempt had arrived).`);
+  lines.push(
+    `- The receivers recovered ${fmt(result.actualMinutes, 2)} scenario min after the outage began (every first attempt had arrived).`,
+  );
   const describe = (name: string, m: OutageMetrics) => {
     lines.push(
       `- ${name}: ${m.delivered}/${m.webhooks} delivered, ${m.resendsWhileDown} re-sends into the down endpoint` +
@@ -368,12 +380,15 @@ function details(result: OutageResult, scale: TimeScale): string[] {
   describe('Auto-Heal', result.autoheal);
   describe('BullMQ', result.bullmq);
   lines.push(`- BullMQ jobs out of attempts: ${result.bullmqExhausted}.`);
-  lines.push(`- Dispatcher lag behind its schedule: at most ${fmt(scale.scenarioMinutes(result.dispatcherLagMs), 2)} scenario min (${Math.round(result.dispatcherLagMs)} ms real).`);
-  if (result.dispatcherErrors.length > 0) lines.push(`- Dispatcher attempts with no answer: ${result.dispatcherErrors.slice(0, 5).join('; ')}${result.dispatcherErrors.length > 5 ? ` (${result.dispatcherErrors.length} in all)` : ''}.`);
+  const lag = result.dispatcherLagMs;
+  lines.push(`- Dispatcher lag behind its schedule: at most ${fmt(scale.scenarioMinutes(lag), 2)} scenario min (${Math.round(lag)} ms).`);
+  const errors = result.dispatcherErrors;
+  if (errors.length > 0) lines.push(`- Dispatcher attempts with no answer (${errors.length}): ${errors.slice(0, 5).join('; ')}.`);
   lines.push(`- Approvals the bench's operator approved: ${result.approved.length}.`);
   const resends = result.autohealResends.map((m) => `+${fmt(m, 2)}`);
   lines.push(
-    `- Auto-Heal's sends into the down endpoint (scenario min after the outage began): ${resends.length === 0 ? 'none' : resends.slice(0, 80).join(' ')}${resends.length > 80 ? ' …' : ''}`,
+    `- Auto-Heal's sends into the down endpoint (scenario min after the outage began): ` +
+      `${resends.length === 0 ? 'none' : resends.slice(0, 80).join(' ')}${resends.length > 80 ? ' …' : ''}`,
   );
   lines.push('', 'Service incidents and timelines (scenario minutes after the outage began):', '', '```');
   lines.push(...(result.probeTimeline.length > 0 ? result.probeTimeline : ['(no incident)']));
@@ -388,19 +403,36 @@ async function main(): Promise<void> {
   const stamp = started.toISOString().slice(0, 16).replace(':', '');
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 2, lazyConnect: true });
   await redis.connect();
-  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}, load ${loadavg().map((l) => l.toFixed(1)).join(' ')} at start`;
+  const machine =
+    `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}, ` +
+    `load ${loadavg().map((l) => l.toFixed(1)).join(' ')} at start`;
   const scaledRules = scaleRules(DEFAULT_RULES, scale);
+  const command =
+    `npm run bench:outage -- --lengths ${options.lengths.map((m) => `${m}m`).join(',')} --scale ${scale.realMsPerScenarioMinute}ms ` +
+    `--deliveries ${options.deliveries} --grace ${options.graceMinutes}m --approvals ${options.approvals}`;
   const header = [
     `# Outage benchmark, ${started.toISOString()}`,
     '',
-    `- Command: \`npm run bench:outage -- --lengths ${options.lengths.map((m) => `${m}m`).join(',')} --scale ${scale.realMsPerScenarioMinute}ms --deliveries ${options.deliveries} --grace ${options.graceMinutes}m --approvals ${options.approvals}\``,
+    `- Command: \`${command}\``,
     `- Build: ${gitRevision()}; machine: ${machine}`,
-    `- Time: 1 scenario minute = ${scale.realMsPerScenarioMinute} ms real (×${fmt(scale.speedup, 0)}); cycles every ${fmt(scale.realSeconds(CYCLE_SECONDS), 3)} s real (AUTOHEAL_INTERVAL_SECONDS, ${CYCLE_SECONDS} s scenario); probe interval ${probeIntervalSeconds()} s scenario.`,
-    `- Auto-Heal: the built service (\`node dist/src/main.js\`) per outage, a fresh PostgreSQL database on the machine's server (migrated at boot), the shared Redis ${REDIS_URL} under its own REDIS_KEY_PREFIX (coordination and BullMQ drains), rules compressed through AUTOHEAL_CONFIG_FILE. The dispatcher makes ONE attempt per webhook and reports it to POST /deliveries (in batches every ${REPORT_EVERY_MS} ms real); recovery is the service's.`,
-    `- Approvals: ${options.approvals === 'operator' ? 'kept on; the bench plays an operator who approves every pending approval within one probe interval' : 'require_approval_for_critical: false'}.`,
-    `- BullMQ baseline: queue + worker on the same Redis, exponential backoff from ${BULLMQ_BASE_DELAY_SECONDS} s scenario, ${BULLMQ_ATTEMPTS} attempts; its own receiver with the same schedule.`,
-    `- ${options.deliveries} webhooks spread evenly over each outage; Auto-Heal is given until ${options.graceMinutes} scenario min after recovery, BullMQ until its last retry is due (+${options.graceMinutes} min). Lost = not acknowledged by then.`,
-    `- Re-sends into the down endpoint exclude each webhook's own first attempt; "per probe interval": averaged over the outage, and the most in any one interval (goal ≤ ${GOALS.resendsPerProbeInterval}).`,
+    `- Time: 1 scenario minute = ${scale.realMsPerScenarioMinute} ms real (×${fmt(scale.speedup, 0)}); ` +
+      `cycles every ${fmt(scale.realSeconds(CYCLE_SECONDS), 3)} s real (AUTOHEAL_INTERVAL_SECONDS, ${CYCLE_SECONDS} s scenario); ` +
+      `probe interval ${probeIntervalSeconds()} s scenario.`,
+    `- Auto-Heal: the built service (\`node dist/src/main.js\`) per outage, a fresh PostgreSQL database on the machine's server ` +
+      `(migrated at boot), the shared Redis ${REDIS_URL} under its own REDIS_KEY_PREFIX (coordination and BullMQ drains), rules ` +
+      `compressed through AUTOHEAL_CONFIG_FILE. The dispatcher makes ONE attempt per webhook and reports it to POST /deliveries ` +
+      `(in batches every ${REPORT_EVERY_MS} ms real); recovery is the service's.`,
+    `- Approvals: ${
+      options.approvals === 'operator'
+        ? 'kept on; the bench plays an operator who approves every pending approval within one probe interval'
+        : 'require_approval_for_critical: false'
+    }.`,
+    `- BullMQ baseline: queue + worker on the same Redis, exponential backoff from ${BULLMQ_BASE_DELAY_SECONDS} s scenario, ` +
+      `${BULLMQ_ATTEMPTS} attempts; its own receiver with the same schedule.`,
+    `- ${options.deliveries} webhooks spread evenly over each outage; Auto-Heal is given until ${options.graceMinutes} scenario min ` +
+      `after recovery, BullMQ until its last retry is due (+${options.graceMinutes} min). Lost = not acknowledged by then.`,
+    `- Re-sends into the down endpoint exclude each webhook's own first attempt; "per probe interval": averaged over the outage, ` +
+      `and the most in any one interval (goal ≤ ${GOALS.resendsPerProbeInterval}).`,
     `- Scaled settings: ${describeScaledRules(DEFAULT_RULES, scaledRules).join('; ')}.`,
   ];
   log(header.join('\n'));
@@ -422,7 +454,10 @@ async function main(): Promise<void> {
       log(`  receivers recovered ${fmt(result.actualMinutes, 2)} scenario min after the outage began`);
       for (const [name, m] of [['Auto-Heal', result.autoheal], ['BullMQ', result.bullmq]] as const) {
         const missed = missedGoals(m);
-        log(`  ${name.padEnd(9)} delivered ${m.delivered}/${m.webhooks}, last +${fmt(m.lastAfterRecovery)} min, ${m.resendsWhileDown} down re-sends, ${m.duplicates} duplicates; goals missed: ${missed.join('; ') || 'none'}`);
+        log(
+          `  ${name.padEnd(9)} delivered ${m.delivered}/${m.webhooks}, last +${fmt(m.lastAfterRecovery)} min, ` +
+            `${m.resendsWhileDown} down re-sends, ${m.duplicates} duplicates; goals missed: ${missed.join('; ') || 'none'}`,
+        );
       }
     }
   } finally {

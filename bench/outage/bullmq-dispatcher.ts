@@ -63,7 +63,13 @@ export class BullmqBaselineDispatcher {
         await this.queue.add(
           'deliver',
           { id: webhook.id, target, payload: webhook.payload },
-          { jobId: webhook.id, attempts: this.attempts, backoff: { type: 'exponential', delay }, removeOnComplete: true, removeOnFail: true },
+          {
+            jobId: webhook.id,
+            attempts: this.attempts,
+            backoff: { type: 'exponential', delay },
+            removeOnComplete: true,
+            removeOnFail: true,
+          },
         );
         this.added += 1;
       }),

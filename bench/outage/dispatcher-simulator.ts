@@ -112,7 +112,11 @@ class Reporter {
   }
 }
 
-async function sendOnce(webhook: Webhook, dueAt: number, options: DispatcherOptions): Promise<{ attempt: DispatchAttempt; outcome: object }> {
+async function sendOnce(
+  webhook: Webhook,
+  dueAt: number,
+  options: DispatcherOptions,
+): Promise<{ attempt: DispatchAttempt; outcome: object }> {
   const headers = { 'content-type': 'application/json', [WEBHOOK_ID_HEADER]: webhook.id };
   const sentAt = Date.now();
   let status: number;

@@ -83,7 +83,10 @@ export function maxInWindow(sortedTimes: readonly number[], width: number): numb
 /** The goals an outage's result misses, in words; empty when it meets them all. */
 export function missedGoals(m: OutageMetrics): string[] {
   const missed: string[] = [];
-  if (m.firstAttemptsWhileUp > 0) missed.push(`INVALID RUN: ${m.firstAttemptsWhileUp} first attempts found the endpoint up (the dispatcher fell behind; slow the --scale)`);
+  if (m.firstAttemptsWhileUp > 0) {
+    const fix = 'the dispatcher fell behind; slow the --scale';
+    missed.push(`INVALID RUN: ${m.firstAttemptsWhileUp} first attempts found the endpoint up (${fix})`);
+  }
   if (m.lost > GOALS.lost) missed.push(`${m.lost} lost`);
   if (m.duplicates > GOALS.duplicates) missed.push(`${m.duplicates} duplicates`);
   if (m.lastAfterRecovery !== null && m.lastAfterRecovery > GOALS.lastDeliveryMinutes) {

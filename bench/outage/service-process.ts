@@ -17,7 +17,11 @@ export interface ServiceProcessOptions {
 /** Starts the built service (`node <mainFile>`) and waits until it says where it listens. */
 export async function startServiceProcess(mainFile: string, options: ServiceProcessOptions): Promise<ServiceProcess> {
   const timeoutMs = options.timeoutMs ?? 60_000;
-  const child: ChildProcess = spawn(process.execPath, [mainFile], { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, [mainFile], {
+    cwd: options.cwd,
+    env: options.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const exited = new Promise<number | string | null>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
   const port = await new Promise<number>((resolve, reject) => {

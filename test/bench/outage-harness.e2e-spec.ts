@@ -38,15 +38,27 @@ describe('outage bench: time scale', () => {
 });
 
 describe('outage bench: scaled rules', () => {
-  it('compresses every duration of the service defaults, leaves the cycle guards and counts alone, and the service accepts the result', () => {
+  type Scaled = {
+    detection: Record<string, number>;
+    strategy_limits: Record<string, Record<string, number>>;
+    approvals: { ttl_minutes: number };
+  };
+
+  it('compresses every duration of the service defaults, leaves the cycle guards and counts alone; the service accepts it', () => {
     const scale = parseScale('100ms');
-    const scaled = scaleRules(DEFAULT_RULES, scale) as { detection: Record<string, number>; cycle?: unknown; strategy_limits: Record<string, Record<string, number>> };
+    const scaled = scaleRules(DEFAULT_RULES, scale) as Scaled;
     expect(scaled.detection.recent_window_minutes).toBeCloseTo(5 / 600);
     expect(scaled.detection.baseline_window_minutes).toBeCloseTo(60 / 600);
     expect(scaled.detection).not.toHaveProperty('min_failures');
     expect(scaled.strategy_limits.REPLAY_RECENT.cooldown_minutes).toBeCloseTo(5 / 600);
     expect(scaled.strategy_limits.REPLAY_RECENT).not.toHaveProperty('max_deliveries');
     expect(scaled).not.toHaveProperty('cycle');
+    expect(scaled.strategy_limits.RECOVER_BACKLOG).toEqual({
+      probe_interval_seconds: 0.1,
+      drain_rate_per_second: 20 * 600,
+      max_backlog_age_hours: 72 / 600,
+    });
+    expect(scaled.approvals.ttl_minutes).toBeCloseTo(0.1);
     const rules = validateRules(scaled);
     expect(rules.detection.recent_window_minutes).toBeCloseTo(5 / 600);
     expect(rules.cycle).toEqual(DEFAULT_RULES.cycle);
@@ -143,7 +155,12 @@ describe('outage bench: measuring an outage', () => {
     expect(m.resendsPerProbeInterval.avg).toBeCloseTo(0.3);
     expect(m.resendsPerProbeInterval.max).toBe(2);
     expect(m.minResendGapSeconds).toBeCloseTo(30);
-    expect(missedGoals(m)).toEqual(['1 lost', '1 duplicates', 'last delivery 3.0 min after recovery', '2 sends into the down endpoint in one probe interval']);
+    expect(missedGoals(m)).toEqual([
+      '1 lost',
+      '1 duplicates',
+      'last delivery 3.0 min after recovery',
+      '2 sends into the down endpoint in one probe interval',
+    ]);
   });
 
   it('calls a run invalid when a first attempt found the endpoint up', () => {
@@ -162,11 +179,13 @@ describe('outage bench: measuring an outage', () => {
   it('prints a markdown table, padded, one row per dispatcher and outage', () => {
     expect(markdownTable(['a', 'bb'], [['1', '22222']])).toBe('| a   | bb    |\n| --- | ----- |\n| 1   | 22222 |');
     expect(() => markdownTable(['a'], [['1', '2']])).toThrow(/a row has 2 cells, the header 1/);
-    const m = measureOutage([receipt('w1', 0, true), receipt('w1', 10.5)], ['w1'], { downFrom, recoveredAt, probeIntervalMs: 60_000, scale });
+    const window = { downFrom, recoveredAt, probeIntervalMs: 60_000, scale };
+    const m = measureOutage([receipt('w1', 0, true), receipt('w1', 10.5)], ['w1'], window);
     const lines = resultTable([{ outage: '10 min', dispatcher: 'Auto-Heal', metrics: m }]).split('\n');
     expect(lines).toHaveLength(3);
     expect(lines[0]).toMatch(/^\| outage +\| dispatcher +\| delivered +\| lost +\|/);
-    expect(lines[2].split('|').map((c) => c.trim())).toEqual(['', '10 min', 'Auto-Heal', '1/1', '0', '0.5', '0.5', '0.00', '0.00, 0', '0', 'none', '']);
+    const cells = lines[2].split('|').map((c) => c.trim());
+    expect(cells).toEqual(['', '10 min', 'Auto-Heal', '1/1', '0', '0.5', '0.5', '0.00', '0.00, 0', '0', 'none', '']);
   });
 });
 
@@ -194,14 +213,16 @@ describe('outage bench: dispatcher simulator against the service', () => {
     const webhooks = spreadWebhooks(12, 600, 'sim');
     expect(webhooks.map((w) => w.dueMs)).toEqual(Array.from({ length: 12 }, (_, i) => i * 50));
     const started = Date.now();
-    const run = await simulateDispatcher({ webhooks, target: receiver.url(), tenantId: 'tenant-sim', service: { baseUrl, ingestToken: t.token('ingest') }, reportEveryMs: 20 });
+    const service = { baseUrl, ingestToken: t.token('ingest') };
+    const run = await simulateDispatcher({ webhooks, target: receiver.url(), tenantId: 'tenant-sim', service, reportEveryMs: 20 });
 
     expect(run.attempts.map((a) => [a.id, a.status])).toEqual(webhooks.map((w) => [w.id, 503]));
     expect(run.attempts.every((a, i) => a.sentAt >= started + webhooks[i].dueMs)).toBe(true);
     expect(receiver.receipts.map((r) => r.id).sort()).toEqual(webhooks.map((w) => w.id));
     expect(receiver.receipts.every((r) => r.first && r.whileDown)).toBe(true);
 
-    const stored = await fetch(`${baseUrl}/deliveries?tenant_id=tenant-sim&limit=100`, { headers: { authorization: `Bearer ${t.token('admin')}` } });
+    const authorization = `Bearer ${t.token('admin')}`;
+    const stored = await fetch(`${baseUrl}/deliveries?tenant_id=tenant-sim&limit=100`, { headers: { authorization } });
     const deliveries = (await stored.json()) as Array<{ id: string; status: string; http_status: number; target: string }>;
     expect(deliveries.map((d) => d.id).sort()).toEqual(webhooks.map((w) => w.id));
     expect(deliveries.every((d) => d.status === 'failed' && d.http_status === 503 && d.target === receiver.url())).toBe(true);
@@ -209,8 +230,9 @@ describe('outage bench: dispatcher simulator against the service', () => {
 
   it('rejects when the service refuses a report', async () => {
     const webhooks = spreadWebhooks(1, 0, 'refused');
+    const viewer = { baseUrl, ingestToken: t.token('viewer') };
     await expect(
-      simulateDispatcher({ webhooks, target: receiver.url(), tenantId: 'tenant-sim', service: { baseUrl, ingestToken: t.token('viewer') } }),
+      simulateDispatcher({ webhooks, target: receiver.url(), tenantId: 'tenant-sim', service: viewer }),
     ).rejects.toThrow(/POST \/deliveries answered 403/);
   });
 });
