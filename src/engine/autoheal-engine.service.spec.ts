@@ -91,6 +91,21 @@ class ClaimOnceLedger {
   }
 }
 
+/** Memory coordination whose writes (cooldowns, counters) can be made to fail, as when Redis dies mid-cycle. */
+class WritesFailCoordination extends MemoryCoordination {
+  failWrites = false;
+
+  override async set(key: string, value: string, ttlMs: number): Promise<void> {
+    if (this.failWrites) throw new Error('Connection is closed.');
+    return super.set(key, value, ttlMs);
+  }
+
+  override async increment(key: string, ttlMs: number, by?: number): Promise<number> {
+    if (this.failWrites) throw new Error('Connection is closed.');
+    return super.increment(key, ttlMs, by);
+  }
+}
+
 /** The three EscalationService calls the escalate executor makes, one unresolved escalation per tenant+endpoint. */
 class OneOpenEscalation {
   readonly open_ = new Map<string, Escalation>();
@@ -168,6 +183,7 @@ class EngineUnderTest {
   readonly history = new MemoryCycleHistoryStore();
   readonly escalations = new OneOpenEscalation();
   readonly ledger = new ClaimOnceLedger(this.deliveries);
+  readonly coordination = new WritesFailCoordination();
   moduleRef!: TestingModule;
 
   async start(
@@ -185,7 +201,7 @@ class EngineUnderTest {
         executorRegistryProvider,
         { provide: RulesSource, useValue: new StaticRulesSource(rules) },
         { provide: Clock, useValue: this.clock },
-        { provide: Coordination, useValue: new MemoryCoordination() },
+        { provide: Coordination, useValue: this.coordination },
         { provide: ControlsStore, useValue: new MemoryControlsStore() },
         { provide: MaintenanceStore, useValue: new MemoryMaintenanceStore() },
         { provide: DeferralStore, useValue: this.deferrals },
@@ -414,5 +430,49 @@ describe('AutohealEngine', () => {
       expect(engine.replayer.requests).toEqual([]);
       expect(engine.notifier.sent.map((n) => n.endpoint)).toEqual([url('transient')]);
     });
+  });
+
+  it('keeps a replay that happened in the result when a later step fails, and reports that failure beside it', async () => {
+    engine = await new EngineUnderTest().start();
+    engine.detector.set([await engine.failing('replay')]);
+    engine.replayer.respondWith(() => {
+      engine.coordination.failWrites = true;
+      return { ok: true, httpStatus: 200, error: null, durationMs: 1 };
+    });
+
+    const result = await engine.run();
+
+    expect(result.actions_taken).toEqual([expect.objectContaining({ strategy: 'REPLAY_RECENT', executed: true, count: FAILURES_PER_ENDPOINT })]);
+    expect(result.total_replays).toBe(FAILURES_PER_ENDPOINT);
+    expect(result.actions_skipped).toEqual([
+      expect.objectContaining({ strategy: 'REPLAY_RECENT', check: 'error', reason: 'After the action: cooldown not recorded: Connection is closed.' }),
+    ]);
+    expect(await engine.auditedActions()).toEqual([`autoheal_replay ${url('replay')}`]);
+    expect(await engine.history.last()).toEqual(result);
+  });
+
+  it('keeps the history row open while the cycle runs, each action appended as it happens', async () => {
+    engine = await new EngineUnderTest().start();
+    engine.detector.set([buildIncident({ tenant_id: TENANT, endpoint: url('critical'), severity: 'critical' }), await engine.failing('replay')]);
+    let release: () => void = () => undefined;
+    const sending = new Promise<void>((resolve) => {
+      engine.replayer.respondWith(async () => {
+        resolve();
+        await new Promise<void>((done) => (release = done));
+        return { ok: true, httpStatus: 200, error: null, durationMs: 1 };
+      });
+    });
+
+    const run = engine.run();
+    await sending;
+    const midway = await engine.history.last();
+    expect(midway).toMatchObject({ status: 'running', incidents_detected: 2, total_escalations: 1, total_replays: 0 });
+    expect(midway!.actions_taken.map((a) => a.strategy)).toEqual(['ESCALATE_OPERATOR']);
+    engine.replayer.respondWith(() => ({ ok: true, httpStatus: 200, error: null, durationMs: 1 }));
+    release();
+
+    const result = await run;
+    expect(await engine.history.last()).toEqual(result);
+    expect(result.actions_taken.map((a) => a.strategy)).toEqual(['ESCALATE_OPERATOR', 'REPLAY_RECENT']);
   });
 });

@@ -6,14 +6,18 @@ export class AutohealHistoryEntry {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
+  @Column('uuid', { name: 'cycle_id', unique: true })
+  cycleId: string;
+
   @Column('timestamptz', { name: 'run_at' })
   runAt: Date;
 
   @Column('int', { name: 'incidents_detected' })
   incidentsDetected: number;
 
-  @Column('jsonb', { name: 'actions_taken' })
-  actionsTaken: unknown[];
+  /** NULL when the cycle took no action. */
+  @Column('jsonb', { name: 'actions_taken', nullable: true })
+  actionsTaken: unknown[] | null;
 
   @Column('jsonb', { name: 'actions_skipped' })
   actionsSkipped: unknown[];
@@ -23,4 +27,10 @@ export class AutohealHistoryEntry {
 
   @Column('boolean', { name: 'dry_run' })
   dryRun: boolean;
+
+  @Column('text', { default: 'completed' })
+  status: 'running' | 'completed' | 'interrupted';
+
+  @Column('timestamptz', { name: 'lease_expires_at', nullable: true })
+  leaseExpiresAt: Date | null;
 }

@@ -84,9 +84,12 @@ export interface DetectionRules {
 }
 
 export interface CycleRules {
-  /** The live-cycle lock's expiry: longer than any cycle, so a crashed holder frees it. */
+  /**
+   * The live-cycle lock's lease. A running cycle renews it (every third of it), so it only needs to
+   * outlast a stalled renewal; a killed holder frees it within one lease.
+   */
   lock_ttl_seconds: number;
-  /** A slot in max_concurrent_heals is held at most this long. */
+  /** The lease of a slot in max_concurrent_heals (and of the cycle's history row), renewed the same way. */
   slot_ttl_seconds: number;
   /** Replay attempts still `pending` after this long are marked `abandoned`. */
   abandon_pending_after_seconds: number;

@@ -6,7 +6,7 @@ import { Replayer } from '../../replay/replayer.port';
 import { replayRequestFor } from '../../replay/replay.types';
 import { TargetGuard } from '../../replay/target-guard';
 import { AUTOHEAL_OPERATOR, auditAction } from './autoheal-audit';
-import { baseAction, ExecutionOutcome, ExecutionPlan, StrategyExecutor } from './strategy-executor';
+import { baseAction, ExecutionOutcome, ExecutionPlan, followUp, StrategyExecutor } from './strategy-executor';
 
 /**
  * REPLAY_RECENT through M7/M9. Each delivery is claimed in PostgreSQL before it is sent (the
@@ -43,10 +43,11 @@ export class ReplayExecutor extends StrategyExecutor {
       return { skipped: { check: 'replay_claim', reason: `None of ${ids.length} deliveries could be claimed: already being replayed, or no longer failed` } };
     }
     // Whatever happened after the first send, requests left: start the cooldown and audit them.
-    await plan.state.recordHeal(plan.incident.endpoint, plan.limits.cooldown_minutes ?? 0);
+    const failed: string[] = [];
+    await followUp('cooldown not recorded', () => plan.state.recordHeal(plan.incident.endpoint, plan.limits.cooldown_minutes ?? 0), failed);
     const { error, ...details } = sent;
     await auditAction(this.audit, 'autoheal_replay', plan, { ...details, ...(error ? { error } : {}) });
-    return { taken: { ...baseAction(plan, true), ...details, count: sent.replayed.length, ...(error ? { error } : {}) } };
+    return { taken: { ...baseAction(plan, true), ...details, count: sent.replayed.length, ...(error ? { error } : {}) }, failed };
   }
 
   /** Claim, send, settle, one delivery at a time; stops at the first storage error (nothing more is claimed). */
