@@ -1,18 +1,16 @@
 import 'reflect-metadata';
 import { DataSource, DataSourceOptions } from 'typeorm';
-import { ENTITIES } from './src/database/entities';
 import { MIGRATIONS } from './src/database/migrations';
 
 /**
  * The one TypeORM configuration: the app builds its DataSource from this (see
  * src/database/database.module.ts) and the TypeORM CLI uses the default export.
- * Schema changes are migrations only; nothing is synchronized.
+ * The migrations are the schema (no entities; see the README); nothing is synchronized.
  */
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
   return {
     type: 'postgres',
     url,
-    entities: ENTITIES,
     migrations: MIGRATIONS,
     migrationsTableName: 'typeorm_migrations',
     migrationsTransactionMode: 'each',

@@ -10,6 +10,7 @@ import { DeliveriesModule } from './deliveries/deliveries.module';
 import { EngineModule } from './engine/engine.module';
 import { EscalationModule } from './escalation/escalation.module';
 import { HealthModule } from './health/health.module';
+import { IncidentsModule } from './incidents/incidents.module';
 import { InsightsModule } from './insights/insights.module';
 import { ReplayModule } from './replay/replay.module';
 import { RulesModule } from './rules/rules.module';
@@ -30,6 +31,7 @@ import { SchedulerModule } from './scheduler/scheduler.module';
     AnomaliesModule,
     InsightsModule,
     ReplayModule,
+    IncidentsModule,
     EngineModule,
     SchedulerModule,
   ],

@@ -1,4 +1,4 @@
-import { FAILED_STATUSES } from '../deliveries/delivery.entity';
+import { FAILED_STATUSES } from '../deliveries/delivery.constants';
 import type { DetectionRules } from '../rules/rules.types';
 
 import type { SqlQuery } from '../common/sql-query';

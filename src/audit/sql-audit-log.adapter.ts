@@ -1,53 +1,47 @@
-import { DataSource, FindOptionsWhere, MoreThanOrEqual, Repository } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { DataSource } from 'typeorm';
 import { Clock } from '../clock/clock';
 import { AuditEntry, AuditLog, AuditQuery, AuditRecord } from './audit-log.port';
-import { OperatorAuditEntry } from './operator-audit.entity';
+
+const INSERT = `INSERT INTO operator_audit (at, operator_id, action, resource_type, resource_id, tenant_id, meta)
+  VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)`;
+const COLUMNS = `id, at, operator_id, action, resource_type, resource_id, tenant_id, meta`;
 
 /** `operator_audit` in PostgreSQL; a trigger there refuses UPDATE and DELETE. */
 export class SqlAuditLog extends AuditLog {
-  private readonly repo: Repository<OperatorAuditEntry>;
-
   constructor(
-    dataSource: DataSource,
+    private readonly dataSource: DataSource,
     private readonly clock: Clock,
   ) {
     super();
-    this.repo = dataSource.getRepository(OperatorAuditEntry);
   }
 
   async record(entry: AuditRecord): Promise<void> {
-    await this.repo.insert({
-      at: entry.at ?? this.clock.now(),
-      operatorId: entry.operator_id,
-      action: entry.action,
-      resourceType: entry.resource_type,
-      resourceId: entry.resource_id ?? null,
-      tenantId: entry.tenant_id ?? null,
-      // TypeORM's deep-partial typing cannot see through `unknown`; the jsonb column takes any JSON.
-      meta: (entry.meta ?? {}) as QueryDeepPartialEntity<Record<string, unknown>>,
-    });
+    await this.dataSource.query(INSERT, [
+      entry.at ?? this.clock.now(),
+      entry.operator_id,
+      entry.action,
+      entry.resource_type,
+      entry.resource_id ?? null,
+      entry.tenant_id ?? null,
+      JSON.stringify(entry.meta ?? {}),
+    ]);
   }
 
   async query(query: AuditQuery): Promise<AuditEntry[]> {
-    const where: FindOptionsWhere<OperatorAuditEntry> = {};
-    if (query.action !== undefined) where.action = query.action;
-    if (query.tenant_id !== undefined) where.tenantId = query.tenant_id;
-    if (query.since !== undefined) where.at = MoreThanOrEqual(query.since);
-    const rows = await this.repo.find({ where, order: { at: 'DESC', id: 'DESC' }, take: query.limit });
-    return rows.map(toAuditEntry);
+    const conditions: string[] = [];
+    const params: unknown[] = [];
+    const where = (condition: string, value: unknown) => {
+      params.push(value);
+      conditions.push(`${condition} $${params.length}`);
+    };
+    if (query.action !== undefined) where('action =', query.action);
+    if (query.tenant_id !== undefined) where('tenant_id =', query.tenant_id);
+    if (query.since !== undefined) where('at >=', query.since);
+    params.push(query.limit);
+    return this.dataSource.query(
+      `SELECT ${COLUMNS} FROM operator_audit ${conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : ''}
+        ORDER BY at DESC, id DESC LIMIT $${params.length}`,
+      params,
+    );
   }
-}
-
-function toAuditEntry(row: OperatorAuditEntry): AuditEntry {
-  return {
-    id: row.id,
-    at: row.at,
-    operator_id: row.operatorId,
-    action: row.action,
-    resource_type: row.resourceType,
-    resource_id: row.resourceId,
-    tenant_id: row.tenantId,
-    meta: row.meta,
-  };
 }

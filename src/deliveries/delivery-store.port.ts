@@ -1,6 +1,5 @@
 import { EndpointRef, endpointKey } from '../common/endpoint-key';
-import type { AttemptOutcome } from './delivery-attempt.entity';
-import type { DeliveryStatus } from './delivery.entity';
+import type { AttemptOutcome, DeliveryStatus } from './delivery.constants';
 
 /** One outcome as the dispatcher reports it. Optional fields left out keep what is stored. */
 export interface DeliveryOutcome {
@@ -115,14 +114,17 @@ export abstract class DeliveryStore {
   /** Newest (created_at) first. */
   abstract list(query: DeliveryQuery): Promise<DeliveryRecord[]>;
 
-  /** `failed` and `dead_letter` deliveries of one tenant+endpoint since a time, newest first. */
+  /**
+   * `failed` and `dead_letter` deliveries of one tenant+endpoint since a time, newest first, that a
+   * replay could claim: a delivery whose replay claim on its current attempt is pending or abandoned
+   * is left out, so a dry run lists exactly what a live run could claim.
+   */
   abstract recentFailures(query: RecentFailuresQuery): Promise<RecentFailure[]>;
 
   /**
-   * `recentFailures` for many endpoints, keyed by `endpointKey`, without payloads (a replay
-   * reads its payload when it claims the delivery) and without deliveries whose replay claim is
-   * pending or abandoned (the SQL adapter; the default knows no claims). A cycle asks for all its
-   * incidents at once; adapters that can (SQL) answer in one round trip instead of one per incident.
+   * `recentFailures` for many endpoints, keyed by `endpointKey`, the same deliveries without payloads
+   * (a replay reads its payload when it claims the delivery). A cycle asks for all its incidents at
+   * once; adapters that can (SQL) answer in one round trip instead of one per incident.
    */
   async recentFailuresByEndpoint(refs: EndpointRef[], since: Date, limitPerEndpoint: number): Promise<Map<string, FailureSummary[]>> {
     const result = new Map<string, FailureSummary[]>();

@@ -1,9 +1,12 @@
 import { Clock } from '../clock/clock';
+import { replayKeyFor } from '../replay/replay-key';
 import { classifyFailure } from '../triage/triage';
 import type { AttemptRecord, DeliveryDetail, DeliveryOutcome, DeliveryQuery, DeliveryRecord, RecentFailure, RecentFailuresQuery, UpsertResult } from './delivery-store.port';
 import { DeliveryStore } from './delivery-store.port';
 import { assertDistinctIds, TenantMismatchError } from './delivery-batch';
-import { FAILED_STATUSES } from './delivery.entity';
+import { FAILED_STATUSES } from './delivery.constants';
+
+type ReplayClaimRecord = Pick<AttemptRecord, 'attempted_at' | 'source' | 'actor' | 'outcome' | 'cycle_id'>;
 
 /**
  * The ledger in process memory, with the same rules as the SQL adapter (atomic batches, one
@@ -80,7 +83,12 @@ export class MemoryDeliveryStore extends DeliveryStore {
 
   async recentFailures(query: RecentFailuresQuery): Promise<RecentFailure[]> {
     const rows = this.select(
-      (d) => d.tenant_id === query.tenantId && d.target === query.endpoint && d.created_at >= query.since && FAILED_STATUSES.includes(d.status),
+      (d) =>
+        d.tenant_id === query.tenantId &&
+        d.target === query.endpoint &&
+        d.created_at >= query.since &&
+        FAILED_STATUSES.includes(d.status) &&
+        !this.replayClaimed(d),
       query.limit,
     );
     return rows.map(
@@ -88,6 +96,34 @@ export class MemoryDeliveryStore extends DeliveryStore {
         id, tenant_id, target, status, triage_label, triage_score, error, http_status, attempts, payload, headers, meta, created_at,
       }),
     );
+  }
+
+  /**
+   * What a replay claim leaves in the ledger, as the SQL ledger writes it into delivery_attempts: an
+   * attempt keyed on the delivery's current attempt counter, which keeps the delivery out of
+   * `recentFailures` until a later attempt moves the counter on. Null when the delivery is unknown or
+   * that attempt is already claimed.
+   */
+  recordReplayClaim(deliveryId: string, claim: ReplayClaimRecord): AttemptRecord | null {
+    const delivery = this.deliveries.get(deliveryId);
+    if (!delivery || this.replayClaimed(delivery)) return null;
+    const attempt: AttemptRecord = {
+      ...claim,
+      id: String(this.nextAttemptId++),
+      attempted_at: new Date(claim.attempted_at.getTime()),
+      finished_at: null,
+      http_status: null,
+      error: null,
+      duration_ms: null,
+      replay_key: replayKeyFor(delivery.id, delivery.attempts),
+    };
+    this.attempts.set(deliveryId, [...(this.attempts.get(deliveryId) ?? []), attempt]);
+    return structuredClone(attempt);
+  }
+
+  private replayClaimed(delivery: DeliveryRecord): boolean {
+    const key = replayKeyFor(delivery.id, delivery.attempts);
+    return (this.attempts.get(delivery.id) ?? []).some((attempt) => attempt.replay_key === key);
   }
 
   private recordAttempt(delivery: DeliveryRecord, item: DeliveryOutcome, attemptedAt: Date, actor: string): void {

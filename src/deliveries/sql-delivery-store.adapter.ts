@@ -1,6 +1,7 @@
 import { EndpointRef, endpointKey } from '../common/endpoint-key';
 import { DataSource } from 'typeorm';
 import { Clock } from '../clock/clock';
+import { replayKeySql } from '../replay/replay-key';
 import { classifyFailure } from '../triage/triage';
 import { assertDistinctIds, TenantMismatchError } from './delivery-batch';
 import {
@@ -23,6 +24,29 @@ const ATTEMPT_COLUMNS = `id, attempted_at, finished_at, http_status, error, dura
 
 const RECENT_FAILURE_COLUMNS = `id, tenant_id, target, status, triage_label, triage_score, error, http_status, attempts,
   payload, headers, meta, created_at`;
+
+const FAILURE_SUMMARY_COLUMNS = `id, tenant_id, target, status, triage_label, triage_score, created_at`;
+
+// The failures a replay could claim, per (tenant, endpoint) pair in $1/$2: one statement for the
+// single and the batched read, so a dry run and every read path list exactly what a live run could
+// claim. A replay claim on the current attempt counter, pending or abandoned, blocks the delivery.
+const claimableFailures = (columns: string) => `
+  SELECT f.*
+  FROM unnest($1::text[], $2::text[]) AS k(tenant_id, target)
+  CROSS JOIN LATERAL (
+    SELECT ${columns}
+    FROM deliveries
+    WHERE tenant_id = k.tenant_id
+      AND target = k.target
+      AND created_at >= $3
+      AND status IN ('failed', 'dead_letter')
+      AND NOT EXISTS (SELECT 1 FROM delivery_attempts a WHERE a.replay_key = ${replayKeySql('deliveries.id', 'deliveries.attempts')})
+    ORDER BY created_at DESC, id DESC
+    LIMIT $4
+  ) f
+  ORDER BY f.created_at DESC, f.id DESC`;
+const RECENT_FAILURES = claimableFailures(RECENT_FAILURE_COLUMNS);
+const RECENT_FAILURE_SUMMARIES = claimableFailures(FAILURE_SUMMARY_COLUMNS);
 
 // An outcome older than what the delivery already records (a late or out-of-order report, or one
 // that predates an auto-heal replay) must not overwrite it: its attempt is still counted below.
@@ -156,44 +180,19 @@ export class SqlDeliveryStore extends DeliveryStore {
   }
 
   async recentFailures(query: RecentFailuresQuery): Promise<RecentFailure[]> {
-    return (await this.dataSource.query(
-      `SELECT ${RECENT_FAILURE_COLUMNS}
-       FROM deliveries
-       WHERE tenant_id = $1
-         AND target = $2
-         AND created_at >= $3
-         AND status IN ('failed', 'dead_letter')
-       ORDER BY created_at DESC, id DESC
-       LIMIT $4`,
-      [query.tenantId, query.endpoint, query.since, query.limit],
-    )) as RecentFailure[];
+    return this.dataSource.query(RECENT_FAILURES, [[query.tenantId], [query.endpoint], query.since, query.limit]);
   }
 
-  /**
-   * One round trip: a LATERAL index scan (idx_deliveries_failures_by_endpoint) per endpoint.
-   * Deliveries blocked by an interrupted replay claim are left out, so a dry run lists exactly
-   * what a live run could claim.
-   */
+  /** One round trip: a LATERAL index scan (idx_deliveries_failures_by_endpoint) per endpoint. */
   override async recentFailuresByEndpoint(refs: EndpointRef[], since: Date, limitPerEndpoint: number): Promise<Map<string, FailureSummary[]>> {
     const result = new Map<string, FailureSummary[]>(refs.map((r) => [endpointKey(r.tenantId, r.endpoint), []]));
     if (refs.length === 0) return result;
-    const rows: FailureSummary[] = await this.dataSource.query(
-      `SELECT f.*
-       FROM unnest($1::text[], $2::text[]) AS k(tenant_id, target)
-       CROSS JOIN LATERAL (
-         SELECT id, tenant_id, target, status, triage_label, triage_score, created_at
-         FROM deliveries
-         WHERE tenant_id = k.tenant_id
-           AND target = k.target
-           AND created_at >= $3
-           AND status IN ('failed', 'dead_letter')
-           -- Not claimable: a replay claim on its current attempt number is pending or abandoned.
-           AND NOT EXISTS (SELECT 1 FROM delivery_attempts a WHERE a.replay_key = deliveries.id || ':autoheal:' || deliveries.attempts)
-         ORDER BY created_at DESC, id DESC
-         LIMIT $4
-       ) f`,
-      [refs.map((r) => r.tenantId), refs.map((r) => r.endpoint), since, limitPerEndpoint],
-    );
+    const rows: FailureSummary[] = await this.dataSource.query(RECENT_FAILURE_SUMMARIES, [
+      refs.map((r) => r.tenantId),
+      refs.map((r) => r.endpoint),
+      since,
+      limitPerEndpoint,
+    ]);
     for (const row of rows) result.get(endpointKey(row.tenant_id, row.target))?.push(row);
     return result;
   }

@@ -19,7 +19,8 @@ import { MemoryDeferralStore } from '../deferrals/memory-deferral-store.adapter'
 import { DeliveryStore } from '../deliveries/delivery-store.port';
 import { MemoryDeliveryStore } from '../deliveries/memory-delivery-store.adapter';
 import type { Escalation } from '../escalation/escalation';
-import { EscalationService, OpenEscalation } from '../escalation/escalation.service';
+import { EscalationService } from '../escalation/escalation.service';
+import type { OpenEscalation } from '../escalation/escalation-store.port';
 import { Notifier } from '../escalation/notifier.port';
 import { RecordingNotifier } from '../escalation/recording-notifier.adapter';
 import { FixedInsights } from '../insights/fixed-insights.adapter';
@@ -30,7 +31,7 @@ import { AutohealMetrics } from '../metrics/autoheal-metrics.service';
 import { PredictorsModule } from '../predictors/predictors.module';
 import { StrategyPredictor } from '../predictors/strategy-predictor.port';
 import { RecordingReplayer } from '../replay/recording-replayer.adapter';
-import { ReplayLedger } from '../replay/replay-ledger.service';
+import { ReplayLedger } from '../replay/replay-ledger.port';
 import type { ClaimContext, ReplayClaim, ReplayResult, ReplaySettlement } from '../replay/replay.types';
 import { Replayer } from '../replay/replayer.port';
 import { TargetGuard } from '../replay/target-guard';

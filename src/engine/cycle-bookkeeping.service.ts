@@ -4,7 +4,7 @@ import { endpointKey } from '../common/endpoint-key';
 import { CycleHistoryStore, OpenedCycle } from '../cycle-history/cycle-history-store.port';
 import { Deferral, DeferralStore } from '../deferrals/deferral-store.port';
 import { AutohealMetrics } from '../metrics/autoheal-metrics.service';
-import { ReplayLedger } from '../replay/replay-ledger.service';
+import { ReplayLedger } from '../replay/replay-ledger.port';
 import type { AutohealRules } from '../rules/rules.types';
 import type { ActionTaken, CycleResult } from './cycle-result';
 

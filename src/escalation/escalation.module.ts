@@ -1,14 +1,22 @@
 import { Logger, Module } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
+import { EscalationStore } from './escalation-store.port';
 import { EscalationController } from './escalation.controller';
 import { EscalationService } from './escalation.service';
 import { LogNotifier } from './log-notifier.adapter';
 import { Notifier } from './notifier.port';
 import { SlackWebhookNotifier } from './slack-webhook-notifier.adapter';
+import { SqlEscalationStore } from './sql-escalation-store.adapter';
 
 @Module({
   controllers: [EscalationController],
   providers: [
+    {
+      provide: EscalationStore,
+      inject: [DataSource],
+      useFactory: (dataSource: DataSource): EscalationStore => new SqlEscalationStore(dataSource),
+    },
     EscalationService,
     {
       provide: Notifier,

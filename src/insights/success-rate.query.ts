@@ -1,5 +1,5 @@
 import type { EndpointRef } from '../common/endpoint-key';
-import { FAILED_STATUSES } from '../deliveries/delivery.entity';
+import { FAILED_STATUSES } from '../deliveries/delivery.constants';
 
 export const SUCCESS_RATE_WINDOW_MS = 24 * 60 * 60_000;
 /** Fewer samples than this say more about luck than about the endpoint. */

@@ -1,13 +1,19 @@
 import { Module } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { HttpReplayer } from './http-replayer.adapter';
-import { ReplayLedger } from './replay-ledger.service';
+import { ReplayLedger } from './replay-ledger.port';
 import { Replayer } from './replayer.port';
+import { SqlReplayLedger } from './sql-replay-ledger.adapter';
 import { TargetGuard } from './target-guard';
 
 @Module({
   providers: [
-    ReplayLedger,
+    {
+      provide: ReplayLedger,
+      inject: [DataSource],
+      useFactory: (dataSource: DataSource): ReplayLedger => new SqlReplayLedger(dataSource),
+    },
     {
       provide: TargetGuard,
       inject: [AppConfig],

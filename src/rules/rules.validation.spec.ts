@@ -157,6 +157,11 @@ describe('validateRules', () => {
         { strategy_limits: { DEFER_AND_MONITOR: { alert_after_deferrals: 4 } } },
         'strategy_limits.DEFER_AND_MONITOR.alert_after_deferrals: must be <= max_deferrals (got 4 > 3)',
       ],
+      [
+        { strategy_limits: { DEFER_AND_MONITOR: { max_deferrals: -1, alert_after_deferrals: 2 } } },
+        'strategy_limits.DEFER_AND_MONITOR.max_deferrals: must be an integer >= 0 (got -1)',
+      ],
+      [{ cycle: { lock_ttl_seconds: undefined } }, 'cycle.lock_ttl_seconds: is required'],
       [{ strategy_limits: { ESCALATE_OPERATOR: { priority: 'urgent' } } }, 'strategy_limits.ESCALATE_OPERATOR.priority: must be one of low, medium, high, critical (got "urgent")'],
       [{ strategy_limits: { RATE_LIMIT_SOURCE: { throttle_factor: 0 } } }, 'strategy_limits.RATE_LIMIT_SOURCE.throttle_factor: must be a number > 0 and <= 1 (got 0)'],
       [{ strategy_limits: { RATE_LIMIT_SOURCE: { duration_minutes: -30 } } }, 'strategy_limits.RATE_LIMIT_SOURCE.duration_minutes: must be a number > 0 (got -30)'],

@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../ormconfig';
-import type { DeliveryStatus } from '../../src/deliveries/delivery.entity';
+import type { DeliveryStatus } from '../../src/deliveries/delivery.constants';
 
 /** A plain DataSource on a test database, for seeding and for the adapters under test. */
 export async function openDataSource(url: string): Promise<DataSource> {

@@ -1,9 +1,13 @@
 import { ManualClock } from '../../src/clock/clock';
+import { endpointKey } from '../../src/common/endpoint-key';
 import { DeliveryOutcome, DeliveryStore } from '../../src/deliveries/delivery-store.port';
+import { replayKeyFor } from '../../src/replay/replay-key';
 
 export interface DeliveryStoreUnderTest {
   store: DeliveryStore;
   clock: ManualClock;
+  /** Leaves what a replay claim on the delivery's current attempt leaves in the adapter's ledger. */
+  leaveReplayClaim(deliveryId: string, outcome: 'pending' | 'abandoned'): Promise<void>;
   dispose(): Promise<void>;
 }
 
@@ -150,6 +154,35 @@ export function describeDeliveryStoreContract(name: string, factory: () => Promi
         created_at: since,
       });
       expect((await store.recentFailures({ tenantId: p + 'tenant', endpoint: A, since, limit: 1 })).map((r) => r.id)).toEqual([p + 'f3']);
+    });
+
+    it('recentFailures, single and batched, leave out what a pending or abandoned replay claim blocks', async () => {
+      const at = (minute: number) => new Date(`2025-06-01T08:0${minute}:00.000Z`);
+      await store.upsertBatch(
+        [
+          item('free', { created_at: at(1) }),
+          item('moved-on', { created_at: at(2) }),
+          item('pending', { created_at: at(3) }),
+          item('abandoned', { created_at: at(4) }),
+        ],
+        'd',
+      );
+      await subject.leaveReplayClaim(p + 'pending', 'pending');
+      await subject.leaveReplayClaim(p + 'abandoned', 'abandoned');
+      await subject.leaveReplayClaim(p + 'moved-on', 'abandoned');
+      // A later send moves the attempt counter on: the old claim no longer blocks.
+      subject.clock.advance(60_000);
+      await store.upsertBatch([item('moved-on')], 'd');
+
+      const since = at(0);
+      const ids = (rows: Array<{ id: string }> | undefined) => rows?.map((r) => r.id.slice(p.length));
+      expect(ids(await store.recentFailures({ tenantId: p + 'tenant', endpoint: A, since, limit: 100 }))).toEqual(['moved-on', 'free']);
+      expect(ids(await store.recentFailures({ tenantId: p + 'tenant', endpoint: A, since, limit: 1 }))).toEqual(['moved-on']);
+      const batched = await store.recentFailuresByEndpoint([{ tenantId: p + 'tenant', endpoint: A }], since, 100);
+      expect(ids(batched.get(endpointKey(p + 'tenant', A)))).toEqual(['moved-on', 'free']);
+      expect((await store.findById(p + 'pending'))!.attempt_history).toContainEqual(
+        expect.objectContaining({ outcome: 'pending', replay_key: replayKeyFor(p + 'pending', 1) }),
+      );
     });
   });
 }

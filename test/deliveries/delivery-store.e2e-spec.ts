@@ -3,6 +3,7 @@ import { dataSourceOptions } from '../../ormconfig';
 import { ManualClock } from '../../src/clock/clock';
 import { MemoryDeliveryStore } from '../../src/deliveries/memory-delivery-store.adapter';
 import { SqlDeliveryStore } from '../../src/deliveries/sql-delivery-store.adapter';
+import { replayKeyFor } from '../../src/replay/replay-key';
 import { createTestDatabase } from '../utils/test-database';
 import { describeDeliveryStoreContract } from './delivery-store.contract';
 
@@ -14,6 +15,16 @@ describeDeliveryStoreContract('PostgreSQL', async () => {
   return {
     store: new SqlDeliveryStore(dataSource, clock),
     clock,
+    leaveReplayClaim: async (deliveryId, outcome) => {
+      const [{ attempts }]: Array<{ attempts: number }> = await dataSource.query(`SELECT attempts FROM deliveries WHERE id = $1`, [
+        deliveryId,
+      ]);
+      await dataSource.query(
+        `INSERT INTO delivery_attempts (delivery_id, attempted_at, source, actor, outcome, replay_key)
+         VALUES ($1, $2, 'autoheal', 'system:autoheal', $3, $4)`,
+        [deliveryId, clock.now(), outcome, replayKeyFor(deliveryId, attempts)],
+      );
+    },
     dispose: async () => {
       await dataSource.destroy();
       await db.drop();
@@ -23,5 +34,14 @@ describeDeliveryStoreContract('PostgreSQL', async () => {
 
 describeDeliveryStoreContract('in memory', async () => {
   const clock = new ManualClock();
-  return { store: new MemoryDeliveryStore(clock), clock, dispose: async () => undefined };
+  const store = new MemoryDeliveryStore(clock);
+  return {
+    store,
+    clock,
+    leaveReplayClaim: async (deliveryId, outcome) => {
+      const claim = { attempted_at: clock.now(), source: 'autoheal', actor: 'system:autoheal', outcome, cycle_id: null };
+      store.recordReplayClaim(deliveryId, claim);
+    },
+    dispose: async () => undefined,
+  };
 });

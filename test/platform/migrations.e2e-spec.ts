@@ -5,7 +5,10 @@ import { MIGRATIONS } from '../../src/database/migrations';
 import { databaseUrl, withAdminClient } from '../utils/pg-admin';
 import { randomBytes } from 'node:crypto';
 
-const TABLES = ['autoheal_controls', 'deliveries', 'delivery_attempts', 'operator_audit', 'autoheal_history', 'escalations', 'endpoint_maintenance', 'incident_deferrals'];
+const TABLES = [
+  'autoheal_controls', 'deliveries', 'delivery_attempts', 'operator_audit', 'autoheal_history', 'escalations', 'endpoint_maintenance', 'incident_deferrals',
+  'incidents', 'incident_events', 'approvals',
+];
 
 async function tablesIn(ds: DataSource): Promise<string[]> {
   const rows: { table_name: string }[] = await ds.query(

@@ -1,12 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { HttpReplayer } from '../../src/replay/http-replayer.adapter';
-import { ABANDONED_ERROR, ReplayLedger } from '../../src/replay/replay-ledger.service';
+import { ManualClock } from '../../src/clock/clock';
+import { MemoryDeliveryStore } from '../../src/deliveries/memory-delivery-store.adapter';
+import { SqlDeliveryStore } from '../../src/deliveries/sql-delivery-store.adapter';
+import { MemoryReplayLedger } from '../../src/replay/memory-replay-ledger.adapter';
+import { ReplayLedger } from '../../src/replay/replay-ledger.port';
+import { SqlReplayLedger } from '../../src/replay/sql-replay-ledger.adapter';
 import { replayRequestFor } from '../../src/replay/replay.types';
 import { Replayer } from '../../src/replay/replayer.port';
+import { dataSourceOptions } from '../../ormconfig';
 import { createTestApp, TestApp } from '../utils/test-app';
 import { createTestDatabase, TestDatabase } from '../utils/test-database';
 import { TestReceiver } from './receiver';
+import { describeReplayLedgerContract } from './replay-ledger.contract';
 
 interface Seed {
   status?: string;
@@ -59,8 +66,9 @@ describe('Replay: claim, send, settle (PostgreSQL + a local receiver)', () => {
     await receiver?.stop();
   });
 
-  it('wires the HTTP replayer into the app', () => {
+  it('wires the HTTP replayer and the SQL ledger into the app', () => {
     expect(replayer).toBeInstanceOf(HttpReplayer);
+    expect(ledger).toBeInstanceOf(SqlReplayLedger);
   });
 
   it('a 2xx replay makes the delivery delivered, marks it autoheal and records one succeeded attempt', async () => {
@@ -130,18 +138,6 @@ describe('Replay: claim, send, settle (PostgreSQL + a local receiver)', () => {
     expect(receiver.receivedOn('/status/503').filter((r) => r.headers['idempotency-key'] === id)).toHaveLength(1);
   });
 
-  it('after a settled failure the counter has moved on: a later cycle may claim again, the same cycle may not', async () => {
-    const id = await seed({ target: receiver.url('/status/502'), attempts: 0 });
-    const cycle = randomUUID();
-    const first = await ledger.claim(id, ctx(cycle));
-    await ledger.settle(first!, await replayer.send(replayRequestFor(first!)), later);
-
-    expect(await ledger.claim(id, ctx(cycle))).toBeNull();
-    const next = await ledger.claim(id, ctx(randomUUID(), later));
-    expect(next?.replayKey).toBe(`${id}:autoheal:1`);
-    expect(next?.attemptNumber).toBe(1);
-  });
-
   it('a cycle that read the delivery before another instance re-sent it does not send it again, even after that send failed', async () => {
     const id = await seed({ target: receiver.url('/status/503'), attempts: 0 });
     const first = await ledger.claim(id, ctx(randomUUID(), later));
@@ -149,54 +145,6 @@ describe('Replay: claim, send, settle (PostgreSQL + a local receiver)', () => {
     // The other instance's cycle started (read its candidates) at `now`, before that replay.
     expect(await ledger.claim(id, { cycleId: randomUUID(), actor, now: later, cycleStartedAt: now })).toBeNull();
     expect(receiver.receivedOn('/status/503').filter((r) => r.headers['idempotency-key'] === id)).toHaveLength(1);
-  });
-
-  it('settles an attempt only once', async () => {
-    const id = await seed({ target: receiver.url('/status/500'), attempts: 1 });
-    const claim = await ledger.claim(id, ctx());
-    const result = { ok: false, httpStatus: 500, error: 'HTTP 500', durationMs: 12 };
-    expect(await ledger.settle(claim!, result, later)).not.toBeNull();
-    expect(await ledger.settle(claim!, { ok: true, httpStatus: 200, error: null, durationMs: 3 }, later)).toBeNull();
-    expect(await delivery(id)).toMatchObject({ status: 'failed', attempts: 2 });
-    expect((await attempts(id))[0]).toMatchObject({ outcome: 'failed', duration_ms: 12 });
-  });
-
-  it('does not claim a delivered, pending or unknown delivery', async () => {
-    const delivered = await seed({ target: receiver.url('/status/200'), status: 'delivered' });
-    const pending = await seed({ target: receiver.url('/status/200'), status: 'pending' });
-    expect(await ledger.claim(delivered, ctx())).toBeNull();
-    expect(await ledger.claim(pending, ctx())).toBeNull();
-    expect(await ledger.claim('dlv_does_not_exist', ctx())).toBeNull();
-    expect(await attempts(delivered)).toHaveLength(0);
-    expect(await attempts(pending)).toHaveLength(0);
-  });
-
-  it('of 10 concurrent claims of one delivery, exactly one wins', async () => {
-    const id = await seed({ target: receiver.url('/status/200'), attempts: 5 });
-    const claims = await Promise.all(Array.from({ length: 10 }, () => ledger.claim(id, ctx(randomUUID()))));
-    expect(claims.filter((c) => c !== null)).toHaveLength(1);
-    const rows = await attempts(id);
-    expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ outcome: 'pending', replay_key: `${id}:autoheal:5` });
-  });
-
-  it('a claim never settled (a crash mid-send) blocks further claims; abandonStale marks it abandoned', async () => {
-    const id = await seed({ target: receiver.url('/status/200'), attempts: 1 });
-    const claim = await ledger.claim(id, ctx(randomUUID(), now));
-    expect(claim).not.toBeNull();
-    expect(await ledger.claim(id, ctx(randomUUID(), later))).toBeNull();
-
-    expect(await ledger.abandonStale(now)).not.toContain(claim!.attemptId);
-    const abandoned = await ledger.abandonStale(new Date(now.getTime() + 60_000));
-    expect(abandoned).toContain(claim!.attemptId);
-    const rows = await attempts(id);
-    expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ outcome: 'abandoned', error: ABANDONED_ERROR, source: 'autoheal' });
-
-    expect(await ledger.claim(id, ctx(randomUUID(), later))).toBeNull();
-    expect(await ledger.settle(claim!, { ok: true, httpStatus: 200, error: null, durationMs: 5 }, later)).toBeNull();
-    expect(await delivery(id)).toMatchObject({ status: 'failed', attempts: 1 });
-    expect(await ledger.abandonStale(new Date(now.getTime() + 60_000))).not.toContain(claim!.attemptId);
   });
 
   it('abandonStale leaves attempts of other sources alone', async () => {
@@ -208,4 +156,33 @@ describe('Replay: claim, send, settle (PostgreSQL + a local receiver)', () => {
     await ledger.abandonStale(new Date(now.getTime() + 60_000));
     expect((await attempts(id))[0]).toMatchObject({ source: 'operator', outcome: 'pending' });
   });
+});
+
+describeReplayLedgerContract('PostgreSQL', async () => {
+  const db = await createTestDatabase();
+  const dataSource = new DataSource(dataSourceOptions(db.url, 12));
+  await dataSource.initialize();
+  const deliveries = new SqlDeliveryStore(dataSource, new ManualClock());
+  return {
+    ledger: new SqlReplayLedger(dataSource),
+    deliveries,
+    delivery: (id) => deliveries.findById(id),
+    replayAttempts: async (id) => ((await deliveries.findById(id))?.attempt_history ?? []).filter((a) => a.source === 'autoheal').reverse(),
+    dispose: async () => {
+      await dataSource.destroy();
+      await db.drop();
+    },
+  };
+});
+
+describeReplayLedgerContract('in memory, over MemoryDeliveryStore', async () => {
+  const deliveries = new MemoryDeliveryStore(new ManualClock());
+  const ledger = new MemoryReplayLedger(deliveries);
+  return {
+    ledger,
+    deliveries,
+    delivery: (id) => ledger.findDelivery(id),
+    replayAttempts: async (id) => ledger.attemptsOf(id),
+    dispose: async () => undefined,
+  };
 });

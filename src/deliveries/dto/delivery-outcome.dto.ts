@@ -1,5 +1,5 @@
 import { Allow, IsIn, IsISO8601, IsOptional } from 'class-validator';
-import { DELIVERY_STATUSES, DeliveryStatus } from '../delivery.entity';
+import { DELIVERY_STATUSES, DeliveryStatus } from '../delivery.constants';
 import { IsHeaderMap } from '../../common/http-header';
 import { IsWebhookUrl } from '../../common/webhook-url';
 import { IsIntegerBetween, IsText } from './field-validators';

@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsIn, IsISO8601, IsOptional } from 'class-validator';
-import { DELIVERY_STATUSES, DeliveryStatus } from '../delivery.entity';
+import { DELIVERY_STATUSES, DeliveryStatus } from '../delivery.constants';
 import { IsWebhookUrl } from '../../common/webhook-url';
 import { IsIntegerBetween, IsText } from './field-validators';
 

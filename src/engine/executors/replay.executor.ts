@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AuditLog } from '../../audit/audit-log.port';
 import { Clock } from '../../clock/clock';
-import { ReplayLedger } from '../../replay/replay-ledger.service';
+import { ReplayLedger } from '../../replay/replay-ledger.port';
 import { Replayer } from '../../replay/replayer.port';
 import { replayRequestFor } from '../../replay/replay.types';
 import { TargetGuard } from '../../replay/target-guard';

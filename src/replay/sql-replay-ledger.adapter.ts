@@ -1,10 +1,8 @@
-import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { classifyFailure } from '../triage/triage';
+import { ABANDONED_ERROR, AUTOHEAL_SOURCE, ReplayLedger } from './replay-ledger.port';
+import { replayKeySql } from './replay-key';
 import type { ClaimContext, ReplayClaim, ReplayResult, ReplaySettlement } from './replay.types';
-
-export const AUTOHEAL_SOURCE = 'autoheal';
-export const ABANDONED_ERROR = 'process stopped mid-send; not re-sent automatically';
 
 interface ClaimRow {
   attempt_id: string;
@@ -20,18 +18,12 @@ interface ClaimRow {
   attempted_at: Date;
 }
 
-/**
- * The write-ahead record that makes one automatic re-send safe. The claim is written before
- * the request leaves; its unique key is `<delivery>:autoheal:<attempt counter>`, so racing
- * instances compute the same key and only one insert wins, a settled replay moves the counter
- * on (a later cycle may try again), and a crash leaves a `pending` row whose key blocks every
- * further automatic claim of that attempt: never a silent second send.
- */
-@Injectable()
-export class ReplayLedger {
-  constructor(private readonly dataSource: DataSource) {}
+/** The ledger in `delivery_attempts`: the claim is an insert that the unique `replay_key` arbitrates. */
+export class SqlReplayLedger extends ReplayLedger {
+  constructor(private readonly dataSource: DataSource) {
+    super();
+  }
 
-  /** Null when the delivery is unknown, no longer failed, or already claimed. */
   async claim(deliveryId: string, ctx: ClaimContext): Promise<ReplayClaim | null> {
     // The unique key stops claims that overlap in time. The NOT EXISTS stops a claim from a stale
     // view once the first has settled (the counter has moved on by then): whoever read the
@@ -47,7 +39,7 @@ export class ReplayLedger {
                    WHERE a.delivery_id = d.id AND a.source = '${AUTOHEAL_SOURCE}' AND a.attempted_at >= $5)
        ), claimed AS (
          INSERT INTO delivery_attempts (delivery_id, attempted_at, source, actor, outcome, replay_key, cycle_id)
-         SELECT c.id, $3, '${AUTOHEAL_SOURCE}', $4, 'pending', c.id || ':${AUTOHEAL_SOURCE}:' || c.attempts, $2::uuid
+         SELECT c.id, $3, '${AUTOHEAL_SOURCE}', $4, 'pending', ${replayKeySql('c.id', 'c.attempts')}, $2::uuid
            FROM candidate c
          ON CONFLICT (replay_key) DO NOTHING
          RETURNING id, delivery_id, replay_key, attempted_at, actor, cycle_id
@@ -74,10 +66,7 @@ export class ReplayLedger {
     };
   }
 
-  /**
-   * Records the outcome on the attempt and the delivery in one transaction. Only a still
-   * pending attempt is settled: a repeat (or an attempt already abandoned) returns null.
-   */
+  /** One transaction, so the attempt and the delivery never disagree. */
   async settle(claim: ReplayClaim, result: ReplayResult, now: Date): Promise<ReplaySettlement | null> {
     const outcome = result.ok ? 'succeeded' : 'failed';
     const durationMs = Math.max(0, Math.round(result.durationMs));
@@ -128,10 +117,6 @@ export class ReplayLedger {
     });
   }
 
-  /**
-   * Marks automatic attempts still pending since before `olderThan` as abandoned (their sender
-   * died). They stay visible, and their key keeps blocking automatic claims of that attempt.
-   */
   async abandonStale(olderThan: Date): Promise<string[]> {
     const [rows]: [Array<{ id: string }>, number] = await this.dataSource.query(
       `UPDATE delivery_attempts

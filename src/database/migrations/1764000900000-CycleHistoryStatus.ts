@@ -5,8 +5,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * past its lease belongs to a process that died. `actions_taken` is NULL for a cycle that took no
  * action, so the guide's "Healing Success Rate" (`actions_taken IS NOT NULL`) means what it says.
  */
-export class CycleHistoryStatus1764000200000 implements MigrationInterface {
-  name = 'CycleHistoryStatus1764000200000';
+export class CycleHistoryStatus1764000900000 implements MigrationInterface {
+  name = 'CycleHistoryStatus1764000900000';
 
   async up(db: QueryRunner): Promise<void> {
     await db.query(`

@@ -1,0 +1,130 @@
+import type { Incident as Anomaly, IncidentKind as AnomalyKind } from '../anomalies/incident';
+
+export const INCIDENT_STATES = [
+  'open',
+  'probing',
+  'draining',
+  'recovered',
+  'escalated',
+  'awaiting_approval',
+  'resolved',
+  'expired',
+] as const;
+export type IncidentState = (typeof INCIDENT_STATES)[number];
+
+/** States in which an incident is followed by every cycle; at most one per tenant+endpoint. */
+export const ACTIVE_STATES = ['open', 'probing', 'draining', 'escalated', 'awaiting_approval'] as const satisfies readonly IncidentState[];
+export type ActiveState = (typeof ACTIVE_STATES)[number];
+
+export type IncidentKind = AnomalyKind | 'sustained_outage';
+export type IncidentSeverity = Anomaly['severity'];
+
+export const INCIDENT_EVENT_TYPES = [
+  'opened',
+  'state_changed',
+  'probe',
+  'drain_batch',
+  'skipped',
+  'paged',
+  'approval_requested',
+  'approved',
+  'rejected',
+  'approval_expired',
+  'recovered',
+  'resolved',
+  'note',
+] as const;
+export type IncidentEventType = (typeof INCIDENT_EVENT_TYPES)[number];
+
+export const APPROVAL_STATUSES = ['pending', 'approved', 'rejected', 'expired'] as const;
+export type ApprovalStatus = (typeof APPROVAL_STATUSES)[number];
+export type ApprovalDecisionKind = 'approve' | 'reject';
+
+/** One row of `incidents`, in the API's snake_case. */
+export interface IncidentRecord {
+  id: string;
+  tenant_id: string;
+  endpoint: string;
+  kind: IncidentKind;
+  severity: IncidentSeverity;
+  state: IncidentState;
+  first_failure_at: Date;
+  last_failure_at: Date;
+  opened_at: Date;
+  updated_at: Date;
+  recovered_at: Date | null;
+  resolved_at: Date | null;
+  first_probe_success_at: Date | null;
+  last_probe_at: Date | null;
+  next_probe_at: Date | null;
+  backlog_size: number;
+  delivered_by_heal: number;
+  sends_wasted: number;
+  probes: number;
+  ineffective_attempts: number;
+  time_to_heal_seconds: number | null;
+  escalation_id: string | null;
+  /** The latest approval requested for it. */
+  approval_id: string | null;
+  /** Bumped by every change. */
+  version: number;
+}
+
+export interface IncidentEvent {
+  id: string;
+  incident_id: string;
+  at: Date;
+  type: IncidentEventType;
+  cycle_id: string | null;
+  actor: string;
+  detail: Record<string, unknown>;
+}
+
+/** What approving would recover: how many deliveries, the oldest (ISO 8601), and where they go. */
+export interface ApprovalPlan {
+  count: number;
+  oldest_at: string | null;
+  target: string;
+}
+
+export interface Approval {
+  id: string;
+  incident_id: string;
+  /** The incident's, for display and tenant scoping. */
+  tenant_id: string;
+  endpoint: string;
+  status: ApprovalStatus;
+  plan: ApprovalPlan;
+  requested_at: Date;
+  expires_at: Date;
+  /** When it was approved, rejected or expired. */
+  decided_at: Date | null;
+  decided_by: string | null;
+  note: string | null;
+}
+
+export interface IncidentDetail extends IncidentRecord {
+  /** Oldest first. */
+  timeline: IncidentEvent[];
+  /** Newest first. */
+  approvals: Approval[];
+}
+
+/** The columns a transition may set besides the state. */
+export const PATCHABLE_FIELDS = [
+  'severity',
+  'last_failure_at',
+  'recovered_at',
+  'resolved_at',
+  'first_probe_success_at',
+  'last_probe_at',
+  'next_probe_at',
+  'backlog_size',
+  'delivered_by_heal',
+  'sends_wasted',
+  'probes',
+  'ineffective_attempts',
+  'time_to_heal_seconds',
+  'escalation_id',
+] as const satisfies readonly (keyof IncidentRecord)[];
+export type IncidentPatch = Partial<Pick<IncidentRecord, (typeof PATCHABLE_FIELDS)[number]>>;

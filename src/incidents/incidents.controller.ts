@@ -1,0 +1,41 @@
+import { BadRequestException, Body, Controller, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { AuditAction } from '../audit/audit-action.decorator';
+import { CurrentUser, Roles } from '../auth/auth.decorators';
+import type { AuthenticatedUser } from '../auth/roles';
+import { Clock } from '../clock/clock';
+import { NotFoundError } from '../common/domain-error';
+import { ListIncidentsQuery, OperatorNoteBody } from './dto/incidents.dto';
+import { IncidentDetail, IncidentRecord } from './incident';
+import { IncidentStore } from './incident-store.port';
+
+export const UuidParam = () => Param('id', new ParseUUIDPipe({ exceptionFactory: () => new BadRequestException('id: must be a UUID') }));
+
+@Controller('autoheal/incidents')
+export class IncidentsController {
+  constructor(
+    private readonly incidents: IncidentStore,
+    private readonly clock: Clock,
+  ) {}
+
+  @Roles('admin', 'operator')
+  @Get()
+  async list(@Query() query: ListIncidentsQuery): Promise<{ incidents: IncidentRecord[] }> {
+    return { incidents: await this.incidents.list({ state: query.state, tenantId: query.tenant_id, limit: query.limit }) };
+  }
+
+  @Roles('admin', 'operator')
+  @Get(':id')
+  async get(@UuidParam() id: string): Promise<IncidentDetail> {
+    const incident = await this.incidents.get(id);
+    if (!incident) throw new NotFoundError('Incident', id);
+    return incident;
+  }
+
+  @Roles('admin', 'operator')
+  @AuditAction('incident_resolve', { resourceType: 'incident', resourceIdParam: 'id' })
+  @Post(':id/resolve')
+  @HttpCode(HttpStatus.OK)
+  resolve(@UuidParam() id: string, @Body() body: OperatorNoteBody, @CurrentUser() user: AuthenticatedUser): Promise<IncidentRecord> {
+    return this.incidents.resolve(id, user.subject, body.note ?? null, this.clock.now());
+  }
+}

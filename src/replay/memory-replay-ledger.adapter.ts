@@ -1,0 +1,145 @@
+import type { AttemptRecord, DeliveryRecord, DeliveryStore } from '../deliveries/delivery-store.port';
+import { FAILED_STATUSES } from '../deliveries/delivery.constants';
+import { classifyFailure } from '../triage/triage';
+import { ABANDONED_ERROR, AUTOHEAL_SOURCE, ReplayLedger } from './replay-ledger.port';
+import { replayKeyFor } from './replay-key';
+import type { ClaimContext, ReplayClaim, ReplayResult, ReplaySettlement } from './replay.types';
+
+interface DeliveryOverlay {
+  outcome: Pick<DeliveryRecord, 'status' | 'http_status' | 'error' | 'triage_label' | 'triage_score'>;
+  settledAt: Date;
+  settledReplays: number;
+  lastReplayAttemptId: string;
+}
+
+/**
+ * The ledger in process memory, with the SQL adapter's rules (one claim per key, no claim from a
+ * stale view, settle once, abandon stale pending). It reads deliveries from a store it does not
+ * write to (a `MemoryDeliveryStore`, say), so the effect of each settled replay on a delivery is
+ * kept here and laid over the store's record; `findDelivery` answers that combined view.
+ */
+export class MemoryReplayLedger extends ReplayLedger {
+  private readonly attempts = new Map<string, AttemptRecord & { delivery_id: string }>();
+  private readonly replayKeys = new Set<string>();
+  private readonly overlays = new Map<string, DeliveryOverlay>();
+  private nextAttemptId = 1;
+
+  constructor(private readonly deliveries: Pick<DeliveryStore, 'findById'>) {
+    super();
+  }
+
+  async claim(deliveryId: string, ctx: ClaimContext): Promise<ReplayClaim | null> {
+    const delivery = await this.findDelivery(deliveryId);
+    // Nothing below awaits, so a check and its claim cannot interleave with another claim.
+    if (!delivery || !FAILED_STATUSES.includes(delivery.status)) return null;
+    const resentSince = this.attemptsOf(deliveryId).some((a) => a.attempted_at >= ctx.cycleStartedAt);
+    const replayKey = replayKeyFor(delivery.id, delivery.attempts);
+    if (resentSince || this.replayKeys.has(replayKey)) return null;
+
+    const attemptId = String(this.nextAttemptId++);
+    this.replayKeys.add(replayKey);
+    this.attempts.set(attemptId, {
+      id: attemptId,
+      delivery_id: delivery.id,
+      attempted_at: new Date(ctx.now.getTime()),
+      finished_at: null,
+      http_status: null,
+      error: null,
+      duration_ms: null,
+      source: AUTOHEAL_SOURCE,
+      actor: ctx.actor,
+      outcome: 'pending',
+      replay_key: replayKey,
+      cycle_id: ctx.cycleId,
+    });
+    return {
+      attemptId,
+      deliveryId: delivery.id,
+      tenantId: delivery.tenant_id,
+      target: delivery.target,
+      payload: delivery.payload,
+      headers: delivery.headers,
+      replayKey,
+      attemptNumber: delivery.attempts,
+      cycleId: ctx.cycleId,
+      actor: ctx.actor,
+      claimedAt: new Date(ctx.now.getTime()),
+    };
+  }
+
+  async settle(claim: ReplayClaim, result: ReplayResult, now: Date): Promise<ReplaySettlement | null> {
+    const current = await this.findDelivery(claim.deliveryId);
+    const attempt = this.attempts.get(claim.attemptId);
+    if (!current || !attempt || attempt.outcome !== 'pending') return null;
+
+    const outcome = result.ok ? 'succeeded' : 'failed';
+    Object.assign(attempt, {
+      outcome,
+      http_status: result.httpStatus,
+      error: result.error,
+      duration_ms: Math.max(0, Math.round(result.durationMs)),
+      finished_at: new Date(now.getTime()),
+    });
+    const triage = result.ok ? null : classifyFailure({ status: current.status, http_status: result.httpStatus, error: result.error });
+    const settled: DeliveryOverlay['outcome'] = {
+      status: result.ok ? 'delivered' : current.status,
+      http_status: result.httpStatus,
+      error: result.error,
+      triage_label: triage?.label ?? current.triage_label,
+      triage_score: triage?.score ?? current.triage_score,
+    };
+    this.overlays.set(claim.deliveryId, {
+      outcome: settled,
+      settledAt: new Date(now.getTime()),
+      settledReplays: (this.overlays.get(claim.deliveryId)?.settledReplays ?? 0) + 1,
+      lastReplayAttemptId: claim.attemptId,
+    });
+    return {
+      attemptId: claim.attemptId,
+      deliveryId: claim.deliveryId,
+      outcome,
+      deliveryStatus: settled.status,
+      attempts: current.attempts + 1,
+      triageLabel: settled.triage_label,
+      triageScore: settled.triage_score,
+    };
+  }
+
+  async abandonStale(olderThan: Date): Promise<string[]> {
+    const abandoned: string[] = [];
+    for (const attempt of this.attempts.values()) {
+      if (attempt.outcome !== 'pending' || attempt.attempted_at >= olderThan) continue;
+      Object.assign(attempt, { outcome: 'abandoned', error: ABANDONED_ERROR });
+      abandoned.push(attempt.id);
+    }
+    return abandoned;
+  }
+
+  /**
+   * The store's record with the settled replays applied. As in SQL, a replay counts as an attempt,
+   * and its outcome stands until the store records a later attempt.
+   */
+  async findDelivery(id: string): Promise<DeliveryRecord | null> {
+    const found = await this.deliveries.findById(id);
+    if (!found) return null;
+    const { attempt_history: _history, ...stored } = found;
+    const overlay = this.overlays.get(id);
+    if (!overlay) return stored;
+    const { settledAt } = overlay;
+    const replayIsLatest = !stored.last_attempt_at || settledAt >= stored.last_attempt_at;
+    return {
+      ...stored,
+      ...(replayIsLatest ? { ...overlay.outcome, last_attempt_at: settledAt } : {}),
+      attempts: stored.attempts + overlay.settledReplays,
+      meta: { ...stored.meta, autoheal: true, last_replay_attempt_id: overlay.lastReplayAttemptId },
+      updated_at: stored.updated_at > settledAt ? stored.updated_at : settledAt,
+    };
+  }
+
+  /** The automatic attempts of one delivery, oldest first. */
+  attemptsOf(deliveryId: string): AttemptRecord[] {
+    return [...this.attempts.values()]
+      .filter((a) => a.delivery_id === deliveryId)
+      .map(({ delivery_id: _delivery, ...attempt }) => structuredClone(attempt));
+  }
+}

@@ -1,0 +1,181 @@
+import { randomUUID } from 'node:crypto';
+import type { AttemptRecord, DeliveryRecord, DeliveryStore } from '../../src/deliveries/delivery-store.port';
+import type { DeliveryStatus } from '../../src/deliveries/delivery.constants';
+import { ABANDONED_ERROR, ReplayLedger } from '../../src/replay/replay-ledger.port';
+
+export interface ReplayLedgerUnderTest {
+  ledger: ReplayLedger;
+  /** Where the deliveries the ledger claims are reported. */
+  deliveries: DeliveryStore;
+  /** The delivery as a reader sees it after the ledger's writes. */
+  delivery(id: string): Promise<DeliveryRecord | null>;
+  /** The delivery's automatic attempts, oldest first. */
+  replayAttempts(id: string): Promise<AttemptRecord[]>;
+  dispose(): Promise<void>;
+}
+
+interface Seed {
+  status?: Exclude<DeliveryStatus, 'pending'>;
+  /** How many dispatcher attempts were reported; at least one. */
+  attempts?: number;
+  http_status?: number | null;
+  error?: string | null;
+  payload?: unknown;
+  headers?: Record<string, string>;
+}
+
+const actor = 'system:autoheal';
+const now = new Date('2030-01-01T12:00:00.000Z');
+const later = new Date('2030-01-01T12:00:02.000Z');
+const ctx = (cycleId: string | null = randomUUID(), at = now) => ({ cycleId, actor, now: at, cycleStartedAt: at });
+const target = 'https://receiver.example.com/hook';
+
+/** The behaviour every ReplayLedger adapter must share; run once per adapter. */
+export function describeReplayLedgerContract(name: string, factory: () => Promise<ReplayLedgerUnderTest>): void {
+  describe(`ReplayLedger contract: ${name}`, () => {
+    let subject: ReplayLedgerUnderTest;
+    let ledger: ReplayLedger;
+    let seq = 0;
+
+    async function seed(s: Seed = {}): Promise<string> {
+      const id = `dlv_${++seq}_${randomUUID().slice(0, 8)}`;
+      const { status = 'failed', attempts = 1, http_status = 503, error = 'HTTP 503', payload = { event: 'order.paid', id }, headers } = s;
+      for (let n = 0; n < attempts; n++) {
+        const attempted_at = new Date(now.getTime() - (attempts - n) * 60_000);
+        await subject.deliveries.upsertBatch([{ id, tenant_id: 'tenant_a', target, status, http_status, error, payload, headers, attempted_at }], 'dispatcher');
+      }
+      return id;
+    }
+    const delivery = async (id: string) => (await subject.delivery(id))!;
+
+    beforeAll(async () => {
+      subject = await factory();
+      ledger = subject.ledger;
+    });
+    afterAll(() => subject?.dispose());
+
+    it('claims a failed delivery with what a re-send needs, and records the claim as a pending attempt', async () => {
+      const payload = { event: 'invoice.created', lines: [{ sku: 'a', qty: 2 }] };
+      const id = await seed({ attempts: 3, payload, headers: { 'x-signature': 'sha256=abc' } });
+      const cycleId = randomUUID();
+      const claim = await ledger.claim(id, ctx(cycleId));
+      expect(claim).toMatchObject({
+        deliveryId: id, tenantId: 'tenant_a', target, payload, headers: { 'x-signature': 'sha256=abc' },
+        replayKey: `${id}:autoheal:3`, attemptNumber: 3, cycleId, actor, claimedAt: now,
+      });
+      expect(await subject.replayAttempts(id)).toEqual([
+        expect.objectContaining({ id: claim!.attemptId, source: 'autoheal', actor, outcome: 'pending', replay_key: `${id}:autoheal:3`, cycle_id: cycleId, attempted_at: now, finished_at: null }),
+      ]);
+    });
+
+    it('a success makes the delivery delivered, counts the attempt and marks it autoheal', async () => {
+      const id = await seed({ attempts: 3 });
+      const claim = await ledger.claim(id, ctx());
+      const settlement = await ledger.settle(claim!, { ok: true, httpStatus: 200, error: null, durationMs: 41.6 }, later);
+      expect(settlement).toEqual({
+        attemptId: claim!.attemptId, deliveryId: id, outcome: 'succeeded', deliveryStatus: 'delivered', attempts: 4,
+        triageLabel: 'transient_endpoint_down', triageScore: expect.closeTo(0.95),
+      });
+      expect(await delivery(id)).toMatchObject({
+        status: 'delivered', attempts: 4, http_status: 200, error: null, last_attempt_at: later, meta: { autoheal: true, last_replay_attempt_id: claim!.attemptId },
+      });
+      expect(await subject.replayAttempts(id)).toEqual([
+        expect.objectContaining({ id: claim!.attemptId, outcome: 'succeeded', http_status: 200, error: null, duration_ms: 42, finished_at: later }),
+      ]);
+    });
+
+    it('a failure keeps the status, counts the attempt and re-triages the delivery by the new error', async () => {
+      const id = await seed({ status: 'dead_letter', attempts: 2, http_status: null, error: 'something odd' });
+      expect(await delivery(id)).toMatchObject({ triage_label: 'unknown' });
+      const claim = await ledger.claim(id, ctx());
+      const settlement = await ledger.settle(claim!, { ok: false, httpStatus: 503, error: 'HTTP 503', durationMs: 7 }, later);
+      expect(settlement).toMatchObject({ outcome: 'failed', deliveryStatus: 'dead_letter', attempts: 3, triageLabel: 'transient_endpoint_down' });
+      const row = await delivery(id);
+      expect(row).toMatchObject({ status: 'dead_letter', attempts: 3, http_status: 503, error: 'HTTP 503', triage_label: 'transient_endpoint_down' });
+      expect(row.triage_score).toBeCloseTo(0.95);
+      expect(await subject.replayAttempts(id)).toEqual([expect.objectContaining({ outcome: 'failed', http_status: 503, error: 'HTTP 503' })]);
+    });
+
+    it('after a settled failure the counter has moved on: a later cycle may claim again, the same cycle may not', async () => {
+      const id = await seed({ attempts: 1 });
+      const cycle = randomUUID();
+      const first = await ledger.claim(id, ctx(cycle));
+      await ledger.settle(first!, { ok: false, httpStatus: 502, error: 'HTTP 502', durationMs: 5 }, later);
+
+      expect(await ledger.claim(id, ctx(cycle))).toBeNull();
+      const next = await ledger.claim(id, ctx(randomUUID(), later));
+      expect(next?.replayKey).toBe(`${id}:autoheal:2`);
+      expect(next?.attemptNumber).toBe(2);
+    });
+
+    it('a cycle that read the delivery before another cycle re-sent it does not claim it, even after that send failed', async () => {
+      const id = await seed();
+      const first = await ledger.claim(id, ctx(randomUUID(), later));
+      await ledger.settle(first!, { ok: false, httpStatus: 503, error: 'HTTP 503', durationMs: 5 }, later);
+      expect(await ledger.claim(id, { cycleId: randomUUID(), actor, now: later, cycleStartedAt: now })).toBeNull();
+      expect(await subject.replayAttempts(id)).toHaveLength(1);
+    });
+
+    it('a dispatcher report newer than the replay replaces its outcome; an older one only counts', async () => {
+      const id = await seed({ attempts: 1 });
+      const claim = await ledger.claim(id, ctx());
+      await ledger.settle(claim!, { ok: false, httpStatus: 502, error: 'HTTP 502', durationMs: 5 }, later);
+      const report = (status: 'delivered', attempted_at: Date) =>
+        subject.deliveries.upsertBatch([{ id, tenant_id: 'tenant_a', target, status, http_status: 200, attempted_at }], 'dispatcher');
+
+      await report('delivered', new Date(later.getTime() - 1_000));
+      expect(await delivery(id)).toMatchObject({ status: 'failed', http_status: 502, attempts: 3, last_attempt_at: later });
+      await report('delivered', new Date(later.getTime() + 1_000));
+      expect(await delivery(id)).toMatchObject({ status: 'delivered', http_status: 200, attempts: 4, last_attempt_at: new Date(later.getTime() + 1_000) });
+    });
+
+    it('settles an attempt only once', async () => {
+      const id = await seed({ attempts: 1 });
+      const claim = await ledger.claim(id, ctx());
+      const result = { ok: false, httpStatus: 500, error: 'HTTP 500', durationMs: 12 };
+      expect(await ledger.settle(claim!, result, later)).not.toBeNull();
+      expect(await ledger.settle(claim!, { ok: true, httpStatus: 200, error: null, durationMs: 3 }, later)).toBeNull();
+      expect(await delivery(id)).toMatchObject({ status: 'failed', attempts: 2 });
+      expect((await subject.replayAttempts(id))[0]).toMatchObject({ outcome: 'failed', duration_ms: 12 });
+    });
+
+    it('does not claim a delivered, pending or unknown delivery', async () => {
+      const delivered = await seed({ status: 'delivered', http_status: 200, error: null });
+      const pending = `dlv_pending_${randomUUID().slice(0, 8)}`;
+      await subject.deliveries.upsertBatch([{ id: pending, tenant_id: 'tenant_a', target, status: 'pending' }], 'dispatcher');
+      expect(await ledger.claim(delivered, ctx())).toBeNull();
+      expect(await ledger.claim(pending, ctx())).toBeNull();
+      expect(await ledger.claim('dlv_does_not_exist', ctx())).toBeNull();
+      expect(await subject.replayAttempts(delivered)).toHaveLength(0);
+      expect(await subject.replayAttempts(pending)).toHaveLength(0);
+    });
+
+    it('of 10 concurrent claims of one delivery, exactly one wins', async () => {
+      const id = await seed({ attempts: 5 });
+      const claims = await Promise.all(Array.from({ length: 10 }, () => ledger.claim(id, ctx(randomUUID()))));
+      expect(claims.filter((c) => c !== null)).toHaveLength(1);
+      const rows = await subject.replayAttempts(id);
+      expect(rows).toHaveLength(1);
+      expect(rows[0]).toMatchObject({ outcome: 'pending', replay_key: `${id}:autoheal:5` });
+    });
+
+    it('a claim never settled (a crash mid-send) blocks further claims; abandonStale marks it abandoned', async () => {
+      const id = await seed({ attempts: 1 });
+      const claim = await ledger.claim(id, ctx(randomUUID(), now));
+      expect(claim).not.toBeNull();
+      expect(await ledger.claim(id, ctx(randomUUID(), later))).toBeNull();
+
+      expect(await ledger.abandonStale(now)).not.toContain(claim!.attemptId);
+      const abandoned = await ledger.abandonStale(new Date(now.getTime() + 60_000));
+      expect(abandoned).toContain(claim!.attemptId);
+      const rows = await subject.replayAttempts(id);
+      expect(rows).toHaveLength(1);
+      expect(rows[0]).toMatchObject({ outcome: 'abandoned', error: ABANDONED_ERROR, source: 'autoheal' });
+
+      expect(await ledger.claim(id, ctx(randomUUID(), later))).toBeNull();
+      expect(await ledger.settle(claim!, { ok: true, httpStatus: 200, error: null, durationMs: 5 }, later)).toBeNull();
+      expect(await delivery(id)).toMatchObject({ status: 'failed', attempts: 1 });
+      expect(await ledger.abandonStale(new Date(now.getTime() + 60_000))).not.toContain(claim!.attemptId);
+    });
+  });
+}
