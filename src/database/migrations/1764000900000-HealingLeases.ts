@@ -1,14 +1,29 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * A cycle's history row is opened before it acts and completed at the end; a row left `running`
- * past its lease belongs to a process that died. `actions_taken` is NULL for a cycle that took no
- * action, so the guide's "Healing Success Rate" (`actions_taken IS NOT NULL`) means what it says.
+ * Leases that let a crash or a lost cycle lock never cause a second send, and the columns the
+ * guide's monitoring SQL reads.
+ * - `endpoint_leases`: one cycle heals an endpoint at a time; `fence` grows on every takeover and
+ *   every replay claim checks it, so a holder that lost its lease cannot claim any more.
+ * - A cycle's history row is opened before it acts and completed at the end; a row left `running`
+ *   past its lease belongs to a process that died. `actions_taken` is NULL for a cycle that took no
+ *   action, so "Healing Success Rate" (`actions_taken IS NOT NULL`) means what it says.
+ * - `deliveries.new_status`: the status an auto-heal replay left the delivery in ("Replay Effectiveness").
  */
-export class CycleHistoryStatus1764000900000 implements MigrationInterface {
-  name = 'CycleHistoryStatus1764000900000';
+export class HealingLeases1764000900000 implements MigrationInterface {
+  name = 'HealingLeases1764000900000';
 
   async up(db: QueryRunner): Promise<void> {
+    await db.query(`
+      CREATE TABLE endpoint_leases (
+        tenant_id  text NOT NULL,
+        endpoint   text NOT NULL,
+        holder     text NOT NULL,
+        fence      bigint NOT NULL,
+        expires_at timestamptz NOT NULL,
+        PRIMARY KEY (tenant_id, endpoint)
+      )`);
+    await db.query(`ALTER TABLE deliveries ADD COLUMN new_status text CHECK (new_status IN ('pending', 'delivered', 'failed', 'dead_letter'))`);
     await db.query(`
       ALTER TABLE autoheal_history
         ADD COLUMN cycle_id         uuid,
@@ -33,5 +48,7 @@ export class CycleHistoryStatus1764000900000 implements MigrationInterface {
         DROP COLUMN cycle_id,
         ALTER COLUMN actions_taken SET DEFAULT '[]'::jsonb,
         ALTER COLUMN actions_taken SET NOT NULL`);
+    await db.query(`ALTER TABLE deliveries DROP COLUMN new_status`);
+    await db.query(`DROP TABLE endpoint_leases`);
   }
 }
