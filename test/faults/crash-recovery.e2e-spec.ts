@@ -3,8 +3,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
+import { Client } from 'pg';
 import { mintToken } from '../../src/auth/token';
 import { AppConfig } from '../../src/config/app-config';
+import { SEND_AUDIT_ACTION } from '../../src/replay/replay-ledger.port';
 import { HttpReceiver } from '../utils/http-receiver';
 import { TEST_REDIS_URL } from '../utils/pg-admin';
 import { pollUntil } from '../utils/poll';
@@ -20,7 +22,8 @@ jest.setTimeout(180_000);
 /**
  * A live cycle's process is SIGKILLed mid-send, five times in a row, on the shared Redis: the
  * cycle lock and the concurrency slots it held expire within one (compressed) lease, so the next
- * cycle runs at once; each killed cycle stays in the history as `interrupted`.
+ * cycle runs at once; each killed cycle stays in the history as `interrupted`, and each send it
+ * made has its audit intent row.
  */
 describe('repeated crashes mid-cycle', () => {
   const prefix = `test-crash-${randomBytes(4).toString('hex')}:`;
@@ -136,6 +139,14 @@ describe('repeated crashes mid-cycle', () => {
     // Refused only while the dead holder's lease ran out, and never by anything but 409/429.
     expect(refusals.every((status) => status === 409 || status === 429)).toBe(true);
     expect(receiver.received).toHaveLength(KILLS);
+    // Each send the killed processes made is in the audit trail: its intent was written with the claim.
+    const killedSends = receiver.received.map((hit) => String(hit.headers['idempotency-key']));
+    const pg = new Client({ connectionString: db.url });
+    await pg.connect();
+    const audited = await pg
+      .query(`SELECT resource_id FROM operator_audit WHERE action = $1 ORDER BY at`, [SEND_AUDIT_ACTION])
+      .finally(() => pg.end());
+    expect(audited.rows.map((row) => row.resource_id).sort()).toEqual([...killedSends].sort());
 
     receiver.hang = false;
     const killedAt = Date.now();
