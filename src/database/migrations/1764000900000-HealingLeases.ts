@@ -33,7 +33,12 @@ export class HealingLeases1764000900000 implements MigrationInterface {
         ALTER COLUMN actions_taken DROP DEFAULT`);
     await db.query(`UPDATE autoheal_history SET actions_taken = NULL WHERE actions_taken = '[]'::jsonb`);
     await db.query(`UPDATE autoheal_history SET cycle_id = gen_random_uuid()`);
-    await db.query(`ALTER TABLE autoheal_history ALTER COLUMN cycle_id SET NOT NULL, ADD CONSTRAINT uq_autoheal_history_cycle UNIQUE (cycle_id)`);
+    // A default, so a row written in the guide's columns alone is still accepted.
+    await db.query(`
+      ALTER TABLE autoheal_history
+        ALTER COLUMN cycle_id SET NOT NULL,
+        ALTER COLUMN cycle_id SET DEFAULT gen_random_uuid(),
+        ADD CONSTRAINT uq_autoheal_history_cycle UNIQUE (cycle_id)`);
     await db.query(`CREATE INDEX idx_autoheal_history_running ON autoheal_history (lease_expires_at) WHERE status = 'running'`);
   }
 
