@@ -2,12 +2,19 @@ import 'reflect-metadata';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from './src/database/migrations';
 
+export interface PoolTuning {
+  /** How long a query waits for a free connection before it fails. */
+  connectionTimeoutMillis?: number;
+  /** 0: an idle connection is kept, never closed. */
+  idleTimeoutMillis?: number;
+}
+
 /**
  * The one TypeORM configuration: the app builds its DataSource from this (see
  * src/database/database.module.ts) and the TypeORM CLI uses the default export.
  * The migrations are the schema (no entities; see the README); nothing is synchronized.
  */
-export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
+export function dataSourceOptions(url: string, poolSize = 10, pool: PoolTuning = {}): DataSourceOptions {
   return {
     type: 'postgres',
     url,
@@ -22,7 +29,8 @@ export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions
     logging: ['warn', 'migration'],
     extra: {
       max: poolSize,
-      connectionTimeoutMillis: 5000,
+      connectionTimeoutMillis: pool.connectionTimeoutMillis ?? 5000,
+      ...(pool.idleTimeoutMillis === undefined ? {} : { idleTimeoutMillis: pool.idleTimeoutMillis }),
       // A cycle never holds a statement open for long; a runaway one is a bug, not work.
       statement_timeout: 60_000,
     },

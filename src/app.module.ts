@@ -12,6 +12,7 @@ import { EscalationModule } from './escalation/escalation.module';
 import { HealthModule } from './health/health.module';
 import { IncidentsModule } from './incidents/incidents.module';
 import { InsightsModule } from './insights/insights.module';
+import { RecoveryModule } from './recovery/recovery.module';
 import { ReplayModule } from './replay/replay.module';
 import { RulesModule } from './rules/rules.module';
 import { SchedulerModule } from './scheduler/scheduler.module';
@@ -32,6 +33,7 @@ import { SchedulerModule } from './scheduler/scheduler.module';
     InsightsModule,
     ReplayModule,
     IncidentsModule,
+    RecoveryModule,
     EngineModule,
     SchedulerModule,
   ],

@@ -1,5 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
-import { Roles } from '../auth/auth.decorators';
+import { CallerScope, Roles } from '../auth/auth.decorators';
+import type { TenantScope } from '../auth/tenant-scope';
 import { Clock } from '../clock/clock';
 import { AnomalyDetector } from './anomaly-detector.port';
 import type { Incident } from './incident';
@@ -18,8 +19,8 @@ export class AnomaliesController {
 
   @Roles('admin', 'operator')
   @Get('current')
-  async current(): Promise<CurrentAnomaliesResponse> {
+  async current(@CallerScope() scope: TenantScope): Promise<CurrentAnomaliesResponse> {
     const now = this.clock.now();
-    return { detected_at: now.toISOString(), incidents: await this.detector.detect(now) };
+    return { detected_at: now.toISOString(), incidents: scope.only(await this.detector.detect(now)) };
   }
 }

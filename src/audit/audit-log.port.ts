@@ -24,6 +24,8 @@ export interface AuditEntry {
 export interface AuditQuery {
   action?: string;
   tenant_id?: string;
+  /** Only entries about these tenants (a caller's scope); empty means none, and entries naming no tenant are left out. */
+  tenant_ids?: readonly string[];
   /** Inclusive. */
   since?: Date;
   limit: number;

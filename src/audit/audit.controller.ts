@@ -1,5 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { Roles } from '../auth/auth.decorators';
+import { CallerScope, Roles } from '../auth/auth.decorators';
+import type { TenantScope } from '../auth/tenant-scope';
 import { AuditEntry, AuditLog } from './audit-log.port';
 import { AuditQueryDto } from './dto/audit-query.dto';
 
@@ -10,10 +11,11 @@ export class AuditController {
   /** Newest first. */
   @Roles('admin', 'operator')
   @Get()
-  list(@Query() query: AuditQueryDto): Promise<AuditEntry[]> {
+  list(@Query() query: AuditQueryDto, @CallerScope() scope: TenantScope): Promise<AuditEntry[]> {
     return this.audit.query({
       action: query.action,
       tenant_id: query.tenant_id,
+      tenant_ids: scope.filter(),
       since: query.since ? new Date(query.since) : undefined,
       limit: query.limit,
     });

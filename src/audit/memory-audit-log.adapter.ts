@@ -29,6 +29,7 @@ export class MemoryAuditLog extends AuditLog {
       .map((entry, index) => ({ entry, index }))
       .filter(({ entry }) => query.action === undefined || entry.action === query.action)
       .filter(({ entry }) => query.tenant_id === undefined || entry.tenant_id === query.tenant_id)
+      .filter(({ entry }) => query.tenant_ids === undefined || (entry.tenant_id !== null && query.tenant_ids.includes(entry.tenant_id)))
       .filter(({ entry }) => query.since === undefined || entry.at.getTime() >= query.since.getTime())
       .sort((a, b) => b.entry.at.getTime() - a.entry.at.getTime() || b.index - a.index)
       .slice(0, query.limit)

@@ -32,10 +32,11 @@ export class SqlAuditLog extends AuditLog {
     const params: unknown[] = [];
     const where = (condition: string, value: unknown) => {
       params.push(value);
-      conditions.push(`${condition} $${params.length}`);
+      conditions.push(`${condition}($${params.length})`);
     };
     if (query.action !== undefined) where('action =', query.action);
     if (query.tenant_id !== undefined) where('tenant_id =', query.tenant_id);
+    if (query.tenant_ids !== undefined) where('tenant_id = ANY', [...query.tenant_ids]);
     if (query.since !== undefined) where('at >=', query.since);
     params.push(query.limit);
     return this.dataSource.query(

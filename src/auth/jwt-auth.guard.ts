@@ -17,7 +17,7 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
 
   override handleRequest<TUser>(error: unknown, user: TUser, info: unknown): TUser {
     if (error || !user) {
-      const reason = info instanceof Error ? info.message : 'missing bearer token';
+      const reason = error instanceof Error ? error.message : info instanceof Error ? info.message : 'missing bearer token';
       throw new UnauthorizedException(`Authentication required: ${reason}`);
     }
     return user;

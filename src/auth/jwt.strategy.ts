@@ -1,12 +1,14 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, UnauthorizedException } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import { AppConfig } from '../config/app-config';
 import { AuthenticatedUser, Role, ROLES } from './roles';
+import { scopeFromClaim } from './tenant-scope';
 
 interface TokenClaims {
   sub?: unknown;
   roles?: unknown;
+  tenants?: unknown;
 }
 
 @Injectable()
@@ -25,6 +27,8 @@ export class JwtStrategy extends PassportStrategy(Strategy) {
   validate(claims: TokenClaims): AuthenticatedUser | false {
     const roles = Array.isArray(claims.roles) ? claims.roles.filter((r): r is Role => ROLES.includes(r)) : [];
     if (typeof claims.sub !== 'string' || claims.sub === '') return false;
-    return { subject: claims.sub, roles };
+    const scope = scopeFromClaim(claims.tenants);
+    if (typeof scope === 'string') throw new UnauthorizedException(scope);
+    return { subject: claims.sub, roles, scope };
   }
 }

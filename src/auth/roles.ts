@@ -1,3 +1,5 @@
+import type { TenantScope } from './tenant-scope';
+
 export const ROLES = ['admin', 'operator', 'ingest', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -5,4 +7,6 @@ export type Role = (typeof ROLES)[number];
 export interface AuthenticatedUser {
   subject: string;
   roles: Role[];
+  /** The tenants the token may see and act on (its `tenants` claim), or platform-wide. */
+  scope: TenantScope;
 }

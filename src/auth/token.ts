@@ -7,11 +7,14 @@ export interface TokenRequest {
   roles: Role[];
   /** jsonwebtoken's notation: `1h`, `30m`, `7d`, or seconds. */
   ttl: string | number;
+  /** Tenant-scoped token (`tenants` claim); left out, the token is platform-wide. */
+  tenants?: readonly string[];
 }
 
 /** Signs a bearer token the service accepts (HS256, with the configured issuer/audience). */
 export function mintToken(config: AppConfig, request: TokenRequest): string {
-  return sign({ roles: request.roles }, config.jwt.secret, {
+  const claims = request.tenants === undefined ? { roles: request.roles } : { roles: request.roles, tenants: [...request.tenants] };
+  return sign(claims, config.jwt.secret, {
     algorithm: 'HS256',
     subject: request.subject,
     expiresIn: request.ttl as never,

@@ -23,6 +23,7 @@ export class AppConfig {
   readonly autoheal: { configFile?: string; intervalSeconds: number };
   readonly predictor: PredictorKind;
   readonly replay: { allowPrivateTargets: boolean; timeoutMs: number };
+  readonly recovery: { drainLockDurationMs: number };
   readonly notifyWebhookUrl?: string;
 
   constructor(env: EnvironmentVariables) {
@@ -41,6 +42,7 @@ export class AppConfig {
       allowPrivateTargets: env.REPLAY_ALLOW_PRIVATE_TARGETS ?? env.NODE_ENV !== 'production',
       timeoutMs: env.REPLAY_TIMEOUT_MS,
     };
+    this.recovery = { drainLockDurationMs: env.DRAIN_LOCK_DURATION_MS };
     this.notifyWebhookUrl = env.NOTIFY_WEBHOOK_URL;
   }
 

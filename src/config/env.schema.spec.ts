@@ -1,5 +1,9 @@
+import { randomBytes, randomUUID } from 'node:crypto';
 import { DEV_JWT_SECRET, InvalidEnvironmentError, validateEnv } from './env.schema';
 import { AppConfig } from './app-config';
+
+/** What `openssl rand -base64 48` prints. */
+const STRONG_SECRET = 'kR9vQ2xL7mZp4TqW8nYc3BfH6dJs1GaE5uVo0iXe+KlMtNwPzSbAyCgDhFjUr/Q=';
 
 function problemsOf(raw: Record<string, string>): string[] {
   try {
@@ -32,6 +36,8 @@ describe('validateEnv', () => {
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ AUTOHEAL_INTERVAL_SECONDS: 'often' }, 'AUTOHEAL_INTERVAL_SECONDS'],
     [{ PREDICTOR: 'learned' }, 'PREDICTOR'],
+    [{ DRAIN_LOCK_DURATION_MS: '1e3' }, 'DRAIN_LOCK_DURATION_MS'],
+    [{ DRAIN_LOCK_DURATION_MS: '50' }, 'DRAIN_LOCK_DURATION_MS'],
   ])('rejects %j naming %s', (raw, variable) => {
     const problems = problemsOf(raw);
     expect(problems).toHaveLength(1);
@@ -40,6 +46,11 @@ describe('validateEnv', () => {
 
   it('accepts a fractional interval and defaults the predictor to the rules', () => {
     expect(validateEnv({ AUTOHEAL_INTERVAL_SECONDS: '0.5' })).toMatchObject({ AUTOHEAL_INTERVAL_SECONDS: 0.5, PREDICTOR: 'rules' });
+  });
+
+  it('takes fractional durations', () => {
+    expect(validateEnv({ DRAIN_LOCK_DURATION_MS: '250.5' }).DRAIN_LOCK_DURATION_MS).toBe(250.5);
+    expect(AppConfig.fromEnv({}).recovery.drainLockDurationMs).toBe(30000);
   });
 
   it('reports every bad variable at once', () => {
@@ -62,13 +73,43 @@ describe('validateEnv', () => {
     });
 
     it('refuses the embedded database unless ALLOW_EMBEDDED_DB=true', () => {
-      const secret = { JWT_SECRET: 's'.repeat(32) };
+      const secret = { JWT_SECRET: STRONG_SECRET };
       expect(problemsOf({ NODE_ENV: 'production', ...secret })).toEqual([expect.stringMatching(/^DATABASE_URL: production requires/)]);
       expect(problemsOf({ NODE_ENV: 'production', ALLOW_EMBEDDED_DB: 'true', ...secret })).toEqual([]);
     });
 
     it('boots with a real database and a long secret', () => {
-      expect(problemsOf({ ...production, JWT_SECRET: 's'.repeat(32) })).toEqual([]);
+      expect(problemsOf({ ...production, JWT_SECRET: STRONG_SECRET })).toEqual([]);
+    });
+
+    it.each([
+      ['36 identical characters', 's'.repeat(36), /uses only 1 distinct characters/],
+      ['two characters alternating', 'ab'.repeat(18), /uses only 2 distinct characters/],
+      ['a repeated word', 'changeme'.repeat(5), /contains "changeme"/],
+      ['a placeholder sentence', 'my-super-secret-jwt-key-for-production-2024', /contains "secret"/],
+      ['the usual password', 'Password1234567890Password1234567890', /contains "password"/],
+      ['the example in the docs', 'replace-with-openssl-rand-base64-48-output', /contains "replace"/],
+      ['the test suite secret', 'a-test-secret-that-is-long-enough', /contains "secret"/],
+      ['the development default, altered', `${DEV_JWT_SECRET}!`, /contains "aetherlink-dev-only"/],
+      ['a random string twice', 'Xq7Lm2Vz9Rt4Kp1W'.repeat(2), /repeats a shorter string/],
+      ['the alphabet and digits', 'abcdefghijklmnopqrstuvwxyz0123456789', /run of neighbouring characters/],
+      ['a keyboard walk of few keys', 'qwertyqwertyqwertyqwertyqwertyqw', /uses only 6 distinct characters/],
+      ['low entropy with enough distinct characters', `${'a'.repeat(40)}bcdefghijk`, /bits of entropy per character/],
+    ])('refuses a weak secret: %s', (_, secret, why) => {
+      const problems = problemsOf({ ...production, JWT_SECRET: secret });
+      expect(problems).toEqual([expect.stringMatching(/^JWT_SECRET: too weak, it /)]);
+      expect(problems[0]).toMatch(why);
+      expect(problems[0]).toMatch(/at least 32 characters of random text; generate one with `openssl rand -base64 48`/);
+    });
+
+    it.each([
+      ['openssl rand -base64 48', () => randomBytes(48).toString('base64')],
+      ['openssl rand -hex 32', () => randomBytes(32).toString('hex')],
+      ['a UUID', () => randomUUID()],
+      ['24 random bytes in base64url', () => randomBytes(24).toString('base64url')],
+    ])('accepts random secrets: %s', (_, generate) => {
+      const refused = Array.from({ length: 200 }, generate).filter((secret) => problemsOf({ ...production, JWT_SECRET: secret }).length > 0);
+      expect(refused).toEqual([]);
     });
   });
 });
@@ -76,7 +117,7 @@ describe('validateEnv', () => {
 describe('AppConfig', () => {
   it('allows private replay targets outside production only, unless told', () => {
     expect(AppConfig.fromEnv({}).replay.allowPrivateTargets).toBe(true);
-    const prod = { NODE_ENV: 'production', DATABASE_URL: 'postgres://a@b/c', JWT_SECRET: 's'.repeat(32) };
+    const prod = { NODE_ENV: 'production', DATABASE_URL: 'postgres://a@b/c', JWT_SECRET: STRONG_SECRET };
     expect(AppConfig.fromEnv(prod).replay.allowPrivateTargets).toBe(false);
     expect(AppConfig.fromEnv({ ...prod, REPLAY_ALLOW_PRIVATE_TARGETS: 'true' }).replay.allowPrivateTargets).toBe(true);
   });

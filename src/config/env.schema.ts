@@ -12,6 +12,7 @@ import {
   MinLength,
   validateSync,
 } from 'class-validator';
+import { MIN_SECRET_LENGTH, SECRET_ADVICE, weakSecretReason } from './secret-strength';
 
 export const NODE_ENVS = ['development', 'test', 'production'] as const;
 export type NodeEnv = (typeof NODE_ENVS)[number];
@@ -32,6 +33,7 @@ const toInt = ({ value }: { value: unknown }) => {
   if (value === undefined || value === '') return undefined;
   return /^-?\d+$/.test(String(value)) ? Number(value) : value;
 };
+/** Durations take fractions, so tests can compress time. */
 const toNumber = ({ value }: { value: unknown }) => {
   if (value === undefined || value === '') return undefined;
   return /^-?\d+(\.\d+)?$/.test(String(value)) ? Number(value) : value;
@@ -124,10 +126,25 @@ export class EnvironmentVariables {
   @IsInt()
   REPLAY_TIMEOUT_MS = 10000;
 
+  /** How long a drain worker's hold on a job outlives it: a killed worker's drain moves to another instance after about this long. */
+  @Transform(toNumber)
+  @Min(100)
+  @Max(600000)
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  DRAIN_LOCK_DURATION_MS = 30000;
+
   @Transform(emptyToUndefined)
   @IsOptional()
   @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
   NOTIFY_WEBHOOK_URL?: string;
+}
+
+function jwtSecretProblem(secret: string | undefined): string | null {
+  const expected = `production requires a secret of at least ${MIN_SECRET_LENGTH} characters of random text; ${SECRET_ADVICE}`;
+  if (!secret) return `JWT_SECRET: ${expected}`;
+  if (secret === DEV_JWT_SECRET) return `JWT_SECRET: the development default cannot be used in production; ${SECRET_ADVICE}`;
+  const weakness = weakSecretReason(secret);
+  return weakness ? `JWT_SECRET: too weak, it ${weakness}; ${expected}` : null;
 }
 
 export class InvalidEnvironmentError extends Error {
@@ -148,11 +165,8 @@ export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables 
   );
 
   if (env.NODE_ENV === 'production') {
-    if (!env.JWT_SECRET || env.JWT_SECRET.length < 32) {
-      problems.push('JWT_SECRET: production requires a secret of at least 32 characters');
-    } else if (env.JWT_SECRET === DEV_JWT_SECRET) {
-      problems.push('JWT_SECRET: the development default cannot be used in production');
-    }
+    const secretProblem = jwtSecretProblem(env.JWT_SECRET);
+    if (secretProblem) problems.push(secretProblem);
     if (!env.DATABASE_URL && !env.ALLOW_EMBEDDED_DB) {
       problems.push(
         'DATABASE_URL: production requires a PostgreSQL server (set DATABASE_URL, or ALLOW_EMBEDDED_DB=true to accept the embedded database)',

@@ -26,6 +26,9 @@ export class ControlsController {
   @Put()
   @AuditAction('autoheal_controls_set', { resourceType: 'autoheal_controls' })
   async setControls(@Body() body: SetControlsBody, @CurrentUser() user: AuthenticatedUser) {
+    user.scope.assertPlatformWide(
+      'PUT /autoheal/controls is platform-wide: the kill switch and dry-run mode stop or start healing for every tenant',
+    );
     await this.controls.set(body, user.subject, this.clock.now());
     return this.controls.effective(this.rules.current().global_safety);
   }

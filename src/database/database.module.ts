@@ -2,7 +2,7 @@ import { Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/c
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../ormconfig';
 import { AppConfig } from '../config/app-config';
-import { EmbeddedPostgres } from './embedded-postgres';
+import { EMBEDDED_POOL_SIZE, EmbeddedPostgres } from './embedded-postgres';
 import { runMigrationsSerialized } from './migrate';
 
 /** The embedded server, when there is one (no DATABASE_URL); `null` on a real PostgreSQL. */
@@ -14,15 +14,16 @@ export const EMBEDDED_POSTGRES = Symbol('EMBEDDED_POSTGRES');
     {
       provide: EMBEDDED_POSTGRES,
       inject: [AppConfig],
-      useFactory: (config: AppConfig) =>
-        config.database.url ? null : new EmbeddedPostgres(config.database.dataDir, config.database.poolSize),
+      useFactory: (config: AppConfig) => (config.database.url ? null : new EmbeddedPostgres(config.database.dataDir)),
     },
     {
       provide: DataSource,
       inject: [AppConfig, EMBEDDED_POSTGRES],
       useFactory: async (config: AppConfig, embedded: EmbeddedPostgres | null) => {
-        const url = config.database.url ?? (await embedded!.start());
-        const dataSource = new DataSource(dataSourceOptions(url, config.database.poolSize));
+        const dataSource = embedded
+          ? // Queries queue for the one connection; under load a wait of seconds is normal, not a fault.
+            new DataSource(dataSourceOptions(await embedded.start(), EMBEDDED_POOL_SIZE, { connectionTimeoutMillis: 60_000, idleTimeoutMillis: 0 }))
+          : new DataSource(dataSourceOptions(config.database.url!, config.database.poolSize));
         await dataSource.initialize();
         const applied = await runMigrationsSerialized(dataSource);
         if (applied.length > 0) new Logger('Database').log(`Applied migrations: ${applied.join(', ')}`);

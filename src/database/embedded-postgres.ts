@@ -5,6 +5,16 @@ import type { PGlite } from '@electric-sql/pglite';
 import type { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 
 /**
+ * PGlite is a single backend. pglite-socket multiplexes connections per protocol message, not per
+ * query, so two connections interleave Parse/Bind/Execute and clobber each other's unnamed
+ * statement and portal. The app's pool therefore has exactly one connection, which every query
+ * waits for. The server accepts one more, only so that a replacement connection is not refused
+ * while a broken one is still closing.
+ */
+export const EMBEDDED_POOL_SIZE = 1;
+const EMBEDDED_SERVER_CONNECTIONS = EMBEDDED_POOL_SIZE + 1;
+
+/**
  * The embedded default: PGlite (PostgreSQL compiled to WASM) persisted under the data folder,
  * served on a loopback port so the app talks to it with the same `pg` driver, DataSource and
  * migrations as to a real server. One process owns the folder; it is single-instance only.
@@ -14,10 +24,7 @@ export class EmbeddedPostgres {
   private db?: PGlite;
   private server?: PGLiteSocketServer;
 
-  constructor(
-    private readonly dataDir: string,
-    private readonly maxConnections: number,
-  ) {}
+  constructor(private readonly dataDir: string) {}
 
   /** Starts the database and returns a connection URL for it. */
   async start(): Promise<string> {
@@ -31,7 +38,7 @@ export class EmbeddedPostgres {
       db: this.db,
       host: '127.0.0.1',
       port: 0,
-      maxConnections: this.maxConnections,
+      maxConnections: EMBEDDED_SERVER_CONNECTIONS,
     });
     await this.server.start();
     const hostAndPort = this.server.getServerConn();
@@ -45,5 +52,4 @@ export class EmbeddedPostgres {
     this.server = undefined;
     this.db = undefined;
   }
-
 }

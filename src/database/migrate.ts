@@ -1,11 +1,12 @@
-import { DataSource } from 'typeorm';
+import { DataSource, MigrationExecutor } from 'typeorm';
 
 /** Any constant works, as long as nothing else in the database uses it. */
 const MIGRATION_LOCK_ID = 720_100_001;
 
 /**
  * Runs pending migrations under a session-level advisory lock, so instances booting together
- * take turns: the first migrates, the others wait and then find nothing left to do.
+ * take turns: the first migrates, the others wait and then find nothing left to do. The lock and
+ * the migrations share one connection, so this also works on a pool of one (the embedded database).
  */
 export async function runMigrationsSerialized(dataSource: DataSource): Promise<string[]> {
   const runner = dataSource.createQueryRunner();
@@ -13,7 +14,9 @@ export async function runMigrationsSerialized(dataSource: DataSource): Promise<s
   try {
     await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_ID]);
     try {
-      const applied = await dataSource.runMigrations({ transaction: 'each' });
+      const executor = new MigrationExecutor(dataSource, runner);
+      executor.transaction = 'each';
+      const applied = await executor.executePendingMigrations();
       return applied.map((migration) => migration.name);
     } finally {
       await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_ID]);

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
-import { CurrentUser, Roles } from '../auth/auth.decorators';
+import { CallerScope, CurrentUser, Roles } from '../auth/auth.decorators';
 import type { AuthenticatedUser } from '../auth/roles';
+import type { TenantScope } from '../auth/tenant-scope';
 import { NotFoundError } from '../common/domain-error';
 import { DeliveryBatchPipe } from './delivery-batch.pipe';
 import { DeliveryDetail, DeliveryOutcome, DeliveryRecord, DeliveryStore, UpsertResult } from './delivery-store.port';
@@ -11,19 +12,21 @@ import { ListDeliveriesQuery } from './dto/list-deliveries.query';
 export class DeliveriesController {
   constructor(private readonly store: DeliveryStore) {}
 
-  /** The dispatcher reports 1..1000 outcomes; re-posting an id updates it. */
+  /** The dispatcher reports 1..1000 outcomes; re-posting an id updates it. A scoped token writes only its tenants. */
   @Post()
   @HttpCode(HttpStatus.OK)
   @Roles('ingest', 'admin')
   record(@Body(DeliveryBatchPipe) items: DeliveryOutcome[], @CurrentUser() user: AuthenticatedUser): Promise<UpsertResult> {
+    items.forEach((item, index) => user.scope.assert(item.tenant_id, `[${index}].tenant_id`));
     return this.store.upsertBatch(items, user.subject);
   }
 
   @Get()
   @Roles('admin', 'operator', 'viewer')
-  async list(@Query() query: ListDeliveriesQuery): Promise<DeliveryRecord[]> {
+  async list(@Query() query: ListDeliveriesQuery, @CallerScope() scope: TenantScope): Promise<DeliveryRecord[]> {
     const deliveries = await this.store.list({
       tenant_id: query.tenant_id,
+      tenant_ids: scope.filter(),
       target: query.target,
       status: query.status,
       since: query.since === undefined ? undefined : new Date(query.since),
@@ -34,8 +37,8 @@ export class DeliveriesController {
 
   @Get(':id')
   @Roles('admin', 'operator', 'viewer')
-  async get(@Param('id') id: string): Promise<DeliveryDetail> {
-    const delivery = await this.store.findById(id);
+  async get(@Param('id') id: string, @CallerScope() scope: TenantScope): Promise<DeliveryDetail> {
+    const delivery = scope.visible(await this.store.findById(id));
     if (!delivery) throw new NotFoundError('Delivery', id);
     return toDeliveryDetailView(delivery);
   }

@@ -4,6 +4,7 @@ import { Clock } from '../clock/clock';
 import { ClockModule } from '../clock/clock.module';
 import { DeliveriesController } from './deliveries.controller';
 import { DeliveryStore } from './delivery-store.port';
+import { EndpointOwnership } from './endpoint-ownership.service';
 import { SqlDeliveryStore } from './sql-delivery-store.adapter';
 
 @Module({
@@ -15,7 +16,8 @@ import { SqlDeliveryStore } from './sql-delivery-store.adapter';
       inject: [DataSource, Clock],
       useFactory: (dataSource: DataSource, clock: Clock) => new SqlDeliveryStore(dataSource, clock),
     },
+    EndpointOwnership,
   ],
-  exports: [DeliveryStore],
+  exports: [DeliveryStore, EndpointOwnership],
 })
 export class DeliveriesModule {}

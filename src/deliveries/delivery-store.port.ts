@@ -63,6 +63,8 @@ export interface DeliveryDetail extends DeliveryRecord {
 
 export interface DeliveryQuery {
   tenant_id?: string;
+  /** Only these tenants (a caller's scope); empty means none. */
+  tenant_ids?: readonly string[];
   target?: string;
   status?: DeliveryStatus;
   /** Inclusive, on created_at. */

@@ -35,7 +35,7 @@ export class MemoryDeliveryStore extends DeliveryStore {
       const stored = this.deliveries.get(item.id);
       if (!stored) inserted++;
       const triage = classifyFailure(item);
-      // As in SQL: an outcome older than the last recorded attempt does not overwrite it.
+      // As in SQL: an outcome older than the last recorded attempt overwrites neither it nor what a replay sends.
       const attemptedAt = item.status === 'pending' ? null : (item.attempted_at ?? now);
       const stale = !!stored?.last_attempt_at && (!attemptedAt || attemptedAt < stored.last_attempt_at);
       const outcome = stale
@@ -45,11 +45,11 @@ export class MemoryDeliveryStore extends DeliveryStore {
         id: item.id,
         tenant_id: item.tenant_id,
         target: stored?.target ?? item.target,
-        event_type: item.event_type ?? stored?.event_type ?? null,
+        event_type: (stale ? undefined : item.event_type) ?? stored?.event_type ?? null,
         ...outcome,
         attempts: stored?.attempts ?? 0,
-        payload: item.payload === undefined ? (stored?.payload ?? null) : structuredClone(item.payload),
-        headers: item.headers ? { ...item.headers } : (stored?.headers ?? null),
+        payload: stale || item.payload === undefined ? (stored?.payload ?? null) : structuredClone(item.payload),
+        headers: !stale && item.headers ? { ...item.headers } : (stored?.headers ?? null),
         meta: stored?.meta ?? {},
         created_at: stored?.created_at ?? item.created_at ?? now,
         updated_at: now,
@@ -74,6 +74,7 @@ export class MemoryDeliveryStore extends DeliveryStore {
     return this.select(
       (d) =>
         (query.tenant_id === undefined || d.tenant_id === query.tenant_id) &&
+        (query.tenant_ids === undefined || query.tenant_ids.includes(d.tenant_id)) &&
         (query.target === undefined || d.target === query.target) &&
         (query.status === undefined || d.status === query.status) &&
         (query.since === undefined || d.created_at >= query.since),

@@ -49,9 +49,13 @@ const RECENT_FAILURES = claimableFailures(RECENT_FAILURE_COLUMNS);
 const RECENT_FAILURE_SUMMARIES = claimableFailures(FAILURE_SUMMARY_COLUMNS);
 
 // An outcome older than what the delivery already records (a late or out-of-order report, or one
-// that predates an auto-heal replay) must not overwrite it: its attempt is still counted below.
+// that predates an auto-heal replay) must not overwrite it, nor what a replay would send (payload,
+// headers): its attempt is still counted below.
 const STALE_REPORT = `(d.last_attempt_at IS NOT NULL AND (EXCLUDED.last_attempt_at IS NULL OR EXCLUDED.last_attempt_at < d.last_attempt_at))`;
 const unlessStale = (column: string) => `${column} = CASE WHEN ${STALE_REPORT} THEN d.${column} ELSE EXCLUDED.${column} END`;
+/** A column a re-post may leave out (NULL keeps the stored value). */
+const givenUnlessStale = (column: string) =>
+  `${column} = CASE WHEN ${STALE_REPORT} THEN d.${column} ELSE COALESCE(EXCLUDED.${column}, d.${column}) END`;
 
 // The whole batch travels as one jsonb parameter and is upserted by one statement. `payload` is
 // boxed as {"v": ...} so an explicit JSON null is stored while an absent payload keeps the old one.
@@ -71,9 +75,9 @@ const UPSERT_DELIVERIES = `
     ${unlessStale('error')},
     ${unlessStale('triage_label')},
     ${unlessStale('triage_score')},
-    event_type   = COALESCE(EXCLUDED.event_type, d.event_type),
-    payload      = COALESCE(EXCLUDED.payload, d.payload),
-    headers      = COALESCE(EXCLUDED.headers, d.headers),
+    ${givenUnlessStale('event_type')},
+    ${givenUnlessStale('payload')},
+    ${givenUnlessStale('headers')},
     updated_at   = EXCLUDED.updated_at,
     last_attempt_at = GREATEST(d.last_attempt_at, EXCLUDED.last_attempt_at)
   WHERE d.tenant_id = EXCLUDED.tenant_id
@@ -168,6 +172,10 @@ export class SqlDeliveryStore extends DeliveryStore {
       conditions.push(`${column} ${operator} $${params.length}`);
     };
     if (query.tenant_id !== undefined) where('tenant_id', '=', query.tenant_id);
+    if (query.tenant_ids !== undefined) {
+      params.push([...query.tenant_ids]);
+      conditions.push(`tenant_id = ANY($${params.length}::text[])`);
+    }
     if (query.target !== undefined) where('target', '=', query.target);
     if (query.status !== undefined) where('status', '=', query.status);
     if (query.since !== undefined) where('created_at', '>=', query.since);

@@ -1,12 +1,14 @@
 import { Controller, Delete, Get, HttpCode, HttpStatus, Post, Query, Req } from '@nestjs/common';
 import type { Request } from 'express';
 import { AuditAction } from '../audit/audit-action.decorator';
-import { Roles } from '../auth/auth.decorators';
+import { CallerScope, Roles } from '../auth/auth.decorators';
+import type { TenantScope } from '../auth/tenant-scope';
 import { Clock } from '../clock/clock';
 import { DomainError } from '../common/domain-error';
 import { endpointFromPath } from '../common/endpoint-param';
 import { ControlsStore } from '../controls/controls-store.port';
 import { Coordination } from '../coordination/coordination.port';
+import { EndpointOwnership } from '../deliveries/endpoint-ownership.service';
 import { RulesSource } from '../rules/rules.source';
 import { toConfigView } from '../rules/rules.view';
 import { AutohealEngine } from './autoheal-engine.service';
@@ -22,13 +24,18 @@ export class AutohealController {
     private readonly controls: ControlsStore,
     private readonly coordination: Coordination,
     private readonly clock: Clock,
+    private readonly ownership: EndpointOwnership,
   ) {}
 
   @Roles('admin', 'operator')
   @Post('run')
   @HttpCode(200)
   @AuditAction('autoheal_run', { resourceType: 'autoheal_cycle' })
-  run(@Query() query: RunCycleQuery) {
+  run(@Query() query: RunCycleQuery, @CallerScope() scope: TenantScope) {
+    scope.assertPlatformWide(
+      'POST /autoheal/run is platform-wide: a cycle heals every tenant under one lock and one replay budget (the scheduler runs it); ' +
+        "see your tenants' part in GET /autoheal/last, /autoheal/history and /anomalies/current",
+    );
     return this.engine.runCycle(this.clock.now(), query.dry_run ?? false, 'api');
   }
 
@@ -37,8 +44,9 @@ export class AutohealController {
   @Delete('cooldown/*endpoint')
   @HttpCode(204)
   @AuditAction('autoheal_cooldown_clear', { resourceType: 'endpoint', resourceIdParam: 'endpoint' })
-  async clearCooldown(@Req() req: Request): Promise<void> {
+  async clearCooldown(@Req() req: Request, @CallerScope() scope: TenantScope): Promise<void> {
     const endpoint = endpointFromPath(req, '/autoheal/cooldown/');
+    await this.ownership.assert(scope, endpoint, 'clearing the cooldown of');
     try {
       await CycleState.clearCooldown(this.coordination, endpoint);
     } catch (error) {

@@ -8,6 +8,13 @@ export interface OpenEscalation {
   now: Date;
 }
 
+export interface EscalationQuery {
+  status?: EscalationStatus;
+  /** Only these tenants (a caller's scope); empty means none. */
+  tenantIds?: readonly string[];
+  limit: number;
+}
+
 /** `escalations`: at most one unresolved per tenant+endpoint. An id that names no row finds nothing. */
 export abstract class EscalationStore {
   /**
@@ -24,7 +31,7 @@ export abstract class EscalationStore {
   abstract resolveIfUnresolved(id: string, by: string, now: Date): Promise<Escalation | null>;
 
   /** Newest first. */
-  abstract list(query: { status?: EscalationStatus; limit: number }): Promise<Escalation[]>;
+  abstract list(query: EscalationQuery): Promise<Escalation[]>;
 
   abstract findById(id: string): Promise<Escalation | null>;
 

@@ -1,7 +1,8 @@
 import { BadRequestException, Controller, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { AuditAction } from '../audit/audit-action.decorator';
-import { CurrentUser, Roles } from '../auth/auth.decorators';
+import { CallerScope, CurrentUser, Roles } from '../auth/auth.decorators';
 import type { AuthenticatedUser } from '../auth/roles';
+import type { TenantScope } from '../auth/tenant-scope';
 import { Clock } from '../clock/clock';
 import { ListEscalationsDto } from './dto/list-escalations.dto';
 import { Escalation } from './escalation';
@@ -18,15 +19,16 @@ export class EscalationController {
 
   @Roles('admin', 'operator')
   @Get()
-  list(@Query() query: ListEscalationsDto): Promise<Escalation[]> {
-    return this.escalations.list({ status: query.status, limit: query.limit });
+  list(@Query() query: ListEscalationsDto, @CallerScope() scope: TenantScope): Promise<Escalation[]> {
+    return this.escalations.list({ status: query.status, tenantIds: scope.filter(), limit: query.limit });
   }
 
   @Roles('admin', 'operator')
   @AuditAction('escalation_acknowledge', { resourceType: 'escalation', resourceIdParam: 'id' })
   @Post(':id/ack')
   @HttpCode(HttpStatus.OK)
-  acknowledge(@EscalationId() id: string, @CurrentUser() user: AuthenticatedUser): Promise<Escalation> {
+  async acknowledge(@EscalationId() id: string, @CurrentUser() user: AuthenticatedUser): Promise<Escalation> {
+    await user.scope.assertSees('Escalation', id, () => this.escalations.find(id));
     return this.escalations.acknowledge(id, user.subject, this.clock.now());
   }
 
@@ -34,7 +36,8 @@ export class EscalationController {
   @AuditAction('escalation_resolve', { resourceType: 'escalation', resourceIdParam: 'id' })
   @Post(':id/resolve')
   @HttpCode(HttpStatus.OK)
-  resolve(@EscalationId() id: string, @CurrentUser() user: AuthenticatedUser): Promise<Escalation> {
+  async resolve(@EscalationId() id: string, @CurrentUser() user: AuthenticatedUser): Promise<Escalation> {
+    await user.scope.assertSees('Escalation', id, () => this.escalations.find(id));
     return this.escalations.resolve(id, user.subject, this.clock.now());
   }
 }

@@ -1,7 +1,7 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { DomainError, NotFoundError } from '../common/domain-error';
-import { Escalation, EscalationStatus } from './escalation';
-import { EscalationStore, OpenEscalation } from './escalation-store.port';
+import { Escalation } from './escalation';
+import { EscalationQuery, EscalationStore, OpenEscalation } from './escalation-store.port';
 
 /** Operator incidents: the transitions and the errors an operator sees, over the store. */
 @Injectable()
@@ -33,8 +33,12 @@ export class EscalationService {
     return (await this.store.resolveIfUnresolved(id, by, now)) ?? this.get(id);
   }
 
-  list(query: { status?: EscalationStatus; limit: number }): Promise<Escalation[]> {
+  list(query: EscalationQuery): Promise<Escalation[]> {
     return this.store.list(query);
+  }
+
+  find(id: string): Promise<Escalation | null> {
+    return this.store.findById(id);
   }
 
   async get(id: string): Promise<Escalation> {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { SEVERITIES } from '../rules/rules.types';
 import { Escalation, EscalationStatus } from './escalation';
-import { EscalationStore, OpenEscalation } from './escalation-store.port';
+import { EscalationQuery, EscalationStore, OpenEscalation } from './escalation-store.port';
 
 /** Escalations in process memory, with the SQL adapter's rules; for tests and what-if runs. */
 export class MemoryEscalationStore extends EscalationStore {
@@ -46,9 +46,10 @@ export class MemoryEscalationStore extends EscalationStore {
     return this.update(id, ['open', 'acknowledged'], { status: 'resolved', resolved_by: by, resolved_at: new Date(now.getTime()) });
   }
 
-  async list(query: { status?: EscalationStatus; limit: number }): Promise<Escalation[]> {
+  async list(query: EscalationQuery): Promise<Escalation[]> {
     const rows = [...this.escalations.values()]
       .filter((e) => query.status === undefined || e.status === query.status)
+      .filter((e) => query.tenantIds === undefined || query.tenantIds.includes(e.tenant_id))
       .sort((a, b) => b.created_at.getTime() - a.created_at.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
       .slice(0, query.limit);
     return structuredClone(rows);

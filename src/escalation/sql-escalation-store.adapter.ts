@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { SEVERITIES } from '../rules/rules.types';
-import { Escalation, EscalationStatus } from './escalation';
-import { EscalationStore, OpenEscalation } from './escalation-store.port';
+import { Escalation } from './escalation';
+import { EscalationQuery, EscalationStore, OpenEscalation } from './escalation-store.port';
 
 const COLUMNS = `id, tenant_id, endpoint, priority, status, reason, incident, occurrences, created_at, last_seen_at,
   notified_at, acknowledged_by, acknowledged_at, resolved_by, resolved_at`;
@@ -23,8 +23,9 @@ const ACKNOWLEDGE = `UPDATE escalations SET status = 'acknowledged', acknowledge
   WHERE id = $1 AND status = 'open' RETURNING ${COLUMNS}`;
 const RESOLVE = `UPDATE escalations SET status = 'resolved', resolved_by = $2, resolved_at = $3
   WHERE id = $1 AND status IN ('open', 'acknowledged') RETURNING ${COLUMNS}`;
-const LIST_BY_STATUS = `SELECT ${COLUMNS} FROM escalations WHERE status = $1 ORDER BY created_at DESC, id DESC LIMIT $2`;
-const LIST_ALL = `SELECT ${COLUMNS} FROM escalations ORDER BY created_at DESC, id DESC LIMIT $1`;
+const LIST = `SELECT ${COLUMNS} FROM escalations
+  WHERE ($1::text IS NULL OR status = $1) AND ($2::text[] IS NULL OR tenant_id = ANY($2::text[]))
+  ORDER BY created_at DESC, id DESC LIMIT $3`;
 const FIND_BY_ID = `SELECT ${COLUMNS} FROM escalations WHERE id = $1`;
 const FIND_UNRESOLVED = `SELECT ${COLUMNS} FROM escalations WHERE tenant_id = $1 AND endpoint = $2 AND status <> 'resolved'`;
 const MARK_NOTIFIED = `UPDATE escalations SET notified_at = $2 WHERE id = $1 RETURNING ${COLUMNS}`;
@@ -49,8 +50,8 @@ export class SqlEscalationStore extends EscalationStore {
     return this.one(id, RESOLVE, [id, by, now]);
   }
 
-  list(query: { status?: EscalationStatus; limit: number }): Promise<Escalation[]> {
-    return query.status ? this.rows(LIST_BY_STATUS, [query.status, query.limit]) : this.rows(LIST_ALL, [query.limit]);
+  list(query: EscalationQuery): Promise<Escalation[]> {
+    return this.rows(LIST, [query.status ?? null, query.tenantIds ? [...query.tenantIds] : null, query.limit]);
   }
 
   findById(id: string): Promise<Escalation | null> {

@@ -1,15 +1,26 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
+import type { EventEmitter } from 'node:events';
 import { DataSource } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { Coordination } from '../coordination/coordination.port';
 import { AppConfig } from '../config/app-config';
 import { version } from '../../package.json';
 
 const PING_TIMEOUT_MS = 2000;
+/** A connection held this long without finishing anything is stuck, not busy. */
+const STUCK_AFTER_MS = 10_000;
 const startedAt = Date.now();
 
+class PingTimeout extends Error {}
+
 @Injectable()
-export class HealthIndicators {
+export class HealthIndicators implements OnModuleInit {
+  /** Queries that returned their connection without an error, since boot. */
+  private completedQueries = 0;
+  /** When each connection now in use was handed out. */
+  private readonly checkedOut = new Map<object, number>();
+
   constructor(
     private readonly indicator: HealthIndicatorService,
     private readonly dataSource: DataSource,
@@ -17,13 +28,38 @@ export class HealthIndicators {
     private readonly config: AppConfig,
   ) {}
 
+  onModuleInit(): void {
+    const pool = (this.dataSource.driver as Partial<PostgresDriver>).master as EventEmitter | undefined;
+    pool
+      ?.on('acquire', (client: object) => this.checkedOut.set(client, Date.now()))
+      .on('remove', (client: object) => this.checkedOut.delete(client))
+      .on('release', (error: unknown, client: object) => {
+        this.checkedOut.delete(client);
+        if (!error) this.completedQueries++;
+      });
+  }
+
+  /**
+   * Down when the ping fails, or when it waited PING_TIMEOUT_MS while no query finished and a connection
+   * has been held for over STUCK_AFTER_MS. A ping queued behind work that progresses (the embedded
+   * database has one connection) is busy, not down.
+   */
   async checkDatabase() {
     const check = this.indicator.check('database');
     const kind = this.config.database.url ? 'postgres' : 'embedded';
+    const before = this.completedQueries;
     try {
       await withTimeout(this.dataSource.query('SELECT 1'), PING_TIMEOUT_MS);
       return check.up({ kind });
     } catch (error) {
+      const finished = this.completedQueries - before;
+      if (error instanceof PingTimeout && finished > 0) {
+        return check.up({ kind, busy: `the ping is queued; ${finished} queries finished in the last ${PING_TIMEOUT_MS}ms` });
+      }
+      const heldMs = this.checkedOut.size > 0 ? Date.now() - Math.min(...this.checkedOut.values()) : Infinity;
+      if (error instanceof PingTimeout && heldMs < STUCK_AFTER_MS) {
+        return check.up({ kind, busy: `the ping is queued behind a query running for ${heldMs}ms` });
+      }
       return check.down({ kind, message: errorMessage(error) });
     }
   }
@@ -56,7 +92,7 @@ function errorMessage(error: unknown): string {
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms}ms`)), ms);
+    timer = setTimeout(() => reject(new PingTimeout(`no answer within ${ms}ms`)), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

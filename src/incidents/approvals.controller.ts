@@ -1,7 +1,8 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Post, Query } from '@nestjs/common';
 import { AuditAction } from '../audit/audit-action.decorator';
-import { CurrentUser, Roles } from '../auth/auth.decorators';
+import { CallerScope, CurrentUser, Roles } from '../auth/auth.decorators';
 import type { AuthenticatedUser } from '../auth/roles';
+import type { TenantScope } from '../auth/tenant-scope';
 import { Clock } from '../clock/clock';
 import { ListApprovalsQuery, OperatorNoteBody } from './dto/incidents.dto';
 import { Approval, ApprovalDecisionKind, IncidentRecord } from './incident';
@@ -20,8 +21,8 @@ export class ApprovalsController {
 
   @Roles('admin', 'operator')
   @Get()
-  async list(@Query() query: ListApprovalsQuery): Promise<{ approvals: Approval[] }> {
-    return { approvals: await this.incidents.listApprovals({ status: query.status, limit: query.limit }) };
+  async list(@Query() query: ListApprovalsQuery, @CallerScope() scope: TenantScope): Promise<{ approvals: Approval[] }> {
+    return { approvals: await this.incidents.listApprovals({ status: query.status, tenantIds: scope.filter(), limit: query.limit }) };
   }
 
   @Roles('admin', 'operator')
@@ -41,6 +42,7 @@ export class ApprovalsController {
   }
 
   private async decide(id: string, decision: ApprovalDecisionKind, body: OperatorNoteBody, user: AuthenticatedUser): Promise<DecisionView> {
+    await user.scope.assertSees('Approval', id, () => this.incidents.getApproval(id));
     const { approval, incident } = await this.incidents.decideApproval(id, decision, {
       actor: user.subject,
       note: body.note ?? null,

@@ -135,6 +135,9 @@ export abstract class IncidentStore {
    */
   abstract requestApproval(incidentId: string, request: ApprovalRequest, now: Date): Promise<{ approval: Approval; created: boolean }>;
 
+  /** Null for an unknown id (or one that is not a UUID). */
+  abstract getApproval(id: string): Promise<Approval | null>;
+
   /** Newest requested first. */
   abstract listApprovals(query: ApprovalQuery): Promise<Approval[]>;
 

@@ -1,7 +1,8 @@
 import { BadRequestException, Body, Controller, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { AuditAction } from '../audit/audit-action.decorator';
-import { CurrentUser, Roles } from '../auth/auth.decorators';
+import { CallerScope, CurrentUser, Roles } from '../auth/auth.decorators';
 import type { AuthenticatedUser } from '../auth/roles';
+import type { TenantScope } from '../auth/tenant-scope';
 import { Clock } from '../clock/clock';
 import { NotFoundError } from '../common/domain-error';
 import { ListIncidentsQuery, OperatorNoteBody } from './dto/incidents.dto';
@@ -19,14 +20,15 @@ export class IncidentsController {
 
   @Roles('admin', 'operator')
   @Get()
-  async list(@Query() query: ListIncidentsQuery): Promise<{ incidents: IncidentRecord[] }> {
-    return { incidents: await this.incidents.list({ state: query.state, tenantId: query.tenant_id, limit: query.limit }) };
+  async list(@Query() query: ListIncidentsQuery, @CallerScope() scope: TenantScope): Promise<{ incidents: IncidentRecord[] }> {
+    const incidents = await this.incidents.list({ state: query.state, tenantId: query.tenant_id, tenantIds: scope.filter(), limit: query.limit });
+    return { incidents };
   }
 
   @Roles('admin', 'operator')
   @Get(':id')
-  async get(@UuidParam() id: string): Promise<IncidentDetail> {
-    const incident = await this.incidents.get(id);
+  async get(@UuidParam() id: string, @CallerScope() scope: TenantScope): Promise<IncidentDetail> {
+    const incident = scope.visible(await this.incidents.get(id));
     if (!incident) throw new NotFoundError('Incident', id);
     return incident;
   }
@@ -35,7 +37,8 @@ export class IncidentsController {
   @AuditAction('incident_resolve', { resourceType: 'incident', resourceIdParam: 'id' })
   @Post(':id/resolve')
   @HttpCode(HttpStatus.OK)
-  resolve(@UuidParam() id: string, @Body() body: OperatorNoteBody, @CurrentUser() user: AuthenticatedUser): Promise<IncidentRecord> {
+  async resolve(@UuidParam() id: string, @Body() body: OperatorNoteBody, @CurrentUser() user: AuthenticatedUser): Promise<IncidentRecord> {
+    await user.scope.assertSees('Incident', id, () => this.incidents.get(id));
     return this.incidents.resolve(id, user.subject, body.note ?? null, this.clock.now());
   }
 }

@@ -218,6 +218,11 @@ export class MemoryIncidentStore extends IncidentStore {
     return { approval: structuredClone(approval), created: true };
   }
 
+  async getApproval(id: string): Promise<Approval | null> {
+    const approval = this.approvals.get(id);
+    return approval ? structuredClone(approval) : null;
+  }
+
   async listApprovals(query: ApprovalQuery): Promise<Approval[]> {
     const matching = [...this.approvals.values()]
       .filter((a) => query.status === undefined || a.status === query.status)

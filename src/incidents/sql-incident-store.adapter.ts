@@ -131,7 +131,8 @@ const INCREMENT_COUNTERS = `
 const SELECT_APPROVALS = `SELECT ${APPROVAL_COLUMNS} FROM approvals a JOIN incidents i ON i.id = a.incident_id`;
 const APPROVALS_OF_INCIDENT = `${SELECT_APPROVALS} WHERE a.incident_id = $1 ORDER BY a.requested_at DESC, a.id DESC`;
 const LOCK_PENDING_APPROVAL = `${SELECT_APPROVALS} WHERE a.incident_id = $1 AND a.status = 'pending' FOR UPDATE OF a`;
-const LOCK_APPROVAL = `${SELECT_APPROVALS} WHERE a.id = $1 FOR UPDATE OF a`;
+const SELECT_APPROVAL = `${SELECT_APPROVALS} WHERE a.id = $1`;
+const LOCK_APPROVAL = `${SELECT_APPROVAL} FOR UPDATE OF a`;
 const APPROVAL_INCIDENT = `SELECT incident_id FROM approvals WHERE id = $1`;
 const SELECT_APPROVALS_BY_ID = `${SELECT_APPROVALS} WHERE a.id = ANY($1::uuid[]) ORDER BY a.requested_at DESC, a.id DESC`;
 const LIST_APPROVALS = `
@@ -328,6 +329,12 @@ export class SqlIncidentStore extends IncidentStore {
       ]);
       return { approval, created: true };
     });
+  }
+
+  async getApproval(id: string): Promise<Approval | null> {
+    if (!isUuid(id)) return null;
+    const [approval] = (await this.dataSource.query(SELECT_APPROVAL, [id])) as Approval[];
+    return approval ?? null;
   }
 
   async listApprovals(query: ApprovalQuery): Promise<Approval[]> {

@@ -16,6 +16,7 @@ export interface TargetGuardOptions {
 
 const RANGE_NAMES: Record<string, string> = {
   unspecified: 'an unspecified',
+  thisNetwork: 'a "this network" (0.0.0.0/8)',
   broadcast: 'a broadcast',
   multicast: 'a multicast',
   linkLocal: 'a link-local',
@@ -23,20 +24,87 @@ const RANGE_NAMES: Record<string, string> = {
   carrierGradeNat: 'a carrier-grade NAT (CGNAT)',
   private: 'a private',
   uniqueLocal: 'a unique-local',
+  deprecatedSiteLocal: 'a site-local',
+  documentation: 'a documentation',
+  benchmarking: 'a benchmarking',
+  protocolAssignments: 'an IETF protocol assignment',
+  discard: 'a discard-only',
+  localUseNat64: 'a local-use NAT64 (64:ff9b:1::/48)',
+  notGlobalUnicast: 'a non-global-unicast (outside 2000::/3)',
   reserved: 'a reserved',
 };
 
+type Cidr = [string, number];
+
+/**
+ * The IANA special-purpose registries (iana-ipv4-special-registry, iana-ipv6-special-registry),
+ * first match wins. The few entries IANA marks globally reachable (AS112, AMT, ORCHIDv2...) are
+ * refused too: no webhook receiver lives there. Anything ipaddr.js does not call `unicast` is refused as well.
+ */
+const IPV4_SPECIAL: Array<[string, Cidr[]]> = [
+  ['unspecified', [['0.0.0.0', 32]]],
+  ['thisNetwork', [['0.0.0.0', 8]]],
+  ['private', [['10.0.0.0', 8], ['172.16.0.0', 12], ['192.168.0.0', 16]]],
+  ['carrierGradeNat', [['100.64.0.0', 10]]],
+  ['loopback', [['127.0.0.0', 8]]],
+  ['linkLocal', [['169.254.0.0', 16]]],
+  ['protocolAssignments', [['192.0.0.0', 24]]],
+  ['documentation', [['192.0.2.0', 24], ['198.51.100.0', 24], ['203.0.113.0', 24]]],
+  ['benchmarking', [['198.18.0.0', 15]]],
+  ['broadcast', [['255.255.255.255', 32]]],
+  ['multicast', [['224.0.0.0', 4]]],
+  ['reserved', [['240.0.0.0', 4], ['192.88.99.0', 24]]],
+];
+
+const IPV6_SPECIAL: Array<[string, Cidr[]]> = [
+  ['unspecified', [['::', 128]]],
+  ['loopback', [['::1', 128]]],
+  ['localUseNat64', [['64:ff9b:1::', 48]]],
+  ['discard', [['100::', 64]]],
+  ['benchmarking', [['2001:2::', 48]]],
+  ['documentation', [['2001:db8::', 32], ['3fff::', 20]]],
+  ['protocolAssignments', [['2001::', 23]]],
+  ['uniqueLocal', [['fc00::', 7]]],
+  ['linkLocal', [['fe80::', 10]]],
+  ['deprecatedSiteLocal', [['fec0::', 10]]],
+  ['multicast', [['ff00::', 8]]],
+  ['notGlobalUnicast', [['::', 3], ['4000::', 2], ['8000::', 1]]],
+];
+
+/** IPv6 ranges whose addresses carry an IPv4 address, and where it sits. */
+const EMBEDDINGS: Array<{ name: string; cidr: Cidr; ipv4Of: (bytes: number[]) => number[][] }> = [
+  { name: 'IPv4-mapped (::ffff:0:0/96)', cidr: ['::ffff:0:0', 96], ipv4Of: (b) => [b.slice(12)] },
+  { name: 'IPv4-translated (::ffff:0:0:0/96)', cidr: ['::ffff:0:0:0', 96], ipv4Of: (b) => [b.slice(12)] },
+  { name: 'NAT64 (64:ff9b::/96)', cidr: ['64:ff9b::', 96], ipv4Of: (b) => [b.slice(12)] },
+  { name: '6to4 (2002::/16)', cidr: ['2002::', 16], ipv4Of: (b) => [b.slice(2, 6)] },
+  // Teredo: the server's address in the clear, the client's with every bit inverted.
+  { name: 'Teredo (2001::/32)', cidr: ['2001::', 32], ipv4Of: (b) => [b.slice(4, 8), b.slice(12).map((x) => x ^ 0xff)] },
+  // Deprecated IPv4-compatible addresses; :: and ::1 are IPv6's own and are judged as such.
+  { name: 'IPv4-compatible (::/96)', cidr: ['::', 96], ipv4Of: (b) => (b.slice(12).every((x, i) => x === 0 || (i === 3 && x === 1)) ? [] : [b.slice(12)]) },
+];
+
+const parseTable = <A extends ipaddr.IPv4 | ipaddr.IPv6>(table: Array<[string, Cidr[]]>, parse: (s: string) => A) =>
+  table.map(([name, cidrs]) => [name, cidrs.map(([base, bits]) => [parse(base), bits] as [A, number])] as const);
+const IPV4_TABLE = parseTable(IPV4_SPECIAL, (s) => ipaddr.IPv4.parse(s));
+const IPV6_TABLE = parseTable(IPV6_SPECIAL, (s) => ipaddr.IPv6.parse(s));
+const EMBEDDING_TABLE = EMBEDDINGS.map((e) => ({ ...e, base: ipaddr.IPv6.parse(e.cidr[0]), bits: e.cidr[1] }));
+
+interface Refusal {
+  range: string;
+  /** Set when an IPv6 address was judged by the IPv4 address inside it. */
+  embedded?: { ipv4: string; form: string };
+}
+
 /**
  * Refuses replay targets that could reach into our own network (SSRF): anything but http(s),
- * and any host that is or resolves to an address outside the public unicast space. Only
- * `unicast` passes, so ranges ipaddr.js adds later are refused rather than let through.
+ * and any host that is or resolves to an address outside the public unicast space. An IPv6
+ * address carrying an IPv4 one (mapped, compatible, NAT64, 6to4, Teredo) is judged by that IPv4.
  */
 export class TargetGuard {
   constructor(
     private readonly options: TargetGuardOptions,
     private readonly resolve: HostResolver = systemResolver,
   ) {}
-
 
   async check(target: string): Promise<TargetVerdict> {
     const checked = checkWebhookUrl(target);
@@ -46,8 +114,8 @@ export class TargetGuard {
 
     const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
     if (ipaddr.isValid(host)) {
-      const range = nonPublicRange(host);
-      return range ? refuse(`target host ${host} is ${describe(range)} address`) : { allowed: true };
+      const refusal = judge(host);
+      return refusal ? refuse(`target host ${host} is ${describe(refusal)}`) : { allowed: true };
     }
 
     let addresses: LookupAddress[];
@@ -59,8 +127,8 @@ export class TargetGuard {
     }
     if (addresses.length === 0) return refuse(`target host ${host} resolves to no address`);
     for (const { address } of addresses) {
-      const range = nonPublicRange(address);
-      if (range) return refuse(`target host ${host} resolves to ${address}, ${describe(range)} address`);
+      const refusal = judge(address);
+      if (refusal) return refuse(`target host ${host} resolves to ${address}, ${describe(refusal)}`);
     }
     return { allowed: true };
   }
@@ -75,11 +143,9 @@ export class TargetGuard {
       this.resolve(hostname).then(
         (all) => {
           const addresses = options.family === 4 || options.family === 6 ? all.filter((a) => a.family === options.family) : all;
-          const refused = addresses.find((a) => nonPublicRange(a.address) !== null);
+          const refused = addresses.map((a) => ({ address: a.address, refusal: judge(a.address) })).find((a) => a.refusal !== null);
           if (refused || addresses.length === 0) {
-            const why = refused
-              ? `${hostname} resolves to ${refused.address}, ${describe(nonPublicRange(refused.address)!)} address`
-              : `${hostname} resolves to no usable address`;
+            const why = refused ? `${hostname} resolves to ${refused.address}, ${describe(refused.refusal!)}` : `${hostname} resolves to no usable address`;
             const error: NodeJS.ErrnoException = new Error(`target refused at connect: ${why}`);
             error.code = 'ETARGETREFUSED';
             callback(error, '');
@@ -95,21 +161,49 @@ export class TargetGuard {
   }
 }
 
-/** The ipaddr.js range of an address outside the public unicast space, or null when public. */
+/** The special-purpose range an address belongs to (its embedded IPv4's, if it has one), or null when public. */
 export function nonPublicRange(address: string): string | null {
-  let parsed: ipaddr.IPv4 | ipaddr.IPv6;
-  try {
-    // process() unwraps IPv4-mapped IPv6 (::ffff:10.0.0.1) so it is judged as the IPv4 it is.
-    parsed = ipaddr.process(address);
-  } catch {
-    return 'invalid';
-  }
-  const range = parsed.range();
-  return range === 'unicast' ? null : range;
+  return judge(address)?.range ?? null;
 }
 
-function describe(range: string): string {
-  return RANGE_NAMES[range] ?? `a non-public (${range})`;
+function judge(address: string): Refusal | null {
+  let parsed: ipaddr.IPv4 | ipaddr.IPv6;
+  try {
+    parsed = ipaddr.parse(address);
+  } catch {
+    return { range: 'invalid' };
+  }
+  return parsed.kind() === 'ipv4' ? judgeIPv4(parsed as ipaddr.IPv4) : judgeIPv6(parsed as ipaddr.IPv6);
+}
+
+function judgeIPv4(address: ipaddr.IPv4): Refusal | null {
+  const special = IPV4_TABLE.find(([, cidrs]) => cidrs.some((cidr) => address.match(cidr)));
+  if (special) return { range: special[0] };
+  const range = address.range();
+  return range === 'unicast' ? null : { range };
+}
+
+function judgeIPv6(address: ipaddr.IPv6): Refusal | null {
+  const embedding = EMBEDDING_TABLE.find((e) => address.match(e.base, e.bits));
+  if (embedding) {
+    const bytes = address.toByteArray();
+    for (const octets of embedding.ipv4Of(bytes)) {
+      const ipv4 = new ipaddr.IPv4(octets);
+      const refusal = judgeIPv4(ipv4);
+      if (refusal) return { range: refusal.range, embedded: { ipv4: ipv4.toString(), form: embedding.name } };
+    }
+    if (embedding.ipv4Of(bytes).length > 0) return null;
+  }
+  const special = IPV6_TABLE.find(([, cidrs]) => cidrs.some((cidr) => address.match(cidr)));
+  if (special) return { range: special[0] };
+  const range = address.range();
+  return range === 'unicast' ? null : { range };
+}
+
+/** "a loopback address", or "a loopback address (127.0.0.1 inside an IPv4-compatible (::/96) address)". */
+function describe(refusal: Refusal): string {
+  const name = `${RANGE_NAMES[refusal.range] ?? `a non-public (${refusal.range})`} address`;
+  return refusal.embedded ? `${name} (${refusal.embedded.ipv4} inside an ${refusal.embedded.form} address)` : name;
 }
 
 function refuse(reason: string): TargetVerdict {

@@ -66,11 +66,13 @@ describe.each([
     expect(entries[1]).toMatchObject({ resource_id: null, meta: { nested: { list: [1, 2] } } });
   });
 
-  it('filters by action, tenant and since (inclusive), and limits', async () => {
+  it('filters by action, tenant, a set of tenants and since (inclusive), and limits', async () => {
     expect((await audit.query({ action: 'autoheal_replay', limit: 10 })).map((e) => e.at)).toEqual([minutes(2), minutes(1)]);
     expect((await audit.query({ tenant_id: 't2', limit: 10 })).map((e) => e.action)).toEqual(['escalation_acknowledge', 'autoheal_replay']);
     expect((await audit.query({ since: minutes(2), limit: 10 })).map((e) => e.at)).toEqual([minutes(3), minutes(2)]);
     expect((await audit.query({ action: 'autoheal_replay', tenant_id: 't2', since: minutes(2), limit: 10 })).map((e) => e.at)).toEqual([minutes(2)]);
+    expect((await audit.query({ tenant_ids: ['t1', 'other'], limit: 10 })).map((e) => e.at)).toEqual([minutes(1)]);
+    expect(await audit.query({ tenant_ids: [], limit: 10 })).toEqual([]);
     expect((await audit.query({ limit: 1 })).map((e) => e.at)).toEqual([minutes(3)]);
     expect(await audit.query({ action: 'nothing_like_this', limit: 10 })).toEqual([]);
   });

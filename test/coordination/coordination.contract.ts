@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Coordination } from '../../src/coordination/coordination.port';
 
 export interface CoordinationUnderTest {
   coordination: Coordination;
+  /** Resolves once the adapter's clock has moved on by `ms`: a manual clock advanced, or Redis's own clock observed. */
+  elapse(ms: number): Promise<void>;
   dispose(): Promise<void>;
 }
 
-/** Short TTLs, then a wait well past them: this checks expiry happens, not how fast. */
+/** Short TTLs, then time well past them: this checks expiry happens, not how fast. */
 const SHORT_TTL_MS = 80;
 const PAST_SHORT_TTL_MS = 250;
 const LONG_TTL_MS = 60_000;
@@ -56,7 +57,7 @@ export function describeCoordinationContract(name: string, factory: () => Promis
       it('forgets a key after its TTL, and setIfAbsent succeeds again', async () => {
         const k = key('short');
         expect(await c.setIfAbsent(k, 'v', SHORT_TTL_MS)).toBe(true);
-        await sleep(PAST_SHORT_TTL_MS);
+        await subject.elapse(PAST_SHORT_TTL_MS);
         expect(await c.get(k)).toBeNull();
         expect(await c.ttlMs(k)).toBeNull();
         expect(await c.setIfAbsent(k, 'again', LONG_TTL_MS)).toBe(true);
@@ -91,7 +92,7 @@ export function describeCoordinationContract(name: string, factory: () => Promis
         await c.increment(k, SHORT_TTL_MS);
         await c.increment(k, LONG_TTL_MS);
         expect(await c.ttlMs(k)).toBeLessThanOrEqual(SHORT_TTL_MS);
-        await sleep(PAST_SHORT_TTL_MS);
+        await subject.elapse(PAST_SHORT_TTL_MS);
         expect(await c.count(k)).toBe(0);
         expect(await c.increment(k, LONG_TTL_MS)).toBe(1);
         expect(await c.ttlMs(k)).toBeGreaterThan(SHORT_TTL_MS);
@@ -124,7 +125,7 @@ export function describeCoordinationContract(name: string, factory: () => Promis
         const k = key('cycle-lock');
         const token = (await c.acquireLock(k, SHORT_TTL_MS))!;
         expect(await c.renewLock(k, token, LONG_TTL_MS)).toBe(true);
-        await sleep(PAST_SHORT_TTL_MS);
+        await subject.elapse(PAST_SHORT_TTL_MS);
         expect(await c.acquireLock(k, LONG_TTL_MS)).toBeNull();
         expect(await c.releaseLock(k, token)).toBe(true);
       });
@@ -142,7 +143,7 @@ export function describeCoordinationContract(name: string, factory: () => Promis
       it('expires, after which the old token neither renews nor releases the new holder', async () => {
         const k = key('cycle-lock');
         const stale = (await c.acquireLock(k, SHORT_TTL_MS))!;
-        await sleep(PAST_SHORT_TTL_MS);
+        await subject.elapse(PAST_SHORT_TTL_MS);
         const fresh = await c.acquireLock(k, LONG_TTL_MS);
         expect(fresh).toEqual(expect.any(String));
         expect(await c.renewLock(k, stale, LONG_TTL_MS)).toBe(false);
@@ -185,7 +186,7 @@ export function describeCoordinationContract(name: string, factory: () => Promis
         await c.acquireSlot(k, 2, LONG_TTL_MS);
         await c.acquireSlot(k, 2, SHORT_TTL_MS);
         expect(await c.acquireSlot(k, 2, LONG_TTL_MS)).toBeNull();
-        await sleep(PAST_SHORT_TTL_MS);
+        await subject.elapse(PAST_SHORT_TTL_MS);
         expect(await c.acquireSlot(k, 2, LONG_TTL_MS)).toEqual(expect.any(String));
         expect(await c.acquireSlot(k, 2, LONG_TTL_MS)).toBeNull();
       });

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
+import net from 'node:net';
 import Redis from 'ioredis';
 import { MemoryCoordination } from '../../src/coordination/memory-coordination.adapter';
 import { CoordinationLogger, RedisCoordination } from '../../src/coordination/redis-coordination.adapter';
+import { eventually } from '../utils/eventually';
 import { TEST_REDIS_URL } from '../utils/pg-admin';
+import { deleteKeys } from '../utils/redis-keys';
 import { describeCoordinationContract } from './coordination.contract';
 import { TcpProxy } from './tcp-proxy';
 
@@ -22,29 +24,16 @@ class RecordingLogger implements CoordinationLogger {
   }
 }
 
-/** Deletes every key under `autoheal:<prefix>`; returns how many it found. */
-async function deleteKeys(redis: Redis, prefix: string): Promise<number> {
-  let deleted = 0;
-  for await (const keys of redis.scanStream({ match: `autoheal:${prefix}*`, count: 500 }) as AsyncIterable<string[]>) {
-    if (keys.length > 0) deleted += await redis.del(...keys);
-  }
-  return deleted;
-}
-
-async function eventually(check: () => Promise<unknown>, deadlineMs = 20_000): Promise<void> {
-  const until = Date.now() + deadlineMs;
-  for (;;) {
-    try {
-      await check();
-      return;
-    } catch (error) {
-      if (Date.now() > until) throw error;
-      await sleep(100);
-    }
-  }
-}
-
-describeCoordinationContract('MemoryCoordination', async () => ({ coordination: new MemoryCoordination(), dispose: async () => {} }));
+describeCoordinationContract('MemoryCoordination', async () => {
+  let now = Date.now();
+  return {
+    coordination: new MemoryCoordination(() => now),
+    elapse: async (ms) => {
+      now += ms;
+    },
+    dispose: async () => {},
+  };
+});
 
 const runPrefix = `test-${randomUUID()}:`;
 
@@ -53,6 +42,12 @@ describeCoordinationContract('RedisCoordination', async () => {
   await coordination.waitUntilReady();
   return {
     coordination,
+    // Redis expires keys on its own clock: a probe key set now with a TTL of `ms` is gone once `ms` have passed there.
+    elapse: async (ms) => {
+      const probe = `elapse:${randomUUID()}`;
+      await coordination.set(probe, '1', ms);
+      await eventually(async () => expect(await coordination.get(probe)).toBeNull(), ms + 10_000, 10);
+    },
     dispose: async () => {
       await coordination.close();
       const raw = new Redis(TEST_REDIS_URL);
@@ -136,12 +131,32 @@ describe('RedisCoordination when Redis is unreachable', () => {
       await expect(coordination.increment('heals', 1_000)).rejects.toThrow();
       await expect(coordination.acquireSlot('inflight', 1, 1_000)).rejects.toThrow();
       await expect(coordination.releaseLock('cycle', 'token')).rejects.toThrow();
-      // Let a few reconnect attempts fail: they are logged once, not once each.
-      await sleep(500);
       expect(logger.errors).toHaveLength(1);
       expect(logger.errors[0]).toMatch(/127\.0\.0\.1:1 is unreachable.*ECONNREFUSED/);
     } finally {
       await coordination.close();
+    }
+    const ioredisComplaints = consoleError.mock.calls.filter((args) => String(args[0]).includes('[ioredis]'));
+    expect(ioredisComplaints).toEqual([]);
+  });
+
+  it('logs failed reconnect attempts once, not once each', async () => {
+    // A server that counts connection attempts and resets each one, so the attempts can be waited for.
+    let attempts = 0;
+    const server = net.createServer((socket) => {
+      attempts++;
+      socket.resetAndDestroy();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const logger = new RecordingLogger();
+    const coordination = new RedisCoordination(`redis://127.0.0.1:${(server.address() as net.AddressInfo).port}`, { logger });
+    try {
+      await eventually(() => expect(attempts).toBeGreaterThanOrEqual(4), 20_000);
+      expect(logger.errors).toHaveLength(1);
+      expect(logger.errors[0]).toMatch(/is unreachable, healing actions pause/);
+    } finally {
+      await coordination.close();
+      await new Promise((resolve) => server.close(resolve));
     }
     const ioredisComplaints = consoleError.mock.calls.filter((args) => String(args[0]).includes('[ioredis]'));
     expect(ioredisComplaints).toEqual([]);

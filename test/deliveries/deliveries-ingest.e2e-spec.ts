@@ -98,10 +98,11 @@ describe('POST /deliveries: the ledger', () => {
     ]);
 
     // An older attempt arriving late is counted, but it neither moves last_attempt_at back nor
-    // undoes the newer outcome (a stale `failed` must not make a delivered webhook replayable).
+    // undoes the newer outcome (a stale `failed` must not make a delivered webhook replayable), nor
+    // replaces what a replay would send (issue 7: only a newer report changes payload and headers).
     await postBatch(t, [outcome({ id: 'upd-1', status: 'failed', http_status: 500, attempted_at: '2025-03-01T08:59:30.000Z', payload: null, headers: { 'x-trace': '2' } })]).expect(200);
     const late = (await getAs(t, '/deliveries/upd-1').expect(200)).body;
-    expect(late).toMatchObject({ attempts: 3, last_attempt_at: second, payload: null, headers: { 'x-trace': '2' }, status: 'delivered', http_status: 200, triage_label: null });
+    expect(late).toMatchObject({ attempts: 3, last_attempt_at: second, payload: { a: 1 }, headers: { 'x-trace': '1' }, status: 'delivered', http_status: 200, triage_label: null });
   });
 
   it('without attempted_at, the attempt is stamped with the request time', async () => {

@@ -92,6 +92,23 @@ export function describeDeliveryStoreContract(name: string, factory: () => Promi
       expect(await store.findById(p + 'p')).toMatchObject({ payload: [2], headers: { 'x-b': '2' }, event_type: 'e2' });
     });
 
+    it('lets a stale report change neither the outcome nor what a replay sends (payload, headers, event_type)', async () => {
+      const last = new Date('2025-06-01T11:30:00.000Z');
+      await store.upsertBatch([item('s', { attempted_at: last, payload: { v: 1 }, headers: { 'x-a': '1' }, event_type: 'e1' })], 'd');
+      const late = { status: 'delivered' as const, http_status: 200, payload: { v: 'l' }, headers: { 'x-a': 'l' }, event_type: 'l' };
+      await store.upsertBatch([item('s', { attempted_at: new Date('2025-06-01T11:00:00.000Z'), ...late })], 'd');
+      await store.upsertBatch([item('s', { ...late, status: 'pending', http_status: null, attempted_at: undefined })], 'd');
+      expect(await store.findById(p + 's')).toMatchObject({
+        status: 'failed',
+        http_status: 503,
+        payload: { v: 1 },
+        headers: { 'x-a': '1' },
+        event_type: 'e1',
+        attempts: 2,
+        last_attempt_at: last,
+      });
+    });
+
     it('refuses a duplicate id or another tenant\'s id, and then writes nothing of the batch', async () => {
       await expect(store.upsertBatch([item('d1'), item('d1')], 'd')).rejects.toMatchObject({ status: 400, code: 'duplicate_delivery_id' });
       await store.upsertBatch([item('owned', { tenant_id: 'someone-else' })], 'd');

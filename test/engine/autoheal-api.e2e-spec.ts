@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
+import { eventually } from '../utils/eventually';
 import { createTestApp, TestApp } from '../utils/test-app';
 import { createTestDatabase, TestDatabase } from '../utils/test-database';
 import { EngineHarness, incidentFor } from './engine-harness';
@@ -166,11 +167,6 @@ describe('rules file and schedule', () => {
     const ds = t.app.get(DataSource);
     const liveCycles = async () => Number((await ds.query(`SELECT count(*) FROM autoheal_history WHERE dry_run = false`))[0].count);
     const before = await liveCycles();
-    let after = before;
-    for (let i = 0; i < 40 && after === before; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      after = await liveCycles();
-    }
-    expect(after).toBeGreaterThan(before);
+    await eventually(async () => expect(await liveCycles()).toBeGreaterThan(before), 10_000);
   });
 });

@@ -29,12 +29,27 @@ export class FlakyInsights extends FixedInsights {
   }
 }
 
-/** A scripted detector that can be made slow, to hold cycles in flight. */
+/** A scripted detector that can hold every cycle inside detection until released, to keep cycles in flight. */
 export class SlowScriptedDetector extends ScriptedAnomalyDetector {
-  delayMs = 0;
+  private gate?: Promise<void>;
+  /** Cycles currently held. */
+  waiting = 0;
+
+  /** Holds every detection from now on; the returned function lets them (and later ones) through. */
+  hold(): () => void {
+    let release!: () => void;
+    this.gate = new Promise<void>((resolve) => (release = resolve));
+    return () => {
+      this.gate = undefined;
+      release();
+    };
+  }
 
   override async detect(now: Date): Promise<Incident[]> {
-    if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
+    if (this.gate) {
+      this.waiting++;
+      await this.gate.finally(() => this.waiting--);
+    }
     return super.detect(now);
   }
 }

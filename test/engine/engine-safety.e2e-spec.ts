@@ -1,6 +1,7 @@
 import { Coordination } from '../../src/coordination/coordination.port';
 import { CYCLE_LOCK_KEY, CYCLE_SLOTS_KEY } from '../../src/engine/autoheal-engine.service';
 import { EngineHarness, incidentFor, transient } from './engine-harness';
+import { eventually } from '../utils/eventually';
 
 
 /** Every safety check tried against the real engine and database, and shown to stop an action. */
@@ -250,14 +251,19 @@ describe('engine safety', () => {
   it('a hundred concurrent dry runs get only 200s and 429s, and the service stays up', async () => {
     const { incident } = await replayableIncident();
     h.detector.set([incident]);
-    h.detector.delayMs = 200; // each cycle stays in flight long enough for the cap to bite
+    // The cycles that got a slot wait inside detection until every other request has been answered.
+    const release = h.detector.hold();
     try {
-      const statuses = await Promise.all(Array.from({ length: 100 }, () => h.run(true).then((r) => r.status)));
+      let answered = 0;
+      const runs = Array.from({ length: 100 }, () => h.run(true).then((r) => (answered++, r.status)));
+      await eventually(() => expect({ held: h.detector.waiting, answered }).toEqual({ held: 5, answered: 95 }), 30_000);
+      release();
+      const statuses = await Promise.all(runs);
       expect(statuses.filter((s) => s !== 200 && s !== 429)).toEqual([]);
       expect(statuses.filter((s) => s === 200).length).toBeGreaterThanOrEqual(5);
       expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0);
     } finally {
-      h.detector.delayMs = 0;
+      release();
     }
     await h.http().get('/health').expect(200);
     expect(h.replayer.requests).toHaveLength(0);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { mintToken } from '../../src/auth/token';
 import { AppConfig } from '../../src/config/app-config';
+import { eventually } from '../utils/eventually';
 import { HttpReceiver } from '../utils/http-receiver';
 import { ServiceProcess, startService } from '../utils/service-process';
 import { createTestDatabase, TestDatabase } from '../utils/test-database';
@@ -25,7 +26,7 @@ describe('a service killed mid-send', () => {
     db = await createTestDatabase();
     receiver = await new HttpReceiver().start();
     dir = await mkdtemp(join(tmpdir(), 'autoheal-kill-'));
-    // Compressed time: a pending send older than 6 s (twice the replay timeout) belongs to a dead process.
+    // A pending send older than 6 s (twice the replay timeout) belongs to a dead process.
     await writeFile(join(dir, 'rules.json'), JSON.stringify({ cycle: { abandon_pending_after_seconds: 6 } }));
   });
   afterAll(async () => {
@@ -48,8 +49,7 @@ describe('a service killed mid-send', () => {
 
     receiver.hang = true;
     const run = call('/autoheal/run', { method: 'POST' }).catch(() => null); // dies with the process
-    for (let i = 0; i < 100 && receiver.received.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
-    expect(receiver.received).toHaveLength(1);
+    await eventually(() => expect(receiver.received).toHaveLength(1), 10_000);
     const interrupted = receiver.received[0].headers['idempotency-key'] as string;
     expect(await service.stop('SIGKILL')).toBe('SIGKILL');
     await run;
@@ -61,7 +61,8 @@ describe('a service killed mid-send', () => {
       expect(pending.rows).toEqual([{ delivery_id: interrupted }]);
 
       receiver.hang = false;
-      await new Promise((r) => setTimeout(r, 6100));
+      // Older than abandon_pending_after_seconds, as if the dead process had sent it long ago.
+      await pg.query(`UPDATE delivery_attempts SET attempted_at = attempted_at - interval '1 hour' WHERE source = 'autoheal' AND outcome = 'pending'`);
       service = await boot();
       const res = await call('/autoheal/run', { method: 'POST' });
       expect(res.status).toBe(200);

@@ -182,7 +182,7 @@ export function describeEscalationStoreContract(name: string, factory: () => Pro
     });
 
     describe('EscalationService.list', () => {
-      it('lists newest first, filtered by status and limited', async () => {
+      it('lists newest first, filtered by status and tenants and limited', async () => {
         const own = await factory();
         try {
           const local = new EscalationService(own.store);
@@ -196,6 +196,11 @@ export function describeEscalationStoreContract(name: string, factory: () => Pro
           expect((await local.list({ status: 'acknowledged', limit: 10 })).map((e) => e.id)).toEqual([b.escalation.id]);
           expect(await local.list({ status: 'resolved', limit: 10 })).toEqual([]);
           expect((await local.list({ limit: 1 })).map((e) => e.id)).toEqual([c.escalation.id]);
+          const other = await local.open({ incident: incident('u', 'https://a'), priority: 'high', reason: 'r', now: minutes(5) });
+          expect((await local.list({ tenantIds: ['u'], limit: 10 })).map((e) => e.id)).toEqual([other.escalation.id]);
+          const openOfT = await local.list({ tenantIds: ['t'], status: 'open', limit: 10 });
+          expect(openOfT.map((e) => e.id)).toEqual([c.escalation.id, a.escalation.id]);
+          expect(await local.list({ tenantIds: [], limit: 10 })).toEqual([]);
         } finally {
           await own.dispose();
         }

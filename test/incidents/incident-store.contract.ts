@@ -458,6 +458,14 @@ export function describeIncidentStoreContract(name: string, factory: () => Promi
         expect((await refusal(store.decideApproval(UNKNOWN, 'approve', { actor: 'a', now: T0 }))).status).toBe(404);
         expect((await refusal(store.decideApproval('nope', 'approve', { actor: 'a', now: T0 }))).status).toBe(404);
       });
+
+      it('finds one approval by id, with its tenant; null for an unknown id or one that is not a UUID', async () => {
+        const { approval } = await awaiting(60, { tenantId: p + 'other' });
+        expect(await store.getApproval(approval.id)).toEqual(approval);
+        expect(await store.getApproval(approval.id)).toMatchObject({ tenant_id: p + 'other' });
+        expect(await store.getApproval(UNKNOWN)).toBeNull();
+        expect(await store.getApproval('nope')).toBeNull();
+      });
     });
 
     describe('closing', () => {

@@ -23,7 +23,9 @@ describe('the service on its embedded PostgreSQL (PGlite) default', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  const boot = () => startService({ DATA_DIR: dataDir });
+  // PGlite compiles its WASM and migrates at first boot: slow on a loaded machine, so a wide deadline.
+  const BOOT_MS = 150_000;
+  const boot = () => startService({ DATA_DIR: dataDir }, BOOT_MS);
 
   it('boots, migrates and answers /health with the embedded database', async () => {
     service = await boot();
@@ -33,7 +35,7 @@ describe('the service on its embedded PostgreSQL (PGlite) default', () => {
     expect(body.info.database).toMatchObject({ status: 'up', kind: 'embedded' });
     expect(body.info.coordination).toMatchObject({ mode: 'memory' });
     expect(service.output()).toMatch(/Applied migrations: InitialSchema/);
-  });
+  }, BOOT_MS + 10_000);
 
   it('records deliveries and keeps them across a restart', async () => {
     const ingest = await fetch(`${service!.baseUrl}/deliveries`, {
@@ -50,5 +52,5 @@ describe('the service on its embedded PostgreSQL (PGlite) default', () => {
     const res = await get('/deliveries/dlv_embedded');
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ id: 'dlv_embedded', status: 'failed', triage_label: 'transient_endpoint_down' });
-  });
+  }, 2 * BOOT_MS + 10_000);
 });

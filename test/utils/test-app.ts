@@ -24,7 +24,8 @@ export interface TestAppOptions {
 export interface TestApp {
   app: INestApplication;
   config: AppConfig;
-  token(roles: Role | Role[], subject?: string, ttl?: string | number): string;
+  /** `tenants` scopes the token; left out, it is platform-wide. */
+  token(roles: Role | Role[], subject?: string, ttl?: string | number, tenants?: string[]): string;
   close(): Promise<void>;
 }
 
@@ -40,8 +41,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   return {
     app,
     config,
-    token: (roles, subject = 'tester', ttl = '1h') =>
-      mintToken(config, { subject, roles: Array.isArray(roles) ? roles : [roles], ttl }),
+    token: (roles, subject = 'tester', ttl = '1h', tenants) =>
+      mintToken(config, { subject, roles: Array.isArray(roles) ? roles : [roles], ttl, tenants }),
     close: () => app.close(),
   };
 }

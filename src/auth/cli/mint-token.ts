@@ -1,10 +1,12 @@
 import { parseArgs } from 'node:util';
 import { configFromProcess } from '../../config/dotenv';
 import { Role, ROLES } from '../roles';
+import { scopeFromClaim } from '../tenant-scope';
 import { mintToken } from '../token';
 
 /**
- * `npm run token -- --role admin [--role operator] [--sub alice] [--ttl 1h]`
+ * `npm run token -- --role admin [--role operator] [--sub alice] [--ttl 1h] [--tenant t1 --tenant t2]`
+ * Each `--tenant` scopes the token to that tenant; without one the token is platform-wide.
  * Prints only the token on stdout, so `TOKEN=$(npm run -s token -- --role admin)` works.
  */
 function main(): void {
@@ -13,6 +15,7 @@ function main(): void {
       role: { type: 'string', multiple: true },
       sub: { type: 'string', default: 'cli' },
       ttl: { type: 'string', default: '1h' },
+      tenant: { type: 'string', multiple: true },
     },
   });
   const roles = values.role ?? [];
@@ -21,9 +24,15 @@ function main(): void {
     process.stderr.write(`--role is required, one or more of: ${ROLES.join(', ')}${unknown.length ? ` (unknown: ${unknown.join(', ')})` : ''}\n`);
     process.exit(2);
   }
+  const tenants = values.tenant === undefined ? undefined : [...new Set(values.tenant)];
+  const scope = scopeFromClaim(tenants);
+  if (typeof scope === 'string') {
+    process.stderr.write(`--tenant: ${scope}\n`);
+    process.exit(2);
+  }
   const ttl = /^\d+$/.test(values.ttl!) ? Number(values.ttl) : values.ttl!;
   const config = configFromProcess();
-  process.stdout.write(`${mintToken(config, { subject: values.sub!, roles: roles as Role[], ttl })}\n`);
+  process.stdout.write(`${mintToken(config, { subject: values.sub!, roles: roles as Role[], ttl, tenants })}\n`);
 }
 
 try {
