@@ -196,7 +196,7 @@ export function describeCoordinationContract(name: string, factory: () => Promis
         const renewed = (await c.acquireSlot(k, 2, SHORT_TTL_MS))!;
         await c.acquireSlot(k, 2, SHORT_TTL_MS);
         expect(await c.renewSlot(k, renewed, LONG_TTL_MS)).toBe(true);
-        await sleep(PAST_SHORT_TTL_MS);
+        await subject.elapse(PAST_SHORT_TTL_MS);
         expect(await c.acquireSlot(k, 2, LONG_TTL_MS)).toEqual(expect.any(String));
         expect(await c.acquireSlot(k, 2, LONG_TTL_MS)).toBeNull();
         await c.releaseSlot(k, renewed);
@@ -208,7 +208,7 @@ export function describeCoordinationContract(name: string, factory: () => Promis
         const expired = (await c.acquireSlot(k, 3, SHORT_TTL_MS))!;
         const released = (await c.acquireSlot(k, 3, LONG_TTL_MS))!;
         await c.releaseSlot(k, released);
-        await sleep(PAST_SHORT_TTL_MS);
+        await subject.elapse(PAST_SHORT_TTL_MS);
         expect(await c.renewSlot(k, expired, LONG_TTL_MS)).toBe(false);
         expect(await c.renewSlot(k, released, LONG_TTL_MS)).toBe(false);
         expect(await c.renewSlot(k, 'unknown-token', LONG_TTL_MS)).toBe(false);

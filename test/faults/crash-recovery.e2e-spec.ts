@@ -9,7 +9,8 @@ import { AppConfig } from '../../src/config/app-config';
 import { SEND_AUDIT_ACTION } from '../../src/replay/replay-ledger.port';
 import { HttpReceiver } from '../utils/http-receiver';
 import { TEST_REDIS_URL } from '../utils/pg-admin';
-import { pollUntil } from '../utils/poll';
+import { eventually } from '../utils/eventually';
+import { deleteKeys } from '../utils/redis-keys';
 import { ServiceProcess, startService } from '../utils/service-process';
 import { createTestDatabase, TestDatabase } from '../utils/test-database';
 
@@ -59,8 +60,7 @@ describe('repeated crashes mid-cycle', () => {
   afterAll(async () => {
     await service?.stop('SIGKILL');
     await receiver?.stop();
-    const keys = await redis.keys(`autoheal:${prefix}*`);
-    if (keys.length > 0) await redis.del(...keys);
+    await deleteKeys(redis, prefix);
     await redis?.quit();
     await db?.drop();
     await rm(dir, { recursive: true, force: true });
@@ -69,8 +69,7 @@ describe('repeated crashes mid-cycle', () => {
   /** Starts live runs until one is on the wire (the receiver got a request); returns the refusals met before. */
   async function startCycleAndCatchItSending(): Promise<number[]> {
     const refusals: number[] = [];
-    await pollUntil(
-      'a live cycle that sends',
+    await eventually(
       async () => {
         const before = receiver.received.length;
         let status: number | null | undefined;
@@ -78,10 +77,14 @@ describe('repeated crashes mid-cycle', () => {
           (res) => (status = res.status),
           () => (status = null),
         );
-        const sending = await pollUntil('the run to answer or send', () => (receiver.received.length > before ? true : status !== undefined ? false : undefined));
-        if (sending) return true;
+        const sending = await eventually(() => {
+          if (receiver.received.length > before) return true;
+          if (status !== undefined) return false;
+          throw new Error('the live run has neither answered nor sent yet');
+        });
+        if (sending) return;
         refusals.push(status!);
-        return undefined;
+        throw new Error(`the live run was refused with ${status}`);
       },
       RECOVERY_DEADLINE_MS,
       100,
@@ -96,14 +99,13 @@ describe('repeated crashes mid-cycle', () => {
     expect(holder).toEqual(expect.any(String));
     let renewals = 0;
     let lastTtl = Number.POSITIVE_INFINITY;
-    await pollUntil(
-      'the lock renewed over more than two leases',
+    await eventually(
       async () => {
         const [value, ttl] = await Promise.all([redis.get(lockKey), redis.pttl(lockKey)]);
         if (value !== holder) throw new Error(`the cycle lock changed hands or expired while its holder ran (now ${value})`);
         if (ttl > lastTtl) renewals += 1;
         lastTtl = ttl;
-        return renewals >= 6 ? true : undefined;
+        if (renewals < 6) throw new Error(`the lock was renewed ${renewals} time(s) so far`);
       },
       10_000,
       20,
@@ -151,11 +153,10 @@ describe('repeated crashes mid-cycle', () => {
     receiver.hang = false;
     const killedAt = Date.now();
     service = await boot();
-    const healed = await pollUntil(
-      'a live run that is not refused',
+    const healed = await eventually(
       async () => {
         const res = await call('/autoheal/run?dry_run=false', { method: 'POST' });
-        if (res.status === 409 || res.status === 429) return undefined;
+        if (res.status === 409 || res.status === 429) throw new Error(`the live run was refused with ${res.status}`);
         return { status: res.status, body: (await res.json()) as { total_replays: number } };
       },
       RECOVERY_DEADLINE_MS,

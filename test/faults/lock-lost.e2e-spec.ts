@@ -6,7 +6,8 @@ import { SEND_AUDIT_ACTION } from '../../src/replay/replay-ledger.port';
 import { burst, dispatchAndReport } from '../utils/dispatcher';
 import { HttpReceiver } from '../utils/http-receiver';
 import { TEST_REDIS_URL } from '../utils/pg-admin';
-import { pollUntil } from '../utils/poll';
+import { eventually } from '../utils/eventually';
+import { deleteKeys } from '../utils/redis-keys';
 import { createTestApp, TestApp } from '../utils/test-app';
 import { createTestDatabase, TestDatabase } from '../utils/test-database';
 
@@ -40,8 +41,7 @@ describe('the cycle lock lost mid-cycle', () => {
   afterAll(async () => {
     await Promise.all([a?.close(), b?.close()]);
     await receiver?.stop();
-    const keys = await redis.keys(`autoheal:${prefix}*`);
-    if (keys.length > 0) await redis.del(...keys);
+    await deleteKeys(redis, prefix);
     await redis?.quit();
     await db?.drop();
   });
@@ -67,7 +67,13 @@ describe('the cycle lock lost mid-cycle', () => {
 
       const first = runLive(a).then((res) => res);
       // The first cycle has settled its first replay and is on its second when the lock goes.
-      await pollUntil('the first cycle on its second send', () => (receiver.at(path).length - before >= 2 ? true : undefined), 20_000, 10);
+      await eventually(
+        () => {
+          if (receiver.at(path).length - before < 2) throw new Error('the first cycle is not on its second send yet');
+        },
+        20_000,
+        10,
+      );
       await redis.del(`autoheal:${prefix}cycle:lock`);
       const second = await runLive(b);
       const firstRes = await first;

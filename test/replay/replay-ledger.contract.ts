@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AttemptRecord, DeliveryRecord, DeliveryStore } from '../../src/deliveries/delivery-store.port';
 import type { DeliveryStatus } from '../../src/deliveries/delivery.constants';
 import { ABANDONED_ERROR, OUTCOME_AUDIT_ACTION, ReplayLedger, SEND_AUDIT_ACTION } from '../../src/replay/replay-ledger.port';
-import { pollUntil } from '../utils/poll';
+import { eventually } from '../utils/eventually';
 
 export interface ReplayLedgerUnderTest {
   ledger: ReplayLedger;
@@ -200,7 +200,11 @@ export function describeReplayLedgerContract(name: string, factory: () => Promis
         await ledger.releaseEndpointLease(a);
         const b = (await ledger.acquireEndpointLease('tenant_a', e, 'cycle-b', 1))!;
         expect(BigInt(b.fence)).toBeGreaterThan(BigInt(a.fence));
-        const c = await pollUntil('the short lease to expire', () => ledger.acquireEndpointLease('tenant_a', e, 'cycle-c', LEASE_MS).then((l) => l ?? undefined), 10_000);
+        const c = await eventually(async () => {
+          const lease = await ledger.acquireEndpointLease('tenant_a', e, 'cycle-c', LEASE_MS);
+          if (!lease) throw new Error('the short lease has not expired yet');
+          return lease;
+        }, 10_000);
         expect(BigInt(c.fence)).toBeGreaterThan(BigInt(b.fence));
         // A stale holder's release does not end the current lease.
         await ledger.releaseEndpointLease(b);
