@@ -18,6 +18,7 @@ import { ActionSkipped, ActionTaken, CycleResult, summarize, totalsOf } from './
 import { CycleState } from './cycle-state';
 import { StrategyExecutorRegistry } from './executors/strategy-executor';
 import { cooldownApplies, escalationDelayApplies, runSafetyChecks, selectReplayCandidates } from './safety-checks';
+import { enterLogContext } from '../logging/log-context';
 
 export type { CycleTrigger } from './cycle-bookkeeping.service';
 
@@ -88,6 +89,7 @@ export class AutohealEngine {
     }
     const effectiveDryRun = dryRun || controls.dry_run;
     const cycleId = randomUUID();
+    enterLogContext({ cycleId });
 
     let coordinationProblem: string | null = null;
     let slot: string | null = null;
