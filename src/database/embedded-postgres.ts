@@ -17,6 +17,7 @@ export class EmbeddedPostgres {
   constructor(
     private readonly dataDir: string,
     private readonly maxConnections: number,
+    private readonly port = 0,
   ) {}
 
   /** Starts the database and returns a connection URL for it. */
@@ -30,7 +31,7 @@ export class EmbeddedPostgres {
     this.server = new PGLiteSocketServer({
       db: this.db,
       host: '127.0.0.1',
-      port: 0,
+      port: this.port,
       maxConnections: this.maxConnections,
     });
     await this.server.start();

@@ -72,9 +72,12 @@ describe('AppLogger', () => {
     }
   });
 
-  it('shows the ids in text mode too', () => {
-    const [line] = linesOf({ format: 'pretty', level: 'log' }, (logger) => runWithLogContext({ requestId: 'req-9' }, () => logger.log('hello', 'Api')));
-    expect(line).toMatch(/\[Api\] .*request_id=req-9.*hello/);
+  it('shows the ids in text mode too, and structured fields as key=value', () => {
+    const [line] = linesOf({ format: 'pretty', level: 'log' }, (logger) =>
+      runWithLogContext({ requestId: 'req-9' }, () => logger.log('hello', { request_id: 'req-9', status: 200, subject: 'alice' }, 'Api')),
+    );
+    expect(line).toMatch(/\[Api\] .*\(request_id=req-9\) .*hello.* status=200 subject=alice/);
+    expect(line.match(/req-9/g)).toHaveLength(1);
   });
 });
 

@@ -80,6 +80,15 @@ export class AppLogger extends ConsoleLogger {
     return super.formatContext(context) + (ids.length > 0 ? `(${ids.join(' ')}) ` : '');
   }
 
+  /** Text mode: `key=value` pairs, leaving out the ids the line already shows. */
+  protected override stringifyParams(params: Record<string, unknown>): string {
+    const ids: Record<string, unknown> = logContextFields();
+    return Object.entries(params)
+      .filter(([key, value]) => ids[key] !== value)
+      .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
+      .join(' ');
+  }
+
   protected override formatMessage(logLevel: LogLevel, message: unknown, ...rest: [string, string, string, string, Record<string, unknown>?]): string {
     return this.scrub(super.formatMessage(logLevel, message, ...rest));
   }
