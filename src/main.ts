@@ -22,9 +22,11 @@ async function bootstrap(): Promise<void> {
   const { port } = app.getHttpServer().address() as { port: number };
   const logger = new Logger('Bootstrap');
   logger.log(`AetherLink Auto-Heal ${version} (NODE_ENV=${config.nodeEnv}, LOG_FORMAT=${config.logFormat}, LOG_LEVEL=${config.logLevel})`);
-  logger.log(`Database: ${config.database.url ? `postgres at ${urlWithoutCredentials(config.database.url, 5432)}` : `embedded PGlite under ${config.database.dataDir}`}`);
-  const coordination = app.get(Coordination).mode;
-  logger.log(`Coordination: ${coordination === 'redis' && config.redisUrl ? `redis at ${urlWithoutCredentials(config.redisUrl, 6379)}` : `${coordination} (single instance)`}`);
+  const { url, dataDir } = config.database;
+  logger.log(`Database: ${url ? `postgres at ${urlWithoutCredentials(url, 5432)}` : `embedded PGlite under ${dataDir}`}`);
+  const mode = app.get(Coordination).mode;
+  const redis = mode === 'redis' && config.redisUrl ? urlWithoutCredentials(config.redisUrl, 6379) : null;
+  logger.log(`Coordination: ${redis ? `redis at ${redis}` : `${mode} (single instance)`}`);
   logger.log(`AetherLink Auto-Heal listening on http://${config.host}:${port}`);
 }
 

@@ -33,7 +33,14 @@ describe('AppLogger', () => {
     });
     expect(records).toEqual([
       expect.objectContaining({ level: 'log', context: 'Engine', message: 'outside' }),
-      expect.objectContaining({ level: 'warn', context: 'Engine', message: 'inside', request_id: 'req-1', cycle_id: 'cyc-1', incident_id: 'inc-1' }),
+      expect.objectContaining({
+        level: 'warn',
+        context: 'Engine',
+        message: 'inside',
+        request_id: 'req-1',
+        cycle_id: 'cyc-1',
+        incident_id: 'inc-1',
+      }),
     ]);
     expect(records[0]).not.toHaveProperty('request_id');
     expect(new Date(records[0].time as string).toISOString()).toBe(records[0].time);

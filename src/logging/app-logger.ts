@@ -89,7 +89,11 @@ export class AppLogger extends ConsoleLogger {
       .join(' ');
   }
 
-  protected override formatMessage(logLevel: LogLevel, message: unknown, ...rest: [string, string, string, string, Record<string, unknown>?]): string {
+  protected override formatMessage(
+    logLevel: LogLevel,
+    message: unknown,
+    ...rest: [string, string, string, string, Record<string, unknown>?]
+  ): string {
     return this.scrub(super.formatMessage(logLevel, message, ...rest));
   }
 

@@ -37,10 +37,29 @@ export class AutohealMetrics {
     registers: [this.registry],
   });
 
-  private readonly incidentsOpen = new Gauge({ name: 'autoheal_incidents_open', help: 'Active incidents by state', labelNames: ['state'], registers: [this.registry] });
-  private readonly backlog = new Gauge({ name: 'autoheal_backlog_deliveries', help: 'Failed deliveries of active incidents still waiting to be drained', registers: [this.registry] });
-  private readonly probes = new Counter({ name: 'autoheal_probes_total', help: 'Probes of failing endpoints, by outcome', labelNames: ['outcome'], registers: [this.registry] });
-  private readonly drained = new Counter({ name: 'autoheal_drained_total', help: 'Backlog deliveries re-sent by a drain, by outcome', labelNames: ['outcome'], registers: [this.registry] });
+  private readonly incidentsOpen = new Gauge({
+    name: 'autoheal_incidents_open',
+    help: 'Active incidents by state',
+    labelNames: ['state'],
+    registers: [this.registry],
+  });
+  private readonly backlog = new Gauge({
+    name: 'autoheal_backlog_deliveries',
+    help: 'Failed deliveries of active incidents still waiting to be drained',
+    registers: [this.registry],
+  });
+  private readonly probes = new Counter({
+    name: 'autoheal_probes_total',
+    help: 'Probes of failing endpoints, by outcome',
+    labelNames: ['outcome'],
+    registers: [this.registry],
+  });
+  private readonly drained = new Counter({
+    name: 'autoheal_drained_total',
+    help: 'Backlog deliveries re-sent by a drain, by outcome',
+    labelNames: ['outcome'],
+    registers: [this.registry],
+  });
   private readonly timeToHeal = new Histogram({
     name: 'autoheal_time_to_heal_seconds',
     help: 'From an incident opening to its recovery',
@@ -48,7 +67,11 @@ export class AutohealMetrics {
     registers: [this.registry],
   });
   // A storm: so many endpoints failing at once that the platform itself, not the receivers, is suspect.
-  private readonly storm = new Gauge({ name: 'autoheal_storm_active', help: '1 while a failure storm holds healing back', registers: [this.registry] });
+  private readonly storm = new Gauge({
+    name: 'autoheal_storm_active',
+    help: '1 while a failure storm holds healing back',
+    registers: [this.registry],
+  });
   private readonly dependencyProbes = new Map<Dependency, () => Promise<boolean>>();
   private readonly dependencyUp = new Gauge({
     name: 'autoheal_dependency_up',

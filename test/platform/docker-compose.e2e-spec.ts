@@ -105,7 +105,8 @@ describe('docker-compose.yml', () => {
     expect(mount).toBeDefined();
     const configArg = ([] as string[]).concat(prometheus.command ?? []).find((arg) => arg.startsWith('--config.file='));
     expect(configArg).toBe(`--config.file=${mount!.target}/prometheus.yml`);
-    const check = spawnSync('promtool', ['check', 'config', 'prometheus.yml'], { cwd: join(ROOT, 'deploy', 'prometheus'), encoding: 'utf8' });
+    const cwd = join(ROOT, 'deploy', 'prometheus');
+    const check = spawnSync('promtool', ['check', 'config', 'prometheus.yml'], { cwd, encoding: 'utf8' });
     if (check.error) throw new Error("promtool is not installed: install Debian's prometheus package (apt-get install -y prometheus)");
     expect(`${check.stdout}${check.stderr}`).toMatch(/SUCCESS: 8 rules found/);
     expect(check.status).toBe(0);

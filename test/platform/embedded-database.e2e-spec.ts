@@ -60,7 +60,8 @@ describe('the service on its embedded PostgreSQL (PGlite) default', () => {
   it('listens on EMBEDDED_DB_PORT, where db:psql finds it while the service runs', async () => {
     const urlFile = join(dataDir, 'embedded-db.url');
     expect((await readFile(urlFile, 'utf8')).trim()).toBe(`postgres://postgres@127.0.0.1:${port}/postgres`);
-    const psql = runCli('database/cli/db-psql.js', ['-Atc', "SELECT count(*) FROM deliveries WHERE id = 'dlv_embedded'"], { DATA_DIR: dataDir });
+    const query = "SELECT count(*) FROM deliveries WHERE id = 'dlv_embedded'";
+    const psql = runCli('database/cli/db-psql.js', ['-Atc', query], { DATA_DIR: dataDir });
     expect(psql.stderr).toBe(`psql on the embedded database at 127.0.0.1:${port}/postgres (from ${urlFile})\n`);
     expect(psql.stdout.trim()).toBe('1');
     expect(psql.status).toBe(0);

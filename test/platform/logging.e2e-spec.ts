@@ -30,7 +30,8 @@ describe('logs of the running service', () => {
   const config = AppConfig.fromEnv({ NODE_ENV: 'test', JWT_SECRET: jwtSecret });
   const admin = mintToken(config, { subject: 'alice', roles: ['admin'], ttl: '10m' });
   const ingest = mintToken(config, { subject: 'dispatcher-7', roles: ['ingest'], ttl: '10m' });
-  const forged = mintToken(AppConfig.fromEnv({ NODE_ENV: 'test', JWT_SECRET: 'another-secret-0123456789' }), { subject: 'mallory', roles: ['admin'], ttl: '10m' });
+  const otherConfig = AppConfig.fromEnv({ NODE_ENV: 'test', JWT_SECRET: 'another-secret-0123456789' });
+  const forged = mintToken(otherConfig, { subject: 'mallory', roles: ['admin'], ttl: '10m' });
   const sent: Array<{ requestId: string; method: string; route: string; status: number; subject: string | null }> = [];
 
   const call = async (requestId: string, method: string, path: string, token: string | null, body?: unknown) => {
@@ -58,12 +59,13 @@ describe('logs of the running service', () => {
       AUTOHEAL_INTERVAL_SECONDS: '0',
     });
 
-    const expect200 = async (id: string, method: string, path: string, route: string, token: string | null, subject: string | null, body?: unknown) => {
+    type Sent = { id: string; method: string; path: string; route: string; token: string | null; subject: string | null };
+    const send = async ({ id, method, path, route, token, subject }: Sent, body?: unknown) => {
       const res = await call(id, method, path, token, body);
       sent.push({ requestId: id, method, route, status: res.status, subject });
       return res;
     };
-    await expect200('req-health', 'GET', '/health', '/health', null, null);
+    await send({ id: 'req-health', method: 'GET', path: '/health', route: '/health', token: null, subject: null });
     const failures = Array.from({ length: 8 }, (_, i) => ({
       id: `dlv_logs_${i}`,
       tenant_id: 'tenant-logs',
@@ -72,12 +74,36 @@ describe('logs of the running service', () => {
       http_status: 410,
       error: 'Gone',
     }));
-    await expect200('req-ingest', 'POST', '/deliveries', '/deliveries', ingest, 'dispatcher-7', failures);
-    await expect200('req-run', 'POST', '/autoheal/run', '/autoheal/run', admin, 'alice');
-    await expect200('req-delivery', 'GET', '/deliveries/dlv_logs_0', '/deliveries/:id', admin, 'alice');
-    await expect200('req-forged', 'GET', '/autoheal/controls', '/autoheal/controls', forged, null);
-    await expect200('req-missing', 'GET', `/no/such/route?token=${admin}`, '(unmatched)', admin, null);
-    await expect200('req-metrics', 'GET', '/metrics', '/metrics', null, null);
+    await send(
+      {
+        id: 'req-ingest',
+        method: 'POST',
+        path: '/deliveries',
+        route: '/deliveries',
+        token: ingest,
+        subject: 'dispatcher-7',
+      },
+      failures,
+    );
+    await send({ id: 'req-run', method: 'POST', path: '/autoheal/run', route: '/autoheal/run', token: admin, subject: 'alice' });
+    await send({
+      id: 'req-delivery',
+      method: 'GET',
+      path: '/deliveries/dlv_logs_0',
+      route: '/deliveries/:id',
+      token: admin,
+      subject: 'alice',
+    });
+    await send({ id: 'req-forged', method: 'GET', path: '/autoheal/controls', route: '/autoheal/controls', token: forged, subject: null });
+    await send({
+      id: 'req-missing',
+      method: 'GET',
+      path: `/no/such/route?token=${admin}`,
+      route: '(unmatched)',
+      token: admin,
+      subject: null,
+    });
+    await send({ id: 'req-metrics', method: 'GET', path: '/metrics', route: '/metrics', token: null, subject: null });
 
     expect([0, 'SIGTERM']).toContain(await service.stop('SIGTERM'));
     rawOutput = service.output();
@@ -140,7 +166,8 @@ describe('logs of the running service', () => {
   it('never prints a secret or a token', () => {
     for (const secret of [jwtSecret, pgPassword, redisPassword, hookSecret, admin, ingest, forged]) expect(rawOutput).not.toContain(secret);
     // The leaks above were possible: the run did try the webhook and failed, and said so.
-    expect(records).toContainEqual(expect.objectContaining({ level: 'error', message: expect.stringMatching(/^Notification for escalation .* failed/) }));
+    const notificationFailed = expect.stringMatching(/^Notification for escalation .* failed/);
+    expect(records).toContainEqual(expect.objectContaining({ level: 'error', message: notificationFailed }));
   });
 
   it('tags what a cycle logs with the cycle id and the request that started it', () => {

@@ -19,9 +19,10 @@ function sections(): Map<string, string> {
 /** Every `check: '…'` a skipped action can carry, wherever it is written in src/ (specs aside). */
 function checkNamesInSource(): string[] {
   const names = new Set<string>(SAFETY_CHECKS.map(([name]) => name));
+  const isSource = (name: string) => name.endsWith('.ts') && !name.endsWith('.spec.ts');
   const walk = (dir: string): string[] =>
     readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-      entry.isDirectory() ? walk(join(dir, entry.name)) : entry.name.endsWith('.ts') && !entry.name.endsWith('.spec.ts') ? [join(dir, entry.name)] : [],
+      entry.isDirectory() ? walk(join(dir, entry.name)) : isSource(entry.name) ? [join(dir, entry.name)] : [],
     );
   for (const file of walk(join(ROOT, 'src'))) {
     for (const match of readFileSync(file, 'utf8').matchAll(/\bcheck: '([a-z_]+)'/g)) names.add(match[1]);

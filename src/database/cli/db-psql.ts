@@ -36,7 +36,8 @@ function databaseUrl(database: { url?: string; dataDir: string; embeddedPort: nu
     return { url, describe: `the embedded database at ${urlWithoutCredentials(url, 5432)} (from ${file})` };
   }
   if (database.embeddedPort > 0) {
-    return { url: `postgres://postgres@127.0.0.1:${database.embeddedPort}/postgres`, describe: `the embedded database on EMBEDDED_DB_PORT=${database.embeddedPort}` };
+    const port = database.embeddedPort;
+    return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, describe: `the embedded database on EMBEDDED_DB_PORT=${port}` };
   }
   return undefined;
 }
