@@ -19,6 +19,7 @@ import { ActionSkipped, ActionTaken, CycleResult, summarize, totalsOf } from './
 import { CycleState } from './cycle-state';
 import { StrategyExecutorRegistry } from './executors/strategy-executor';
 import { cooldownApplies, escalationDelayApplies, runSafetyChecks, selectReplayCandidates } from './safety-checks';
+import { enterLogContext } from '../logging/log-context';
 
 export type { CycleTrigger } from './cycle-bookkeeping.service';
 
@@ -89,6 +90,7 @@ export class AutohealEngine {
     }
     const effectiveDryRun = dryRun || controls.dry_run;
     const cycleId = randomUUID();
+    enterLogContext({ cycleId });
 
     const lockMs = rules.cycle.lock_ttl_seconds * 1000;
     const slotMs = rules.cycle.slot_ttl_seconds * 1000;
