@@ -1,10 +1,12 @@
-import { DEV_JWT_SECRET, EnvironmentVariables, NodeEnv, PredictorKind, validateEnv } from './env.schema';
+import { DEV_JWT_SECRET, EnvironmentVariables, LogFormat, NodeEnv, PredictorKind, validateEnv } from './env.schema';
 
 export interface DatabaseSettings {
   /** Unset: the embedded PGlite database under `dataDir`. */
   url?: string;
   dataDir: string;
   poolSize: number;
+  /** The embedded database's port; 0: any free one. */
+  embeddedPort: number;
 }
 
 /**
@@ -16,6 +18,7 @@ export class AppConfig {
   readonly port: number;
   readonly host: string;
   readonly logLevel: EnvironmentVariables['LOG_LEVEL'];
+  readonly logFormat: LogFormat;
   readonly database: DatabaseSettings;
   readonly redisUrl?: string;
   readonly redisKeyPrefix: string;
@@ -31,7 +34,8 @@ export class AppConfig {
     this.port = env.PORT;
     this.host = env.HOST;
     this.logLevel = env.LOG_LEVEL;
-    this.database = { url: env.DATABASE_URL, dataDir: env.DATA_DIR, poolSize: env.DATABASE_POOL_SIZE };
+    this.logFormat = env.LOG_FORMAT ?? (env.NODE_ENV === 'production' ? 'json' : 'pretty');
+    this.database = { url: env.DATABASE_URL, dataDir: env.DATA_DIR, poolSize: env.DATABASE_POOL_SIZE, embeddedPort: env.EMBEDDED_DB_PORT };
     this.redisUrl = env.REDIS_URL;
     this.redisKeyPrefix = env.REDIS_KEY_PREFIX;
     this.jwt = { secret: env.JWT_SECRET ?? DEV_JWT_SECRET, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE };

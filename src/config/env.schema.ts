@@ -17,6 +17,12 @@ import { MIN_SECRET_LENGTH, SECRET_ADVICE, weakSecretReason } from './secret-str
 export const NODE_ENVS = ['development', 'test', 'production'] as const;
 export type NodeEnv = (typeof NODE_ENVS)[number];
 
+export const LOG_FORMATS = ['json', 'pretty'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
+/** Variables whose value is (or holds) a credential: a validation message never repeats them. */
+const SECRET_VARIABLES = new Set(['JWT_SECRET', 'DATABASE_URL', 'REDIS_URL', 'NOTIFY_WEBHOOK_URL']);
+
 export const PREDICTORS = ['rules'] as const;
 export type PredictorKind = (typeof PREDICTORS)[number];
 
@@ -62,6 +68,13 @@ export class EnvironmentVariables {
   @IsString()
   DATA_DIR = './data';
 
+  /** The embedded database's loopback port; 0 picks a free one (`npm run db:psql` finds it either way). */
+  @Transform(toInt)
+  @Min(0)
+  @Max(65535)
+  @IsInt()
+  EMBEDDED_DB_PORT = 0;
+
   @Transform(toBoolean)
   @IsBoolean()
   ALLOW_EMBEDDED_DB = false;
@@ -99,6 +112,12 @@ export class EnvironmentVariables {
 
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
+
+  /** Unset: JSON lines in production, coloured text elsewhere. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsIn(LOG_FORMATS)
+  LOG_FORMAT?: LogFormat;
 
   @Transform(emptyToUndefined)
   @IsOptional()
@@ -161,7 +180,10 @@ export class InvalidEnvironmentError extends Error {
 export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables {
   const env = plainToInstance(EnvironmentVariables, raw, { exposeDefaultValues: true });
   const problems = validateSync(env, { stopAtFirstError: true }).map(
-    (error) => `${error.property}=${JSON.stringify(error.value)}: ${Object.values(error.constraints ?? {}).join('; ')}`,
+    (error) => {
+      const value = SECRET_VARIABLES.has(error.property) ? '(value hidden)' : JSON.stringify(error.value);
+      return `${error.property}=${value}: ${Object.values(error.constraints ?? {}).join('; ')}`;
+    },
   );
 
   if (env.NODE_ENV === 'production') {

@@ -34,9 +34,12 @@ export abstract class Coordination {
 
   /**
    * A counting semaphore: takes one of `limit` slots for at most `ttlMs` (so a crashed holder
-   * frees its slot on expiry). Returns the slot token, or null when all slots are taken.
+   * frees its slot on expiry). Each holder expires on its own. Returns the slot token, or null
+   * when all slots are taken.
    */
   abstract acquireSlot(key: string, limit: number, ttlMs: number): Promise<string | null>;
+  /** Extends one holder's slot to `ttlMs` from now; false when it expired or was released. */
+  abstract renewSlot(key: string, token: string, ttlMs: number): Promise<boolean>;
   abstract releaseSlot(key: string, token: string): Promise<void>;
 
   /** Throws when the backend is unreachable. */

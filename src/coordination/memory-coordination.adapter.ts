@@ -101,6 +101,14 @@ export class MemoryCoordination extends Coordination {
     return token;
   }
 
+  async renewSlot(key: string, token: string, ttlMs: number): Promise<boolean> {
+    const ttl = checkTtlMs(ttlMs);
+    const holders = this.liveSlots(key);
+    if (!holders?.has(token)) return false;
+    holders.set(token, this.now() + ttl);
+    return true;
+  }
+
   async releaseSlot(key: string, token: string): Promise<void> {
     const holders = this.slots.get(key);
     holders?.delete(token);

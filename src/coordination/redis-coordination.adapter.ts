@@ -46,11 +46,22 @@ local last = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
 redis.call('PEXPIREAT', KEYS[1], last[2])
 return 1`;
 
+const RENEW_SLOT = `
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local expires = tonumber(redis.call('ZSCORE', KEYS[1], ARGV[1]) or '0')
+if expires <= now then return 0 end
+redis.call('ZADD', KEYS[1], 'XX', string.format('%.0f', now + tonumber(ARGV[2])), ARGV[1])
+local last = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
+redis.call('PEXPIREAT', KEYS[1], last[2])
+return 1`;
+
 interface ScriptedRedis extends Redis {
   autohealIncrement(key: string, by: number, ttlMs: number): Promise<number>;
   autohealReleaseIfOwner(key: string, token: string): Promise<number>;
   autohealRenewIfOwner(key: string, token: string, ttlMs: number): Promise<number>;
   autohealAcquireSlot(key: string, limit: number, ttlMs: number, token: string): Promise<number>;
+  autohealRenewSlot(key: string, token: string, ttlMs: number): Promise<number>;
 }
 
 /**
@@ -102,6 +113,7 @@ export class RedisCoordination extends Coordination {
     client.defineCommand('autohealReleaseIfOwner', { numberOfKeys: 1, lua: RELEASE_IF_OWNER });
     client.defineCommand('autohealRenewIfOwner', { numberOfKeys: 1, lua: RENEW_IF_OWNER });
     client.defineCommand('autohealAcquireSlot', { numberOfKeys: 1, lua: ACQUIRE_SLOT });
+    client.defineCommand('autohealRenewSlot', { numberOfKeys: 1, lua: RENEW_SLOT });
     this.client = client as ScriptedRedis;
   }
 
@@ -173,6 +185,10 @@ export class RedisCoordination extends Coordination {
     const token = randomUUID();
     const acquired = await this.client.autohealAcquireSlot(this.key(key), checkLimit(limit), checkTtlMs(ttlMs), token);
     return acquired === 1 ? token : null;
+  }
+
+  async renewSlot(key: string, token: string, ttlMs: number): Promise<boolean> {
+    return (await this.client.autohealRenewSlot(this.key(key), token, checkTtlMs(ttlMs))) === 1;
   }
 
   async releaseSlot(key: string, token: string): Promise<void> {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { ActionSkipped, ActionTaken, CycleResult, IncidentSummary } from '../engine/cycle-result';
 import { totalsOf } from '../engine/cycle-result';
 import type { Strategy } from '../rules/rules.types';
@@ -10,42 +11,79 @@ export interface HistoryEntry {
   result: Record<string, unknown>;
 }
 
+export type CycleStatus = 'running' | 'completed' | 'interrupted';
+
+/**
+ * A cycle as history tells it: the run result, key for key, for a completed cycle; a cycle still
+ * running, or one whose process died (its row outlived its lease), also says so in `status`.
+ */
+export type RecordedCycle = CycleResult & { status?: Exclude<CycleStatus, 'completed'> };
+
 /** What an adapter keeps of a cycle (the guide's `autoheal_history` columns); totals are derived. */
 export interface StoredCycle {
   run_at: Date | string;
   incidents_detected: number;
-  actions_taken: ActionTaken[];
+  /** NULL when the cycle took no action, so the guide's success-rate query counts it as such. */
+  actions_taken: ActionTaken[] | null;
   actions_skipped: ActionSkipped[];
   execution_time_ms: number;
   dry_run: boolean;
+  status: CycleStatus;
 }
 
-export function cycleResultFrom(row: StoredCycle): CycleResult {
+export interface OpenedCycle {
+  cycleId: string;
+  runAt: Date;
+  incidentsDetected: number;
+  dryRun: boolean;
+  /** How long the open row counts as running without a `keepAlive`. */
+  leaseMs: number;
+}
+
+export function cycleResultFrom(row: StoredCycle): RecordedCycle {
+  const taken = row.actions_taken ?? [];
   return {
     run_at: new Date(row.run_at).toISOString(),
     incidents_detected: row.incidents_detected,
-    actions_taken: row.actions_taken,
+    actions_taken: taken,
     actions_skipped: row.actions_skipped,
-    ...totalsOf(row.actions_taken),
+    ...totalsOf(taken),
     execution_time_ms: row.execution_time_ms,
     dry_run: row.dry_run,
+    ...(row.status === 'completed' ? {} : { status: row.status }),
   };
 }
 
-/** Cycle results, newest first, so they survive restarts. */
+/**
+ * Cycle results, newest first, so they survive restarts. A cycle opens its row before it acts,
+ * appends each action as it happens and completes the row at the end; a row still open after its
+ * lease reads as `interrupted` (the process died), with the actions it had appended.
+ */
 export abstract class CycleHistoryStore {
-  abstract save(result: CycleResult): Promise<void>;
+  abstract open(cycle: OpenedCycle): Promise<void>;
+  abstract append(cycleId: string, action: ActionTaken): Promise<void>;
+  /** Extends an open row's lease; the cycle's heartbeat calls it while the process lives. */
+  abstract keepAlive(cycleId: string, leaseMs: number): Promise<void>;
+  /** Writes the final result (opening the row if `open` never got through) and closes it. */
+  abstract complete(cycleId: string, result: CycleResult): Promise<void>;
+  /** Open rows past their lease become `interrupted`; returns how many. */
+  abstract markInterrupted(): Promise<number>;
   /** The last `limit` cycles, newest first. */
-  abstract recent(limit: number): Promise<CycleResult[]>;
+  abstract recent(limit: number): Promise<RecordedCycle[]>;
 
-  async last(): Promise<CycleResult | null> {
+  /** A finished cycle in one write. */
+  async save(result: CycleResult): Promise<void> {
+    await this.complete(randomUUID(), result);
+  }
+
+  async last(): Promise<RecordedCycle | null> {
     const [result] = await this.recent(1);
     return result ?? null;
   }
 
   /**
    * The actions of the last `limit` cycles, newest first. A cycle that found nothing still gets
-   * one line, so an operator can see the machine ran.
+   * one line, so an operator can see the machine ran; an interrupted or running one gets a line saying so.
    */
   async entries(limit: number): Promise<HistoryEntry[]> {
     const results = await this.recent(limit);
@@ -59,7 +97,13 @@ export abstract class CycleHistoryStore {
         result: { executed: false, ...rest },
       }));
       const lines: HistoryEntry[] = [...taken, ...skipped];
-      if (lines.length === 0) {
+      if (row.status) {
+        const message =
+          row.status === 'interrupted'
+            ? `Cycle interrupted (its process stopped) after ${taken.length} action(s); the audit trail has every send`
+            : `Cycle still running; ${taken.length} action(s) so far`;
+        lines.unshift({ timestamp, incident: null, strategy: null, result: { status: row.status, incidents_detected: row.incidents_detected, dry_run: row.dry_run, message } });
+      } else if (lines.length === 0) {
         lines.push({
           timestamp,
           incident: null,

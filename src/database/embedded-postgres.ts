@@ -24,7 +24,10 @@ export class EmbeddedPostgres {
   private db?: PGlite;
   private server?: PGLiteSocketServer;
 
-  constructor(private readonly dataDir: string) {}
+  constructor(
+    private readonly dataDir: string,
+    private readonly port = 0,
+  ) {}
 
   /** Starts the database and returns a connection URL for it. */
   async start(): Promise<string> {
@@ -37,7 +40,7 @@ export class EmbeddedPostgres {
     this.server = new PGLiteSocketServer({
       db: this.db,
       host: '127.0.0.1',
-      port: 0,
+      port: this.port,
       maxConnections: EMBEDDED_SERVER_CONNECTIONS,
     });
     await this.server.start();

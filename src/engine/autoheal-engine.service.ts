@@ -5,6 +5,7 @@ import type { Incident } from '../anomalies/incident';
 import { DomainError } from '../common/domain-error';
 import { endpointKey } from '../common/endpoint-key';
 import { Coordination } from '../coordination/coordination.port';
+import { LeaseHeartbeat } from '../coordination/lease-heartbeat';
 import type { Deferral } from '../deferrals/deferral-store.port';
 import type { FailureSummary } from '../deliveries/delivery-store.port';
 import type { MaintenanceWindow } from '../maintenance/maintenance-store.port';
@@ -18,6 +19,7 @@ import { ActionSkipped, ActionTaken, CycleResult, summarize, totalsOf } from './
 import { CycleState } from './cycle-state';
 import { StrategyExecutorRegistry } from './executors/strategy-executor';
 import { cooldownApplies, escalationDelayApplies, runSafetyChecks, selectReplayCandidates } from './safety-checks';
+import { enterLogContext } from '../logging/log-context';
 
 export type { CycleTrigger } from './cycle-bookkeeping.service';
 
@@ -88,15 +90,19 @@ export class AutohealEngine {
     }
     const effectiveDryRun = dryRun || controls.dry_run;
     const cycleId = randomUUID();
+    enterLogContext({ cycleId });
+
+    const lockMs = rules.cycle.lock_ttl_seconds * 1000;
+    const slotMs = rules.cycle.slot_ttl_seconds * 1000;
 
     let coordinationProblem: string | null = null;
     let slot: string | null = null;
     let lock: string | null = null;
     try {
-      slot = await this.coordination.acquireSlot(CYCLE_SLOTS_KEY, rules.global_safety.max_concurrent_heals, rules.cycle.slot_ttl_seconds * 1000);
+      slot = await this.coordination.acquireSlot(CYCLE_SLOTS_KEY, rules.global_safety.max_concurrent_heals, slotMs);
       if (!slot) throw this.tooManyCycles(rules);
       if (!effectiveDryRun) {
-        lock = await this.coordination.acquireLock(CYCLE_LOCK_KEY, rules.cycle.lock_ttl_seconds * 1000);
+        lock = await this.coordination.acquireLock(CYCLE_LOCK_KEY, lockMs);
         if (!lock) {
           throw new DomainError('cycle_in_progress', 'A live healing cycle is already running in the cluster; try again when it finishes', HttpStatus.CONFLICT);
         }
@@ -115,6 +121,12 @@ export class AutohealEngine {
       if (this.localCyclesInFlight >= rules.global_safety.max_concurrent_heals) throw this.tooManyCycles(rules);
       this.localCyclesInFlight += 1;
     }
+    // Short leases, renewed while this process lives: a killed holder blocks the next cycle for one lease at most.
+    const heartbeat = new LeaseHeartbeat(
+      () => this.renewLeases(cycleId, slot, lock, lockMs, slotMs),
+      Math.min(lockMs, slotMs) / 3,
+      (error) => this.logger.warn(`Cycle ${cycleId} could not renew its leases: ${error instanceof Error ? error.message : error}`),
+    );
 
     try {
       // Independent reads, side by side: the cycle's cost is the detection query plus a little.
@@ -128,8 +140,10 @@ export class AutohealEngine {
         this.inputs.maintenance(now),
         this.inputs.deferrals(),
         this.inputs.incidents(now),
-        !effectiveDryRun && !coordinationProblem ? this.bookkeeping.abandonInterruptedReplays(now, rules) : undefined,
+        !effectiveDryRun && !coordinationProblem ? this.bookkeeping.beforeLiveCycle(now, rules) : undefined,
       ]);
+      // Opened before the first action, so a cycle whose process dies shows up as interrupted.
+      await this.bookkeeping.open({ cycleId, runAt: now, incidentsDetected: incidents.length, dryRun: effectiveDryRun, leaseMs: slotMs });
       const context: CycleContext = {
         cycleId,
         now,
@@ -140,15 +154,27 @@ export class AutohealEngine {
         state,
         maintenance,
         deferrals,
-        holdsLock: async () => !lock || this.coordination.renewLock(CYCLE_LOCK_KEY, lock, rules.cycle.lock_ttl_seconds * 1000).catch(() => false),
+        holdsLock: async () => !lock || (heartbeat.holds && (await this.coordination.renewLock(CYCLE_LOCK_KEY, lock, lockMs).catch(() => false))),
       };
       const result = await this.executeCycle(context, incidents, started);
       await this.bookkeeping.record(result, cycleId, trigger);
       return result;
     } finally {
+      await heartbeat.stop();
       if (localSlot) this.localCyclesInFlight -= 1;
       await this.releaseQuietly(slot, lock);
     }
+  }
+
+  /** One heartbeat: the slot, the lock and the history row's lease; false once the lock is lost. */
+  private async renewLeases(cycleId: string, slot: string | null, lock: string | null, lockMs: number, slotMs: number): Promise<boolean> {
+    await this.bookkeeping.keepAlive(cycleId, slotMs);
+    const [, lockHeld] = await Promise.all([
+      slot ? this.coordination.renewSlot(CYCLE_SLOTS_KEY, slot, slotMs) : true,
+      lock ? this.coordination.renewLock(CYCLE_LOCK_KEY, lock, lockMs) : true,
+    ]);
+    if (!lockHeld) this.logger.warn(`Cycle ${cycleId} lost the cycle lock; it takes no further action`);
+    return lockHeld;
   }
 
   private tooManyCycles(rules: AutohealRules): DomainError {
@@ -184,8 +210,16 @@ export class AutohealEngine {
           continue;
         }
         const outcome = await this.act(decision, ctx);
-        if ('taken' in outcome) taken.push(outcome.taken);
-        else skipped.push(outcome.skipped);
+        if ('skipped' in outcome) {
+          skipped.push(outcome.skipped);
+          continue;
+        }
+        taken.push(outcome.taken);
+        await this.bookkeeping.append(ctx.cycleId, outcome.taken);
+        // What failed after the action had happened is reported beside it, never instead of it.
+        for (const failure of outcome.failed ?? []) {
+          skipped.push({ incident: summarize(decision.incident), strategy: decision.strategy, check: 'error', reason: `After the action: ${failure}` });
+        }
       } catch (error) {
         // One failing incident never stops the others.
         skipped.push(this.failure(decision.incident, decision.strategy, error));
@@ -235,7 +269,7 @@ export class AutohealEngine {
   }
 
   /** Act, safely: every check first, then the strategy's executor. */
-  private async act(decision: Decision, ctx: CycleContext) {
+  private async act(decision: Decision, ctx: CycleContext): Promise<{ skipped: ActionSkipped } | { taken: ActionTaken; failed?: string[] }> {
     const { incident, strategy, probability } = decision;
     const limits = effectiveLimits(ctx.rules, strategy, incident.tenant_id);
     const maintenance = ctx.maintenance.get(incident.endpoint) ?? null;

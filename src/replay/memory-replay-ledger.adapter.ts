@@ -1,9 +1,16 @@
+import type { AuditLog } from '../audit/audit-log.port';
 import type { AttemptRecord, DeliveryRecord, DeliveryStore } from '../deliveries/delivery-store.port';
 import { FAILED_STATUSES } from '../deliveries/delivery.constants';
 import { classifyFailure } from '../triage/triage';
-import { ABANDONED_ERROR, AUTOHEAL_SOURCE, ReplayLedger } from './replay-ledger.port';
+import { ABANDONED_ERROR, AUTOHEAL_SOURCE, OUTCOME_AUDIT_ACTION, ReplayLedger, SEND_AUDIT_ACTION } from './replay-ledger.port';
 import { replayKeyFor } from './replay-key';
-import type { ClaimContext, ReplayClaim, ReplayResult, ReplaySettlement } from './replay.types';
+import type { ClaimContext, EndpointLease, ReplayClaim, ReplayResult, ReplaySettlement } from './replay.types';
+
+interface StoredLease {
+  holder: string;
+  fence: number;
+  expiresAt: number;
+}
 
 interface DeliveryOverlay {
   outcome: Pick<DeliveryRecord, 'status' | 'http_status' | 'error' | 'triage_label' | 'triage_score'>;
@@ -22,10 +29,34 @@ export class MemoryReplayLedger extends ReplayLedger {
   private readonly attempts = new Map<string, AttemptRecord & { delivery_id: string }>();
   private readonly replayKeys = new Set<string>();
   private readonly overlays = new Map<string, DeliveryOverlay>();
+  private readonly leases = new Map<string, StoredLease>();
   private nextAttemptId = 1;
 
-  constructor(private readonly deliveries: Pick<DeliveryStore, 'findById'>) {
+  /**
+   * Audit intents and outcomes go to `audit` when given. Leases run on wall-clock time (`now`),
+   * as the SQL adapter's run on the database's `now()`.
+   */
+  constructor(
+    private readonly deliveries: Pick<DeliveryStore, 'findById'>,
+    private readonly audit?: AuditLog,
+    private readonly now: () => number = Date.now,
+  ) {
     super();
+  }
+
+  async acquireEndpointLease(tenantId: string, endpoint: string, holder: string, ttlMs: number): Promise<EndpointLease | null> {
+    const key = JSON.stringify([tenantId, endpoint]);
+    const current = this.leases.get(key);
+    const now = this.now();
+    if (current && current.holder !== holder && current.expiresAt > now) return null;
+    const fence = !current ? 1 : current.holder === holder ? current.fence : current.fence + 1;
+    this.leases.set(key, { holder, fence, expiresAt: now + ttlMs });
+    return { tenantId, endpoint, holder, fence: String(fence), ttlMs };
+  }
+
+  async releaseEndpointLease(lease: EndpointLease): Promise<void> {
+    const current = this.leases.get(JSON.stringify([lease.tenantId, lease.endpoint]));
+    if (current && this.isCurrent(current, lease)) current.expiresAt = this.now();
   }
 
   async claim(deliveryId: string, ctx: ClaimContext): Promise<ReplayClaim | null> {
@@ -35,6 +66,11 @@ export class MemoryReplayLedger extends ReplayLedger {
     const resentSince = this.attemptsOf(deliveryId).some((a) => a.attempted_at >= ctx.cycleStartedAt);
     const replayKey = replayKeyFor(delivery.id, delivery.attempts);
     if (resentSince || this.replayKeys.has(replayKey)) return null;
+    if (ctx.lease) {
+      const lease = this.leases.get(JSON.stringify([ctx.lease.tenantId, ctx.lease.endpoint]));
+      if (!lease || !this.isCurrent(lease, ctx.lease)) return null;
+      lease.expiresAt = this.now() + ctx.lease.ttlMs;
+    }
 
     const attemptId = String(this.nextAttemptId++);
     this.replayKeys.add(replayKey);
@@ -52,6 +88,18 @@ export class MemoryReplayLedger extends ReplayLedger {
       replay_key: replayKey,
       cycle_id: ctx.cycleId,
     });
+    const audited = Boolean(ctx.audit && this.audit);
+    if (audited) {
+      await this.audit!.record({
+        operator_id: ctx.actor,
+        action: SEND_AUDIT_ACTION,
+        resource_type: 'delivery',
+        resource_id: delivery.id,
+        tenant_id: delivery.tenant_id,
+        at: ctx.now,
+        meta: { cycle_id: ctx.cycleId, attempt_id: attemptId, replay_key: replayKey, target: delivery.target, fence: ctx.lease?.fence ?? null },
+      });
+    }
     return {
       attemptId,
       deliveryId: delivery.id,
@@ -64,6 +112,7 @@ export class MemoryReplayLedger extends ReplayLedger {
       cycleId: ctx.cycleId,
       actor: ctx.actor,
       claimedAt: new Date(ctx.now.getTime()),
+      ...(audited ? { audited: true } : {}),
     };
   }
 
@@ -88,6 +137,17 @@ export class MemoryReplayLedger extends ReplayLedger {
       triage_label: triage?.label ?? current.triage_label,
       triage_score: triage?.score ?? current.triage_score,
     };
+    if (claim.audited && this.audit) {
+      await this.audit.record({
+        operator_id: claim.actor,
+        action: OUTCOME_AUDIT_ACTION,
+        resource_type: 'delivery',
+        resource_id: claim.deliveryId,
+        tenant_id: claim.tenantId,
+        at: now,
+        meta: { cycle_id: claim.cycleId, attempt_id: claim.attemptId, outcome, http_status: result.httpStatus, error: result.error, duration_ms: attempt.duration_ms },
+      });
+    }
     this.overlays.set(claim.deliveryId, {
       outcome: settled,
       settledAt: new Date(now.getTime()),
@@ -134,6 +194,10 @@ export class MemoryReplayLedger extends ReplayLedger {
       meta: { ...stored.meta, autoheal: true, last_replay_attempt_id: overlay.lastReplayAttemptId },
       updated_at: stored.updated_at > settledAt ? stored.updated_at : settledAt,
     };
+  }
+
+  private isCurrent(stored: StoredLease, lease: EndpointLease): boolean {
+    return stored.holder === lease.holder && String(stored.fence) === lease.fence && stored.expiresAt > this.now();
   }
 
   /** The automatic attempts of one delivery, oldest first. */

@@ -1,7 +1,11 @@
-import type { ClaimContext, ReplayClaim, ReplayResult, ReplaySettlement } from './replay.types';
+import type { ClaimContext, EndpointLease, ReplayClaim, ReplayResult, ReplaySettlement } from './replay.types';
 
 export const AUTOHEAL_SOURCE = 'autoheal';
 export const ABANDONED_ERROR = 'process stopped mid-send; not re-sent automatically';
+/** The audit row written with each claim (before the request leaves) … */
+export const SEND_AUDIT_ACTION = 'autoheal_replay_send';
+/** … and the one settle appends with the outcome (the trail is append-only). */
+export const OUTCOME_AUDIT_ACTION = 'autoheal_replay_outcome';
 
 /**
  * The write-ahead record that makes one automatic re-send safe. The claim is written before
@@ -12,14 +16,25 @@ export const ABANDONED_ERROR = 'process stopped mid-send; not re-sent automatica
  */
 export abstract class ReplayLedger {
   /**
-   * Null when the delivery is unknown, no longer failed, already claimed, or re-sent automatically
-   * since `ctx.cycleStartedAt` (the caller's view of it is stale).
+   * Takes the healing lease of one endpoint for `holder` (a cycle id), or extends it when `holder`
+   * has it already; null while another holder's lease runs. A takeover increments the fence.
+   */
+  abstract acquireEndpointLease(tenantId: string, endpoint: string, holder: string, ttlMs: number): Promise<EndpointLease | null>;
+
+  /** Ends the lease now, if it is still this one; the fence stays, so the next holder gets a larger one. */
+  abstract releaseEndpointLease(lease: EndpointLease): Promise<void>;
+
+  /**
+   * Null when the delivery is unknown, no longer failed, already claimed, re-sent automatically
+   * since `ctx.cycleStartedAt` (the caller's view of it is stale), or `ctx.lease` is no longer current.
+   * With `ctx.audit`, the send's audit intent is written in the same transaction as the claim.
    */
   abstract claim(deliveryId: string, ctx: ClaimContext): Promise<ReplayClaim | null>;
 
   /**
-   * Records the outcome on the attempt and the delivery at once. Only a still pending attempt is
-   * settled: a repeat (or an attempt already abandoned) returns null.
+   * Records the outcome on the attempt and the delivery at once (and its audit outcome, when the
+   * claim was audited). Only a still pending attempt is settled: a repeat (or an attempt already
+   * abandoned) returns null.
    */
   abstract settle(claim: ReplayClaim, result: ReplayResult, now: Date): Promise<ReplaySettlement | null>;
 

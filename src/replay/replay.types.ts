@@ -14,6 +14,22 @@ export interface ReplayClaim {
   cycleId: string | null;
   actor: string;
   claimedAt: Date;
+  /** True when the claim wrote the send's audit intent; settle then appends its outcome. */
+  audited?: boolean;
+}
+
+/**
+ * One cycle's right to heal one endpoint. `fence` grows each time the lease changes hands, so a
+ * holder whose lease expired and was taken over cannot claim any more (its fence is no longer current).
+ */
+export interface EndpointLease {
+  tenantId: string;
+  endpoint: string;
+  holder: string;
+  /** bigint, as text. */
+  fence: string;
+  /** How long each claim extends the lease. */
+  ttlMs: number;
 }
 
 export interface ClaimContext {
@@ -28,6 +44,10 @@ export interface ClaimContext {
   /** Who: `system:autoheal`, or an operator's token subject. */
   actor: string;
   now: Date;
+  /** When given, the claim is refused unless this lease is still current, and extends it. */
+  lease?: EndpointLease;
+  /** Write the send's audit intent (`operator_audit`) atomically with the claim. */
+  audit?: boolean;
 }
 
 export interface ReplayRequest {

@@ -268,9 +268,12 @@ export const RULES_SCHEMA = strictObject({
   tenant_overrides: tenantOverrides,
   detection,
   cycle: strictObject({
-    /** The live-cycle lock's expiry: longer than any cycle, so a crashed holder frees it. */
+    /**
+     * The live-cycle lock's lease. A running cycle renews it (every third of it), so it only needs to
+     * outlast a stalled renewal; a killed holder frees it within one lease.
+     */
     lock_ttl_seconds: positive,
-    /** A slot in max_concurrent_heals is held at most this long. */
+    /** The lease of a slot in max_concurrent_heals (and of the cycle's history row), renewed the same way. */
     slot_ttl_seconds: positive,
     /** Replay attempts still `pending` after this long are marked `abandoned`. */
     abandon_pending_after_seconds: positive,

@@ -14,6 +14,8 @@ export class HttpReceiver {
   status = 200;
   /** When true, requests are recorded but never answered (an endpoint that hangs). */
   hang = false;
+  /** How long to wait before answering (a slow endpoint). */
+  delayMs = 0;
   private server?: Server;
   private port = 0;
 
@@ -31,7 +33,10 @@ export class HttpReceiver {
         }
         this.received.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body });
         if (this.hang) return;
-        res.writeHead(this.status, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: this.status < 300 }));
+        const status = this.status;
+        const answer = () => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: status < 300 }));
+        if (this.delayMs > 0) setTimeout(answer, this.delayMs);
+        else answer();
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));

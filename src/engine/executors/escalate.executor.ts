@@ -4,7 +4,7 @@ import { EscalationService } from '../../escalation/escalation.service';
 import { Notifier } from '../../escalation/notifier.port';
 import { DeferralStore } from '../../deferrals/deferral-store.port';
 import { auditAction } from './autoheal-audit';
-import { baseAction, ExecutionOutcome, ExecutionPlan, StrategyExecutor } from './strategy-executor';
+import { baseAction, ExecutionOutcome, ExecutionPlan, followUp, StrategyExecutor } from './strategy-executor';
 
 /**
  * ESCALATE_OPERATOR: an operator incident (one unresolved per tenant+endpoint) and a
@@ -44,10 +44,11 @@ export class EscalateExecutor extends StrategyExecutor {
     // New, or open but its page never went out (the notifier failed): (re)open and page.
     const { escalation, created } = await this.escalations.open({ incident, priority, reason: plan.rationale, now: plan.now });
     const notification = plan.limits.skip_notifications ? { notified: false } : await this.page(escalation.id, escalation.priority, message, plan);
-    await this.deferrals.close(incident.tenant_id, incident.endpoint, 'escalated');
+    const failed: string[] = [];
+    await followUp('deferrals not closed', () => this.deferrals.close(incident.tenant_id, incident.endpoint, 'escalated'), failed);
     const details = { created_incident: created, escalation_id: escalation.id, priority: escalation.priority, ...notification };
     await auditAction(this.audit, 'autoheal_escalate', plan, details);
-    return { taken: { ...baseAction(plan, true), ...details, message } };
+    return { taken: { ...baseAction(plan, true), ...details, message }, failed };
   }
 
   /** The escalation stands even when the page fails; the next cycle tries the page again. */
