@@ -124,7 +124,7 @@ export const RESULT_HEADER = [
   'first after recovery (min)',
   'last after recovery (min)',
   'down-endpoint re-sends / webhook',
-  'down-endpoint re-sends / probe interval (avg, max)',
+  'down-endpoint re-sends / probe interval (avg, max (closest two))',
   'duplicates',
   'goals missed',
 ];
@@ -140,7 +140,8 @@ export function resultTable(rows: readonly OutageRow[]): string {
       fmt(m.firstAfterRecovery),
       fmt(m.lastAfterRecovery),
       fmt(m.resendsPerWebhook, 2),
-      `${fmt(m.resendsPerProbeInterval.avg, 2)}, ${m.resendsPerProbeInterval.max}`,
+      `${fmt(m.resendsPerProbeInterval.avg, 2)}, ${m.resendsPerProbeInterval.max}` +
+        (m.minResendGapSeconds === null ? '' : ` (closest ${fmt(m.minResendGapSeconds, 0)} s)`),
       String(m.duplicates),
       missedGoals(m).join('; ') || 'none',
     ]),

@@ -155,6 +155,7 @@ describe('outage bench: measuring an outage', () => {
     expect(m.resendsPerProbeInterval.avg).toBeCloseTo(0.3);
     expect(m.resendsPerProbeInterval.max).toBe(2);
     expect(m.minResendGapSeconds).toBeCloseTo(30);
+    expect(resultTable([{ outage: '10 min', dispatcher: 'x', metrics: m }])).toMatch(/\| 0\.30, 2 \(closest 30 s\) +\|/);
     expect(missedGoals(m)).toEqual([
       '1 lost',
       '1 duplicates',
