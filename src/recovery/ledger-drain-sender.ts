@@ -1,9 +1,10 @@
-import type { Clock } from '../clock/clock';
-import type { ReplayLedger } from '../replay/replay-ledger.port';
-import type { Replayer } from '../replay/replayer.port';
+import { Injectable } from '@nestjs/common';
+import { Clock } from '../clock/clock';
+import { ReplayLedger } from '../replay/replay-ledger.port';
+import { Replayer } from '../replay/replayer.port';
 import type { ReplayResult } from '../replay/replay.types';
 import { sendClaimed } from '../replay/send-claimed';
-import type { TargetGuard } from '../replay/target-guard';
+import { TargetGuard } from '../replay/target-guard';
 import type { BacklogDelivery } from './backlog';
 import { DrainSender, DrainSendResult } from './drain-ports';
 import { parseRetryAfter } from './retry-after';
@@ -69,6 +70,20 @@ export class LedgerDrainSender extends DrainSender<BacklogDelivery> {
   private async report(event: DrainSendEvent): Promise<DrainSendResult> {
     await this.onSend?.(event);
     return event.result;
+  }
+}
+
+/** Builds a LedgerDrainSender per run from the app's ledger, replayer, guard and clock. */
+@Injectable()
+export class LedgerDrainSenderFactory {
+  private readonly deps: LedgerDrainSenderDeps;
+
+  constructor(ledger: ReplayLedger, replayer: Replayer, guard: TargetGuard, clock: Clock) {
+    this.deps = { ledger, replayer, guard, clock };
+  }
+
+  create(run: LedgerDrainRun, onSend?: (event: DrainSendEvent) => void | Promise<void>): LedgerDrainSender {
+    return new LedgerDrainSender(this.deps, run, onSend);
   }
 }
 
