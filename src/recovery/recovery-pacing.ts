@@ -32,7 +32,7 @@ export function estimatedSeconds(total: number, pacing: RecoveryPacing): number 
   return Math.ceil((total / pacing.ratePerSecond) * 10) / 10;
 }
 
-/** About one second of sends per batch, so progress is written about once a second. */
+/** About a quarter of a second of sends per batch: progress is written after each, and a cancel is seen before each send. */
 export function batchSizeFor(pacing: RecoveryPacing): number {
-  return Math.min(500, Math.max(pacing.concurrency, Math.ceil(pacing.ratePerSecond)));
+  return Math.min(500, Math.max(pacing.concurrency, Math.ceil(pacing.ratePerSecond / 4)));
 }

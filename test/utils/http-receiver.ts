@@ -14,6 +14,11 @@ export class HttpReceiver {
   status = 200;
   /** When true, requests are recorded but never answered (an endpoint that hangs). */
   hang = false;
+  /** Answers this long after the request arrived (a slow endpoint). */
+  delayMs = 0;
+  /** Requests being answered right now, and the most there ever were at once. */
+  inFlight = 0;
+  maxInFlight = 0;
   private server?: Server;
   private port = 0;
 
@@ -31,7 +36,13 @@ export class HttpReceiver {
         }
         this.received.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body });
         if (this.hang) return;
-        res.writeHead(this.status, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: this.status < 300 }));
+        this.maxInFlight = Math.max(this.maxInFlight, ++this.inFlight);
+        const answer = () => {
+          this.inFlight--;
+          res.writeHead(this.status, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: this.status < 300 }));
+        };
+        if (this.delayMs > 0) setTimeout(answer, this.delayMs);
+        else answer();
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));

@@ -1,4 +1,4 @@
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsISO8601, IsOptional } from 'class-validator';
+import { ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsISO8601, IsOptional } from 'class-validator';
 import { LimitQuery } from '../../common/limit-query.dto';
 import { IsWebhookUrl } from '../../common/webhook-url';
 import { IsText } from '../../deliveries/dto/field-validators';
@@ -26,22 +26,21 @@ export class CreateRecoveryBody {
   until?: string;
 
   @IsOptional()
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayUnique()
+  @IsArray({ message: 'must be an array' })
+  @ArrayMinSize(1, { message: 'must not be empty' })
+  @ArrayUnique({ message: 'must not repeat a value' })
   @IsIn(FAILED_STATUSES, { each: true, message: `each must be one of: ${FAILED_STATUSES.join(', ')}` })
   statuses?: DeliveryStatus[];
 
   @IsOptional()
   @IsArray()
   @ArrayMinSize(1)
-  @ArrayMaxSize(TRIAGE_LABELS.length)
   @ArrayUnique()
   @IsIn(TRIAGE_LABELS, { each: true, message: `each must be one of: ${TRIAGE_LABELS.join(', ')}` })
   triage_labels?: string[];
 
   @IsOptional()
-  @IsBoolean()
+  @IsBoolean({ message: 'must be a boolean' })
   dry_run?: boolean;
 }
 
