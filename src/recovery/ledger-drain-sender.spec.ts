@@ -19,7 +19,10 @@ describe('LedgerDrainSender', () => {
 
   const item = (id: string, endpoint = target): BacklogDelivery => ({ id, tenantId: 'acme', endpoint, createdAt: clock.now() });
   const seed = (id: string, to = target) =>
-    deliveries.upsertBatch([{ id, tenant_id: 'acme', target: to, status: 'failed', http_status: 503, error: 'HTTP 503', payload: { id } }], 'dispatcher');
+    deliveries.upsertBatch(
+      [{ id, tenant_id: 'acme', target: to, status: 'failed', http_status: 503, error: 'HTTP 503', payload: { id } }],
+      'dispatcher',
+    );
 
   beforeEach(() => {
     deliveries = new MemoryDeliveryStore(clock);
@@ -38,7 +41,9 @@ describe('LedgerDrainSender', () => {
     await seed('d1');
     expect(await sender.send(item('d1'))).toEqual({ outcome: 'delivered', httpStatus: 200 });
     expect(replayer.requests.map((r) => r.deliveryId)).toEqual(['d1']);
-    expect(ledger.attemptsOf('d1')).toEqual([expect.objectContaining({ outcome: 'succeeded', actor: 'operator:alice', cycle_id: run.runId })]);
+    expect(ledger.attemptsOf('d1')).toEqual([
+      expect.objectContaining({ outcome: 'succeeded', actor: 'operator:alice', cycle_id: run.runId }),
+    ]);
     expect(events).toEqual([{ item: item('d1'), result: { outcome: 'delivered', httpStatus: 200 }, attemptId: expect.any(String) }]);
   });
 
@@ -59,15 +64,17 @@ describe('LedgerDrainSender', () => {
     expect(await sender.send(item('d3'))).toEqual({ outcome: 'failed', httpStatus: 429, retryAfterMs: 2_500 });
     replayer.respondWith(answerWithStatus(503, { retryAfter: new Date(clock.now().getTime() + 30_000).toUTCString() }));
     expect(await sender.send(item('d4'))).toEqual({ outcome: 'failed', httpStatus: 503, retryAfterMs: 30_000 });
-    replayer.respondWith(() => ({ ok: false, httpStatus: null, error: 'timeout: no response within 5000 ms', durationMs: 5000, timedOut: true }));
+    const timeout = 'timeout: no response within 5000 ms';
+    replayer.respondWith(() => ({ ok: false, httpStatus: null, error: timeout, durationMs: 5000, timedOut: true }));
     expect(await sender.send(item('d5'))).toEqual({ outcome: 'failed', timedOut: true });
   });
 
-  it('checks the target before claiming: a refused target is skipped with the reason, unclaimed, and asked about once per run', async () => {
+  it('checks the target before claiming: a refused target is skipped with why, unclaimed, asked about once per run', async () => {
     const internal = 'https://internal.example.com/in';
     await seed('d6', internal);
     await seed('d7', internal);
-    expect(await sender.send(item('d6', internal))).toEqual({ outcome: 'skipped', reason: expect.stringMatching(/^target refused: .*10\.0\.0\.7/) });
+    const refused = { outcome: 'skipped', reason: expect.stringMatching(/^target refused: .*10\.0\.0\.7/) };
+    expect(await sender.send(item('d6', internal))).toEqual(refused);
     expect(await sender.send(item('d7', internal))).toMatchObject({ outcome: 'skipped' });
     expect(resolved).toEqual(['internal.example.com']);
     expect(ledger.attemptsOf('d6')).toEqual([]);

@@ -9,6 +9,8 @@ import type { BacklogDelivery } from './backlog';
 import { DrainSender, DrainSendResult } from './drain-ports';
 import { parseRetryAfter } from './retry-after';
 
+const CLAIM_REFUSED = 'claim refused: already claimed, sent since the run started, or no longer failed';
+
 export interface LedgerDrainSenderDeps {
   ledger: ReplayLedger;
   replayer: Replayer;
@@ -53,8 +55,9 @@ export class LedgerDrainSender extends DrainSender<BacklogDelivery> {
     const refused = await this.targetRefusal(item.endpoint);
     if (refused) return this.report({ item, result: { outcome: 'skipped', reason: refused } });
     const { ledger, replayer, clock } = this.deps;
-    const claim = await ledger.claim(item.id, { cycleId: this.run.runId, cycleStartedAt: this.run.startedAt, actor: this.run.actor, now: clock.now() });
-    if (!claim) return this.report({ item, result: { outcome: 'skipped', reason: 'claim refused: already claimed, sent since the run started, or no longer failed' } });
+    const { runId, startedAt, actor } = this.run;
+    const claim = await ledger.claim(item.id, { cycleId: runId, cycleStartedAt: startedAt, actor, now: clock.now() });
+    if (!claim) return this.report({ item, result: { outcome: 'skipped', reason: CLAIM_REFUSED } });
     const { result } = await sendClaimed(claim, replayer, ledger, clock);
     return this.report({ item, result: drainResultOf(result, clock.now()), attemptId: claim.attemptId });
   }

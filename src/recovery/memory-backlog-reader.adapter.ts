@@ -1,12 +1,14 @@
 import { Clock } from '../clock/clock';
 import type { DeliveryStore, RecentFailure } from '../deliveries/delivery-store.port';
-import { BacklogDelivery, BacklogFilter, BacklogPlan, cappedTotal, DEFAULT_BACKLOG_STATUSES, EndpointBacklog, effectiveSince } from './backlog';
+import type { BacklogDelivery, BacklogFilter, BacklogPlan, EndpointBacklog } from './backlog';
+import { cappedTotal, DEFAULT_BACKLOG_STATUSES, effectiveSince } from './backlog';
 import { BacklogReader } from './backlog-reader.port';
 import { BacklogSource } from './drain-ports';
 
 const EVERYTHING = Number.MAX_SAFE_INTEGER;
 
-const oldestFirst = (a: RecentFailure, b: RecentFailure) => a.created_at.getTime() - b.created_at.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+const oldestFirst = (a: RecentFailure, b: RecentFailure) =>
+  a.created_at.getTime() - b.created_at.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 /**
  * The backlog read through any DeliveryStore (a MemoryDeliveryStore, say): its `recentFailures`

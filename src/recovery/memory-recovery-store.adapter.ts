@@ -43,14 +43,18 @@ export class MemoryRecoveryStore extends RecoveryStore {
 
   async list(query: RecoveryQuery): Promise<RecoveryRecord[]> {
     return [...this.recoveries.values()]
-      .filter((r) => (query.tenantId === undefined || r.tenant_id === query.tenantId) && (query.state === undefined || r.state === query.state))
+      .filter((r) => query.tenantId === undefined || r.tenant_id === query.tenantId)
+      .filter((r) => query.state === undefined || r.state === query.state)
       .sort((a, b) => b.created_at.getTime() - a.created_at.getTime() || (a.id < b.id ? 1 : -1))
       .slice(0, query.limit)
       .map((r) => structuredClone(r));
   }
 
   async start(id: string, now: Date): Promise<RecoveryRecord | null> {
-    return this.change(id, UNFINISHED_RECOVERY_STATES, now, (r) => ({ state: 'running', started_at: r.started_at ?? new Date(now.getTime()) }));
+    return this.change(id, UNFINISHED_RECOVERY_STATES, now, (r) => ({
+      state: 'running',
+      started_at: r.started_at ?? new Date(now.getTime()),
+    }));
   }
 
   async progress(id: string, counts: RecoveryCounts, pausedReason: string | null, now: Date): Promise<RecoveryRecord | null> {

@@ -24,7 +24,11 @@ import { SqlRecoveryStore } from './sql-recovery-store.adapter';
   imports: [RecoveryModule, ReplayModule, ControlsModule, MaintenanceModule],
   controllers: [RecoveriesController],
   providers: [
-    { provide: RecoveryStore, inject: [DataSource], useFactory: (dataSource: DataSource): RecoveryStore => new SqlRecoveryStore(dataSource) },
+    {
+      provide: RecoveryStore,
+      inject: [DataSource],
+      useFactory: (dataSource: DataSource): RecoveryStore => new SqlRecoveryStore(dataSource),
+    },
     {
       provide: BacklogReader,
       inject: [DataSource, Clock],

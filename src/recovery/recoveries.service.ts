@@ -120,7 +120,9 @@ export class RecoveriesService implements OnApplicationBootstrap {
     const until = body.until === undefined ? null : new Date(body.until);
     const oldest = new Date(now.getTime() - MAX_RECOVERY_AGE_DAYS * 86_400_000);
     if (since > now) throw new InvalidRecoveryError('since: must not be in the future');
-    if (since < oldest) throw new InvalidRecoveryError(`since: must be within the last ${MAX_RECOVERY_AGE_DAYS} days (on or after ${oldest.toISOString()})`);
+    if (since < oldest) {
+      throw new InvalidRecoveryError(`since: must be within the last ${MAX_RECOVERY_AGE_DAYS} days (on or after ${oldest.toISOString()})`);
+    }
     if (until && until <= since) throw new InvalidRecoveryError('until: must be after since');
     return {
       tenant_id: body.tenant_id,

@@ -18,7 +18,10 @@ export const RECOVERY_PACING_DEFAULTS: RecoveryPacing = {
 /** Read loosely: the RECOVER_BACKLOG limits are optional in the rules (the defaults apply without them). */
 export function recoveryPacing(rules: AutohealRules): RecoveryPacing {
   const limits = (rules.strategy_limits as Record<string, Record<string, unknown> | undefined>).RECOVER_BACKLOG ?? {};
-  const read = (key: string, fallback: number) => (typeof limits[key] === 'number' && (limits[key] as number) > 0 ? (limits[key] as number) : fallback);
+  const read = (key: string, fallback: number) => {
+    const value = limits[key];
+    return typeof value === 'number' && value > 0 ? value : fallback;
+  };
   return {
     ratePerSecond: read('drain_rate_per_second', RECOVERY_PACING_DEFAULTS.ratePerSecond),
     concurrency: read('drain_concurrency', RECOVERY_PACING_DEFAULTS.concurrency),

@@ -53,14 +53,29 @@ describe('RecoveryRunner (memory adapters, manual clock)', () => {
       sleeper,
     );
     const items = Array.from({ length: 8 }, (_, n) => ({
-      id: `d${n}`, tenant_id: 'acme', target, status: 'failed' as const, http_status: 503, error: 'HTTP 503', created_at: new Date(clock.now().getTime() - 60_000 + n),
+      id: `d${n}`,
+      tenant_id: 'acme',
+      target,
+      status: 'failed' as const,
+      http_status: 503,
+      error: 'HTTP 503',
+      created_at: new Date(clock.now().getTime() - 60_000 + n),
     }));
     await deliveries.upsertBatch(items, 'dispatcher');
   });
 
   const recovery = () =>
     store.create(
-      { tenantId: 'acme', endpoint: null, since: new Date(clock.now().getTime() - 3_600_000), until: null, statuses: ['failed'], triageLabels: null, total: 8, createdBy: 'alice' },
+      {
+        tenantId: 'acme',
+        endpoint: null,
+        since: new Date(clock.now().getTime() - 3_600_000),
+        until: null,
+        statuses: ['failed'],
+        triageLabels: null,
+        total: 8,
+        createdBy: 'alice',
+      },
       clock.now(),
     );
   const signal = new AbortController().signal;
@@ -93,7 +108,12 @@ describe('RecoveryRunner (memory adapters, manual clock)', () => {
     await controls.set({ autoheal_enabled: false, reason: 'freeze' }, 'admin', clock.now());
     const { id } = await recovery();
     await runner.run({ kind: 'recovery', id }, signal);
-    expect(await store.get(id)).toMatchObject({ state: 'failed', sent: 0, remaining: 8, error: 'stopped: auto-healing is disabled (kill switch): freeze' });
+    expect(await store.get(id)).toMatchObject({
+      state: 'failed',
+      sent: 0,
+      remaining: 8,
+      error: 'stopped: auto-healing is disabled (kill switch): freeze',
+    });
     expect(replayer.requests).toHaveLength(0);
   });
 
@@ -102,7 +122,10 @@ describe('RecoveryRunner (memory adapters, manual clock)', () => {
     const { id } = await recovery();
     await runner.run({ kind: 'recovery', id }, signal);
     expect(await store.get(id)).toMatchObject({
-      state: 'failed', sent: 5, failed: 5, remaining: 3,
+      state: 'failed',
+      sent: 5,
+      failed: 5,
+      remaining: 3,
       error: 'stopped: 5 sends in a row failed (last: HTTP 503); the endpoint is still failing, try again once it is back',
     });
   });

@@ -16,7 +16,9 @@ import { Sleeper } from './sleeper.port';
 /** While paused for maintenance, how often the runner looks again (and sees a cancel or the kill switch). */
 export const MAINTENANCE_POLL_MS = 1_000;
 
-export function backlogFilterOf(recovery: Pick<RecoveryRecord, 'tenant_id' | 'endpoint' | 'since' | 'until' | 'statuses' | 'triage_labels'>, maxDeliveries?: number): BacklogFilter {
+type RecoveryScope = Pick<RecoveryRecord, 'tenant_id' | 'endpoint' | 'since' | 'until' | 'statuses' | 'triage_labels'>;
+
+export function backlogFilterOf(recovery: RecoveryScope, maxDeliveries?: number): BacklogFilter {
   return {
     tenantId: recovery.tenant_id,
     ...(recovery.endpoint !== null && { endpoint: recovery.endpoint }),
@@ -110,7 +112,9 @@ export class RecoveryRunner implements OnModuleInit {
       lastFailure = result.httpStatus ? `HTTP ${result.httpStatus}` : result.timedOut ? 'a timeout' : 'no answer';
     };
 
-    const result = await this.drain.run(this.reader.source(filter), this.senders.create({ actor: recovery.created_by, runId: recovery.id, startedAt: new Date(recovery.started_at!) }, onSend), {
+    const run = { actor: recovery.created_by, runId: recovery.id, startedAt: new Date(recovery.started_at!) };
+    const sender = this.senders.create(run, onSend);
+    const result = await this.drain.run(this.reader.source(filter), sender, {
       concurrency: pacing.concurrency,
       ratePerSecond: pacing.ratePerSecond,
       minRatePerSecond: Math.min(1, pacing.ratePerSecond),
@@ -122,11 +126,18 @@ export class RecoveryRunner implements OnModuleInit {
         await this.store.progress(recovery.id, totals, pausedReason, this.clock.now());
       },
     });
-    const failing = failuresInARow >= pacing.maxConsecutiveFailures ? `${failuresInARow} sends in a row failed (last: ${lastFailure})` : null;
+    const failing =
+      failuresInARow >= pacing.maxConsecutiveFailures ? `${failuresInARow} sends in a row failed (last: ${lastFailure})` : null;
     await this.conclude(recovery, result, signal, stopReason, failing);
   }
 
-  private async conclude(recovery: RecoveryRecord, result: DrainResult, signal: AbortSignal, stopReason: string | null, failing: string | null) {
+  private async conclude(
+    recovery: RecoveryRecord,
+    result: DrainResult,
+    signal: AbortSignal,
+    stopReason: string | null,
+    failing: string | null,
+  ): Promise<void> {
     const now = this.clock.now();
     if (signal.aborted) {
       this.logger.log(`recovery ${recovery.id} interrupted by shutdown; it resumes when the service starts again`);

@@ -67,7 +67,8 @@ class SqlBacklogSource extends BacklogSource<BacklogDelivery> {
   async next(limit: number): Promise<BacklogDelivery[]> {
     const room = this.filter.maxDeliveries === undefined ? limit : Math.min(limit, this.filter.maxDeliveries - this.handedOut);
     if (room <= 0) return [];
-    const rows: PageRow[] = await this.dataSource.query(BACKLOG_PAGE, [...this.params, this.cursor?.at ?? null, this.cursor?.id ?? null, room]);
+    const page = [...this.params, this.cursor?.at ?? null, this.cursor?.id ?? null, room];
+    const rows: PageRow[] = await this.dataSource.query(BACKLOG_PAGE, page);
     const last = rows.at(-1);
     if (last) this.cursor = { at: last.cursor_at, id: last.id };
     this.handedOut += rows.length;

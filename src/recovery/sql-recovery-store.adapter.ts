@@ -43,7 +43,8 @@ export class SqlRecoveryStore extends RecoveryStore {
   }
 
   async create(r: NewRecovery, now: Date): Promise<RecoveryRecord> {
-    const [row] = await this.dataSource.query(INSERT, [r.tenantId, r.endpoint, r.since, r.until, r.statuses, r.triageLabels, r.total, r.createdBy, now]);
+    const params = [r.tenantId, r.endpoint, r.since, r.until, r.statuses, r.triageLabels, r.total, r.createdBy, now];
+    const [row] = await this.dataSource.query(INSERT, params);
     return row;
   }
 

@@ -30,9 +30,11 @@ export class OperatorResend {
     if ('refused' in result) {
       if (result.refused === 'unknown') throw new NotFoundError('Delivery', deliveryId);
       if (result.refused === 'in_flight') {
-        throw new DomainError('replay_in_flight', `delivery ${deliveryId} is being sent right now; try again once that send has settled`, HttpStatus.CONFLICT);
+        const message = `delivery ${deliveryId} is being sent right now; try again once that send has settled`;
+        throw new DomainError('replay_in_flight', message, HttpStatus.CONFLICT);
       }
-      throw new DomainError('not_replayable', `delivery ${deliveryId} is ${result.status}: only failed or dead-lettered deliveries are re-sent`, HttpStatus.CONFLICT);
+      const message = `delivery ${deliveryId} is ${result.status}: only failed or dead-lettered deliveries are re-sent`;
+      throw new DomainError('not_replayable', message, HttpStatus.CONFLICT);
     }
     const { claim } = result;
     // The replayer applies the target guard itself: a refused target is settled as a failed attempt, never sent.

@@ -100,7 +100,8 @@ export class SqlReplayLedger extends ReplayLedger {
       const key = automaticTaken ? resendKeyFor(delivery.id, delivery.attempts, resends + 1) : automaticKey;
       const [claimed]: ClaimRow[] = await tx.query(INSERT_RESEND_CLAIM, [delivery.id, ctx.now, ctx.actor, key]);
       if (!claimed) return { refused: 'in_flight' };
-      return { claim: toClaim({ ...claimed, tenant_id: delivery.tenant_id, target: delivery.target, payload: delivery.payload, headers: delivery.headers, attempt_number: delivery.attempts }) };
+      const { tenant_id, target, payload, headers, attempts } = delivery;
+      return { claim: toClaim({ ...claimed, tenant_id, target, payload, headers, attempt_number: attempts }) };
     });
   }
 

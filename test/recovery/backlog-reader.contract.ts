@@ -25,9 +25,26 @@ export function describeBacklogReaderContract(name: string, factory: () => Promi
     const A = 'https://a.example.com/hook';
     const B = 'https://b.example.com/hook';
 
-    const report = (id: string, target: string, createdMinutesAgo: number, status: 'failed' | 'dead_letter' | 'delivered' = 'failed', httpStatus = 503) =>
+    const report = (
+      id: string,
+      target: string,
+      createdMinutesAgo: number,
+      status: 'failed' | 'dead_letter' | 'delivered' = 'failed',
+      httpStatus = 503,
+    ) =>
       subject.deliveries.upsertBatch(
-        [{ id: `${t}-${id}`, tenant_id: t, target, status, http_status: httpStatus, error: status === 'delivered' ? null : `HTTP ${httpStatus}`, created_at: minutesAgo(createdMinutesAgo), attempted_at: minutesAgo(createdMinutesAgo) }],
+        [
+          {
+            id: `${t}-${id}`,
+            tenant_id: t,
+            target,
+            status,
+            http_status: httpStatus,
+            error: status === 'delivered' ? null : `HTTP ${httpStatus}`,
+            created_at: minutesAgo(createdMinutesAgo),
+            attempted_at: minutesAgo(createdMinutesAgo),
+          },
+        ],
         'dispatcher',
       );
     const drainAll = async (filter: BacklogFilter, pageSize: number): Promise<BacklogDelivery[][]> => {
@@ -53,7 +70,19 @@ export function describeBacklogReaderContract(name: string, factory: () => Promi
       await report('b2', B, 20);
       await report('ok', A, 35, 'delivered', 200);
       await report('old', A, 200);
-      await subject.deliveries.upsertBatch([{ id: `other-${tenant}`, tenant_id: `other_${tenant}`, target: A, status: 'failed', http_status: 503, created_at: minutesAgo(10) }], 'dispatcher');
+      await subject.deliveries.upsertBatch(
+        [
+          {
+            id: `other-${tenant}`,
+            tenant_id: `other_${tenant}`,
+            target: A,
+            status: 'failed',
+            http_status: 503,
+            created_at: minutesAgo(10),
+          },
+        ],
+        'dispatcher',
+      );
     });
 
     it('hands out the backlog oldest first across endpoints, page by page, never twice', async () => {

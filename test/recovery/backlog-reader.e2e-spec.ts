@@ -18,7 +18,12 @@ describeBacklogReaderContract('SqlBacklogReader (PostgreSQL)', async () => {
     ...store,
     clock,
     claim: async (id) => {
-      const claim = await store.ledger.claim(id, { cycleId: null, actor: 'system:autoheal', now: clock.now(), cycleStartedAt: clock.now() });
+      const claim = await store.ledger.claim(id, {
+        cycleId: null,
+        actor: 'system:autoheal',
+        now: clock.now(),
+        cycleStartedAt: clock.now(),
+      });
       if (!claim) throw new Error(`could not claim ${id}`);
     },
     dispose,
@@ -33,7 +38,13 @@ describeBacklogReaderContract('MemoryBacklogReader over MemoryDeliveryStore', as
     deliveries,
     clock,
     claim: async (id) => {
-      const claimed = deliveries.recordReplayClaim(id, { attempted_at: clock.now(), source: 'autoheal', actor: 'system:autoheal', outcome: 'pending', cycle_id: null });
+      const claimed = deliveries.recordReplayClaim(id, {
+        attempted_at: clock.now(),
+        source: 'autoheal',
+        actor: 'system:autoheal',
+        outcome: 'pending',
+        cycle_id: null,
+      });
       if (!claimed) throw new Error(`could not claim ${id}`);
     },
     dispose: async () => undefined,

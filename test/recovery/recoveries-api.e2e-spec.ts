@@ -22,7 +22,11 @@ const RULES = {
 
 type Role = 'admin' | 'operator' | 'viewer' | 'ingest';
 
-describe('Operator recovery API: /autoheal/recoveries and POST /deliveries/:id/replay (PostgreSQL, BullMQ on Redis, a local receiver)', () => {
+// What a sender that died mid-send leaves behind once abandonStale has run.
+const ABANDON_SQL = `INSERT INTO delivery_attempts (delivery_id, attempted_at, source, actor, outcome, replay_key)
+  VALUES ($1, now(), 'autoheal', 'system:autoheal', 'abandoned', $1 || ':autoheal:1')`;
+
+describe('Operator recovery API: /autoheal/recoveries, POST /deliveries/:id/replay (PostgreSQL, BullMQ, a local receiver)', () => {
   let db: TestDatabase;
   let t: TestApp;
   let receiver: HttpReceiver;
@@ -57,7 +61,8 @@ describe('Operator recovery API: /autoheal/recoveries and POST /deliveries/:id/r
     await http().post('/deliveries').set('Authorization', as('ingest')).send(items).expect(200);
     return ids;
   };
-  const recovery = async (id: string) => (await http().get(`/autoheal/recoveries/${id}`).set('Authorization', as('operator')).expect(200)).body;
+  const recovery = async (id: string) =>
+    (await http().get(`/autoheal/recoveries/${id}`).set('Authorization', as('operator')).expect(200)).body;
   const start = async (body: Record<string, unknown>) =>
     (await http().post('/autoheal/recoveries').set('Authorization', as('operator')).send(body).expect(202)).body;
   const deliveryIdsAt = (path: string) => receiver.at(path).map((r) => r.headers['x-aetherlink-delivery-id']);
@@ -67,7 +72,13 @@ describe('Operator recovery API: /autoheal/recoveries and POST /deliveries/:id/r
     db = await createTestDatabase();
     redis = new Redis(TEST_REDIS_URL);
     t = await createTestApp({
-      env: { DATABASE_URL: db.url, REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: prefix, REPLAY_ALLOW_PRIVATE_TARGETS: 'true', REPLAY_TIMEOUT_MS: '5000' },
+      env: {
+        DATABASE_URL: db.url,
+        REDIS_URL: TEST_REDIS_URL,
+        REDIS_KEY_PREFIX: prefix,
+        REPLAY_ALLOW_PRIVATE_TARGETS: 'true',
+        REPLAY_TIMEOUT_MS: '5000',
+      },
       overrides: [[RulesSource, new StaticRulesSource(RULES)]],
     });
     dataSource = t.app.get(DataSource);
@@ -98,13 +109,17 @@ describe('Operator recovery API: /autoheal/recoveries and POST /deliveries/:id/r
       // Abandoned mid-send: its claim keeps it out of a recovery (POST /deliveries/:id/replay sends it).
       const [abandoned] = await seed(1, { path: '/plan-a', created_at: minutesAgo(40) });
       await dataSource.query(
-        `INSERT INTO delivery_attempts (delivery_id, attempted_at, source, actor, outcome, replay_key) VALUES ($1, now(), 'autoheal', 'system:autoheal', 'abandoned', $1 || ':autoheal:1')`,
+        ABANDON_SQL,
         [abandoned],
       );
     });
 
     it('counts per endpoint with the oldest and newest, and estimates the duration at the pacing; nothing is sent or stored', async () => {
-      const res = await http().post('/autoheal/recoveries').set('Authorization', as('operator')).send({ tenant_id: 'acme', since, dry_run: true }).expect(200);
+      const res = await http()
+        .post('/autoheal/recoveries')
+        .set('Authorization', as('operator'))
+        .send({ tenant_id: 'acme', since, dry_run: true })
+        .expect(200);
       expect(res.body).toEqual({
         dry_run: true,
         tenant_id: 'acme',
@@ -127,12 +142,22 @@ describe('Operator recovery API: /autoheal/recoveries and POST /deliveries/:id/r
 
     it('narrows by endpoint, status, triage label and until', async () => {
       const plan = async (extra: Record<string, unknown>) =>
-        (await http().post('/autoheal/recoveries').set('Authorization', as('admin')).send({ tenant_id: 'acme', since, dry_run: true, ...extra }).expect(200)).body;
+        (
+          await http()
+            .post('/autoheal/recoveries')
+            .set('Authorization', as('admin'))
+            .send({ tenant_id: 'acme', since, dry_run: true, ...extra })
+            .expect(200)
+        ).body;
       expect((await plan({ endpoint: receiver.url('/plan-b') })).total).toBe(2);
-      expect((await plan({ statuses: ['dead_letter'] })).per_endpoint.map((e: { endpoint: string }) => e.endpoint)).toEqual([receiver.url('/plan-b')]);
+      expect((await plan({ statuses: ['dead_letter'] })).per_endpoint.map((e: { endpoint: string }) => e.endpoint)).toEqual([
+        receiver.url('/plan-b'),
+      ]);
       expect((await plan({ triage_labels: ['transient_endpoint_down'] })).total).toBe(3);
       expect((await plan({ until: minutesAgo(30).toISOString() })).total).toBe(3);
-      expect((await plan({ statuses: ['failed'], triage_labels: ['transient_endpoint_down'], endpoint: receiver.url('/plan-b') })).per_endpoint).toEqual([]);
+      expect(
+        (await plan({ statuses: ['failed'], triage_labels: ['transient_endpoint_down'], endpoint: receiver.url('/plan-b') })).per_endpoint,
+      ).toEqual([]);
     });
   });
 
@@ -141,15 +166,35 @@ describe('Operator recovery API: /autoheal/recoveries and POST /deliveries/:id/r
     receiver.delayMs = 20;
     receiver.maxInFlight = 0;
     const created = await start({ tenant_id: 'beta', since: minutesAgo(60).toISOString() });
-    expect(created).toMatchObject({ id: expect.any(String), state: 'queued', total: 40, sent: 0, remaining: 40, created_by: 'alice', tenant_id: 'beta' });
+    expect(created).toMatchObject({
+      id: expect.any(String),
+      state: 'queued',
+      total: 40,
+      sent: 0,
+      remaining: 40,
+      created_by: 'alice',
+      tenant_id: 'beta',
+    });
 
     await eventually(async () => expect((await recovery(created.id)).state).toBe('completed'));
-    expect(await recovery(created.id)).toMatchObject({ total: 40, sent: 40, delivered: 40, failed: 0, skipped: 0, remaining: 0, error: null, finished_at: expect.any(String) });
+    expect(await recovery(created.id)).toMatchObject({
+      total: 40,
+      sent: 40,
+      delivered: 40,
+      failed: 0,
+      skipped: 0,
+      remaining: 0,
+      error: null,
+      finished_at: expect.any(String),
+    });
     expect(deliveryIdsAt('/full')).toEqual(ids);
     expect(receiver.maxInFlight).toBeLessThanOrEqual(CONCURRENCY);
     const statuses = await dataSource.query(`SELECT status, count(*)::int AS n FROM deliveries WHERE id = ANY($1) GROUP BY status`, [ids]);
     expect(statuses).toEqual([{ status: 'delivered', n: 40 }]);
-    const attempts = await dataSource.query(`SELECT DISTINCT cycle_id::text AS run, actor, outcome FROM delivery_attempts WHERE delivery_id = ANY($1) AND source = 'autoheal'`, [ids]);
+    const attempts = await dataSource.query(
+      `SELECT DISTINCT cycle_id::text AS run, actor, outcome FROM delivery_attempts WHERE delivery_id = ANY($1) AND source = 'autoheal'`,
+      [ids],
+    );
     expect(attempts).toEqual([{ run: created.id, actor: 'alice', outcome: 'succeeded' }]);
 
     // The same request again finds nothing left to send.
@@ -179,7 +224,10 @@ describe('Operator recovery API: /autoheal/recoveries and POST /deliveries/:id/r
 
     // Every send that went out is settled and counted; no more than one more send could have started.
     await eventually(async () => {
-      const pending = await dataSource.query(`SELECT count(*)::int AS n FROM delivery_attempts WHERE delivery_id = ANY($1) AND outcome = 'pending'`, [ids]);
+      const pending = await dataSource.query(
+        `SELECT count(*)::int AS n FROM delivery_attempts WHERE delivery_id = ANY($1) AND outcome = 'pending'`,
+        [ids],
+      );
       expect(pending).toEqual([{ n: 0 }]);
       expect((await recovery(created.id)).sent).toBe(receiver.at('/slow').length);
     });
@@ -198,13 +246,21 @@ describe('Operator recovery API: /autoheal/recoveries and POST /deliveries/:id/r
     receiver.delayMs = 150;
     const created = await start({ tenant_id: 'delta', since: minutesAgo(60).toISOString() });
     await eventually(async () => expect((await recovery(created.id)).sent).toBeGreaterThan(0), 20_000, 50);
-    await http().put('/autoheal/controls').set('Authorization', as('admin')).send({ autoheal_enabled: false, reason: 'incident review' }).expect(200);
+    await http()
+      .put('/autoheal/controls')
+      .set('Authorization', as('admin'))
+      .send({ autoheal_enabled: false, reason: 'incident review' })
+      .expect(200);
     try {
       await eventually(async () => expect((await recovery(created.id)).state).toBe('failed'));
       const stopped = await recovery(created.id);
       expect(stopped.error).toBe('stopped: auto-healing is disabled (kill switch): incident review');
       expect(stopped.remaining).toBeGreaterThan(0);
-      const refused = await http().post('/autoheal/recoveries').set('Authorization', as('operator')).send({ tenant_id: 'delta', since: minutesAgo(60).toISOString() }).expect(409);
+      const refused = await http()
+        .post('/autoheal/recoveries')
+        .set('Authorization', as('operator'))
+        .send({ tenant_id: 'delta', since: minutesAgo(60).toISOString() })
+        .expect(409);
       expect(refused.body.message).toMatch(/kill switch/);
     } finally {
       await http().put('/autoheal/controls').set('Authorization', as('admin')).send({ autoheal_enabled: null }).expect(200);
@@ -215,19 +271,29 @@ describe('Operator recovery API: /autoheal/recoveries and POST /deliveries/:id/r
     it('re-sends a failed delivery once; a delivered one is not re-sent', async () => {
       const [id] = await seed(1, { path: '/one' });
       const res = await http().post(`/deliveries/${id}/replay`).set('Authorization', as('operator', 'carol')).expect(200);
-      expect(res.body).toEqual({ delivery_id: id, tenant_id: 'acme', outcome: 'delivered', http_status: 200, error: null, attempts: 2, attempt_id: expect.any(String) });
+      expect(res.body).toEqual({
+        delivery_id: id,
+        tenant_id: 'acme',
+        outcome: 'delivered',
+        http_status: 200,
+        error: null,
+        attempts: 2,
+        attempt_id: expect.any(String),
+      });
       expect(deliveryIdsAt('/one')).toEqual([id]);
       const again = await http().post(`/deliveries/${id}/replay`).set('Authorization', as('operator')).expect(409);
       expect(again.body).toMatchObject({ error: 'not_replayable', message: expect.stringMatching(/is delivered/) });
       expect(receiver.at('/one')).toHaveLength(1);
       const audit = await http().get('/operator/audit?action=delivery_replay').set('Authorization', as('admin')).expect(200);
-      expect(audit.body).toEqual(expect.arrayContaining([expect.objectContaining({ operator_id: 'carol', resource_id: id, tenant_id: 'acme' })]));
+      expect(audit.body).toEqual(
+        expect.arrayContaining([expect.objectContaining({ operator_id: 'carol', resource_id: id, tenant_id: 'acme' })]),
+      );
     });
 
     it('re-sends an abandoned delivery, which the automatic path never would', async () => {
       const [id] = await seed(1, { path: '/abandoned' });
       await dataSource.query(
-        `INSERT INTO delivery_attempts (delivery_id, attempted_at, source, actor, outcome, replay_key) VALUES ($1, now(), 'autoheal', 'system:autoheal', 'abandoned', $1 || ':autoheal:1')`,
+        ABANDON_SQL,
         [id],
       );
       receiver.status = 503;
@@ -259,29 +325,58 @@ describe('Operator recovery API: /autoheal/recoveries and POST /deliveries/:id/r
   });
 
   describe('validation and roles', () => {
-    const post = (body: Record<string, unknown>, role: Role = 'operator') => http().post('/autoheal/recoveries').set('Authorization', as(role)).send(body);
+    const post = (body: Record<string, unknown>, role: Role = 'operator') =>
+      http().post('/autoheal/recoveries').set('Authorization', as(role)).send(body);
 
     it.each<[string, () => Record<string, unknown>, RegExp]>([
       ['no tenant', () => ({ since: minutesAgo(5).toISOString() }), /tenant_id: must be a string/],
       ['no since', () => ({ tenant_id: 'acme' }), /since: must be an ISO 8601 date/],
-      ['since after until', () => ({ tenant_id: 'acme', since: minutesAgo(5).toISOString(), until: minutesAgo(10).toISOString() }), /until: must be after since/],
-      ['since older than 30 days', () => ({ tenant_id: 'acme', since: new Date(Date.now() - 31 * 86_400_000).toISOString() }), /since: must be within the last 30 days/],
-      ['since in the future', () => ({ tenant_id: 'acme', since: new Date(Date.now() + 3_600_000).toISOString() }), /since: must not be in the future/],
-      ['a status that is not a failure', () => ({ tenant_id: 'acme', since: minutesAgo(5).toISOString(), statuses: ['delivered'] }), /statuses: each must be one of: failed, dead_letter/],
-      ['an unknown triage label', () => ({ tenant_id: 'acme', since: minutesAgo(5).toISOString(), triage_labels: ['bogus'] }), /triage_labels: each must be one of/],
+      [
+        'since after until',
+        () => ({ tenant_id: 'acme', since: minutesAgo(5).toISOString(), until: minutesAgo(10).toISOString() }),
+        /until: must be after since/,
+      ],
+      [
+        'since older than 30 days',
+        () => ({ tenant_id: 'acme', since: new Date(Date.now() - 31 * 86_400_000).toISOString() }),
+        /since: must be within the last 30 days/,
+      ],
+      [
+        'since in the future',
+        () => ({ tenant_id: 'acme', since: new Date(Date.now() + 3_600_000).toISOString() }),
+        /since: must not be in the future/,
+      ],
+      [
+        'a status that is not a failure',
+        () => ({ tenant_id: 'acme', since: minutesAgo(5).toISOString(), statuses: ['delivered'] }),
+        /statuses: each must be one of: failed, dead_letter/,
+      ],
+      [
+        'an unknown triage label',
+        () => ({ tenant_id: 'acme', since: minutesAgo(5).toISOString(), triage_labels: ['bogus'] }),
+        /triage_labels: each must be one of/,
+      ],
       ['a bad endpoint', () => ({ tenant_id: 'acme', since: minutesAgo(5).toISOString(), endpoint: 'ftp://x' }), /endpoint/],
       ['an unknown field', () => ({ tenant_id: 'acme', since: minutesAgo(5).toISOString(), rate: 5 }), /property rate should not exist/],
-      ['dry_run not a boolean', () => ({ tenant_id: 'acme', since: minutesAgo(5).toISOString(), dry_run: 'yes' }), /dry_run: must be a boolean/],
+      [
+        'dry_run not a boolean',
+        () => ({ tenant_id: 'acme', since: minutesAgo(5).toISOString(), dry_run: 'yes' }),
+        /dry_run: must be a boolean/,
+      ],
     ])('400 for %s, naming the field', async (_name, body, message) => {
       const res = await post(body()).expect(400);
       expect(res.body.message).toMatch(message);
     });
 
     it('400 for an id that is not a UUID, 404 for an unknown one', async () => {
-      expect((await http().get('/autoheal/recoveries/nope').set('Authorization', as('operator')).expect(400)).body.message).toMatch(/id: must be a UUID/);
+      expect((await http().get('/autoheal/recoveries/nope').set('Authorization', as('operator')).expect(400)).body.message).toMatch(
+        /id: must be a UUID/,
+      );
       await http().get('/autoheal/recoveries/00000000-0000-4000-8000-000000000000').set('Authorization', as('operator')).expect(404);
       await http().delete('/autoheal/recoveries/00000000-0000-4000-8000-000000000000').set('Authorization', as('operator')).expect(404);
-      expect((await http().get('/autoheal/recoveries?state=done').set('Authorization', as('operator')).expect(400)).body.message).toMatch(/state: must be one of/);
+      expect((await http().get('/autoheal/recoveries?state=done').set('Authorization', as('operator')).expect(400)).body.message).toMatch(
+        /state: must be one of/,
+      );
     });
 
     it('operators and admins only', async () => {

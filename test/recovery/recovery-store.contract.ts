@@ -18,7 +18,17 @@ export function describeRecoveryStoreContract(name: string, factory: () => Promi
     let n = 0;
     const create = (fields: Partial<NewRecovery> = {}, now = at(n++)) =>
       store.create(
-        { tenantId: 'acme', endpoint: null, since: at(-3600), until: null, statuses: ['failed', 'dead_letter'], triageLabels: null, total: 10, createdBy: 'alice', ...fields },
+        {
+          tenantId: 'acme',
+          endpoint: null,
+          since: at(-3600),
+          until: null,
+          statuses: ['failed', 'dead_letter'],
+          triageLabels: null,
+          total: 10,
+          createdBy: 'alice',
+          ...fields,
+        },
         now,
       );
 
@@ -29,7 +39,10 @@ export function describeRecoveryStoreContract(name: string, factory: () => Promi
     afterAll(() => subject?.dispose());
 
     it('creates a queued recovery with everything it was asked for, and reads it back', async () => {
-      const created = await create({ endpoint: 'https://a.example.com/hook', until: at(-60), triageLabels: ['transient_endpoint_down'], total: 7 }, at(100));
+      const created = await create(
+        { endpoint: 'https://a.example.com/hook', until: at(-60), triageLabels: ['transient_endpoint_down'], total: 7 },
+        at(100),
+      );
       expect(created).toEqual({
         id: expect.stringMatching(/^[0-9a-f-]{36}$/),
         tenant_id: 'acme',
@@ -39,11 +52,20 @@ export function describeRecoveryStoreContract(name: string, factory: () => Promi
         statuses: ['failed', 'dead_letter'],
         triage_labels: ['transient_endpoint_down'],
         state: 'queued',
-        total: 7, sent: 0, delivered: 0, failed: 0, skipped: 0, remaining: 7,
+        total: 7,
+        sent: 0,
+        delivered: 0,
+        failed: 0,
+        skipped: 0,
+        remaining: 7,
         paused_reason: null,
         created_by: 'alice',
-        created_at: at(100), updated_at: at(100),
-        started_at: null, finished_at: null, cancelled_by: null, error: null,
+        created_at: at(100),
+        updated_at: at(100),
+        started_at: null,
+        finished_at: null,
+        cancelled_by: null,
+        error: null,
       });
       expect(await store.get(created.id)).toEqual(created);
       expect(await store.get('00000000-0000-4000-8000-000000000000')).toBeNull();
@@ -55,9 +77,20 @@ export function describeRecoveryStoreContract(name: string, factory: () => Promi
       // A resumed run keeps the first start time.
       expect(await store.start(id, at(205))).toMatchObject({ state: 'running', started_at: at(200) });
       expect(await store.progress(id, counts(4, 2), 'paused: maintenance', at(210))).toMatchObject({
-        sent: 4, delivered: 3, failed: 1, skipped: 2, remaining: 4, paused_reason: 'paused: maintenance', updated_at: at(210),
+        sent: 4,
+        delivered: 3,
+        failed: 1,
+        skipped: 2,
+        remaining: 4,
+        paused_reason: 'paused: maintenance',
+        updated_at: at(210),
       });
-      expect(await store.finish(id, 'completed', null, at(220))).toMatchObject({ state: 'completed', remaining: 0, paused_reason: null, finished_at: at(220) });
+      expect(await store.finish(id, 'completed', null, at(220))).toMatchObject({
+        state: 'completed',
+        remaining: 0,
+        paused_reason: null,
+        finished_at: at(220),
+      });
       expect(await store.start(id, at(230))).toBeNull();
       expect(await store.progress(id, counts(9), null, at(230))).toBeNull();
       expect(await store.finish(id, 'failed', 'late', at(230))).toBeNull();
@@ -68,18 +101,31 @@ export function describeRecoveryStoreContract(name: string, factory: () => Promi
       const { id } = await create();
       await store.start(id, at(300));
       await store.progress(id, counts(3), null, at(301));
-      expect(await store.finish(id, 'failed', 'stopped: kill switch', at(302))).toMatchObject({ state: 'failed', remaining: 7, error: 'stopped: kill switch' });
+      expect(await store.finish(id, 'failed', 'stopped: kill switch', at(302))).toMatchObject({
+        state: 'failed',
+        remaining: 7,
+        error: 'stopped: kill switch',
+      });
     });
 
     it('cancel: from queued or running only; counts still land after a cancel, a pause reason does not', async () => {
       const queued = await create();
-      expect(await store.cancel(queued.id, 'bob', at(400))).toMatchObject({ state: 'cancelled', cancelled_by: 'bob', finished_at: at(400) });
+      expect(await store.cancel(queued.id, 'bob', at(400))).toMatchObject({
+        state: 'cancelled',
+        cancelled_by: 'bob',
+        finished_at: at(400),
+      });
       expect(await store.start(queued.id, at(401))).toBeNull();
 
       const running = await create();
       await store.start(running.id, at(402));
       await store.cancel(running.id, 'bob', at(403));
-      expect(await store.progress(running.id, counts(5), 'paused: maintenance', at(404))).toMatchObject({ state: 'cancelled', sent: 5, remaining: 5, paused_reason: null });
+      expect(await store.progress(running.id, counts(5), 'paused: maintenance', at(404))).toMatchObject({
+        state: 'cancelled',
+        sent: 5,
+        remaining: 5,
+        paused_reason: null,
+      });
       expect(await store.finish(running.id, 'completed', null, at(405))).toBeNull();
       expect(await store.cancel(running.id, 'carol', at(406))).toBeNull();
       expect(await store.cancel('00000000-0000-4000-8000-000000000000', 'bob', at(406))).toBeNull();

@@ -190,11 +190,16 @@ export function describeReplayLedgerContract(name: string, factory: () => Promis
       it('takes the automatic key when it is free, so the automatic path cannot send it too', async () => {
         const id = await seed({ attempts: 2 });
         const result = await ledger.claimForResend(id, by);
-        expect(result).toEqual({ claim: expect.objectContaining({ deliveryId: id, replayKey: `${id}:autoheal:2`, actor: 'operator:alice', cycleId: null, attemptNumber: 2 }) });
+        expect(result).toEqual({
+          claim: expect.objectContaining({
+            deliveryId: id, replayKey: `${id}:autoheal:2`, actor: 'operator:alice', cycleId: null, attemptNumber: 2,
+          }),
+        });
         expect(await ledger.claim(id, ctx(randomUUID(), later))).toBeNull();
         expect(await ledger.claimForResend(id, by)).toEqual({ refused: 'in_flight' });
         const { claim } = result as { claim: ReplayClaim };
-        expect(await ledger.settle(claim, { ok: true, httpStatus: 200, error: null, durationMs: 3 }, later)).toMatchObject({ deliveryStatus: 'delivered', attempts: 3 });
+        const settled = await ledger.settle(claim, { ok: true, httpStatus: 200, error: null, durationMs: 3 }, later);
+        expect(settled).toMatchObject({ deliveryStatus: 'delivered', attempts: 3 });
         expect(await ledger.claimForResend(id, by)).toEqual({ refused: 'not_failed', status: 'delivered' });
       });
 
@@ -217,7 +222,8 @@ export function describeReplayLedgerContract(name: string, factory: () => Promis
         await abandon(id);
         const first = (await ledger.claimForResend(id, by)) as { claim: ReplayClaim };
         expect(await ledger.abandonStale(new Date(now.getTime() + 60_000))).toContain(first.claim.attemptId);
-        expect((await ledger.claimForResend(id, by)) as { claim: ReplayClaim }).toMatchObject({ claim: { replayKey: `${id}:autoheal-resend:1:2` } });
+        const second = await ledger.claimForResend(id, by);
+        expect(second).toMatchObject({ claim: { replayKey: `${id}:autoheal-resend:1:2` } });
       });
 
       it('refuses unknown and delivered deliveries, writing nothing', async () => {
