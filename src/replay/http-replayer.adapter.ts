@@ -84,9 +84,17 @@ export class HttpReplayer extends Replayer implements OnApplicationShutdown {
       // The status is the answer; a body that is too large or too slow does not change it.
       await response.body.dump({ limit: this.maxResponseBytes, signal }).catch(() => undefined);
       const ok = response.statusCode >= 200 && response.statusCode < 300;
-      return { ok, httpStatus: response.statusCode, error: ok ? null : `HTTP ${response.statusCode}`, durationMs: elapsed() };
+      const retryAfter = headerValue(response.headers['retry-after']);
+      return {
+        ok,
+        httpStatus: response.statusCode,
+        error: ok ? null : `HTTP ${response.statusCode}`,
+        durationMs: elapsed(),
+        ...(retryAfter !== undefined && { retryAfter }),
+      };
     } catch (error) {
-      return failure(describeError(error, this.options.timeoutMs), elapsed());
+      const message = describeError(error, this.options.timeoutMs);
+      return { ...failure(message, elapsed()), ...(message.startsWith(TIMEOUT_PREFIX) && { timedOut: true }) };
     }
   }
 
@@ -117,6 +125,13 @@ export class HttpReplayer extends Replayer implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     if (!this.agent.closed) await this.agent.close();
   }
+}
+
+const TIMEOUT_PREFIX = 'timeout:';
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  const first = Array.isArray(value) ? value[0] : value;
+  return first === undefined || first.trim() === '' ? undefined : first.trim();
 }
 
 function failure(error: string, durationMs: number): ReplayResult {

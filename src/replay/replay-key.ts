@@ -14,3 +14,16 @@ export function replayKeyFor(deliveryId: string, attempts: number): string {
 export function replayKeySql(deliveryIdColumn: string, attemptsColumn: string): string {
   return `${deliveryIdColumn} || ':${NAMESPACE}:' || ${attemptsColumn}`;
 }
+
+/**
+ * The key of the `n`th operator re-send (`POST /deliveries/:id/replay`) at one attempt counter, used
+ * when the automatic key of that counter is already taken by an abandoned send. Unique like the
+ * automatic one, so two operators racing compute the same key and only one re-send leaves.
+ */
+export function resendKeyFor(deliveryId: string, attempts: number, n: number): string {
+  return `${resendKeyPrefix(deliveryId, attempts)}${n}`;
+}
+
+export function resendKeyPrefix(deliveryId: string, attempts: number): string {
+  return `${deliveryId}:${NAMESPACE}-resend:${attempts}:`;
+}

@@ -1,4 +1,4 @@
-import type { ClaimContext, EndpointLease, ReplayClaim, ReplayResult, ReplaySettlement } from './replay.types';
+import type { ClaimContext, EndpointLease, ReplayClaim, ReplayResult, ReplaySettlement, ResendClaim, ResendContext } from './replay.types';
 
 export const AUTOHEAL_SOURCE = 'autoheal';
 export const ABANDONED_ERROR = 'process stopped mid-send; not re-sent automatically';
@@ -30,6 +30,14 @@ export abstract class ReplayLedger {
    * With `ctx.audit`, the send's audit intent is written in the same transaction as the claim.
    */
   abstract claim(deliveryId: string, ctx: ClaimContext): Promise<ReplayClaim | null>;
+
+  /**
+   * Claims one failed or dead-lettered delivery for an operator's explicit re-send, including one
+   * whose automatic send was abandoned (which `claim` refuses for good). Still exactly once: the
+   * claim takes the current attempt's automatic key when it is free, else the next operator re-send
+   * key of that attempt, and it is refused while any send of the delivery is pending.
+   */
+  abstract claimForResend(deliveryId: string, ctx: ResendContext): Promise<ResendClaim>;
 
   /**
    * Records the outcome on the attempt and the delivery at once (and its audit outcome, when the

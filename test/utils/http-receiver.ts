@@ -14,8 +14,11 @@ export class HttpReceiver {
   status = 200;
   /** When true, requests are recorded but never answered (an endpoint that hangs). */
   hang = false;
-  /** How long to wait before answering (a slow endpoint). */
+  /** Answers this long after the request arrived (a slow endpoint). */
   delayMs = 0;
+  /** Requests being answered right now, and the most there ever were at once. */
+  inFlight = 0;
+  maxInFlight = 0;
   private server?: Server;
   private port = 0;
 
@@ -34,7 +37,11 @@ export class HttpReceiver {
         this.received.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body });
         if (this.hang) return;
         const status = this.status;
-        const answer = () => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: status < 300 }));
+        this.maxInFlight = Math.max(this.maxInFlight, ++this.inFlight);
+        const answer = () => {
+          this.inFlight--;
+          res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: status < 300 }));
+        };
         if (this.delayMs > 0) setTimeout(answer, this.delayMs);
         else answer();
       });
