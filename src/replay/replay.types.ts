@@ -1,4 +1,3 @@
-/** Taken atomically with the attempt row. */
 export interface ReplayClaim {
   /** bigint, as text. */
   attemptId: string;
@@ -35,7 +34,6 @@ export interface ClaimContext {
    * and the same cycle never claims one delivery twice.
    */
   cycleStartedAt: Date;
-  /** `system:autoheal`, or an operator's token subject. */
   actor: string;
   now: Date;
   /** The claim is refused unless this lease is still current, and extends it. */

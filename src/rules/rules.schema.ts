@@ -72,7 +72,6 @@ const timezone = z.string(validTimezone).refine((value) => {
 // Relations between fields: checked once each field is valid on its own, so one mistake gives one line.
 const onceFieldsValid = { when: (payload: z.core.ParsePayload) => payload.issues.length === 0 };
 
-/** Validated the same way wherever a limit appears. */
 export const STRATEGY_LIMIT_FIELDS = {
   max_deliveries: integer(1),
   time_window_minutes: positive,
@@ -108,7 +107,6 @@ function limits<Field extends LimitField>(...fields: Field[]) {
   return strictObject(Object.fromEntries(fields.map((field) => [field, STRATEGY_LIMIT_FIELDS[field]])) as LimitShape<Field>);
 }
 
-/** What a tenant override may change. */
 function partialLimits<Field extends LimitField>(fields: readonly Field[]) {
   return strictObject(Object.fromEntries(fields.map((field) => [field, STRATEGY_LIMIT_FIELDS[field].optional()])) as {
     [F in Field]: z.ZodOptional<LimitShape<Field>[F]>;
@@ -245,7 +243,6 @@ const detection = strictObject({
   }
 }, onceFieldsValid);
 
-/** The guide's sections plus our detection and cycle settings. */
 export const RULES_SCHEMA = strictObject({
   global_safety: strictObject({
     autoheal_enabled: boolean,
