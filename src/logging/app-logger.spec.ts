@@ -2,7 +2,6 @@ import { AppConfig } from '../config/app-config';
 import { AppLogger, AppLoggerOptions, secretsIn } from './app-logger';
 import { currentLogContext, enterLogContext, runWithLogContext } from './log-context';
 
-/** Runs `fn` against a logger and returns the lines it wrote to stdout and stderr. */
 function linesOf(options: AppLoggerOptions, fn: (logger: AppLogger) => void): string[] {
   const written: string[] = [];
   const capture = (chunk: string | Uint8Array) => {

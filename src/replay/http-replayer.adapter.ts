@@ -10,7 +10,7 @@ import { TargetGuard } from './target-guard';
 export interface HttpReplayerOptions {
   timeoutMs: number;
   connectionsPerOrigin?: number;
-  /** The response body is read (so the connection can be reused) but never kept; past this it is cut. */
+  /** Read so the connection can be reused, never kept; cut past this. */
   maxResponseBytes?: number;
   userAgent?: string;
 }
@@ -19,8 +19,8 @@ export const REPLAY_HEADER = 'x-aetherlink-replay';
 export const DELIVERY_ID_HEADER = 'x-aetherlink-delivery-id';
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
 
-// Hop-by-hop headers, those the transport computes itself, and those describing the original
-// bytes (we send a re-serialised JSON body, so an old content-encoding would be a lie).
+// Hop-by-hop headers, those the transport computes, and those describing the original bytes (the body is
+// re-serialised JSON, so an old content-encoding would be a lie).
 const DROPPED_HEADERS = new Set([
   'host',
   'content-length',
@@ -43,7 +43,6 @@ const DROPPED_HEADERS = new Set([
   DELIVERY_ID_HEADER,
 ]);
 
-/** Re-sends over HTTP with undici: one keep-alive pool, bounded connections per origin, hard timeouts. */
 export class HttpReplayer extends Replayer implements OnApplicationShutdown {
   private readonly agent: Agent;
   private readonly maxResponseBytes: number;

@@ -20,10 +20,8 @@ interface DeliveryOverlay {
 }
 
 /**
- * The ledger in process memory, with the SQL adapter's rules (one claim per key, no claim from a
- * stale view, settle once, abandon stale pending). It reads deliveries from a store it does not
- * write to (a `MemoryDeliveryStore`, say), so the effect of each settled replay on a delivery is
- * kept here and laid over the store's record; `findDelivery` answers that combined view.
+ * The SQL adapter's rules in process memory. It reads deliveries from a store it does not write to, so each
+ * settled replay's effect is kept here and laid over the store's record (`findDelivery`).
  */
 export class MemoryReplayLedger extends ReplayLedger {
   private readonly attempts = new Map<string, AttemptRecord & { delivery_id: string }>();
@@ -32,10 +30,7 @@ export class MemoryReplayLedger extends ReplayLedger {
   private readonly leases = new Map<string, StoredLease>();
   private nextAttemptId = 1;
 
-  /**
-   * Audit intents and outcomes go to `audit` when given. Leases run on wall-clock time (`now`),
-   * as the SQL adapter's run on the database's `now()`.
-   */
+  /** Leases run on wall-clock time, as the SQL adapter's run on the database's `now()`. */
   constructor(
     private readonly deliveries: Pick<DeliveryStore, 'findById'>,
     private readonly audit?: AuditLog,
@@ -191,10 +186,7 @@ export class MemoryReplayLedger extends ReplayLedger {
     return abandoned;
   }
 
-  /**
-   * The store's record with the settled replays applied. As in SQL, a replay counts as an attempt,
-   * and its outcome stands until the store records a later attempt.
-   */
+  /** As in SQL, a replay counts as an attempt, and its outcome stands until the store records a later attempt. */
   async findDelivery(id: string): Promise<DeliveryRecord | null> {
     const found = await this.deliveries.findById(id);
     if (!found) return null;
@@ -216,7 +208,7 @@ export class MemoryReplayLedger extends ReplayLedger {
     return stored.holder === lease.holder && String(stored.fence) === lease.fence && stored.expiresAt > this.now();
   }
 
-  /** The automatic attempts of one delivery, oldest first. */
+  /** Oldest first. */
   attemptsOf(deliveryId: string): AttemptRecord[] {
     return [...this.attempts.values()]
       .filter((a) => a.delivery_id === deliveryId)

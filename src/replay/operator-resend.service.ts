@@ -11,12 +11,12 @@ export interface ResendView {
   outcome: 'delivered' | 'failed';
   http_status: number | null;
   error: string | null;
-  /** The delivery's attempt counter after this send. */
+  /** After this send. */
   attempts: number;
   attempt_id: string;
 }
 
-/** `POST /deliveries/:id/replay`: one delivery sent again now, by an operator, claimed and settled like every replay. */
+/** Claimed and settled like every replay. */
 @Injectable()
 export class OperatorResend {
   constructor(

@@ -13,7 +13,7 @@ export const answerWithStatus =
     ...extra,
   });
 
-/** Sends nothing: records each request and answers from `responder` (200 unless told). */
+/** Sends nothing; answers 200 unless `responder` says otherwise. */
 export class RecordingReplayer extends Replayer {
   private readonly recorded: ReplayRequest[] = [];
 

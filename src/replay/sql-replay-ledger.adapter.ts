@@ -5,7 +5,7 @@ import { FAILED_STATUSES } from '../deliveries/delivery.constants';
 import { replayKeyFor, replayKeySql, resendKeyFor, resendKeyPrefix } from './replay-key';
 import type { ClaimContext, EndpointLease, ReplayClaim, ReplayResult, ReplaySettlement, ResendClaim, ResendContext } from './replay.types';
 
-// Takes a free or expired lease (the fence grows on every change of holder) or extends the holder's own.
+// The fence grows on every change of holder.
 const ACQUIRE_LEASE = `INSERT INTO endpoint_leases (tenant_id, endpoint, holder, fence, expires_at)
   VALUES ($1, $2, $3, 1, now() + $4 * interval '1 millisecond')
   ON CONFLICT (tenant_id, endpoint) DO UPDATE SET
@@ -66,7 +66,7 @@ function toClaim(row: ClaimRow): ReplayClaim {
   };
 }
 
-/** The ledger in `delivery_attempts`: the claim is an insert that the unique `replay_key` arbitrates. */
+/** The claim is an insert that the unique `replay_key` arbitrates. */
 export class SqlReplayLedger extends ReplayLedger {
   constructor(private readonly dataSource: DataSource) {
     super();
@@ -82,12 +82,9 @@ export class SqlReplayLedger extends ReplayLedger {
   }
 
   async claim(deliveryId: string, ctx: ClaimContext): Promise<ReplayClaim | null> {
-    // The unique key stops claims that overlap in time. The NOT EXISTS stops a claim from a stale
-    // view once the first has settled (the counter has moved on by then): whoever read the
-    // delivery before someone else re-sent it does not send it again, whatever that send's outcome.
-    // The lease check is an UPDATE, so its row lock holds a concurrent takeover until this claim
-    // commits, and a takeover that came first leaves no row with this fence. One statement: the
-    // lease check, the claim and its audit intent commit together or not at all.
+    // The unique key stops overlapping claims; the NOT EXISTS stops a claim from a stale view once the first has
+    // settled. The lease check is an UPDATE, so its row lock holds a concurrent takeover until this claim commits.
+    // One statement: the lease check, the claim and its audit intent commit together or not at all.
     const lease = ctx.lease;
     const rows: ClaimRow[] = await this.dataSource.query(
       `WITH lease AS (

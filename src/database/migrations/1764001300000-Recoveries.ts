@@ -1,6 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-/** Operator recoveries: a bulk re-send of a tenant's failed deliveries, with its progress. */
 export class Recoveries1764001300000 implements MigrationInterface {
   name = 'Recoveries1764001300000';
 
