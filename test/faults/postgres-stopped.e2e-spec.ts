@@ -100,7 +100,11 @@ describe('PostgreSQL stopped mid-cycle', () => {
 
     // The cycle stops at the failed settle, and says the database is unavailable: 503, never 500.
     const first = await run;
-    expect({ status: first.status, retryAfter: first.retryAfter }).toEqual({ status: 503, retryAfter: expect.any(String) });
+    expect({ status: first.status, retryAfter: first.retryAfter, error: first.body.error }).toEqual({
+      status: 503,
+      retryAfter: '5',
+      error: 'database_unavailable',
+    });
     expect(sends()).toEqual([settled, interrupted]);
     const list = await call('/deliveries?tenant_id=t1');
     expect({ status: list.status, retryAfter: list.headers.get('retry-after') }).toEqual({ status: 503, retryAfter: '5' });
