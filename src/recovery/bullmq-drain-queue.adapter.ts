@@ -64,10 +64,16 @@ export class BullmqDrainQueue extends DrainQueue {
   async close(): Promise<void> {
     this.closed = true;
     this.abort.abort();
-    // A worker that never reached Redis has no job to finish, and a graceful close would wait for
-    // the connection forever: close it at once.
-    await this.worker?.close(!this.workerReady);
+    // A worker that never reached Redis, or has lost it, has no job it could finish, and a graceful
+    // close would wait for the connection forever: close it at once.
+    if (this.worker) await this.worker.close(!(await this.workerConnected(this.worker)));
     await this.queue?.close();
+  }
+
+  private async workerConnected(worker: Worker<DrainJob>): Promise<boolean> {
+    if (!this.workerReady) return false;
+    const clients = [await worker.backend.client, await worker.backend.blockingClient];
+    return clients.every((client) => !client || client.status === 'ready');
   }
 
   /** Created on first use, so an instance that never queues a drain opens no connection for it. */
