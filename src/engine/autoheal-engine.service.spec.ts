@@ -23,6 +23,8 @@ import { EscalationService } from '../escalation/escalation.service';
 import type { OpenEscalation } from '../escalation/escalation-store.port';
 import { Notifier } from '../escalation/notifier.port';
 import { RecordingNotifier } from '../escalation/recording-notifier.adapter';
+import { IncidentStore } from '../incidents/incident-store.port';
+import { MemoryIncidentStore } from '../incidents/memory-incident-store.adapter';
 import { FixedInsights } from '../insights/fixed-insights.adapter';
 import { Insights } from '../insights/insights.port';
 import { MaintenanceStore } from '../maintenance/maintenance-store.port';
@@ -30,6 +32,12 @@ import { MemoryMaintenanceStore } from '../maintenance/memory-maintenance-store.
 import { AutohealMetrics } from '../metrics/autoheal-metrics.service';
 import { PredictorsModule } from '../predictors/predictors.module';
 import { StrategyPredictor } from '../predictors/strategy-predictor.port';
+import { BacklogReader } from '../recovery/backlog-reader.port';
+import { DrainQueue } from '../recovery/drain-queue.port';
+import { InProcessDrainQueue } from '../recovery/in-process-drain-queue.adapter';
+import { IncidentBacklog } from '../recovery/incident-backlog.service';
+import { LedgerDrainSenderFactory } from '../recovery/ledger-drain-sender';
+import { MemoryBacklogReader } from '../recovery/memory-backlog-reader.adapter';
 import { RecordingReplayer } from '../replay/recording-replayer.adapter';
 import { ReplayLedger } from '../replay/replay-ledger.port';
 import type { ClaimContext, ReplayClaim, ReplayResult, ReplaySettlement } from '../replay/replay.types';
@@ -44,6 +52,7 @@ import { CycleBookkeeping } from './cycle-bookkeeping.service';
 import { CycleInputs } from './cycle-inputs.service';
 import type { CycleResult } from './cycle-result';
 import { EXECUTORS, executorRegistryProvider } from './engine.module';
+import { IncidentTracking } from './incident-tracking.service';
 
 /**
  * The minimal ReplayLedger the replay executor calls (claim once per failed delivery, settle,
@@ -169,6 +178,8 @@ class EngineUnderTest {
   readonly history = new MemoryCycleHistoryStore();
   readonly escalations = new OneOpenEscalation();
   readonly ledger = new ClaimOnceLedger(this.deliveries);
+  readonly incidents = new MemoryIncidentStore();
+  readonly drains = new InProcessDrainQueue();
   moduleRef!: TestingModule;
 
   async start(
@@ -182,6 +193,12 @@ class EngineUnderTest {
         CycleInputs,
         CycleBookkeeping,
         AutohealMetrics,
+        IncidentTracking,
+        IncidentBacklog,
+        LedgerDrainSenderFactory,
+        { provide: IncidentStore, useValue: this.incidents },
+        { provide: BacklogReader, useValue: new MemoryBacklogReader(this.deliveries, this.clock) },
+        { provide: DrainQueue, useValue: this.drains },
         ...EXECUTORS,
         executorRegistryProvider,
         { provide: RulesSource, useValue: new StaticRulesSource(rules) },

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Counter, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { CycleResult } from '../engine/cycle-result';
 
 /** The counters the guide's alerts are written against (autoheal_*_total). */
@@ -19,6 +19,49 @@ export class AutohealMetrics {
     buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 30, 120],
     registers: [this.registry],
   });
+
+  private readonly incidentsOpen = new Gauge({
+    name: 'autoheal_incidents_open',
+    help: 'Active incidents by state, as of the last live cycle',
+    labelNames: ['state'],
+    registers: [this.registry],
+  });
+  private readonly backlog = new Gauge({
+    name: 'autoheal_backlog_deliveries',
+    help: 'Failed deliveries waiting in the backlogs of active incidents',
+    registers: [this.registry],
+  });
+  private readonly probes = new Counter({ name: 'autoheal_probes_total', help: 'Canary probes sent, by outcome', labelNames: ['outcome'], registers: [this.registry] });
+  private readonly drained = new Counter({
+    name: 'autoheal_drained_total',
+    help: 'Backlog deliveries sent by drains, by outcome',
+    labelNames: ['outcome'],
+    registers: [this.registry],
+  });
+  private readonly timeToHeal = new Histogram({
+    name: 'autoheal_time_to_heal_seconds',
+    help: 'First successful probe to last backlog delivery, per recovered incident',
+    buckets: [1, 5, 15, 60, 120, 300, 900, 1800, 3600, 14_400],
+    registers: [this.registry],
+  });
+
+  /** The active incidents counted by state (every state listed, so a state that emptied reads 0). */
+  observeIncidents(states: readonly string[], incidents: readonly { state: string; backlog_size: number }[]): void {
+    for (const state of states) this.incidentsOpen.set({ state }, incidents.filter((i) => i.state === state).length);
+    this.backlog.set(incidents.reduce((sum, i) => sum + i.backlog_size, 0));
+  }
+
+  observeProbe(outcome: string): void {
+    this.probes.inc({ outcome });
+  }
+
+  observeDrained(counts: { delivered: number; failed: number; skipped: number }): void {
+    for (const outcome of ['delivered', 'failed', 'skipped'] as const) if (counts[outcome] > 0) this.drained.inc({ outcome }, counts[outcome]);
+  }
+
+  observeHealed(timeToHealSeconds: number): void {
+    this.timeToHeal.observe(timeToHealSeconds);
+  }
 
   observe(result: CycleResult, trigger: string): void {
     const dryRun = String(result.dry_run);

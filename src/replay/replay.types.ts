@@ -30,6 +30,17 @@ export interface ClaimContext {
   now: Date;
 }
 
+/** Who re-sends one delivery by hand (`POST /deliveries/:id/replay`). */
+export interface ResendContext {
+  actor: string;
+  now: Date;
+}
+
+/** Why an operator re-send was refused: the delivery is unknown, not failed, or being sent right now. */
+export type ResendRefusal = 'unknown' | 'not_failed' | 'in_flight';
+
+export type ResendClaim = { claim: ReplayClaim } | { refused: ResendRefusal; status?: string };
+
 export interface ReplayRequest {
   deliveryId: string;
   target: string;
@@ -43,6 +54,10 @@ export interface ReplayResult {
   httpStatus: number | null;
   error: string | null;
   durationMs: number;
+  /** The receiver's Retry-After header as sent (seconds or an HTTP date), for pacing. */
+  retryAfter?: string;
+  /** No answer in time: a slow-down signal for pacing, like a 429. */
+  timedOut?: boolean;
 }
 
 export interface ReplaySettlement {

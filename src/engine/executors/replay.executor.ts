@@ -12,7 +12,9 @@ import { baseAction, ExecutionOutcome, ExecutionPlan, StrategyExecutor } from '.
  * REPLAY_RECENT through M7/M9. Each delivery is claimed in PostgreSQL before it is sent (the
  * claim's unique key is what stops a second instance, or a second cycle after a crash, from
  * sending it again), then sent, then settled. Sends go one at a time: the endpoint is only
- * just recovering, and a burst of 25 parallel requests is how it falls over again.
+ * just recovering, and a burst of 25 parallel requests is how it falls over again. The first send
+ * is a canary: the rest of the batch follows only if it got a 2xx, so an endpoint still down gets one
+ * request, not the whole batch.
  */
 @Injectable()
 export class ReplayExecutor extends StrategyExecutor {
@@ -44,15 +46,28 @@ export class ReplayExecutor extends StrategyExecutor {
     }
     // Whatever happened after the first send, requests left: start the cooldown and audit them.
     await plan.state.recordHeal(plan.incident.endpoint, plan.limits.cooldown_minutes ?? 0);
-    const { error, ...details } = sent;
+    const { error, not_sent: notSent, ...sentDetails } = sent;
+    // The canary failed: the rest stays for RECOVER_BACKLOG's probes, not sent into an endpoint still down.
+    const details = { ...sentDetails, ...(notSent.length > 0 && { canary_failed: true, not_sent: notSent }) };
     await auditAction(this.audit, 'autoheal_replay', plan, { ...details, ...(error ? { error } : {}) });
     return { taken: { ...baseAction(plan, true), ...details, count: sent.replayed.length, ...(error ? { error } : {}) } };
   }
 
   /** Claim, send, settle, one delivery at a time; stops at the first storage error (nothing more is claimed). */
   private async sendEach(ids: string[], plan: ExecutionPlan) {
-    const result = { replayed: [] as string[], delivered: [] as string[], still_failing: [] as string[], not_claimed: [] as string[], error: undefined as string | undefined };
-    for (const id of ids) {
+    const result = {
+      replayed: [] as string[],
+      delivered: [] as string[],
+      still_failing: [] as string[],
+      not_claimed: [] as string[],
+      not_sent: [] as string[],
+      error: undefined as string | undefined,
+    };
+    for (const [index, id] of ids.entries()) {
+      if (result.replayed.length === 1 && result.delivered.length === 0) {
+        result.not_sent = ids.slice(index);
+        break;
+      }
       try {
         const claim = await this.ledger.claim(id, { cycleId: plan.cycleId, cycleStartedAt: plan.now, actor: AUTOHEAL_OPERATOR, now: this.clock.now() });
         if (!claim) {

@@ -1,0 +1,125 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { Incident } from '../anomalies/incident';
+import { endpointKey } from '../common/endpoint-key';
+import { DeliveryStore, FailureSummary } from '../deliveries/delivery-store.port';
+import { ACTIVE_STATES, IncidentRecord } from '../incidents/incident';
+import { IncidentStore } from '../incidents/incident-store.port';
+import { SYSTEM_ACTOR } from '../incidents/incident-lifecycle';
+import { AutohealMetrics } from '../metrics/autoheal-metrics.service';
+import type { AutohealRules } from '../rules/rules.types';
+import type { ActionSkipped } from './cycle-result';
+
+/** How many of a followed incident's failures its decision reads (newest first): enough for the triage ratios. */
+const FOLLOWED_FAILURE_SCAN_LIMIT = 100;
+
+export interface TrackedIncidents {
+  /** The persisted incident of each tenant+endpoint, by endpointKey: detected this cycle or followed. */
+  records: Map<string, IncidentRecord>;
+  /** Active incidents detection did not report this cycle: the burst left its window, or no traffic came. */
+  followed: IncidentRecord[];
+}
+
+/**
+ * The incidents table as the cycle sees it: every detected anomaly persists as (or widens) its
+ * incident, and every active incident is followed until it is recovered, resolved or expired.
+ */
+@Injectable()
+export class IncidentTracking {
+  private readonly logger = new Logger(IncidentTracking.name);
+  /** The last skip recorded on each incident's timeline, so a probe loop does not write the same one every tick. */
+  private readonly lastSkip = new Map<string, string>();
+
+  constructor(
+    private readonly store: IncidentStore,
+    private readonly deliveries: DeliveryStore,
+    private readonly metrics: AutohealMetrics,
+  ) {}
+
+  /** A dry run only reads: an anomaly without an incident stays without one. */
+  async track(anomalies: Incident[], now: Date, rules: AutohealRules, dryRun: boolean, cycleId: string): Promise<TrackedIncidents> {
+    const records = new Map((await this.store.active()).map((r) => [endpointKey(r.tenant_id, r.endpoint), r]));
+    const detected = new Set<string>();
+    const since = new Date(now.getTime() - rules.detection.recent_window_minutes * 60_000);
+    for (const anomaly of anomalies) {
+      const key = endpointKey(anomaly.tenant_id, anomaly.endpoint);
+      detected.add(key);
+      if (dryRun) continue;
+      const { incident } = await this.store.openOrUpdate(
+        {
+          tenantId: anomaly.tenant_id,
+          endpoint: anomaly.endpoint,
+          kind: anomaly.kind,
+          severity: anomaly.severity,
+          firstFailureAt: since,
+          lastFailureAt: now,
+          backlogSize: anomaly.failures,
+          cycleId,
+        },
+        now,
+      );
+      records.set(key, incident);
+    }
+    return { records, followed: [...records.entries()].filter(([key]) => !detected.has(key)).map(([, record]) => record) };
+  }
+
+  /** A followed incident's failures since it began (newest first, at most FOLLOWED_FAILURE_SCAN_LIMIT). */
+  failuresOf(record: IncidentRecord): Promise<FailureSummary[]> {
+    return this.deliveries.recentFailures({
+      tenantId: record.tenant_id,
+      endpoint: record.endpoint,
+      since: record.first_failure_at,
+      limit: FOLLOWED_FAILURE_SCAN_LIMIT,
+    });
+  }
+
+  async approved(record: IncidentRecord | null): Promise<boolean> {
+    if (!record?.approval_id) return false;
+    return (await this.store.getApproval(record.approval_id))?.status === 'approved';
+  }
+
+  /** A skip of a persisted incident goes on its timeline, once per reason in a row. */
+  async noteSkip(record: IncidentRecord | null, skipped: ActionSkipped, now: Date, cycleId: string): Promise<void> {
+    if (!record) return;
+    const said = `${skipped.check}:${skipped.reason}`;
+    if (this.lastSkip.get(record.id) === said) return;
+    this.lastSkip.set(record.id, said);
+    await this.store
+      .recordEvent(record.id, { type: 'skipped', at: now, actor: SYSTEM_ACTOR, cycleId, detail: { strategy: skipped.strategy, check: skipped.check, reason: skipped.reason } })
+      .catch((error: unknown) => this.logger.warn(`Skip of incident ${record.id} not recorded: ${error instanceof Error ? error.message : error}`));
+  }
+
+  /**
+   * After a live cycle: overdue approvals expire (their incidents are escalated), incidents with no
+   * failure and no activity for a baseline window expire, and the gauges are set.
+   */
+  async afterLiveCycle(now: Date, rules: AutohealRules): Promise<void> {
+    await this.store.expireApprovals(now);
+    await this.store.expireStale(new Date(now.getTime() - rules.detection.baseline_window_minutes * 60_000), now);
+    const active = await this.store.active();
+    const live = new Set(active.map((r) => r.id));
+    for (const id of this.lastSkip.keys()) if (!live.has(id)) this.lastSkip.delete(id);
+    this.metrics.observeIncidents(ACTIVE_STATES, active);
+  }
+}
+
+/** What the predictor is told about an incident detection no longer reports: its record and its failures since it began. */
+export function followedAnomaly(record: IncidentRecord, failures: FailureSummary[], now: Date): Incident {
+  const distribution: Record<string, number> = {};
+  for (const failure of failures) distribution[failure.triage_label ?? 'unknown'] = (distribution[failure.triage_label ?? 'unknown'] ?? 0) + 1;
+  return {
+    tenant_id: record.tenant_id,
+    endpoint: record.endpoint,
+    kind: record.kind,
+    severity: record.severity,
+    failures: Math.max(failures.length, record.backlog_size),
+    total_recent: 0,
+    total_baseline: 0,
+    failures_baseline: 0,
+    failure_rate: 0,
+    baseline_failure_rate: 0,
+    traffic_ratio: 0,
+    triage_distribution: distribution,
+    most_common_error: null,
+    detected_at: now.toISOString(),
+  };
+}
