@@ -1,21 +1,21 @@
-import { DEV_JWT_SECRET, EnvironmentVariables, NodeEnv, PredictorKind, validateEnv } from './env.schema';
+import { DEV_JWT_SECRET, EnvironmentVariables, LogFormat, NodeEnv, PredictorKind, validateEnv } from './env.schema';
 
 export interface DatabaseSettings {
   /** Unset: the embedded PGlite database under `dataDir`. */
   url?: string;
   dataDir: string;
   poolSize: number;
+  /** 0: any free port. */
+  embeddedPort: number;
 }
 
-/**
- * The typed, validated configuration. The only place that knows environment variable names;
- * everything else injects this class (it is its own DI token, so tests can override it).
- */
+/** The only place that knows environment variable names; its own DI token, so tests can override it. */
 export class AppConfig {
   readonly nodeEnv: NodeEnv;
   readonly port: number;
   readonly host: string;
   readonly logLevel: EnvironmentVariables['LOG_LEVEL'];
+  readonly logFormat: LogFormat;
   readonly database: DatabaseSettings;
   readonly redisUrl?: string;
   readonly redisKeyPrefix: string;
@@ -31,7 +31,8 @@ export class AppConfig {
     this.port = env.PORT;
     this.host = env.HOST;
     this.logLevel = env.LOG_LEVEL;
-    this.database = { url: env.DATABASE_URL, dataDir: env.DATA_DIR, poolSize: env.DATABASE_POOL_SIZE };
+    this.logFormat = env.LOG_FORMAT ?? (env.NODE_ENV === 'production' ? 'json' : 'pretty');
+    this.database = { url: env.DATABASE_URL, dataDir: env.DATA_DIR, poolSize: env.DATABASE_POOL_SIZE, embeddedPort: env.EMBEDDED_DB_PORT };
     this.redisUrl = env.REDIS_URL;
     this.redisKeyPrefix = env.REDIS_KEY_PREFIX;
     this.jwt = { secret: env.JWT_SECRET ?? DEV_JWT_SECRET, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE };
@@ -50,7 +51,6 @@ export class AppConfig {
     return this.nodeEnv === 'production';
   }
 
-  /** Builds a config from raw variables (process.env in the app, a plain object in tests). */
   static fromEnv(raw: Record<string, unknown>): AppConfig {
     return new AppConfig(validateEnv(raw));
   }

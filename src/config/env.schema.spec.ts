@@ -38,6 +38,9 @@ describe('validateEnv', () => {
     [{ PREDICTOR: 'learned' }, 'PREDICTOR'],
     [{ DRAIN_LOCK_DURATION_MS: '1e3' }, 'DRAIN_LOCK_DURATION_MS'],
     [{ DRAIN_LOCK_DURATION_MS: '50' }, 'DRAIN_LOCK_DURATION_MS'],
+    [{ LOG_FORMAT: 'xml' }, 'LOG_FORMAT'],
+    [{ EMBEDDED_DB_PORT: '70000' }, 'EMBEDDED_DB_PORT'],
+    [{ EMBEDDED_DB_PORT: 'any' }, 'EMBEDDED_DB_PORT'],
   ])('rejects %j naming %s', (raw, variable) => {
     const problems = problemsOf(raw);
     expect(problems).toHaveLength(1);
@@ -51,6 +54,12 @@ describe('validateEnv', () => {
   it('takes fractional durations', () => {
     expect(validateEnv({ DRAIN_LOCK_DURATION_MS: '250.5' }).DRAIN_LOCK_DURATION_MS).toBe(250.5);
     expect(AppConfig.fromEnv({}).recovery.drainLockDurationMs).toBe(30000);
+  });
+
+  it('never repeats the value of a variable that holds a credential', () => {
+    const problems = problemsOf({ JWT_SECRET: 'hunter2', REDIS_URL: 'redis//:hunter3@cache', DATABASE_URL: 'mysql://u:hunter4@db/x' });
+    expect(problems.map((p) => p.split('=')[0])).toEqual(['DATABASE_URL', 'REDIS_URL', 'JWT_SECRET']);
+    expect(problems.join('\n')).not.toMatch(/hunter/);
   });
 
   it('reports every bad variable at once', () => {
@@ -120,6 +129,19 @@ describe('AppConfig', () => {
     const prod = { NODE_ENV: 'production', DATABASE_URL: 'postgres://a@b/c', JWT_SECRET: STRONG_SECRET };
     expect(AppConfig.fromEnv(prod).replay.allowPrivateTargets).toBe(false);
     expect(AppConfig.fromEnv({ ...prod, REPLAY_ALLOW_PRIVATE_TARGETS: 'true' }).replay.allowPrivateTargets).toBe(true);
+  });
+
+  it('logs JSON lines in production and text elsewhere, unless told', () => {
+    const prod = { NODE_ENV: 'production', DATABASE_URL: 'postgres://a@b/c', JWT_SECRET: STRONG_SECRET };
+    expect(AppConfig.fromEnv(prod).logFormat).toBe('json');
+    expect(AppConfig.fromEnv({ ...prod, LOG_FORMAT: 'pretty' }).logFormat).toBe('pretty');
+    expect(AppConfig.fromEnv({}).logFormat).toBe('pretty');
+    expect(AppConfig.fromEnv({ LOG_FORMAT: 'json' }).logFormat).toBe('json');
+  });
+
+  it('gives the embedded database a fixed port when asked, any free one otherwise', () => {
+    expect(AppConfig.fromEnv({}).database.embeddedPort).toBe(0);
+    expect(AppConfig.fromEnv({ EMBEDDED_DB_PORT: '54329' }).database.embeddedPort).toBe(54329);
   });
 
   it('uses the development secret when none is set outside production', () => {

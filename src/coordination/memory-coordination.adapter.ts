@@ -10,12 +10,8 @@ interface Entry {
 const SWEEP_INTERVAL_MS = 60_000;
 
 /**
- * Coordination for a single instance: the same semantics as Redis, held in this process.
- * Expiry is checked on read, and a sweep at most once a minute (piggybacked on writes, no timer)
- * drops keys nobody reads again, such as last hour's counters.
- *
- * Time is wall-clock time, not the injectable `Clock`: TTLs in Redis run on the server's clock,
- * which no test or what-if run can move, and both adapters must behave alike.
+ * Expiry is checked on read; a sweep at most once a minute, piggybacked on writes, drops keys nobody reads.
+ * Wall-clock time, not the injectable `Clock`: Redis TTLs run on the server's clock, and both adapters must agree.
  */
 export class MemoryCoordination extends Coordination {
   readonly mode: CoordinationMode = 'memory';
@@ -99,6 +95,14 @@ export class MemoryCoordination extends Coordination {
     this.slots.set(key, holders);
     this.maybeSweep();
     return token;
+  }
+
+  async renewSlot(key: string, token: string, ttlMs: number): Promise<boolean> {
+    const ttl = checkTtlMs(ttlMs);
+    const holders = this.liveSlots(key);
+    if (!holders?.has(token)) return false;
+    holders.set(token, this.now() + ttl);
+    return true;
   }
 
   async releaseSlot(key: string, token: string): Promise<void> {

@@ -1,8 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import type { ActionSkipped, ActionTaken, CycleResult, IncidentSummary } from '../engine/cycle-result';
 import { totalsOf } from '../engine/cycle-result';
 import type { Strategy } from '../rules/rules.types';
 
-/** One line of `GET /autoheal/history`: the guide's `timestamp, incident, strategy, result`. */
+/** The guide's `timestamp, incident, strategy, result`. */
 export interface HistoryEntry {
   timestamp: string;
   incident: IncidentSummary | null;
@@ -10,43 +11,68 @@ export interface HistoryEntry {
   result: Record<string, unknown>;
 }
 
-/** What an adapter keeps of a cycle (the guide's `autoheal_history` columns); totals are derived. */
+export type CycleStatus = 'running' | 'completed' | 'interrupted';
+
+/** A cycle still running, or whose process died (its row outlived its lease), says so in `status`. */
+export type RecordedCycle = CycleResult & { status?: Exclude<CycleStatus, 'completed'> };
+
+/** The guide's `autoheal_history` columns; totals are derived. */
 export interface StoredCycle {
   run_at: Date | string;
   incidents_detected: number;
-  actions_taken: ActionTaken[];
+  /** NULL when the cycle took no action, so the guide's success-rate query counts it as such. */
+  actions_taken: ActionTaken[] | null;
   actions_skipped: ActionSkipped[];
   execution_time_ms: number;
   dry_run: boolean;
+  status: CycleStatus;
 }
 
-export function cycleResultFrom(row: StoredCycle): CycleResult {
+export interface OpenedCycle {
+  cycleId: string;
+  runAt: Date;
+  incidentsDetected: number;
+  dryRun: boolean;
+  leaseMs: number;
+}
+
+export function cycleResultFrom(row: StoredCycle): RecordedCycle {
+  const taken = row.actions_taken ?? [];
   return {
     run_at: new Date(row.run_at).toISOString(),
     incidents_detected: row.incidents_detected,
-    actions_taken: row.actions_taken,
+    actions_taken: taken,
     actions_skipped: row.actions_skipped,
-    ...totalsOf(row.actions_taken),
+    ...totalsOf(taken),
     execution_time_ms: row.execution_time_ms,
     dry_run: row.dry_run,
+    ...(row.status === 'completed' ? {} : { status: row.status }),
   };
 }
 
-/** Cycle results, newest first, so they survive restarts. */
+/**
+ * A cycle opens its row before it acts and appends each action as it happens; a row still open after its
+ * lease reads as `interrupted` (the process died), with the actions it had appended.
+ */
 export abstract class CycleHistoryStore {
-  abstract save(result: CycleResult): Promise<void>;
-  /** The last `limit` cycles, newest first. */
-  abstract recent(limit: number): Promise<CycleResult[]>;
+  abstract open(cycle: OpenedCycle): Promise<void>;
+  abstract append(cycleId: string, action: ActionTaken): Promise<void>;
+  abstract keepAlive(cycleId: string, leaseMs: number): Promise<void>;
+  /** Opens the row if `open` never got through. */
+  abstract complete(cycleId: string, result: CycleResult): Promise<void>;
+  abstract markInterrupted(): Promise<number>;
+  abstract recent(limit: number): Promise<RecordedCycle[]>;
 
-  async last(): Promise<CycleResult | null> {
+  async save(result: CycleResult): Promise<void> {
+    await this.complete(randomUUID(), result);
+  }
+
+  async last(): Promise<RecordedCycle | null> {
     const [result] = await this.recent(1);
     return result ?? null;
   }
 
-  /**
-   * The actions of the last `limit` cycles, newest first. A cycle that found nothing still gets
-   * one line, so an operator can see the machine ran.
-   */
+  /** A cycle that found nothing still gets one line, so an operator can see the machine ran. */
   async entries(limit: number): Promise<HistoryEntry[]> {
     const results = await this.recent(limit);
     return results.flatMap((row) => {
@@ -59,7 +85,13 @@ export abstract class CycleHistoryStore {
         result: { executed: false, ...rest },
       }));
       const lines: HistoryEntry[] = [...taken, ...skipped];
-      if (lines.length === 0) {
+      if (row.status) {
+        const message =
+          row.status === 'interrupted'
+            ? `Cycle interrupted (its process stopped) after ${taken.length} action(s); the audit trail has every send`
+            : `Cycle still running; ${taken.length} action(s) so far`;
+        lines.unshift({ timestamp, incident: null, strategy: null, result: { status: row.status, incidents_detected: row.incidents_detected, dry_run: row.dry_run, message } });
+      } else if (lines.length === 0) {
         lines.push({
           timestamp,
           incident: null,

@@ -1,24 +1,81 @@
-import type { CycleResult } from '../engine/cycle-result';
-import { CycleHistoryStore, cycleResultFrom, StoredCycle } from './cycle-history-store.port';
+import type { ActionTaken, CycleResult } from '../engine/cycle-result';
+import { CycleHistoryStore, cycleResultFrom, OpenedCycle, RecordedCycle, StoredCycle } from './cycle-history-store.port';
 
+interface Row extends StoredCycle {
+  leaseExpiresAt: number | null;
+}
+
+/** Leases run on wall-clock time, as the SQL adapter's run on the database's `now()`. */
 export class MemoryCycleHistoryStore extends CycleHistoryStore {
-  private readonly rows: StoredCycle[] = [];
+  private readonly rows = new Map<string, Row>();
 
-  async save(result: CycleResult): Promise<void> {
-    // A JSON round trip, as the jsonb columns do: a later change to `result` cannot reach the record.
-    const { actions_taken, actions_skipped } = JSON.parse(JSON.stringify(result)) as CycleResult;
-    this.rows.push({
-      run_at: new Date(result.run_at),
-      incidents_detected: result.incidents_detected,
-      actions_taken,
-      actions_skipped,
-      execution_time_ms: result.execution_time_ms,
-      dry_run: result.dry_run,
+  constructor(private readonly now: () => number = Date.now) {
+    super();
+  }
+
+  async open(cycle: OpenedCycle): Promise<void> {
+    if (this.rows.has(cycle.cycleId)) return;
+    this.rows.set(cycle.cycleId, {
+      run_at: cycle.runAt,
+      incidents_detected: cycle.incidentsDetected,
+      actions_taken: null,
+      actions_skipped: [],
+      execution_time_ms: 0,
+      dry_run: cycle.dryRun,
+      status: 'running',
+      leaseExpiresAt: this.now() + cycle.leaseMs,
     });
   }
 
-  async recent(limit: number): Promise<CycleResult[]> {
-    const newestFirst = [...this.rows].sort((a, b) => new Date(b.run_at).getTime() - new Date(a.run_at).getTime());
-    return newestFirst.slice(0, limit).map((row) => cycleResultFrom(JSON.parse(JSON.stringify(row)) as StoredCycle));
+  async append(cycleId: string, action: ActionTaken): Promise<void> {
+    const row = this.rows.get(cycleId);
+    if (row) row.actions_taken = [...(row.actions_taken ?? []), copy(action)];
   }
+
+  async keepAlive(cycleId: string, leaseMs: number): Promise<void> {
+    const row = this.rows.get(cycleId);
+    if (row?.status === 'running') row.leaseExpiresAt = this.now() + leaseMs;
+  }
+
+  async complete(cycleId: string, result: CycleResult): Promise<void> {
+    // A JSON round trip, as the jsonb columns do: a later change to `result` cannot reach the record.
+    const { actions_taken, actions_skipped } = copy(result);
+    this.rows.set(cycleId, {
+      run_at: new Date(result.run_at),
+      incidents_detected: result.incidents_detected,
+      actions_taken: actions_taken.length > 0 ? actions_taken : null,
+      actions_skipped,
+      execution_time_ms: result.execution_time_ms,
+      dry_run: result.dry_run,
+      status: 'completed',
+      leaseExpiresAt: null,
+    });
+  }
+
+  async markInterrupted(): Promise<number> {
+    let marked = 0;
+    for (const row of this.rows.values()) {
+      if (this.expired(row)) {
+        row.status = 'interrupted';
+        marked += 1;
+      }
+    }
+    return marked;
+  }
+
+  async recent(limit: number): Promise<RecordedCycle[]> {
+    const newestFirst = [...this.rows.values()].sort((a, b) => new Date(b.run_at).getTime() - new Date(a.run_at).getTime());
+    return newestFirst.slice(0, limit).map((row) => {
+      const { leaseExpiresAt, ...stored } = copy(row);
+      return cycleResultFrom({ ...stored, status: this.expired({ ...stored, leaseExpiresAt }) ? 'interrupted' : stored.status });
+    });
+  }
+
+  private expired(row: Row): boolean {
+    return row.status === 'running' && row.leaseExpiresAt !== null && row.leaseExpiresAt <= this.now();
+  }
+}
+
+function copy<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
 }

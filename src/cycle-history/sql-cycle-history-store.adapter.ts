@@ -1,30 +1,59 @@
 import { DataSource } from 'typeorm';
-import type { CycleResult } from '../engine/cycle-result';
-import { CycleHistoryStore, cycleResultFrom, StoredCycle } from './cycle-history-store.port';
+import type { ActionTaken, CycleResult } from '../engine/cycle-result';
+import { CycleHistoryStore, cycleResultFrom, OpenedCycle, RecordedCycle, StoredCycle } from './cycle-history-store.port';
 
-const INSERT_CYCLE = `INSERT INTO autoheal_history (run_at, incidents_detected, actions_taken, actions_skipped, execution_time_ms, dry_run)
-  VALUES ($1, $2, $3::jsonb, $4::jsonb, $5, $6)`;
-const RECENT_CYCLES = `SELECT run_at, incidents_detected, actions_taken, actions_skipped, execution_time_ms, dry_run
+const OPEN_CYCLE = `INSERT INTO autoheal_history
+    (cycle_id, run_at, incidents_detected, actions_taken, actions_skipped, execution_time_ms, dry_run, status, lease_expires_at)
+  VALUES ($1, $2, $3, NULL, '[]'::jsonb, 0, $4, 'running', now() + $5 * interval '1 millisecond')
+  ON CONFLICT (cycle_id) DO NOTHING`;
+const APPEND_ACTION = `UPDATE autoheal_history
+  SET actions_taken = COALESCE(actions_taken, '[]'::jsonb) || jsonb_build_array($2::jsonb)
+  WHERE cycle_id = $1`;
+const KEEP_ALIVE = `UPDATE autoheal_history SET lease_expires_at = now() + $2 * interval '1 millisecond'
+  WHERE cycle_id = $1 AND status = 'running'`;
+const COMPLETE_CYCLE = `INSERT INTO autoheal_history
+    (cycle_id, run_at, incidents_detected, actions_taken, actions_skipped, execution_time_ms, dry_run, status, lease_expires_at)
+  VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6, $7, 'completed', NULL)
+  ON CONFLICT (cycle_id) DO UPDATE SET
+    incidents_detected = EXCLUDED.incidents_detected, actions_taken = EXCLUDED.actions_taken,
+    actions_skipped = EXCLUDED.actions_skipped, execution_time_ms = EXCLUDED.execution_time_ms,
+    status = 'completed', lease_expires_at = NULL`;
+const MARK_INTERRUPTED = `UPDATE autoheal_history SET status = 'interrupted'
+  WHERE status = 'running' AND lease_expires_at <= now()`;
+const RECENT_CYCLES = `SELECT run_at, incidents_detected, actions_taken, actions_skipped, execution_time_ms, dry_run,
+    CASE WHEN status = 'running' AND lease_expires_at <= now() THEN 'interrupted' ELSE status END AS status
   FROM autoheal_history ORDER BY run_at DESC, id LIMIT $1`;
 
-/** `autoheal_history`, in the guide's columns so its monitoring SQL runs as written. */
+/** The guide's columns, so its monitoring SQL runs as written. */
 export class SqlCycleHistoryStore extends CycleHistoryStore {
   constructor(private readonly dataSource: DataSource) {
     super();
   }
 
+  async open(cycle: OpenedCycle): Promise<void> {
+    await this.dataSource.query(OPEN_CYCLE, [cycle.cycleId, cycle.runAt, cycle.incidentsDetected, cycle.dryRun, cycle.leaseMs]);
+  }
+
+  async append(cycleId: string, action: ActionTaken): Promise<void> {
+    await this.dataSource.query(APPEND_ACTION, [cycleId, JSON.stringify(action)]);
+  }
+
+  async keepAlive(cycleId: string, leaseMs: number): Promise<void> {
+    await this.dataSource.query(KEEP_ALIVE, [cycleId, leaseMs]);
+  }
+
   /**
-   * Committed without waiting for the WAL flush: the row is a report of the cycle, and what the
-   * cycle did is already durable (attempts, escalations and the audit trail commit synchronously).
-   * A crash in the next few milliseconds could lose this report, never an action.
+   * Committed without waiting for the WAL flush: what the cycle did is already durable (attempts, escalations and
+   * the audit trail commit synchronously), so a crash could lose this report, never an action.
    */
-  async save(result: CycleResult): Promise<void> {
+  async complete(cycleId: string, result: CycleResult): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       await manager.query(`SET LOCAL synchronous_commit = off`);
-      await manager.query(INSERT_CYCLE, [
+      await manager.query(COMPLETE_CYCLE, [
+        cycleId,
         result.run_at,
         result.incidents_detected,
-        JSON.stringify(result.actions_taken),
+        result.actions_taken.length > 0 ? JSON.stringify(result.actions_taken) : null,
         JSON.stringify(result.actions_skipped),
         result.execution_time_ms,
         result.dry_run,
@@ -32,7 +61,12 @@ export class SqlCycleHistoryStore extends CycleHistoryStore {
     });
   }
 
-  async recent(limit: number): Promise<CycleResult[]> {
+  async markInterrupted(): Promise<number> {
+    const [, count]: [unknown, number] = await this.dataSource.query(MARK_INTERRUPTED);
+    return count;
+  }
+
+  async recent(limit: number): Promise<RecordedCycle[]> {
     const rows: StoredCycle[] = await this.dataSource.query(RECENT_CYCLES, [limit]);
     return rows.map(cycleResultFrom);
   }

@@ -39,8 +39,8 @@ import { IncidentBacklog } from '../recovery/incident-backlog.service';
 import { LedgerDrainSenderFactory } from '../recovery/ledger-drain-sender';
 import { MemoryBacklogReader } from '../recovery/memory-backlog-reader.adapter';
 import { RecordingReplayer } from '../replay/recording-replayer.adapter';
+import { MemoryReplayLedger } from '../replay/memory-replay-ledger.adapter';
 import { ReplayLedger } from '../replay/replay-ledger.port';
-import type { ClaimContext, ReplayClaim, ReplayResult, ReplaySettlement } from '../replay/replay.types';
 import { Replayer } from '../replay/replayer.port';
 import { TargetGuard } from '../replay/target-guard';
 import { DEFAULT_RULES } from '../rules/rules.defaults';
@@ -54,50 +54,28 @@ import type { CycleResult } from './cycle-result';
 import { EXECUTORS, executorRegistryProvider } from './engine.module';
 import { IncidentTracking } from './incident-tracking.service';
 
-/**
- * The minimal ReplayLedger the replay executor calls (claim once per failed delivery, settle,
- * abandon nothing). The SQL ledger has its own suite; a shipped memory ledger belongs to src/replay.
- */
-class ClaimOnceLedger {
-  readonly claimed: string[] = [];
+/** A deferral store whose `close` can be made to fail. */
+class ClosingFailsDeferralStore extends MemoryDeferralStore {
+  failClose = false;
 
-  constructor(private readonly deliveries: DeliveryStore) {}
+  override async close(tenantId: string, endpoint: string, status: 'cleared' | 'escalated'): Promise<void> {
+    if (this.failClose) throw new Error('database gone');
+    return super.close(tenantId, endpoint, status);
+  }
+}
 
-  async claim(deliveryId: string, ctx: ClaimContext): Promise<ReplayClaim | null> {
-    const delivery = await this.deliveries.findById(deliveryId);
-    if (!delivery || delivery.status !== 'failed' || this.claimed.includes(deliveryId)) return null;
-    this.claimed.push(deliveryId);
-    const { tenant_id: tenantId, target, payload, headers } = delivery;
-    return {
-      attemptId: String(this.claimed.length),
-      deliveryId,
-      tenantId,
-      target,
-      payload,
-      headers,
-      replayKey: `${deliveryId}:autoheal:1`,
-      attemptNumber: 1,
-      cycleId: ctx.cycleId,
-      actor: ctx.actor,
-      claimedAt: ctx.now,
-    };
+/** Memory coordination whose writes (cooldowns, counters) can be made to fail, as when Redis dies mid-cycle. */
+class WritesFailCoordination extends MemoryCoordination {
+  failWrites = false;
+
+  override async set(key: string, value: string, ttlMs: number): Promise<void> {
+    if (this.failWrites) throw new Error('Connection is closed.');
+    return super.set(key, value, ttlMs);
   }
 
-  async settle(claim: ReplayClaim, result: ReplayResult): Promise<ReplaySettlement> {
-    const outcome = result.ok ? 'succeeded' : 'failed';
-    return {
-      attemptId: claim.attemptId,
-      deliveryId: claim.deliveryId,
-      outcome,
-      deliveryStatus: result.ok ? 'delivered' : 'failed',
-      attempts: 2,
-      triageLabel: null,
-      triageScore: null,
-    };
-  }
-
-  async abandonStale(): Promise<string[]> {
-    return [];
+  override async increment(key: string, ttlMs: number, by?: number): Promise<number> {
+    if (this.failWrites) throw new Error('Connection is closed.');
+    return super.increment(key, ttlMs, by);
   }
 }
 
@@ -174,10 +152,11 @@ class EngineUnderTest {
   readonly replayer = new RecordingReplayer();
   readonly notifier = new RecordingNotifier();
   readonly audit = new MemoryAuditLog(this.clock);
-  readonly deferrals = new MemoryDeferralStore();
+  readonly deferrals = new ClosingFailsDeferralStore();
   readonly history = new MemoryCycleHistoryStore();
   readonly escalations = new OneOpenEscalation();
-  readonly ledger = new ClaimOnceLedger(this.deliveries);
+  readonly ledger = new MemoryReplayLedger(this.deliveries);
+  readonly coordination = new WritesFailCoordination();
   readonly incidents = new MemoryIncidentStore();
   readonly drains = new InProcessDrainQueue();
   moduleRef!: TestingModule;
@@ -203,7 +182,7 @@ class EngineUnderTest {
         executorRegistryProvider,
         { provide: RulesSource, useValue: new StaticRulesSource(rules) },
         { provide: Clock, useValue: this.clock },
-        { provide: Coordination, useValue: new MemoryCoordination() },
+        { provide: Coordination, useValue: this.coordination },
         { provide: ControlsStore, useValue: new MemoryControlsStore() },
         { provide: MaintenanceStore, useValue: new MemoryMaintenanceStore() },
         { provide: DeferralStore, useValue: this.deferrals },
@@ -351,7 +330,7 @@ describe('AutohealEngine', () => {
     const dry = await engine.run(true);
     expect(dry.dry_run).toBe(true);
     expect(engine.replayer.requests).toEqual([]);
-    expect(engine.ledger.claimed).toEqual([]);
+    expect(idsOf('replay', 'cooling').flatMap((id) => engine.ledger.attemptsOf(id))).toEqual([]);
     expect(engine.notifier.sent).toEqual([]);
     expect(await engine.deferrals.active()).toEqual(new Map());
     expect(await engine.auditedActions()).toEqual([]);
@@ -432,5 +411,63 @@ describe('AutohealEngine', () => {
       expect(engine.replayer.requests).toEqual([]);
       expect(engine.notifier.sent.map((n) => n.endpoint)).toEqual([url('transient')]);
     });
+  });
+
+  it('records the heal intent before the first send: a replay Redis dies during is reported whole, and its cooldown stands', async () => {
+    engine = await new EngineUnderTest().start();
+    engine.detector.set([await engine.failing('replay')]);
+    engine.replayer.respondWith(() => {
+      engine.coordination.failWrites = true;
+      return { ok: true, httpStatus: 200, error: null, durationMs: 1 };
+    });
+
+    const result = await engine.run();
+
+    expect(result.actions_taken).toEqual([expect.objectContaining({ strategy: 'REPLAY_RECENT', executed: true, count: FAILURES_PER_ENDPOINT })]);
+    expect(result.total_replays).toBe(FAILURES_PER_ENDPOINT);
+    expect(result.actions_skipped).toEqual([]);
+    expect(await engine.history.last()).toEqual(result);
+    engine.detector.set([await engine.failing('replay')]);
+    expect((await engine.run()).actions_skipped).toEqual([expect.objectContaining({ strategy: 'REPLAY_RECENT', check: 'cooldown' })]);
+  });
+
+  it('keeps an escalation that happened in the result when a later step fails, and reports that failure beside it', async () => {
+    engine = await new EngineUnderTest().start();
+    engine.deferrals.failClose = true;
+    engine.detector.set([buildIncident({ tenant_id: TENANT, endpoint: url('critical'), severity: 'critical' })]);
+
+    const result = await engine.run();
+
+    expect(result.actions_taken).toEqual([expect.objectContaining({ strategy: 'ESCALATE_OPERATOR', executed: true, notified: true })]);
+    expect(result.actions_skipped).toEqual([
+      expect.objectContaining({ strategy: 'ESCALATE_OPERATOR', check: 'error', reason: 'After the action: deferrals not closed: database gone' }),
+    ]);
+    expect(await engine.auditedActions()).toEqual([`autoheal_escalate ${url('critical')}`]);
+    expect(await engine.history.last()).toEqual(result);
+  });
+
+  it('keeps the history row open while the cycle runs, each action appended as it happens', async () => {
+    engine = await new EngineUnderTest().start();
+    engine.detector.set([buildIncident({ tenant_id: TENANT, endpoint: url('critical'), severity: 'critical' }), await engine.failing('replay')]);
+    let release: () => void = () => undefined;
+    const sending = new Promise<void>((resolve) => {
+      engine.replayer.respondWith(async () => {
+        resolve();
+        await new Promise<void>((done) => (release = done));
+        return { ok: true, httpStatus: 200, error: null, durationMs: 1 };
+      });
+    });
+
+    const run = engine.run();
+    await sending;
+    const midway = await engine.history.last();
+    expect(midway).toMatchObject({ status: 'running', incidents_detected: 2, total_escalations: 1, total_replays: 0 });
+    expect(midway!.actions_taken.map((a) => a.strategy)).toEqual(['ESCALATE_OPERATOR']);
+    engine.replayer.respondWith(() => ({ ok: true, httpStatus: 200, error: null, durationMs: 1 }));
+    release();
+
+    const result = await run;
+    expect(await engine.history.last()).toEqual(result);
+    expect(result.actions_taken.map((a) => a.strategy)).toEqual(['ESCALATE_OPERATOR', 'REPLAY_RECENT']);
   });
 });

@@ -5,6 +5,7 @@ import type { Incident } from '../anomalies/incident';
 import { DomainError } from '../common/domain-error';
 import { endpointKey } from '../common/endpoint-key';
 import { Coordination } from '../coordination/coordination.port';
+import { LeaseHeartbeat } from '../coordination/lease-heartbeat';
 import type { Deferral } from '../deferrals/deferral-store.port';
 import type { FailureSummary } from '../deliveries/delivery-store.port';
 import type { IncidentRecord, IncidentState } from '../incidents/incident';
@@ -21,6 +22,7 @@ import { CycleState } from './cycle-state';
 import { StrategyExecutorRegistry } from './executors/strategy-executor';
 import { followedAnomaly, IncidentTracking } from './incident-tracking.service';
 import { cooldownApplies, escalationDelayApplies, runSafetyChecks, selectReplayCandidates } from './safety-checks';
+import { enterLogContext } from '../logging/log-context';
 
 export type { CycleTrigger } from './cycle-bookkeeping.service';
 
@@ -106,8 +108,8 @@ export class AutohealEngine {
    * Runs one cycle. Throws 403 when the kill switch is off, 409 when another live cycle holds
    * the cluster lock, 429 (Retry-After) beyond max_concurrent_heals cycles in flight.
    * When coordination (Redis) is unreachable it still detects and reports, but takes no action.
+   * `probe` follows the active incidents only (no detection query): the probe loop between cycles.
    */
-  /** `probe` follows the active incidents only (no detection query): the probe loop between cycles. */
   async runCycle(now: Date, dryRun: boolean, trigger: CycleTrigger = 'api'): Promise<CycleResult> {
     if (trigger !== 'probe') {
       // This process's probe tick holds the cycle lock for a moment: a cycle waits for it rather than be refused.
@@ -137,15 +139,19 @@ export class AutohealEngine {
     }
     const effectiveDryRun = dryRun || controls.dry_run;
     const cycleId = randomUUID();
+    enterLogContext({ cycleId });
+
+    const lockMs = rules.cycle.lock_ttl_seconds * 1000;
+    const slotMs = rules.cycle.slot_ttl_seconds * 1000;
 
     let coordinationProblem: string | null = null;
     let slot: string | null = null;
     let lock: string | null = null;
     try {
-      slot = await this.coordination.acquireSlot(CYCLE_SLOTS_KEY, rules.global_safety.max_concurrent_heals, rules.cycle.slot_ttl_seconds * 1000);
+      slot = await this.coordination.acquireSlot(CYCLE_SLOTS_KEY, rules.global_safety.max_concurrent_heals, slotMs);
       if (!slot) throw this.tooManyCycles(rules);
       if (!effectiveDryRun) {
-        lock = await this.coordination.acquireLock(CYCLE_LOCK_KEY, rules.cycle.lock_ttl_seconds * 1000);
+        lock = await this.coordination.acquireLock(CYCLE_LOCK_KEY, lockMs);
         if (!lock) {
           throw new DomainError('cycle_in_progress', 'A live healing cycle is already running in the cluster; try again when it finishes', HttpStatus.CONFLICT);
         }
@@ -164,6 +170,12 @@ export class AutohealEngine {
       if (this.localCyclesInFlight >= rules.global_safety.max_concurrent_heals) throw this.tooManyCycles(rules);
       this.localCyclesInFlight += 1;
     }
+    // Short leases, renewed while this process lives: a killed holder blocks the next cycle for one lease at most.
+    const heartbeat = new LeaseHeartbeat(
+      () => this.renewLeases(cycleId, slot, lock, lockMs, slotMs),
+      Math.min(lockMs, slotMs) / 3,
+      (error) => this.logger.warn(`Cycle ${cycleId} could not renew its leases: ${error instanceof Error ? error.message : error}`),
+    );
 
     try {
       // Independent reads, side by side: the cycle's cost is the detection query plus a little.
@@ -177,8 +189,11 @@ export class AutohealEngine {
         this.inputs.maintenance(now),
         this.inputs.deferrals(),
         incidentsOnly ? [] : this.inputs.incidents(now),
-        !effectiveDryRun && !coordinationProblem && !incidentsOnly ? this.bookkeeping.abandonInterruptedReplays(now, rules) : undefined,
+        !effectiveDryRun && !coordinationProblem && !incidentsOnly ? this.bookkeeping.beforeLiveCycle(now, rules) : undefined,
       ]);
+      // Opened before the first action, so a cycle whose process dies shows up as interrupted. A probe
+      // tick runs every probe interval and mostly finds nothing due: its row is written only if it acted.
+      if (!incidentsOnly) await this.bookkeeping.open({ cycleId, runAt: now, incidentsDetected: incidents.length, dryRun: effectiveDryRun, leaseMs: slotMs });
       const context: CycleContext = {
         cycleId,
         now,
@@ -189,16 +204,28 @@ export class AutohealEngine {
         state,
         maintenance,
         deferrals,
-        holdsLock: async () => !lock || this.coordination.renewLock(CYCLE_LOCK_KEY, lock, rules.cycle.lock_ttl_seconds * 1000).catch(() => false),
+        holdsLock: async () => !lock || (heartbeat.holds && (await this.coordination.renewLock(CYCLE_LOCK_KEY, lock, lockMs).catch(() => false))),
       };
       const result = await this.executeCycle(context, incidents, started, incidentsOnly);
       // A probe tick with nothing due leaves no trace: it runs every probe interval.
       if (!incidentsOnly || result.actions_taken.length + result.actions_skipped.length > 0) await this.bookkeeping.record(result, cycleId, trigger);
       return result;
     } finally {
+      await heartbeat.stop();
       if (localSlot) this.localCyclesInFlight -= 1;
       await this.releaseQuietly(slot, lock);
     }
+  }
+
+  /** One heartbeat: the slot, the lock and the history row's lease; false once the lock is lost. */
+  private async renewLeases(cycleId: string, slot: string | null, lock: string | null, lockMs: number, slotMs: number): Promise<boolean> {
+    await this.bookkeeping.keepAlive(cycleId, slotMs);
+    const [, lockHeld] = await Promise.all([
+      slot ? this.coordination.renewSlot(CYCLE_SLOTS_KEY, slot, slotMs) : true,
+      lock ? this.coordination.renewLock(CYCLE_LOCK_KEY, lock, lockMs) : true,
+    ]);
+    if (!lockHeld) this.logger.warn(`Cycle ${cycleId} lost the cycle lock; it takes no further action`);
+    return lockHeld;
   }
 
   private tooManyCycles(rules: AutohealRules): DomainError {
@@ -223,9 +250,8 @@ export class AutohealEngine {
     }
     for (const record of tracked.followed) {
       if (incidentsOnly && !dueForProbeTick(record, ctx.now)) continue;
-      decisions.push(
-        await this.decideFollowed(record, ctx).catch((error: unknown) => ({ incident: followedAnomaly(record, [], ctx.now), error })),
-      );
+      const decision = await this.decideFollowed(record, ctx).catch((error: unknown) => ({ incident: followedAnomaly(record, [], ctx.now), error }));
+      if (decision) decisions.push(decision);
     }
     // STRATEGY_PRIORITIES is the escalation order: when caps are tight, escalations go first.
     const priority = (d: (typeof decisions)[number]) => ('strategy' in d ? ctx.rules.strategy_priorities[actingStrategy(d)] : 0);
@@ -242,8 +268,16 @@ export class AutohealEngine {
           continue;
         }
         const outcome = await this.act(decision, ctx);
-        if ('taken' in outcome) taken.push(outcome.taken);
-        else skipped.push(outcome.skipped);
+        if ('skipped' in outcome) {
+          skipped.push(outcome.skipped);
+          continue;
+        }
+        taken.push(outcome.taken);
+        if (!incidentsOnly) await this.bookkeeping.append(ctx.cycleId, outcome.taken);
+        // What failed after the action had happened is reported beside it, never instead of it.
+        for (const failure of outcome.failed ?? []) {
+          skipped.push({ incident: summarize(decision.incident), strategy: actingStrategy(decision), check: 'error', reason: `After the action: ${failure}` });
+        }
       } catch (error) {
         // One failing incident never stops the others.
         skipped.push(this.failure(decision.incident, actingStrategy(decision), error));
@@ -274,9 +308,13 @@ export class AutohealEngine {
     return this.choose(incident, failures, successRate.rate, ctx, record, true);
   }
 
-  /** An active incident detection did not report: judged on its record and its failures since it began. */
-  private async decideFollowed(record: IncidentRecord, ctx: CycleContext): Promise<Decision> {
+  /**
+   * An active incident detection did not report: judged on its record and its failures since it
+   * began. One with no failure left (a replay or the dispatcher delivered them) is recovered, no action.
+   */
+  private async decideFollowed(record: IncidentRecord, ctx: CycleContext): Promise<Decision | null> {
     const failures = await this.tracking.failuresOf(record);
+    if (failures.length === 0 && !ctx.dryRun && (await this.tracking.recoverIfEmpty(record, ctx.now, ctx.cycleId))) return null;
     return this.choose(followedAnomaly(record, failures, ctx.now), failures, null, ctx, record, false);
   }
 
@@ -328,13 +366,13 @@ export class AutohealEngine {
   }
 
   /** Act, safely: every check first, then the strategy's executor. */
-  private async act(decision: Decision, ctx: CycleContext) {
+  private async act(decision: Decision, ctx: CycleContext): Promise<{ skipped: ActionSkipped } | { taken: ActionTaken; failed?: string[] }> {
     const outcome = await this.actSafely(decision, ctx);
     if ('skipped' in outcome && !ctx.dryRun) await this.tracking.noteSkip(decision.record, outcome.skipped, ctx.now, ctx.cycleId);
     return outcome;
   }
 
-  private async actSafely(decision: Decision, ctx: CycleContext): Promise<{ taken: ActionTaken } | { skipped: ActionSkipped }> {
+  private async actSafely(decision: Decision, ctx: CycleContext): Promise<{ skipped: ActionSkipped } | { taken: ActionTaken; failed?: string[] }> {
     const { incident, strategy, probability } = decision;
     if (decision.hold) return { skipped: { incident: summarize(incident), strategy: null, check: 'incident_state', reason: decision.hold } };
     const limits = effectiveLimits(ctx.rules, strategy, incident.tenant_id);

@@ -1,12 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Incident } from '../anomalies/incident';
 import { endpointKey } from '../common/endpoint-key';
-import { CycleHistoryStore } from '../cycle-history/cycle-history-store.port';
+import { CycleHistoryStore, OpenedCycle } from '../cycle-history/cycle-history-store.port';
 import { Deferral, DeferralStore } from '../deferrals/deferral-store.port';
 import { AutohealMetrics } from '../metrics/autoheal-metrics.service';
 import { ReplayLedger } from '../replay/replay-ledger.port';
 import type { AutohealRules } from '../rules/rules.types';
-import type { CycleResult } from './cycle-result';
+import type { ActionTaken, CycleResult } from './cycle-result';
 
 export type CycleTrigger = 'api' | 'schedule' | 'recheck' | 'probe';
 
@@ -25,11 +25,32 @@ export class CycleBookkeeping {
     private readonly metrics: AutohealMetrics,
   ) {}
 
-  /** Replays a crashed process left `pending` become visible as abandoned; they are never re-sent automatically. */
-  async abandonInterruptedReplays(now: Date, rules: AutohealRules): Promise<void> {
-    const abandoned = await this.ledger.abandonStale(new Date(now.getTime() - rules.cycle.abandon_pending_after_seconds * 1000));
+  /**
+   * What a crashed process left unfinished, before a live cycle acts: replays still `pending`
+   * become visible as abandoned (never re-sent automatically), cycles still open past their lease
+   * become `interrupted`.
+   */
+  async beforeLiveCycle(now: Date, rules: AutohealRules): Promise<void> {
+    const [abandoned, interrupted] = await Promise.all([
+      this.ledger.abandonStale(new Date(now.getTime() - rules.cycle.abandon_pending_after_seconds * 1000)),
+      this.history.markInterrupted(),
+    ]);
     if (abandoned.length > 0)
       this.logger.warn(`Marked ${abandoned.length} interrupted replay attempt(s) abandoned; they will not be re-sent automatically`);
+    if (interrupted > 0) this.logger.warn(`Marked ${interrupted} cycle(s) interrupted: their process stopped before completing them`);
+  }
+
+  /** The history row is a report: failing to write it never stops the cycle (the audit trail has every action). */
+  async open(cycle: OpenedCycle): Promise<void> {
+    await this.history.open(cycle).catch((error: unknown) => this.reportLost(cycle.cycleId, 'opened', error));
+  }
+
+  async append(cycleId: string, action: ActionTaken): Promise<void> {
+    await this.history.append(cycleId, action).catch((error: unknown) => this.reportLost(cycleId, 'given an action', error));
+  }
+
+  async keepAlive(cycleId: string, leaseMs: number): Promise<void> {
+    await this.history.keepAlive(cycleId, leaseMs).catch((error: unknown) => this.reportLost(cycleId, 'kept alive', error));
   }
 
   /**
@@ -54,10 +75,12 @@ export class CycleBookkeeping {
   }
 
   async record(result: CycleResult, cycleId: string, trigger: CycleTrigger): Promise<void> {
-    await this.history.save(result).catch((error: unknown) => {
-      // The actions happened and are in the audit trail; losing the report must not hide them.
-      this.logger.error(`Cycle ${cycleId} ran but its history row was not saved: ${error instanceof Error ? error.message : error}`);
-    });
+    await this.history.complete(cycleId, result).catch((error: unknown) => this.reportLost(cycleId, 'completed', error));
     this.metrics.observe(result, trigger);
+  }
+
+  private reportLost(cycleId: string, what: string, error: unknown): void {
+    // The actions happened and are in the audit trail; losing the report must not hide them.
+    this.logger.error(`Cycle ${cycleId}: its history row was not ${what}: ${error instanceof Error ? error.message : error}`);
   }
 }

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { Incident } from '../anomalies/incident';
 import { endpointKey } from '../common/endpoint-key';
 import { DeliveryStore, FailureSummary } from '../deliveries/delivery-store.port';
-import { ACTIVE_STATES, IncidentRecord } from '../incidents/incident';
+import type { IncidentRecord } from '../incidents/incident';
 import { IncidentStore } from '../incidents/incident-store.port';
 import { SYSTEM_ACTOR } from '../incidents/incident-lifecycle';
 import { AutohealMetrics } from '../metrics/autoheal-metrics.service';
@@ -72,6 +72,13 @@ export class IncidentTracking {
     });
   }
 
+  /** An open or probing incident with no failure left is recovered; true when it was. */
+  async recoverIfEmpty(record: IncidentRecord, now: Date, cycleId: string): Promise<boolean> {
+    if (record.state !== 'open' && record.state !== 'probing') return false;
+    const event = { type: 'recovered' as const, at: now, actor: SYSTEM_ACTOR, cycleId, detail: { reason: 'no failed delivery left' } };
+    return (await this.store.transition(record.id, [record.state], 'recovered', { recovered_at: now, backlog_size: 0 }, event)) !== null;
+  }
+
   async approved(record: IncidentRecord | null): Promise<boolean> {
     if (!record?.approval_id) return false;
     return (await this.store.getApproval(record.approval_id))?.status === 'approved';
@@ -79,7 +86,8 @@ export class IncidentTracking {
 
   /** A skip of a persisted incident goes on its timeline, once per reason in a row. */
   async noteSkip(record: IncidentRecord | null, skipped: ActionSkipped, now: Date, cycleId: string): Promise<void> {
-    if (!record) return;
+    // A probe not due yet is the normal state of a probing incident, not news for its timeline.
+    if (!record || skipped.check === 'probe_schedule') return;
     const said = `${skipped.check}:${skipped.reason}`;
     if (this.lastSkip.get(record.id) === said) return;
     this.lastSkip.set(record.id, said);
@@ -98,7 +106,10 @@ export class IncidentTracking {
     const active = await this.store.active();
     const live = new Set(active.map((r) => r.id));
     for (const id of this.lastSkip.keys()) if (!live.has(id)) this.lastSkip.delete(id);
-    this.metrics.observeIncidents(ACTIVE_STATES, active);
+    const counts: Record<string, number> = {};
+    for (const record of active) counts[record.state] = (counts[record.state] ?? 0) + 1;
+    this.metrics.setIncidentsOpen(counts);
+    this.metrics.setBacklog(active.reduce((sum, r) => sum + r.backlog_size, 0));
   }
 }
 

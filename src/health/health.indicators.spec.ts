@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events';
 import type { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { MemoryCoordination } from '../coordination/memory-coordination.adapter';
+import { AutohealMetrics } from '../metrics/autoheal-metrics.service';
 import { HealthIndicators } from './health.indicators';
 
 describe('HealthIndicators.checkDatabase', () => {
@@ -13,7 +14,7 @@ describe('HealthIndicators.checkDatabase', () => {
 
   beforeEach(() => {
     jest.useFakeTimers();
-    indicators = new HealthIndicators(new HealthIndicatorService(), dataSource, new MemoryCoordination(), AppConfig.fromEnv({}));
+    indicators = new HealthIndicators(new HealthIndicatorService(), dataSource, new MemoryCoordination(), AppConfig.fromEnv({}), new AutohealMetrics());
     indicators.onModuleInit();
   });
   afterEach(() => {

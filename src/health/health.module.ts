@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
+import { MetricsModule } from '../metrics/metrics.module';
 import { HealthController } from './health.controller';
 import { HealthIndicators } from './health.indicators';
 
 @Module({
-  imports: [TerminusModule],
+  imports: [TerminusModule, MetricsModule],
   controllers: [HealthController],
   providers: [HealthIndicators],
 })

@@ -1,8 +1,25 @@
 import { Injectable } from '@nestjs/common';
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { CycleResult } from '../engine/cycle-result';
+import { ACTIVE_STATES } from '../incidents/incident';
 
-/** The counters the guide's alerts are written against (autoheal_*_total). */
+// prom-client exports these totals as gauges, which `promtool check metrics` rejects; the per-type
+// `nodejs_active_handles` / `_requests` / `_resources` gauges it also exports carry the same numbers.
+const MISNAMED_DEFAULTS = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
+
+export const DEPENDENCIES = ['postgres', 'redis'] as const;
+export type Dependency = (typeof DEPENDENCIES)[number];
+export const PROBE_OUTCOMES = ['success', 'failure'] as const;
+export type ProbeOutcome = (typeof PROBE_OUTCOMES)[number];
+export const DRAIN_OUTCOMES = ['delivered', 'failed'] as const;
+export type DrainOutcome = (typeof DRAIN_OUTCOMES)[number];
+
+/**
+ * The service's Prometheus registry: the counters the guide's alerts are written against
+ * (autoheal_*_total), the recovery gauges `deploy/prometheus/autoheal.rules.yml` alerts on, and
+ * prom-client's process and Node.js defaults. Setters ignore values that are not finite counts,
+ * so a caller's bad arithmetic cannot break a scrape.
+ */
 @Injectable()
 export class AutohealMetrics {
   readonly registry = new Registry();
@@ -22,45 +39,56 @@ export class AutohealMetrics {
 
   private readonly incidentsOpen = new Gauge({
     name: 'autoheal_incidents_open',
-    help: 'Active incidents by state, as of the last live cycle',
+    help: 'Active incidents by state',
     labelNames: ['state'],
     registers: [this.registry],
   });
   private readonly backlog = new Gauge({
     name: 'autoheal_backlog_deliveries',
-    help: 'Failed deliveries waiting in the backlogs of active incidents',
+    help: 'Failed deliveries of active incidents still waiting to be drained',
     registers: [this.registry],
   });
-  private readonly probes = new Counter({ name: 'autoheal_probes_total', help: 'Canary probes sent, by outcome', labelNames: ['outcome'], registers: [this.registry] });
+  private readonly probes = new Counter({
+    name: 'autoheal_probes_total',
+    help: 'Probes of failing endpoints, by outcome',
+    labelNames: ['outcome'],
+    registers: [this.registry],
+  });
   private readonly drained = new Counter({
     name: 'autoheal_drained_total',
-    help: 'Backlog deliveries sent by drains, by outcome',
+    help: 'Backlog deliveries re-sent by a drain, by outcome',
     labelNames: ['outcome'],
     registers: [this.registry],
   });
   private readonly timeToHeal = new Histogram({
     name: 'autoheal_time_to_heal_seconds',
-    help: 'First successful probe to last backlog delivery, per recovered incident',
-    buckets: [1, 5, 15, 60, 120, 300, 900, 1800, 3600, 14_400],
+    help: 'From an incident opening to its recovery',
+    buckets: [30, 60, 120, 300, 600, 900, 1800, 3600, 7200],
     registers: [this.registry],
   });
+  // A storm: so many endpoints failing at once that the platform itself, not the receivers, is suspect.
+  private readonly storm = new Gauge({
+    name: 'autoheal_storm_active',
+    help: '1 while a failure storm holds healing back',
+    registers: [this.registry],
+  });
+  private readonly dependencyProbes = new Map<Dependency, () => Promise<boolean>>();
+  private readonly dependencyUp = new Gauge({
+    name: 'autoheal_dependency_up',
+    help: '1 when the dependency answered its health check at scrape time',
+    labelNames: ['dependency'],
+    registers: [this.registry],
+    collect: () => this.probeDependencies(),
+  });
 
-  /** The active incidents counted by state (every state listed, so a state that emptied reads 0). */
-  observeIncidents(states: readonly string[], incidents: readonly { state: string; backlog_size: number }[]): void {
-    for (const state of states) this.incidentsOpen.set({ state }, incidents.filter((i) => i.state === state).length);
-    this.backlog.set(incidents.reduce((sum, i) => sum + i.backlog_size, 0));
-  }
-
-  observeProbe(outcome: string): void {
-    this.probes.inc({ outcome });
-  }
-
-  observeDrained(counts: { delivered: number; failed: number; skipped: number }): void {
-    for (const outcome of ['delivered', 'failed', 'skipped'] as const) if (counts[outcome] > 0) this.drained.inc({ outcome }, counts[outcome]);
-  }
-
-  observeHealed(timeToHealSeconds: number): void {
-    this.timeToHeal.observe(timeToHealSeconds);
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+    for (const name of MISNAMED_DEFAULTS) this.registry.removeSingleMetric(name);
+    for (const state of ACTIVE_STATES) this.incidentsOpen.set({ state }, 0);
+    this.backlog.set(0);
+    for (const outcome of PROBE_OUTCOMES) this.probes.inc({ outcome }, 0);
+    for (const outcome of DRAIN_OUTCOMES) this.drained.inc({ outcome }, 0);
+    this.storm.set(0);
   }
 
   observe(result: CycleResult, trigger: string): void {
@@ -75,4 +103,48 @@ export class AutohealMetrics {
       this.escalations.inc(result.total_escalations);
     }
   }
+
+  /** The active incidents per state; a state left out is 0. */
+  setIncidentsOpen(counts: Partial<Record<string, number>>): void {
+    for (const state of ACTIVE_STATES) this.incidentsOpen.set({ state }, countOrZero(counts[state]));
+  }
+
+  setBacklog(deliveries: number): void {
+    this.backlog.set(countOrZero(deliveries));
+  }
+
+  countProbe(outcome: ProbeOutcome): void {
+    this.probes.inc({ outcome });
+  }
+
+  countDrained(outcome: DrainOutcome, deliveries = 1): void {
+    if (countOrZero(deliveries) > 0) this.drained.inc({ outcome }, deliveries);
+  }
+
+  observeTimeToHeal(seconds: number): void {
+    if (countOrZero(seconds) > 0) this.timeToHeal.observe(seconds);
+  }
+
+  setStormActive(active: boolean): void {
+    this.storm.set(active ? 1 : 0);
+  }
+
+  setDependencyUp(dependency: Dependency, up: boolean): void {
+    this.dependencyUp.set({ dependency }, up ? 1 : 0);
+  }
+
+  /** A check run on every scrape, so the gauge is current even when nobody calls /health. */
+  registerDependencyProbe(dependency: Dependency, probe: () => Promise<boolean>): void {
+    this.dependencyProbes.set(dependency, probe);
+  }
+
+  private async probeDependencies(): Promise<void> {
+    await Promise.all(
+      [...this.dependencyProbes].map(async ([dependency, probe]) => this.setDependencyUp(dependency, await probe().catch(() => false))),
+    );
+  }
+}
+
+function countOrZero(value: number | undefined): number {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : 0;
 }

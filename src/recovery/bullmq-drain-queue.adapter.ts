@@ -30,6 +30,7 @@ export class BullmqDrainQueue extends DrainQueue {
   private readonly queueName: string;
   private queue?: Queue;
   private worker?: Worker<DrainJob>;
+  private workerReady = false;
   private closed = false;
 
   constructor(private readonly options: BullmqDrainQueueOptions) {
@@ -57,12 +58,15 @@ export class BullmqDrainQueue extends DrainQueue {
     });
     this.worker.on('failed', (job, error) => this.logger.error(`drain job ${job?.id} failed: ${error.message}`));
     this.worker.on('error', (error) => this.logger.warn(`drain worker: ${error.message}`));
+    this.worker.on('ready', () => (this.workerReady = true));
   }
 
   async close(): Promise<void> {
     this.closed = true;
     this.abort.abort();
-    await this.worker?.close();
+    // A worker that never reached Redis has no job to finish, and a graceful close would wait for
+    // the connection forever: close it at once.
+    await this.worker?.close(!this.workerReady);
     await this.queue?.close();
   }
 

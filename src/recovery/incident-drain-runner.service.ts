@@ -94,7 +94,8 @@ export class IncidentDrainRunner implements OnModuleInit {
   private async onBatch(record: IncidentRecord, progress: DrainProgress, pass: number, rules: AutohealRules): Promise<void> {
     const now = this.clock.now();
     const { counts } = progress;
-    this.metrics.observeDrained(counts);
+    this.metrics.countDrained('delivered', counts.delivered);
+    this.metrics.countDrained('failed', counts.failed);
     await this.incidents.increment(record.id, { deliveredByHeal: counts.delivered, sendsWasted: counts.failed }, now);
     const detail = { pass, batch: progress.batch, counts, totals: progress.totals, rate_per_second: progress.ratePerSecond };
     await this.incidents.recordEvent(record.id, this.event('drain_batch', now, detail));
@@ -123,7 +124,7 @@ export class IncidentDrainRunner implements OnModuleInit {
         this.event('recovered', now, { ...totals, time_to_heal_seconds: timeToHeal }),
       );
       if (moved) {
-        this.metrics.observeHealed(timeToHeal);
+        this.metrics.observeTimeToHeal(timeToHeal);
         await this.auditOf(moved, 'autoheal_recovered', now, { ...totals, time_to_heal_seconds: timeToHeal, delivered_by_heal: moved.delivered_by_heal }, rules);
       }
       return;

@@ -5,11 +5,10 @@ import type { Replayer } from './replayer.port';
 
 export interface SentClaim {
   result: ReplayResult;
-  /** Null when the attempt was no longer pending (abandoned meanwhile): the send happened all the same. */
+  /** Null when the attempt was abandoned meanwhile: the send happened all the same. */
   settlement: ReplaySettlement | null;
 }
 
-/** The second half of every re-send: the claim is already written, so send it and settle it. */
 export async function sendClaimed(claim: ReplayClaim, replayer: Replayer, ledger: ReplayLedger, clock: Clock): Promise<SentClaim> {
   const result = await replayer.send(replayRequestFor(claim));
   const settlement = await ledger.settle(claim, result, clock.now());

@@ -1,8 +1,22 @@
 import { DataSource } from 'typeorm';
 import { classifyFailure } from '../triage/triage';
-import { ABANDONED_ERROR, AUTOHEAL_SOURCE, ReplayLedger } from './replay-ledger.port';
-import { replayKeySql } from './replay-key';
-import type { ClaimContext, ReplayClaim, ReplayResult, ReplaySettlement } from './replay.types';
+import { ABANDONED_ERROR, AUTOHEAL_SOURCE, OUTCOME_AUDIT_ACTION, ReplayLedger, SEND_AUDIT_ACTION } from './replay-ledger.port';
+import { FAILED_STATUSES } from '../deliveries/delivery.constants';
+import { replayKeyFor, replayKeySql, resendKeyFor, resendKeyPrefix } from './replay-key';
+import type { ClaimContext, EndpointLease, ReplayClaim, ReplayResult, ReplaySettlement, ResendClaim, ResendContext } from './replay.types';
+
+// The fence grows on every change of holder.
+const ACQUIRE_LEASE = `INSERT INTO endpoint_leases (tenant_id, endpoint, holder, fence, expires_at)
+  VALUES ($1, $2, $3, 1, now() + $4 * interval '1 millisecond')
+  ON CONFLICT (tenant_id, endpoint) DO UPDATE SET
+    fence = CASE WHEN endpoint_leases.holder = EXCLUDED.holder THEN endpoint_leases.fence ELSE endpoint_leases.fence + 1 END,
+    holder = EXCLUDED.holder, expires_at = EXCLUDED.expires_at
+  WHERE endpoint_leases.expires_at <= now() OR endpoint_leases.holder = EXCLUDED.holder
+  RETURNING fence::text AS fence`;
+const RELEASE_LEASE = `UPDATE endpoint_leases SET expires_at = now()
+  WHERE tenant_id = $1 AND endpoint = $2 AND holder = $3 AND fence = $4::bigint AND expires_at > now()`;
+const OUTCOME_AUDIT = `INSERT INTO operator_audit (at, operator_id, action, resource_type, resource_id, tenant_id, meta)
+  VALUES ($1, $2, '${OUTCOME_AUDIT_ACTION}', 'delivery', $3, $4, $5::jsonb)`;
 
 interface ClaimRow {
   attempt_id: string;
@@ -16,24 +30,73 @@ interface ClaimRow {
   cycle_id: string | null;
   actor: string;
   attempted_at: Date;
+  audited: boolean;
 }
 
-/** The ledger in `delivery_attempts`: the claim is an insert that the unique `replay_key` arbitrates. */
+type DeliveryToResend = Pick<ClaimRow, 'tenant_id' | 'target' | 'payload' | 'headers'> & { id: string; status: string; attempts: number };
+
+const RESEND_CANDIDATE = `SELECT id, tenant_id, target, payload, headers, attempts, status FROM deliveries WHERE id = $1 FOR NO KEY UPDATE`;
+
+// Every pending send of the delivery blocks a re-send; the keys of the current counter say which is next.
+const RESEND_BLOCKERS = `
+  SELECT replay_key, outcome FROM delivery_attempts
+   WHERE delivery_id = $1 AND source = '${AUTOHEAL_SOURCE}'
+     AND (outcome = 'pending' OR replay_key = $2 OR starts_with(replay_key, $3))`;
+
+const INSERT_RESEND_CLAIM = `
+  INSERT INTO delivery_attempts (delivery_id, attempted_at, source, actor, outcome, replay_key)
+  VALUES ($1, $2, '${AUTOHEAL_SOURCE}', $3, 'pending', $4)
+  ON CONFLICT (replay_key) DO NOTHING
+  RETURNING id::text AS attempt_id, delivery_id, replay_key, attempted_at, actor, cycle_id`;
+
+function toClaim(row: ClaimRow): ReplayClaim {
+  return {
+    attemptId: row.attempt_id,
+    deliveryId: row.delivery_id,
+    tenantId: row.tenant_id,
+    target: row.target,
+    payload: row.payload,
+    headers: row.headers,
+    replayKey: row.replay_key,
+    attemptNumber: row.attempt_number,
+    cycleId: row.cycle_id,
+    actor: row.actor,
+    claimedAt: new Date(row.attempted_at),
+    ...(row.audited ? { audited: true } : {}),
+  };
+}
+
+/** The claim is an insert that the unique `replay_key` arbitrates. */
 export class SqlReplayLedger extends ReplayLedger {
   constructor(private readonly dataSource: DataSource) {
     super();
   }
 
+  async acquireEndpointLease(tenantId: string, endpoint: string, holder: string, ttlMs: number): Promise<EndpointLease | null> {
+    const [row]: Array<{ fence: string }> = await this.dataSource.query(ACQUIRE_LEASE, [tenantId, endpoint, holder, ttlMs]);
+    return row ? { tenantId, endpoint, holder, fence: row.fence, ttlMs } : null;
+  }
+
+  async releaseEndpointLease(lease: EndpointLease): Promise<void> {
+    await this.dataSource.query(RELEASE_LEASE, [lease.tenantId, lease.endpoint, lease.holder, lease.fence]);
+  }
+
   async claim(deliveryId: string, ctx: ClaimContext): Promise<ReplayClaim | null> {
-    // The unique key stops claims that overlap in time. The NOT EXISTS stops a claim from a stale
-    // view once the first has settled (the counter has moved on by then): whoever read the
-    // delivery before someone else re-sent it does not send it again, whatever that send's outcome.
+    // The unique key stops overlapping claims; the NOT EXISTS stops a claim from a stale view once the first has
+    // settled. The lease check is an UPDATE, so its row lock holds a concurrent takeover until this claim commits.
+    // One statement: the lease check, the claim and its audit intent commit together or not at all.
+    const lease = ctx.lease;
     const rows: ClaimRow[] = await this.dataSource.query(
-      `WITH candidate AS (
+      `WITH lease AS (
+         UPDATE endpoint_leases SET expires_at = now() + $10 * interval '1 millisecond'
+          WHERE $6::text IS NOT NULL AND tenant_id = $6 AND endpoint = $7 AND holder = $8 AND fence = $9::bigint AND expires_at > now()
+          RETURNING fence
+       ), candidate AS (
          SELECT d.id, d.tenant_id, d.target, d.payload, d.headers, d.attempts
            FROM deliveries d
           WHERE d.id = $1
             AND d.status IN ('failed', 'dead_letter')
+            AND ($6::text IS NULL OR EXISTS (SELECT 1 FROM lease))
             AND NOT EXISTS (
                   SELECT 1 FROM delivery_attempts a
                    WHERE a.delivery_id = d.id AND a.source = '${AUTOHEAL_SOURCE}' AND a.attempted_at >= $5)
@@ -43,27 +106,54 @@ export class SqlReplayLedger extends ReplayLedger {
            FROM candidate c
          ON CONFLICT (replay_key) DO NOTHING
          RETURNING id, delivery_id, replay_key, attempted_at, actor, cycle_id
+       ), audited AS (
+         INSERT INTO operator_audit (at, operator_id, action, resource_type, resource_id, tenant_id, meta)
+         SELECT cl.attempted_at, cl.actor, '${SEND_AUDIT_ACTION}', 'delivery', cl.delivery_id, c.tenant_id,
+                jsonb_build_object('cycle_id', cl.cycle_id, 'attempt_id', cl.id::text, 'replay_key', cl.replay_key,
+                                   'target', c.target, 'fence', $9::text)
+           FROM claimed cl JOIN candidate c ON c.id = cl.delivery_id
+          WHERE $11::boolean
+         RETURNING id
        )
        SELECT cl.id::text AS attempt_id, cl.delivery_id, c.tenant_id, c.target, c.payload, c.headers,
-              cl.replay_key, c.attempts AS attempt_number, cl.cycle_id, cl.actor, cl.attempted_at
+              cl.replay_key, c.attempts AS attempt_number, cl.cycle_id, cl.actor, cl.attempted_at,
+              EXISTS (SELECT 1 FROM audited) AS audited
          FROM claimed cl JOIN candidate c ON c.id = cl.delivery_id`,
-      [deliveryId, ctx.cycleId, ctx.now, ctx.actor, ctx.cycleStartedAt],
+      [
+        deliveryId,
+        ctx.cycleId,
+        ctx.now,
+        ctx.actor,
+        ctx.cycleStartedAt,
+        lease?.tenantId ?? null,
+        lease?.endpoint ?? null,
+        lease?.holder ?? null,
+        lease?.fence ?? null,
+        lease?.ttlMs ?? 0,
+        ctx.audit ?? false,
+      ],
     );
-    const row = rows[0];
-    if (!row) return null;
-    return {
-      attemptId: row.attempt_id,
-      deliveryId: row.delivery_id,
-      tenantId: row.tenant_id,
-      target: row.target,
-      payload: row.payload,
-      headers: row.headers,
-      replayKey: row.replay_key,
-      attemptNumber: row.attempt_number,
-      cycleId: row.cycle_id,
-      actor: row.actor,
-      claimedAt: new Date(row.attempted_at),
-    };
+    return rows[0] ? toClaim(rows[0]) : null;
+  }
+
+  /** The delivery row is locked, so its attempt counter cannot move between reading it and claiming. */
+  async claimForResend(deliveryId: string, ctx: ResendContext): Promise<ResendClaim> {
+    return this.dataSource.transaction(async (tx) => {
+      const [delivery]: DeliveryToResend[] = await tx.query(RESEND_CANDIDATE, [deliveryId]);
+      if (!delivery) return { refused: 'unknown' };
+      if (!(FAILED_STATUSES as readonly string[]).includes(delivery.status)) return { refused: 'not_failed', status: delivery.status };
+      const automaticKey = replayKeyFor(delivery.id, delivery.attempts);
+      const prefix = resendKeyPrefix(delivery.id, delivery.attempts);
+      const sends: Array<{ replay_key: string; outcome: string }> = await tx.query(RESEND_BLOCKERS, [delivery.id, automaticKey, prefix]);
+      if (sends.some((send) => send.outcome === 'pending')) return { refused: 'in_flight' };
+      const automaticTaken = sends.some((send) => send.replay_key === automaticKey);
+      const resends = sends.filter((send) => send.replay_key.startsWith(prefix)).length;
+      const key = automaticTaken ? resendKeyFor(delivery.id, delivery.attempts, resends + 1) : automaticKey;
+      const [claimed]: ClaimRow[] = await tx.query(INSERT_RESEND_CLAIM, [delivery.id, ctx.now, ctx.actor, key]);
+      if (!claimed) return { refused: 'in_flight' };
+      const { tenant_id, target, payload, headers, attempts } = delivery;
+      return { claim: toClaim({ ...claimed, tenant_id, target, payload, headers, attempt_number: attempts }) };
+    });
   }
 
   /** One transaction, so the attempt and the delivery never disagree. */
@@ -100,11 +190,21 @@ export class SqlReplayLedger extends ReplayLedger {
                   status = CASE WHEN $5::boolean THEN 'delivered' ELSE status END,
                   triage_label = COALESCE($6, triage_label),
                   triage_score = COALESCE($7::real, triage_score),
+                  new_status = CASE WHEN $5::boolean THEN 'delivered' ELSE status END,
                   meta = meta || jsonb_build_object('autoheal', true, 'last_replay_attempt_id', $8::text)
             WHERE id = $1
             RETURNING status, attempts, triage_label, triage_score`,
           [claim.deliveryId, now, result.httpStatus, result.error, result.ok, triage?.label ?? null, triage?.score ?? null, claim.attemptId],
         );
+      if (claim.audited) {
+        await tx.query(OUTCOME_AUDIT, [
+          now,
+          claim.actor,
+          claim.deliveryId,
+          claim.tenantId,
+          JSON.stringify({ cycle_id: claim.cycleId, attempt_id: claim.attemptId, outcome, http_status: result.httpStatus, error: result.error, duration_ms: durationMs }),
+        ]);
+      }
       return {
         attemptId: claim.attemptId,
         deliveryId: claim.deliveryId,

@@ -92,8 +92,8 @@ export const DEFAULT_RULES: AutohealRules = {
     severity_thresholds: { medium: 10, high: 25, critical: 100 },
   },
   cycle: {
-    lock_ttl_seconds: 600,
-    slot_ttl_seconds: 600,
+    lock_ttl_seconds: 15,
+    slot_ttl_seconds: 15,
     abandon_pending_after_seconds: 120,
   },
   approvals: { ttl_minutes: 60 },

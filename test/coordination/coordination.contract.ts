@@ -191,6 +191,32 @@ export function describeCoordinationContract(name: string, factory: () => Promis
         expect(await c.acquireSlot(k, 2, LONG_TTL_MS)).toBeNull();
       });
 
+      it('renews one holder only: the renewed slot outlives its first lease, the other expires', async () => {
+        const k = key('inflight');
+        const renewed = (await c.acquireSlot(k, 2, SHORT_TTL_MS))!;
+        await c.acquireSlot(k, 2, SHORT_TTL_MS);
+        expect(await c.renewSlot(k, renewed, LONG_TTL_MS)).toBe(true);
+        await subject.elapse(PAST_SHORT_TTL_MS);
+        expect(await c.acquireSlot(k, 2, LONG_TTL_MS)).toEqual(expect.any(String));
+        expect(await c.acquireSlot(k, 2, LONG_TTL_MS)).toBeNull();
+        await c.releaseSlot(k, renewed);
+        expect(await c.acquireSlot(k, 2, LONG_TTL_MS)).toEqual(expect.any(String));
+      });
+
+      it('does not renew a slot that expired, was released, or was never handed out', async () => {
+        const k = key('inflight');
+        const expired = (await c.acquireSlot(k, 3, SHORT_TTL_MS))!;
+        const released = (await c.acquireSlot(k, 3, LONG_TTL_MS))!;
+        await c.releaseSlot(k, released);
+        await subject.elapse(PAST_SHORT_TTL_MS);
+        expect(await c.renewSlot(k, expired, LONG_TTL_MS)).toBe(false);
+        expect(await c.renewSlot(k, released, LONG_TTL_MS)).toBe(false);
+        expect(await c.renewSlot(k, 'unknown-token', LONG_TTL_MS)).toBe(false);
+        await expect(c.renewSlot(k, 'unknown-token', 0)).rejects.toThrow(RangeError);
+        const held = await Promise.all([1, 2, 3].map(() => c.acquireSlot(k, 3, LONG_TTL_MS)));
+        expect(held.every((token) => token !== null)).toBe(true);
+      });
+
       it('gives exactly 5 of 20 concurrent contenders a slot when the limit is 5', async () => {
         const k = key('inflight');
         const tokens = await Promise.all(Array.from({ length: 20 }, () => c.acquireSlot(k, 5, LONG_TTL_MS)));

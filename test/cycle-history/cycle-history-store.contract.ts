@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { CycleHistoryStore } from '../../src/cycle-history/cycle-history-store.port';
 import type { ActionSkipped, ActionTaken, CycleResult } from '../../src/engine/cycle-result';
 
@@ -115,6 +116,62 @@ export function describeCycleHistoryStoreContract(name: string, factory: () => P
       result.actions_taken[0].replayed = ['tampered'];
       result.incidents_detected = 99;
       expect(await store.last()).toMatchObject({ incidents_detected: 0, actions_taken: [{ replayed: ['d1'] }] });
+    });
+
+    describe('a cycle opened before it acts', () => {
+      const LONG_LEASE_MS = 60_000;
+      const open = (minute: number, leaseMs = LONG_LEASE_MS, incidentsDetected = 2) => {
+        const cycleId = randomUUID();
+        const runAt = new Date(cycle(minute).run_at);
+        return store.open({ cycleId, runAt, incidentsDetected, dryRun: false, leaseMs }).then(() => cycleId);
+      };
+
+      it('reads as running, with the actions appended so far, while its lease lasts', async () => {
+        const id = await open(1);
+        await store.append(id, replay);
+        await store.keepAlive(id, LONG_LEASE_MS);
+        expect(await store.last()).toEqual({ ...cycle(1, { incidents_detected: 2, actions_taken: [replay] }), total_replays: 2, execution_time_ms: 0, status: 'running' });
+      });
+
+      it('is completed in place by the final result, which replaces what was appended', async () => {
+        const id = await open(1);
+        await store.append(id, replay);
+        const result = cycle(1, { incidents_detected: 2, actions_taken: [replay, escalate], actions_skipped: [skipped] });
+        await store.complete(id, result);
+        const today = (await store.recent(5)).filter((row) => row.run_at === result.run_at);
+        expect(today).toEqual([{ ...result, total_replays: 2, total_escalations: 1 }]);
+      });
+
+      it('completes a cycle whose open never got through', async () => {
+        const result = cycle(1, { incidents_detected: 1, actions_taken: [escalate] });
+        await store.complete(randomUUID(), result);
+        expect(await store.last()).toEqual({ ...result, total_escalations: 1 });
+      });
+
+      it('reads as interrupted once its lease ran out, with what it did, and is marked so for good', async () => {
+        const id = await open(1, 0);
+        await store.append(id, replay);
+        expect(await store.last()).toMatchObject({ status: 'interrupted', incidents_detected: 2, actions_taken: [replay], total_replays: 2 });
+        expect(await store.markInterrupted()).toBe(1);
+        expect(await store.markInterrupted()).toBe(0);
+        // A late heartbeat from a process taken for dead does not reopen it.
+        await store.keepAlive(id, LONG_LEASE_MS);
+        expect(await store.last()).toMatchObject({ status: 'interrupted' });
+        const lines = await store.entries(1);
+        expect(lines[0]).toEqual({
+          timestamp: cycle(1).run_at,
+          incident: null,
+          strategy: null,
+          result: expect.objectContaining({ status: 'interrupted', incidents_detected: 2, message: expect.stringMatching(/interrupted .* after 1 action/) }),
+        });
+        expect(lines[1]).toMatchObject({ strategy: 'REPLAY_RECENT', result: { replayed: ['d1', 'd2'] } });
+      });
+
+      it('does not mark a cycle whose lease still runs', async () => {
+        await open(1);
+        expect(await store.markInterrupted()).toBe(0);
+        expect(await store.last()).toMatchObject({ status: 'running' });
+      });
     });
   });
 }

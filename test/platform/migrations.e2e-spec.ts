@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 
 const TABLES = [
   'autoheal_controls', 'deliveries', 'delivery_attempts', 'operator_audit', 'autoheal_history', 'escalations', 'endpoint_maintenance', 'incident_deferrals',
-  'incidents', 'incident_events', 'approvals',
+  'incidents', 'incident_events', 'approvals', 'endpoint_leases', 'recoveries',
 ];
 
 async function tablesIn(ds: DataSource): Promise<string[]> {
@@ -60,6 +60,9 @@ describe('migrations', () => {
       { column_name: 'actions_skipped', data_type: 'jsonb' },
       { column_name: 'execution_time_ms', data_type: 'double precision' },
       { column_name: 'dry_run', data_type: 'boolean' },
+      { column_name: 'cycle_id', data_type: 'uuid' },
+      { column_name: 'status', data_type: 'text' },
+      { column_name: 'lease_expires_at', data_type: 'timestamp with time zone' },
     ]);
     await ds.query(`INSERT INTO autoheal_history (run_at, incidents_detected, actions_taken, actions_skipped, execution_time_ms, dry_run)
                     VALUES (now(), 1, '[{"strategy": "REPLAY_RECENT"}]', '[]', 12.5, false)`);

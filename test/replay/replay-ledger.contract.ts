@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { AttemptRecord, DeliveryRecord, DeliveryStore } from '../../src/deliveries/delivery-store.port';
 import type { DeliveryStatus } from '../../src/deliveries/delivery.constants';
-import { ABANDONED_ERROR, ReplayLedger } from '../../src/replay/replay-ledger.port';
+import { ABANDONED_ERROR, OUTCOME_AUDIT_ACTION, ReplayLedger, SEND_AUDIT_ACTION } from '../../src/replay/replay-ledger.port';
+import { eventually } from '../utils/eventually';
+import type { ReplayClaim } from '../../src/replay/replay.types';
 
 export interface ReplayLedgerUnderTest {
   ledger: ReplayLedger;
@@ -11,6 +13,8 @@ export interface ReplayLedgerUnderTest {
   delivery(id: string): Promise<DeliveryRecord | null>;
   /** The delivery's automatic attempts, oldest first. */
   replayAttempts(id: string): Promise<AttemptRecord[]>;
+  /** The audit rows about the delivery, oldest first. */
+  auditTrail(id: string): Promise<Array<{ action: string; operator_id: string; tenant_id: string | null; meta: Record<string, unknown> }>>;
   dispose(): Promise<void>;
 }
 
@@ -176,6 +180,135 @@ export function describeReplayLedgerContract(name: string, factory: () => Promis
       expect(await ledger.settle(claim!, { ok: true, httpStatus: 200, error: null, durationMs: 5 }, later)).toBeNull();
       expect(await delivery(id)).toMatchObject({ status: 'failed', attempts: 1 });
       expect(await ledger.abandonStale(new Date(now.getTime() + 60_000))).not.toContain(claim!.attemptId);
+    });
+
+    describe('endpoint healing leases', () => {
+      const endpoint = () => `${target}?lease=${randomUUID()}`;
+      const LEASE_MS = 60_000;
+
+      it('has one holder at a time; the holder may take it again, with the same fence', async () => {
+        const e = endpoint();
+        const a = await ledger.acquireEndpointLease('tenant_a', e, 'cycle-a', LEASE_MS);
+        expect(a).toEqual({ tenantId: 'tenant_a', endpoint: e, holder: 'cycle-a', fence: expect.stringMatching(/^\d+$/), ttlMs: LEASE_MS });
+        expect(await ledger.acquireEndpointLease('tenant_a', e, 'cycle-b', LEASE_MS)).toBeNull();
+        expect((await ledger.acquireEndpointLease('tenant_a', e, 'cycle-a', LEASE_MS))?.fence).toBe(a!.fence);
+        expect(await ledger.acquireEndpointLease('tenant_b', e, 'cycle-b', LEASE_MS)).not.toBeNull();
+      });
+
+      it('passes to the next holder with a larger fence once released or expired', async () => {
+        const e = endpoint();
+        const a = (await ledger.acquireEndpointLease('tenant_a', e, 'cycle-a', LEASE_MS))!;
+        await ledger.releaseEndpointLease(a);
+        const b = (await ledger.acquireEndpointLease('tenant_a', e, 'cycle-b', 1))!;
+        expect(BigInt(b.fence)).toBeGreaterThan(BigInt(a.fence));
+        const c = await eventually(async () => {
+          const lease = await ledger.acquireEndpointLease('tenant_a', e, 'cycle-c', LEASE_MS);
+          if (!lease) throw new Error('the short lease has not expired yet');
+          return lease;
+        }, 10_000);
+        expect(BigInt(c.fence)).toBeGreaterThan(BigInt(b.fence));
+        // A stale holder's release does not end the current lease.
+        await ledger.releaseEndpointLease(b);
+        expect(await ledger.acquireEndpointLease('tenant_a', e, 'cycle-d', LEASE_MS)).toBeNull();
+      });
+
+      it('refuses a claim under a lease that is no longer current, and records nothing for it', async () => {
+        const e = endpoint();
+        const id = await seed();
+        const a = (await ledger.acquireEndpointLease('tenant_a', e, 'cycle-a', LEASE_MS))!;
+        await ledger.releaseEndpointLease(a);
+        const b = (await ledger.acquireEndpointLease('tenant_a', e, 'cycle-b', LEASE_MS))!;
+        expect(await ledger.claim(id, { ...ctx(), lease: a, audit: true })).toBeNull();
+        expect(await subject.replayAttempts(id)).toEqual([]);
+        expect(await subject.auditTrail(id)).toEqual([]);
+        expect(await ledger.claim(id, { ...ctx(), lease: b })).not.toBeNull();
+      });
+    });
+
+    describe('the audit trail of each send', () => {
+      it('writes the intent with the claim and appends the outcome on settle, one row each', async () => {
+        const id = await seed();
+        const cycleId = randomUUID();
+        const lease = (await ledger.acquireEndpointLease('tenant_a', `${target}?audit=${randomUUID()}`, cycleId, 60_000))!;
+        const claim = await ledger.claim(id, { ...ctx(cycleId), lease, audit: true });
+        expect(claim?.audited).toBe(true);
+        expect(await subject.auditTrail(id)).toEqual([
+          {
+            action: SEND_AUDIT_ACTION,
+            operator_id: actor,
+            tenant_id: 'tenant_a',
+            meta: { cycle_id: cycleId, attempt_id: claim!.attemptId, replay_key: claim!.replayKey, target, fence: lease.fence },
+          },
+        ]);
+        await ledger.settle(claim!, { ok: true, httpStatus: 200, error: null, durationMs: 9 }, later);
+        expect((await subject.auditTrail(id)).map((row) => row.action)).toEqual([SEND_AUDIT_ACTION, OUTCOME_AUDIT_ACTION]);
+        expect((await subject.auditTrail(id))[1].meta).toEqual({
+          cycle_id: cycleId, attempt_id: claim!.attemptId, outcome: 'succeeded', http_status: 200, error: null, duration_ms: 9,
+        });
+      });
+
+      it('writes nothing when not asked to', async () => {
+        const id = await seed();
+        const claim = await ledger.claim(id, ctx());
+        await ledger.settle(claim!, { ok: false, httpStatus: 503, error: 'HTTP 503', durationMs: 9 }, later);
+        expect(claim?.audited).toBeUndefined();
+        expect(await subject.auditTrail(id)).toEqual([]);
+      });
+    });
+
+    describe('claimForResend (an operator re-sends one delivery)', () => {
+      const by = { actor: 'operator:alice', now };
+      const abandon = async (id: string) => {
+        const claim = await ledger.claim(id, ctx(randomUUID(), now));
+        expect(await ledger.abandonStale(new Date(now.getTime() + 60_000))).toContain(claim!.attemptId);
+        return claim!;
+      };
+
+      it('takes the automatic key when it is free, so the automatic path cannot send it too', async () => {
+        const id = await seed({ attempts: 2 });
+        const result = await ledger.claimForResend(id, by);
+        expect(result).toEqual({
+          claim: expect.objectContaining({
+            deliveryId: id, replayKey: `${id}:autoheal:2`, actor: 'operator:alice', cycleId: null, attemptNumber: 2,
+          }),
+        });
+        expect(await ledger.claim(id, ctx(randomUUID(), later))).toBeNull();
+        expect(await ledger.claimForResend(id, by)).toEqual({ refused: 'in_flight' });
+        const { claim } = result as { claim: ReplayClaim };
+        const settled = await ledger.settle(claim, { ok: true, httpStatus: 200, error: null, durationMs: 3 }, later);
+        expect(settled).toMatchObject({ deliveryStatus: 'delivered', attempts: 3 });
+        expect(await ledger.claimForResend(id, by)).toEqual({ refused: 'not_failed', status: 'delivered' });
+      });
+
+      it('re-sends an abandoned delivery, exactly once however many ask at once', async () => {
+        const id = await seed({ attempts: 1 });
+        await abandon(id);
+        expect(await ledger.claim(id, ctx(randomUUID(), later))).toBeNull();
+        const results = await Promise.all(Array.from({ length: 6 }, () => ledger.claimForResend(id, by)));
+        const won = results.filter((r): r is { claim: ReplayClaim } => 'claim' in r);
+        expect(won).toHaveLength(1);
+        expect(results.filter((r) => 'refused' in r)).toEqual(Array(5).fill({ refused: 'in_flight' }));
+        expect(won[0].claim.replayKey).toBe(`${id}:autoheal-resend:1:1`);
+        await ledger.settle(won[0].claim, { ok: false, httpStatus: 503, error: 'HTTP 503', durationMs: 3 }, later);
+        // The counter moved on: the next attempt is claimable again, by anyone.
+        expect((await ledger.claimForResend(id, by)) as { claim: ReplayClaim }).toMatchObject({ claim: { replayKey: `${id}:autoheal:2` } });
+      });
+
+      it('a re-send that is itself abandoned leaves the next one its own key', async () => {
+        const id = await seed({ attempts: 1 });
+        await abandon(id);
+        const first = (await ledger.claimForResend(id, by)) as { claim: ReplayClaim };
+        expect(await ledger.abandonStale(new Date(now.getTime() + 60_000))).toContain(first.claim.attemptId);
+        const second = await ledger.claimForResend(id, by);
+        expect(second).toMatchObject({ claim: { replayKey: `${id}:autoheal-resend:1:2` } });
+      });
+
+      it('refuses unknown and delivered deliveries, writing nothing', async () => {
+        const delivered = await seed({ status: 'delivered', http_status: 200, error: null });
+        expect(await ledger.claimForResend('dlv_does_not_exist', by)).toEqual({ refused: 'unknown' });
+        expect(await ledger.claimForResend(delivered, by)).toEqual({ refused: 'not_failed', status: 'delivered' });
+        expect(await subject.replayAttempts(delivered)).toHaveLength(0);
+      });
     });
   });
 }

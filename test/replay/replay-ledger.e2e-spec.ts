@@ -4,6 +4,7 @@ import { HttpReplayer } from '../../src/replay/http-replayer.adapter';
 import { ManualClock } from '../../src/clock/clock';
 import { MemoryDeliveryStore } from '../../src/deliveries/memory-delivery-store.adapter';
 import { SqlDeliveryStore } from '../../src/deliveries/sql-delivery-store.adapter';
+import { MemoryAuditLog } from '../../src/audit/memory-audit-log.adapter';
 import { MemoryReplayLedger } from '../../src/replay/memory-replay-ledger.adapter';
 import { ReplayLedger } from '../../src/replay/replay-ledger.port';
 import { SqlReplayLedger } from '../../src/replay/sql-replay-ledger.adapter';
@@ -168,6 +169,8 @@ describeReplayLedgerContract('PostgreSQL', async () => {
     deliveries,
     delivery: (id) => deliveries.findById(id),
     replayAttempts: async (id) => ((await deliveries.findById(id))?.attempt_history ?? []).filter((a) => a.source === 'autoheal').reverse(),
+    auditTrail: (id) =>
+      dataSource.query(`SELECT action, operator_id, tenant_id, meta FROM operator_audit WHERE resource_id = $1 ORDER BY at, action DESC`, [id]),
     dispose: async () => {
       await dataSource.destroy();
       await db.drop();
@@ -177,12 +180,18 @@ describeReplayLedgerContract('PostgreSQL', async () => {
 
 describeReplayLedgerContract('in memory, over MemoryDeliveryStore', async () => {
   const deliveries = new MemoryDeliveryStore(new ManualClock());
-  const ledger = new MemoryReplayLedger(deliveries);
+  const audit = new MemoryAuditLog(new ManualClock());
+  const ledger = new MemoryReplayLedger(deliveries, audit);
   return {
     ledger,
     deliveries,
     delivery: (id) => ledger.findDelivery(id),
     replayAttempts: async (id) => ledger.attemptsOf(id),
+    auditTrail: async (id) =>
+      (await audit.query({ limit: 1000 }))
+        .filter((entry) => entry.resource_id === id)
+        .reverse()
+        .map(({ action, operator_id, tenant_id, meta }) => ({ action, operator_id, tenant_id, meta })),
     dispose: async () => undefined,
   };
 });

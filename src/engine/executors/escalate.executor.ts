@@ -7,7 +7,7 @@ import { ACTIVE_STATES, IncidentState } from '../../incidents/incident';
 import { IncidentStore } from '../../incidents/incident-store.port';
 import { SYSTEM_ACTOR } from '../../incidents/incident-lifecycle';
 import { auditAction } from './autoheal-audit';
-import { baseAction, ExecutionOutcome, ExecutionPlan, StrategyExecutor } from './strategy-executor';
+import { baseAction, ExecutionOutcome, ExecutionPlan, followUp, StrategyExecutor } from './strategy-executor';
 
 /** The incident states an escalation moves to `escalated`: awaiting an approval stays as it is. */
 const ESCALATABLE: readonly IncidentState[] = ACTIVE_STATES.filter((s) => s !== 'awaiting_approval' && s !== 'escalated');
@@ -65,11 +65,12 @@ export class EscalateExecutor extends StrategyExecutor {
     } else if (!plan.limits.skip_notifications) {
       notification = await this.page(escalation.id, escalation.priority, message, plan);
     }
-    await this.deferrals.close(incident.tenant_id, incident.endpoint, 'escalated');
+    const failed: string[] = [];
+    await followUp('deferrals not closed', () => this.deferrals.close(incident.tenant_id, incident.endpoint, 'escalated'), failed);
     const details = { created_incident: created, escalation_id: escalation.id, priority: escalation.priority, ...approvalDetails, ...notification };
-    await this.followIncident(plan, escalation.id, details);
+    await followUp('incident not moved to escalated', () => this.followIncident(plan, escalation.id, details), failed);
     await auditAction(this.audit, 'autoheal_escalate', plan, details);
-    return { taken: { ...baseAction(plan, true), ...details, message } };
+    return { taken: { ...baseAction(plan, true), ...details, message }, failed };
   }
 
   /** The persisted incident moves to `escalated` (one awaiting approval stays there) and its timeline gets the page. */

@@ -95,7 +95,7 @@ export class RecoverBacklogExecutor extends StrategyExecutor {
       return { skipped: { check: 'probe_schedule', reason: `Probing ${record.endpoint}: next probe at ${record.next_probe_at.toISOString()}` } };
     }
     const result = await this.backlog.probe(record, plan.limits, plan.cycleId, plan.now);
-    this.metrics.observeProbe(result.outcome);
+    if (result.outcome === 'delivered' || result.outcome === 'failed') this.metrics.countProbe(result.outcome === 'delivered' ? 'success' : 'failure');
     if (result.outcome === 'empty') return this.nothingLeft(record, plan);
 
     const intervalMs = (plan.limits.probe_interval_seconds ?? 60) * 1000;

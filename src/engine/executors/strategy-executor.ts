@@ -30,7 +30,20 @@ export interface ExecutionPlan {
   storm?: boolean;
 }
 
-export type ExecutionOutcome = { taken: ActionTaken } | { skipped: { check: string; reason: string } };
+/**
+ * `failed` names steps that failed after the action had happened (a cooldown not written because
+ * Redis died): the action is still reported as taken, and the failure beside it.
+ */
+export type ExecutionOutcome = { taken: ActionTaken; failed?: string[] } | { skipped: { check: string; reason: string } };
+
+/** Runs a step that follows an action that already happened; a failure is collected, not thrown. */
+export async function followUp(what: string, step: () => Promise<unknown>, failed: string[]): Promise<void> {
+  try {
+    await step();
+  } catch (error) {
+    failed.push(`${what}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
 
 /**
  * One healing strategy. Each lives in its own class and is found by strategy name, so a new
