@@ -242,6 +242,8 @@ export class AutohealEngine {
     const skipped: ActionSkipped[] = [];
 
     const tracked = await this.tracking.track(incidents, ctx.now, ctx.rules, ctx.dryRun, ctx.cycleId);
+    const inIncident = new Set([...tracked.records.keys(), ...incidents.map((i) => endpointKey(i.tenant_id, i.endpoint))]);
+    const storm = ctx.coordinationProblem ? false : await this.tracking.storm(inIncident, !incidentsOnly, ctx.now, ctx.rules, ctx.dryRun);
     const reads = await this.inputs.readForIncidents(incidents, ctx.rules, ctx.now);
     const decisions: Array<Decision | { incident: Incident; error: unknown }> = [];
     for (const incident of incidents) {
@@ -267,7 +269,7 @@ export class AutohealEngine {
           skipped.push({ incident: summarize(decision.incident), strategy: decision.strategy, check: 'cycle_lock', reason: 'Cycle lock lost (the cycle outlived lock_ttl_seconds); no further action this cycle' });
           continue;
         }
-        const outcome = await this.act(decision, ctx);
+        const outcome = await this.act(decision, ctx, storm);
         if ('skipped' in outcome) {
           skipped.push(outcome.skipped);
           continue;
@@ -366,13 +368,13 @@ export class AutohealEngine {
   }
 
   /** Act, safely: every check first, then the strategy's executor. */
-  private async act(decision: Decision, ctx: CycleContext): Promise<{ skipped: ActionSkipped } | { taken: ActionTaken; failed?: string[] }> {
-    const outcome = await this.actSafely(decision, ctx);
+  private async act(decision: Decision, ctx: CycleContext, storm: boolean): Promise<{ skipped: ActionSkipped } | { taken: ActionTaken; failed?: string[] }> {
+    const outcome = await this.actSafely(decision, ctx, storm);
     if ('skipped' in outcome && !ctx.dryRun) await this.tracking.noteSkip(decision.record, outcome.skipped, ctx.now, ctx.cycleId);
     return outcome;
   }
 
-  private async actSafely(decision: Decision, ctx: CycleContext): Promise<{ skipped: ActionSkipped } | { taken: ActionTaken; failed?: string[] }> {
+  private async actSafely(decision: Decision, ctx: CycleContext, storm: boolean): Promise<{ skipped: ActionSkipped } | { taken: ActionTaken; failed?: string[] }> {
     const { incident, strategy, probability } = decision;
     if (decision.hold) return { skipped: { incident: summarize(incident), strategy: null, check: 'incident_state', reason: decision.hold } };
     const limits = effectiveLimits(ctx.rules, strategy, incident.tenant_id);
@@ -422,6 +424,7 @@ export class AutohealEngine {
       deferral: ctx.deferrals.get(endpointKey(incident.tenant_id, incident.endpoint)) ?? null,
       state: state!,
       record: decision.record,
+      storm,
     };
     const outcome = approvalAsked && !verdict.allowed ? await executor.awaitApproval!(plan, verdict.reason) : await executor.execute(plan);
     if ('taken' in outcome) return outcome;

@@ -1,6 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Incident } from '../anomalies/incident';
 import { endpointKey } from '../common/endpoint-key';
+import { Coordination } from '../coordination/coordination.port';
+import { StormPager } from '../escalation/storm-pager.service';
 import { DeliveryStore, FailureSummary } from '../deliveries/delivery-store.port';
 import type { IncidentRecord } from '../incidents/incident';
 import { IncidentStore } from '../incidents/incident-store.port';
@@ -8,6 +10,21 @@ import { SYSTEM_ACTOR } from '../incidents/incident-lifecycle';
 import { AutohealMetrics } from '../metrics/autoheal-metrics.service';
 import type { AutohealRules } from '../rules/rules.types';
 import type { ActionSkipped } from './cycle-result';
+
+export const STORM_KEY = 'storm:active';
+/** The share rule needs this many endpoints in incident: one incident among three endpoints is not a storm. */
+export const STORM_MIN_ENDPOINTS = 5;
+
+/** Why this many endpoints in incident at once is a storm, or null. */
+export function stormReason(rules: AutohealRules, inIncident: number, activeEndpoints: number): string | null {
+  const { max_incidents: max, max_endpoint_share: share } = rules.storm;
+  if (inIncident > max) return `${inIncident} endpoints in incident at once (storm.max_incidents ${max})`;
+  const actual = activeEndpoints > 0 ? inIncident / activeEndpoints : 0;
+  if (inIncident >= STORM_MIN_ENDPOINTS && actual > share) {
+    return `${inIncident} of ${activeEndpoints} active endpoints in incident (${Math.round(actual * 100)}% > storm.max_endpoint_share ${Math.round(share * 100)}%)`;
+  }
+  return null;
+}
 
 /** How many of a followed incident's failures its decision reads (newest first): enough for the triage ratios. */
 const FOLLOWED_FAILURE_SCAN_LIMIT = 100;
@@ -28,11 +45,15 @@ export class IncidentTracking {
   private readonly logger = new Logger(IncidentTracking.name);
   /** The last skip recorded on each incident's timeline, so a probe loop does not write the same one every tick. */
   private readonly lastSkip = new Map<string, string>();
+  /** Endpoints with traffic in the baseline window, as the last full cycle counted them (0: not yet). */
+  private activeEndpoints = 0;
 
   constructor(
     private readonly store: IncidentStore,
     private readonly deliveries: DeliveryStore,
     private readonly metrics: AutohealMetrics,
+    private readonly coordination: Coordination,
+    private readonly storms: StormPager,
   ) {}
 
   /** A dry run only reads: an anomaly without an incident stays without one. */
@@ -60,6 +81,33 @@ export class IncidentTracking {
       records.set(key, incident);
     }
     return { records, followed: [...records.entries()].filter(([key]) => !detected.has(key)).map(([, record]) => record) };
+  }
+
+  /**
+   * Whether the cycle is in a storm, paging once when one starts. A full cycle counts the endpoints
+   * with traffic in the baseline window; a probe tick uses the last count this process took (the share
+   * rule waits for one), so a probe tick never pages endpoint by endpoint ahead of the next cycle.
+   */
+  async storm(endpoints: ReadonlySet<string>, countTraffic: boolean, now: Date, rules: AutohealRules, dryRun: boolean): Promise<boolean> {
+    if (countTraffic) {
+      this.activeEndpoints = await this.deliveries.activeEndpoints(new Date(now.getTime() - rules.detection.baseline_window_minutes * 60_000));
+    }
+    const reason = stormReason(rules, endpoints.size, this.activeEndpoints);
+    if (dryRun) return reason !== null;
+    const ttlMs = rules.detection.baseline_window_minutes * 60_000;
+    this.metrics.setStormActive(reason !== null);
+    if (!reason) {
+      if (countTraffic) await this.coordination.delete(STORM_KEY);
+      return false;
+    }
+    if (await this.coordination.setIfAbsent(STORM_KEY, now.toISOString(), ttlMs)) {
+      const page = await this.storms.page({ endpoints: [...endpoints], activeEndpoints: this.activeEndpoints, reason, now });
+      this.logger.warn(`Storm: ${reason}; escalation ${page.escalation_id}${page.notified ? ' paged' : ', page failed'}`);
+    } else {
+      // Still the same storm: keep its key alive, so it does not page again.
+      await this.coordination.set(STORM_KEY, (await this.coordination.get(STORM_KEY)) ?? now.toISOString(), ttlMs);
+    }
+    return true;
   }
 
   /** A followed incident's failures since it began (newest first, at most FOLLOWED_FAILURE_SCAN_LIMIT). */

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AUTOHEAL_OPERATOR } from '../engine/executors/autoheal-audit';
+import { ReplayLedger } from '../replay/replay-ledger.port';
 import type { IncidentRecord } from '../incidents/incident';
 import type { EffectiveLimits } from '../rules/effective-limits';
 import { BacklogFilter } from './backlog';
@@ -26,8 +27,19 @@ export interface BacklogSummary {
   oldest_at: string | null;
 }
 
+export interface ProbeRun {
+  /** Recorded on the attempt as its cycle. */
+  runId: string;
+  /** The claim's staleness bound. */
+  startedAt: Date;
+  /** How long the endpoint's healing lease is held for the probe. */
+  leaseMs: number;
+  audit: boolean;
+}
+
 export type ProbeOutcome =
   | { outcome: 'empty' }
+  | { outcome: 'leased'; reason: string }
   | { outcome: 'delivered' | 'failed' | 'skipped'; delivery_id: string; http_status?: number; reason?: string; retry_after_ms?: number };
 
 /**
@@ -39,6 +51,7 @@ export class IncidentBacklog {
   constructor(
     private readonly reader: BacklogReader,
     private readonly senders: LedgerDrainSenderFactory,
+    private readonly ledger: ReplayLedger,
   ) {}
 
   async summary(incident: IncidentScope, limits: EffectiveLimits): Promise<BacklogSummary> {
@@ -47,17 +60,24 @@ export class IncidentBacklog {
     return { count: plan.total, oldest_at: oldest ? oldest.toISOString() : null };
   }
 
-  /** `runId` is recorded on the attempt as its cycle; `startedAt` is the claim's staleness bound. */
-  async probe(incident: IncidentScope, limits: EffectiveLimits, runId: string, startedAt: Date): Promise<ProbeOutcome> {
+  /** Under the endpoint's healing lease, like every replay: refused while another cycle or a drain holds it. */
+  async probe(incident: IncidentScope, limits: EffectiveLimits, run: ProbeRun): Promise<ProbeOutcome> {
     const [oldest] = await this.reader.source(incidentBacklogFilter(incident, limits)).next(1);
     if (!oldest) return { outcome: 'empty' };
-    const result: DrainSendResult = await this.senders.create({ actor: AUTOHEAL_OPERATOR, runId, startedAt }).send(oldest);
-    return {
-      outcome: result.outcome,
-      delivery_id: oldest.id,
-      ...(result.httpStatus !== undefined && { http_status: result.httpStatus }),
-      ...(result.reason !== undefined && { reason: result.reason }),
-      ...(result.retryAfterMs !== undefined && { retry_after_ms: result.retryAfterMs }),
-    };
+    const lease = await this.ledger.acquireEndpointLease(incident.tenant_id, incident.endpoint, `probe:${run.runId}`, run.leaseMs);
+    if (!lease) return { outcome: 'leased', reason: 'another cycle or a drain holds the endpoint\'s healing lease' };
+    try {
+      const sender = this.senders.create({ actor: AUTOHEAL_OPERATOR, runId: run.runId, startedAt: run.startedAt, lease, audit: run.audit });
+      const result: DrainSendResult = await sender.send(oldest);
+      return {
+        outcome: result.outcome,
+        delivery_id: oldest.id,
+        ...(result.httpStatus !== undefined && { http_status: result.httpStatus }),
+        ...(result.reason !== undefined && { reason: result.reason }),
+        ...(result.retryAfterMs !== undefined && { retry_after_ms: result.retryAfterMs }),
+      };
+    } finally {
+      await this.ledger.releaseEndpointLease(lease).catch(() => undefined);
+    }
   }
 }

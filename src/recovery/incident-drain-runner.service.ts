@@ -8,6 +8,8 @@ import { IncidentStore, NewIncidentEvent } from '../incidents/incident-store.por
 import { SYSTEM_ACTOR } from '../incidents/incident-lifecycle';
 import { AutohealMetrics } from '../metrics/autoheal-metrics.service';
 import { EffectiveLimits, effectiveLimits } from '../rules/effective-limits';
+import { ReplayLedger } from '../replay/replay-ledger.port';
+import type { EndpointLease } from '../replay/replay.types';
 import { RulesSource } from '../rules/rules.source';
 import type { AutohealRules } from '../rules/rules.types';
 import { BacklogReader } from './backlog-reader.port';
@@ -52,6 +54,7 @@ export class IncidentDrainRunner implements OnModuleInit {
     private readonly audit: AuditLog,
     private readonly metrics: AutohealMetrics,
     private readonly clock: Clock,
+    private readonly ledger: ReplayLedger,
   ) {}
 
   onModuleInit(): void {
@@ -62,13 +65,28 @@ export class IncidentDrainRunner implements OnModuleInit {
     const [record] = (await this.incidents.active({ states: ['draining'] })).filter((r) => r.id === incidentId);
     if (!record) return null;
     const rules = this.rules.current();
+    // The endpoint's healing lease, like every replay: each claim extends it, so it lasts while the drain sends.
+    const lease = await this.ledger.acquireEndpointLease(record.tenant_id, record.endpoint, `drain:${record.id}`, rules.cycle.abandon_pending_after_seconds * 1000);
+    if (!lease) {
+      this.logger.log(`Drain of incident ${record.id} waits: another cycle holds the healing lease of ${record.endpoint}`);
+      return null;
+    }
+    try {
+      return await this.drainUnder(record, rules, lease, signal);
+    } finally {
+      await this.ledger.releaseEndpointLease(lease).catch(() => undefined);
+    }
+  }
+
+  private async drainUnder(record: IncidentRecord, rules: AutohealRules, lease: EndpointLease, signal: AbortSignal): Promise<DrainResult> {
     const limits = effectiveLimits(rules, 'RECOVER_BACKLOG', record.tenant_id);
     const check = this.pauseCheck(record, rules, limits, signal);
     let lastDeliveredAt: Date | null = null;
     let totals: DrainCounts = { sent: 0, delivered: 0, failed: 0, skipped: 0 };
     let result: DrainResult | null = null;
     for (let pass = 1; pass <= MAX_PASSES; pass++) {
-      const sender = this.senders.create({ actor: AUTOHEAL_OPERATOR, runId: record.id, startedAt: this.clock.now() }, (event) => {
+      const run = { actor: AUTOHEAL_OPERATOR, runId: record.id, startedAt: this.clock.now(), lease, audit: rules.global_safety.audit_all_actions };
+      const sender = this.senders.create(run, (event) => {
         if (event.result.outcome === 'delivered') lastDeliveredAt = this.clock.now();
       });
       result = await this.drain.run(this.reader.source(incidentBacklogFilter(record, limits)), sender, {

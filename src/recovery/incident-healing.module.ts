@@ -3,6 +3,7 @@ import { IncidentsModule } from '../incidents/incidents.module';
 import { MetricsModule } from '../metrics/metrics.module';
 import { IncidentBacklog } from './incident-backlog.service';
 import { IncidentDrainRunner } from './incident-drain-runner.service';
+import { ReplayModule } from '../replay/replay.module';
 import { RecoveriesModule } from './recoveries.module';
 import { RecoveryModule } from './recovery.module';
 
@@ -12,7 +13,7 @@ import { RecoveryModule } from './recovery.module';
  * RECOVER_BACKLOG executor uses both.
  */
 @Module({
-  imports: [RecoveryModule, RecoveriesModule, IncidentsModule, MetricsModule],
+  imports: [RecoveryModule, RecoveriesModule, ReplayModule, IncidentsModule, MetricsModule],
   providers: [IncidentBacklog, IncidentDrainRunner],
   exports: [IncidentBacklog, RecoveryModule],
 })

@@ -210,6 +210,8 @@ describe('healing real outages', () => {
   });
 
   it('honours Retry-After: after a 429 nothing more is sent before it has passed, and the 429 is delivered later', async () => {
+    // One send in flight, so every send after the 429 started after the drain read its Retry-After.
+    rules.patch(compressed({ strategy_limits: { RECOVER_BACKLOG: { drain_concurrency: 1 } } }));
     const path = endpoint();
     down.add(path);
     const burst = deliveries(path, 1, 12);
@@ -258,6 +260,27 @@ describe('healing real outages', () => {
     expect((await incidentOf(path)).state).toBe('draining');
     await http().put('/autoheal/controls').auth(admin, { type: 'bearer' }).send({ autoheal_enabled: null }).expect(200);
     await expectEachDeliveredOnce(path, backlog.map((d) => d.id));
+  });
+
+  it('a storm pages once for all its endpoints, not once each', async () => {
+    rules.patch(compressed({ storm: { max_incidents: 2 } }));
+    const paths = [endpoint(), endpoint(), endpoint()];
+    const gone = new Set(paths);
+    receiver.respond = (r) => (gone.has(r.path) ? { status: 410 } : down.has(r.path) ? { status: 503 } : undefined);
+    try {
+      // Gone for good (410): each endpoint alone would be escalated with a page of its own.
+      await dispatchAndReport(t.app, ingest, paths.flatMap((path) => deliveries(path, 1, 6)));
+      await eventually(async () => {
+        const res = await http().get('/autoheal/escalations?status=open').auth(operator, { type: 'bearer' }).expect(200);
+        const endpoints = res.body.map((e: { endpoint: string }) => e.endpoint);
+        expect(endpoints).toEqual(expect.arrayContaining([...paths.map((p) => receiver.url(p)), 'storm']));
+      }, 20_000);
+      const pages = notifier.sent.filter((n) => n.title.startsWith('Auto-heal storm') || paths.some((p) => n.endpoint === receiver.url(p)));
+      expect(pages).toEqual([expect.objectContaining({ title: expect.stringContaining('storm'), severity: 'critical' })]);
+      for (const path of paths) expect(pages[0].text).toContain(receiver.url(path));
+    } finally {
+      receiver.respond = (r) => (down.has(r.path) ? { status: 503 } : undefined);
+    }
   });
 
   describe('critical incidents wait for an approval', () => {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuditLog } from '../../audit/audit-log.port';
+import { Clock } from '../../clock/clock';
 import type { IncidentRecord } from '../../incidents/incident';
 import { IncidentStore, NewIncidentEvent } from '../../incidents/incident-store.port';
 import { SYSTEM_ACTOR } from '../../incidents/incident-lifecycle';
@@ -42,6 +43,7 @@ export class RecoverBacklogExecutor extends StrategyExecutor {
     private readonly escalate: EscalateExecutor,
     private readonly audit: AuditLog,
     private readonly metrics: AutohealMetrics,
+    private readonly clock: Clock,
   ) {
     super();
   }
@@ -94,12 +96,19 @@ export class RecoverBacklogExecutor extends StrategyExecutor {
     if (record.next_probe_at && record.next_probe_at.getTime() > plan.now.getTime()) {
       return { skipped: { check: 'probe_schedule', reason: `Probing ${record.endpoint}: next probe at ${record.next_probe_at.toISOString()}` } };
     }
-    const result = await this.backlog.probe(record, plan.limits, plan.cycleId, plan.now);
+    const result = await this.backlog.probe(record, plan.limits, {
+      runId: plan.cycleId,
+      startedAt: plan.now,
+      leaseMs: plan.rules.cycle.abandon_pending_after_seconds * 1000,
+      audit: plan.rules.global_safety.audit_all_actions,
+    });
     if (result.outcome === 'delivered' || result.outcome === 'failed') this.metrics.countProbe(result.outcome === 'delivered' ? 'success' : 'failure');
     if (result.outcome === 'empty') return this.nothingLeft(record, plan);
+    if (result.outcome === 'leased') return { skipped: { check: 'endpoint_lease', reason: `Probe not sent: ${result.reason}` } };
 
+    // From when the probe came back, not from the cycle's start: probes are never closer than the interval.
     const intervalMs = (plan.limits.probe_interval_seconds ?? 60) * 1000;
-    const next = new Date(plan.now.getTime() + Math.max(intervalMs, result.outcome === 'failed' ? (result.retry_after_ms ?? 0) : 0));
+    const next = new Date(this.clock.now().getTime() + Math.max(intervalMs, result.outcome === 'failed' ? (result.retry_after_ms ?? 0) : 0));
     const probe = { ...result, next_probe_at: next.toISOString() };
     if (result.outcome === 'skipped') {
       await this.incidents.transition(record.id, ['probing'], 'probing', { next_probe_at: next }, this.event(plan, 'probe', probe));
