@@ -113,6 +113,11 @@ export class MemoryCoordination extends Coordination {
 
   async ping(): Promise<void> {}
 
+  /** The keys still held in memory, expired or not: what the sweep has not dropped yet. */
+  heldKeys(): { entries: string[]; slots: string[] } {
+    return { entries: [...this.entries.keys()], slots: [...this.slots.keys()] };
+  }
+
   private write(key: string, value: string, ttl: number): void {
     this.entries.set(key, { value, expiresAt: this.now() + ttl });
     this.maybeSweep();

@@ -78,6 +78,16 @@ describe('AppLogger', () => {
     }
   });
 
+  it('logs an error without a stack, as `new Logger(context).error(message)` passes it, in both formats', () => {
+    for (const format of ['json', 'pretty'] as const) {
+      const lines = linesOf({ format, level: 'log', secrets: ['s3cr3t-signing-key'] }, (logger) =>
+        logger.error('Redis is unreachable', undefined, 'Redis'),
+      );
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain('Redis is unreachable');
+    }
+  });
+
   it('shows the ids in text mode too, and structured fields as key=value', () => {
     const [line] = linesOf({ format: 'pretty', level: 'log' }, (logger) =>
       runWithLogContext({ requestId: 'req-9' }, () => logger.log('hello', { request_id: 'req-9', status: 200, subject: 'alice' }, 'Api')),

@@ -91,8 +91,9 @@ export class AppLogger extends ConsoleLogger {
     return this.scrub(super.formatMessage(logLevel, message, ...rest));
   }
 
-  protected override printStackTrace(stack: string): void {
-    super.printStackTrace(this.scrub(stack));
+  /** `Logger.error(message)` comes here with no stack: a throw from a logger would crash whoever logged. */
+  protected override printStackTrace(stack: string | undefined): void {
+    if (stack) super.printStackTrace(this.scrub(stack));
   }
 }
 
