@@ -61,6 +61,8 @@ interface Decision {
   asksApproval: boolean;
 }
 
+type ActOutcome = { skipped: ActionSkipped } | { taken: ActionTaken; failed?: string[] };
+
 /** What the decision does this cycle, for ordering and reporting: asking for an approval is an escalation. */
 const actingStrategy = (d: Decision): Strategy => (d.asksApproval ? 'ESCALATE_OPERATOR' : d.strategy);
 
@@ -70,7 +72,12 @@ const actingStrategy = (d: Decision): Strategy => (d.asksApproval ? 'ESCALATE_OP
  * failures); one detection no longer reports is recovered or escalated, nothing else applies once the
  * burst has left the window; one escalated or awaiting approval waits for an operator.
  */
-function followStrategy(state: IncidentState | null, detected: boolean, choice: StrategyChoice, recoveryAllowed: boolean): StrategyChoice | { hold: string } {
+function followStrategy(
+  state: IncidentState | null,
+  detected: boolean,
+  choice: StrategyChoice,
+  recoveryAllowed: boolean,
+): StrategyChoice | { hold: string } {
   const escalates = choice.strategy === 'ESCALATE_OPERATOR';
   if (state === null || (state === 'open' && detected)) return choice;
   if (state === 'escalated' || state === 'awaiting_approval') {
@@ -193,7 +200,9 @@ export class AutohealEngine {
       ]);
       // Opened before the first action, so a cycle whose process dies shows up as interrupted. A probe
       // tick runs every probe interval and mostly finds nothing due: its row is written only if it acted.
-      if (!incidentsOnly) await this.bookkeeping.open({ cycleId, runAt: now, incidentsDetected: incidents.length, dryRun: effectiveDryRun, leaseMs: slotMs });
+      if (!incidentsOnly) {
+        await this.bookkeeping.open({ cycleId, runAt: now, incidentsDetected: incidents.length, dryRun: effectiveDryRun, leaseMs: slotMs });
+      }
       const context: CycleContext = {
         cycleId,
         now,
@@ -208,7 +217,8 @@ export class AutohealEngine {
       };
       const result = await this.executeCycle(context, incidents, started, incidentsOnly);
       // A probe tick with nothing due leaves no trace: it runs every probe interval.
-      if (!incidentsOnly || result.actions_taken.length + result.actions_skipped.length > 0) await this.bookkeeping.record(result, cycleId, trigger);
+      const acted = result.actions_taken.length + result.actions_skipped.length > 0;
+      if (!incidentsOnly || acted) await this.bookkeeping.record(result, cycleId, trigger);
       return result;
     } finally {
       await heartbeat.stop();
@@ -252,7 +262,10 @@ export class AutohealEngine {
     }
     for (const record of tracked.followed) {
       if (incidentsOnly && !dueForProbeTick(record, ctx.now)) continue;
-      const decision = await this.decideFollowed(record, ctx).catch((error: unknown) => ({ incident: followedAnomaly(record, [], ctx.now), error }));
+      const decision = await this.decideFollowed(record, ctx).catch((error: unknown) => ({
+        incident: followedAnomaly(record, [], ctx.now),
+        error,
+      }));
       if (decision) decisions.push(decision);
     }
     // STRATEGY_PRIORITIES is the escalation order: when caps are tight, escalations go first.
@@ -278,7 +291,8 @@ export class AutohealEngine {
         if (!incidentsOnly) await this.bookkeeping.append(ctx.cycleId, outcome.taken);
         // What failed after the action had happened is reported beside it, never instead of it.
         for (const failure of outcome.failed ?? []) {
-          skipped.push({ incident: summarize(decision.incident), strategy: actingStrategy(decision), check: 'error', reason: `After the action: ${failure}` });
+          const reason = `After the action: ${failure}`;
+          skipped.push({ incident: summarize(decision.incident), strategy: actingStrategy(decision), check: 'error', reason });
         }
       } catch (error) {
         // One failing incident never stops the others.
@@ -350,7 +364,10 @@ export class AutohealEngine {
     const selection = selectReplayCandidates(failures, replayLimits, ctx.now);
     const approved = incident.severity === 'critical' ? await this.tracking.approved(record) : false;
     const verdict = strategy
-      ? this.predictor.shouldApply(incident, strategy, { approved, require_approval_for_critical: requiresApprovalForCritical(ctx.rules, incident.tenant_id) })
+      ? this.predictor.shouldApply(incident, strategy, {
+          approved,
+          require_approval_for_critical: requiresApprovalForCritical(ctx.rules, incident.tenant_id),
+        })
       : null;
     const decision = {
       incident,
@@ -368,15 +385,17 @@ export class AutohealEngine {
   }
 
   /** Act, safely: every check first, then the strategy's executor. */
-  private async act(decision: Decision, ctx: CycleContext, storm: boolean): Promise<{ skipped: ActionSkipped } | { taken: ActionTaken; failed?: string[] }> {
+  private async act(decision: Decision, ctx: CycleContext, storm: boolean): Promise<ActOutcome> {
     const outcome = await this.actSafely(decision, ctx, storm);
     if ('skipped' in outcome && !ctx.dryRun) await this.tracking.noteSkip(decision.record, outcome.skipped, ctx.now, ctx.cycleId);
     return outcome;
   }
 
-  private async actSafely(decision: Decision, ctx: CycleContext, storm: boolean): Promise<{ skipped: ActionSkipped } | { taken: ActionTaken; failed?: string[] }> {
+  private async actSafely(decision: Decision, ctx: CycleContext, storm: boolean): Promise<ActOutcome> {
     const { incident, strategy, probability } = decision;
-    if (decision.hold) return { skipped: { incident: summarize(incident), strategy: null, check: 'incident_state', reason: decision.hold } };
+    if (decision.hold) {
+      return { skipped: { incident: summarize(incident), strategy: null, check: 'incident_state', reason: decision.hold } };
+    }
     const limits = effectiveLimits(ctx.rules, strategy, incident.tenant_id);
     const maintenance = ctx.maintenance.get(incident.endpoint) ?? null;
     const state = ctx.state;

@@ -21,7 +21,8 @@ export function stormReason(rules: AutohealRules, inIncident: number, activeEndp
   if (inIncident > max) return `${inIncident} endpoints in incident at once (storm.max_incidents ${max})`;
   const actual = activeEndpoints > 0 ? inIncident / activeEndpoints : 0;
   if (inIncident >= STORM_MIN_ENDPOINTS && actual > share) {
-    return `${inIncident} of ${activeEndpoints} active endpoints in incident (${Math.round(actual * 100)}% > storm.max_endpoint_share ${Math.round(share * 100)}%)`;
+    const pct = (ratio: number) => `${Math.round(ratio * 100)}%`;
+    return `${inIncident} of ${activeEndpoints} active endpoints in incident (${pct(actual)} > storm.max_endpoint_share ${pct(share)})`;
   }
   return null;
 }
@@ -90,7 +91,8 @@ export class IncidentTracking {
    */
   async storm(endpoints: ReadonlySet<string>, countTraffic: boolean, now: Date, rules: AutohealRules, dryRun: boolean): Promise<boolean> {
     if (countTraffic) {
-      this.activeEndpoints = await this.deliveries.activeEndpoints(new Date(now.getTime() - rules.detection.baseline_window_minutes * 60_000));
+      const since = new Date(now.getTime() - rules.detection.baseline_window_minutes * 60_000);
+      this.activeEndpoints = await this.deliveries.activeEndpoints(since);
     }
     const reason = stormReason(rules, endpoints.size, this.activeEndpoints);
     if (dryRun) return reason !== null;
@@ -139,8 +141,9 @@ export class IncidentTracking {
     const said = `${skipped.check}:${skipped.reason}`;
     if (this.lastSkip.get(record.id) === said) return;
     this.lastSkip.set(record.id, said);
+    const detail = { strategy: skipped.strategy, check: skipped.check, reason: skipped.reason };
     await this.store
-      .recordEvent(record.id, { type: 'skipped', at: now, actor: SYSTEM_ACTOR, cycleId, detail: { strategy: skipped.strategy, check: skipped.check, reason: skipped.reason } })
+      .recordEvent(record.id, { type: 'skipped', at: now, actor: SYSTEM_ACTOR, cycleId, detail })
       .catch((error: unknown) => this.logger.warn(`Skip of incident ${record.id} not recorded: ${error instanceof Error ? error.message : error}`));
   }
 
@@ -164,7 +167,10 @@ export class IncidentTracking {
 /** What the predictor is told about an incident detection no longer reports: its record and its failures since it began. */
 export function followedAnomaly(record: IncidentRecord, failures: FailureSummary[], now: Date): Incident {
   const distribution: Record<string, number> = {};
-  for (const failure of failures) distribution[failure.triage_label ?? 'unknown'] = (distribution[failure.triage_label ?? 'unknown'] ?? 0) + 1;
+  for (const failure of failures) {
+    const label = failure.triage_label ?? 'unknown';
+    distribution[label] = (distribution[label] ?? 0) + 1;
+  }
   return {
     tenant_id: record.tenant_id,
     endpoint: record.endpoint,

@@ -41,7 +41,8 @@ export interface SafetyFacts {
 
 export type SafetyVerdict =
   | { allowed: true }
-  | { allowed: false; check: SafetyCheckName; reason: string; /** The strategy may run once an operator approves it. */ needs_approval?: true };
+  /** `needs_approval`: the strategy may run once an operator approves it. */
+  | { allowed: false; check: SafetyCheckName; reason: string; needs_approval?: true };
 
 type Refusal = string | { reason: string; needs_approval: true } | null;
 type Check = (facts: SafetyFacts) => Refusal;

@@ -28,14 +28,16 @@ export class StormPager {
   ) {}
 
   async page(storm: Storm): Promise<{ escalation_id: string; notified: boolean }> {
-    const { escalation } = await this.escalations.open({ incident: stormIncident(storm), priority: 'critical', reason: storm.reason, now: storm.now });
+    const opened = { incident: stormIncident(storm), priority: 'critical' as const, reason: storm.reason, now: storm.now };
+    const { escalation } = await this.escalations.open(opened);
     const shown = storm.endpoints.slice(0, 10);
+    const more = storm.endpoints.length - shown.length;
     try {
       await this.notifier.notify({
         title: `Auto-heal storm: ${storm.endpoints.length} endpoints in incident`,
         text:
           `${storm.reason}. Probes continue; drains are capped; individual pages are held back while it lasts. ` +
-          `Endpoints: ${shown.join(', ')}${storm.endpoints.length > shown.length ? ` and ${storm.endpoints.length - shown.length} more` : ''}.`,
+          `Endpoints: ${shown.join(', ')}${more > 0 ? ` and ${more} more` : ''}.`,
         severity: 'critical',
         escalation_id: escalation.id,
         fields: { endpoints_in_incident: String(storm.endpoints.length), active_endpoints: String(storm.activeEndpoints) },

@@ -66,7 +66,8 @@ export class IncidentDrainRunner implements OnModuleInit {
     if (!record) return null;
     const rules = this.rules.current();
     // The endpoint's healing lease, like every replay: each claim extends it, so it lasts while the drain sends.
-    const lease = await this.ledger.acquireEndpointLease(record.tenant_id, record.endpoint, `drain:${record.id}`, rules.cycle.abandon_pending_after_seconds * 1000);
+    const leaseMs = rules.cycle.abandon_pending_after_seconds * 1000;
+    const lease = await this.ledger.acquireEndpointLease(record.tenant_id, record.endpoint, `drain:${record.id}`, leaseMs);
     if (!lease) {
       this.logger.log(`Drain of incident ${record.id} waits: another cycle holds the healing lease of ${record.endpoint}`);
       return null;
@@ -85,7 +86,8 @@ export class IncidentDrainRunner implements OnModuleInit {
     let totals: DrainCounts = { sent: 0, delivered: 0, failed: 0, skipped: 0 };
     let result: DrainResult | null = null;
     for (let pass = 1; pass <= MAX_PASSES; pass++) {
-      const run = { actor: AUTOHEAL_OPERATOR, runId: record.id, startedAt: this.clock.now(), lease, audit: rules.global_safety.audit_all_actions };
+      const audit = rules.global_safety.audit_all_actions;
+      const run = { actor: AUTOHEAL_OPERATOR, runId: record.id, startedAt: this.clock.now(), lease, audit };
       const sender = this.senders.create(run, (event) => {
         if (event.result.outcome === 'delivered') lastDeliveredAt = this.clock.now();
       });
@@ -143,7 +145,8 @@ export class IncidentDrainRunner implements OnModuleInit {
       );
       if (moved) {
         this.metrics.observeTimeToHeal(timeToHeal);
-        await this.auditOf(moved, 'autoheal_recovered', now, { ...totals, time_to_heal_seconds: timeToHeal, delivered_by_heal: moved.delivered_by_heal }, rules);
+        const detail = { ...totals, time_to_heal_seconds: timeToHeal, delivered_by_heal: moved.delivered_by_heal };
+        await this.auditOf(moved, 'autoheal_recovered', now, detail, rules);
       }
       return;
     }
@@ -152,7 +155,8 @@ export class IncidentDrainRunner implements OnModuleInit {
       if (result.delivered === 0) await this.incidents.increment(record.id, { ineffectiveAttempts: 1 }, now);
       const waitMs = Math.max((limits.probe_interval_seconds ?? 60) * 1000, result.lastRetryAfterMs ?? 0);
       const detail = { reason: `the endpoint failed ${limits.drain_max_consecutive_failures ?? 5} sends in a row`, ...totals };
-      await this.incidents.transition(record.id, ['draining'], 'probing', { next_probe_at: new Date(now.getTime() + waitMs) }, this.event('state_changed', now, detail));
+      const patch = { next_probe_at: new Date(now.getTime() + waitMs) };
+      await this.incidents.transition(record.id, ['draining'], 'probing', patch, this.event('state_changed', now, detail));
       await this.auditOf(record, 'autoheal_drain_back_to_probing', now, detail, rules);
       return;
     }
@@ -172,7 +176,9 @@ export class IncidentDrainRunner implements OnModuleInit {
       if (!limits.autoheal_enabled || !limits.strategy_allowed) return `tenant ${record.tenant_id} does not allow RECOVER_BACKLOG`;
       const now = this.clock.now();
       const maintenance = await this.safety.maintenanceOf([record.endpoint], now);
-      if (maintenance) return `endpoint in maintenance until ${maintenance.until.toISOString()}${maintenance.reason ? ` (${maintenance.reason})` : ''}`;
+      if (maintenance) {
+        return `endpoint in maintenance until ${maintenance.until.toISOString()}${maintenance.reason ? ` (${maintenance.reason})` : ''}`;
+      }
       const hours = businessHoursProblem(rules.global_safety.business_hours, now);
       if (hours) return hours;
       const [still] = await this.incidents.active({ tenantId: record.tenant_id, endpoint: record.endpoint, states: ['draining'] });
@@ -194,7 +200,13 @@ export class IncidentDrainRunner implements OnModuleInit {
     return { type, at, actor: SYSTEM_ACTOR, cycleId: null, detail };
   }
 
-  private async auditOf(record: IncidentRecord, action: string, at: Date, detail: Record<string, unknown>, rules: AutohealRules): Promise<void> {
+  private async auditOf(
+    record: IncidentRecord,
+    action: string,
+    at: Date,
+    detail: Record<string, unknown>,
+    rules: AutohealRules,
+  ): Promise<void> {
     if (!rules.global_safety.audit_all_actions) return;
     await this.audit
       .record({
@@ -206,6 +218,8 @@ export class IncidentDrainRunner implements OnModuleInit {
         at,
         meta: { strategy: 'RECOVER_BACKLOG', endpoint: record.endpoint, ...detail },
       })
-      .catch((error: unknown) => this.logger.error(`Audit write failed for ${action} on incident ${record.id}: ${error instanceof Error ? error.message : error}`));
+      .catch((error: unknown) =>
+        this.logger.error(`Audit write failed for ${action} on incident ${record.id}: ${error instanceof Error ? error.message : error}`),
+      );
   }
 }

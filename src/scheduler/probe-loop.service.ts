@@ -48,7 +48,8 @@ export class ProbeLoop implements OnApplicationBootstrap {
       .runCycle(this.clock.now(), false, 'probe')
       .then(
         (result) => {
-          if (result.actions_taken.length > 0) this.logger.log(`Probe tick: ${result.actions_taken.length} actions, ${result.actions_skipped.length} skipped`);
+          const { actions_taken: taken, actions_skipped: skipped } = result;
+          if (taken.length > 0) this.logger.log(`Probe tick: ${taken.length} actions, ${skipped.length} skipped`);
         },
         (error: unknown) => {
           // Refused (kill switch, a cycle holding the lock): the next tick tries again.

@@ -43,7 +43,14 @@ export class HttpReceiver {
         } catch {
           // keep the raw text
         }
-        const received: ReceivedRequest = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body, at: Date.now(), status: null };
+        const received: ReceivedRequest = {
+          method: req.method ?? '',
+          path: req.url ?? '',
+          headers: req.headers,
+          body,
+          at: Date.now(),
+          status: null,
+        };
         this.received.push(received);
         if (this.hang) return;
         const reply = this.respond?.(received) ?? { status: this.status };

@@ -53,7 +53,8 @@ export class EscalateExecutor extends StrategyExecutor {
     }
     const approvalDetails = approval ? { approval_id: approval.id, approval_plan: approval.plan } : {};
     if (plan.dryRun) {
-      return { taken: { ...baseAction(plan, false), would_escalate: true, created_incident: !existing, priority, ...approvalDetails, message } };
+      const wouldEscalate = { would_escalate: true, created_incident: !existing, priority, ...approvalDetails, message };
+      return { taken: { ...baseAction(plan, false), ...wouldEscalate } };
     }
 
     // New, or open but its page never went out (the notifier failed): (re)open and page.
@@ -67,7 +68,13 @@ export class EscalateExecutor extends StrategyExecutor {
     }
     const failed: string[] = [];
     await followUp('deferrals not closed', () => this.deferrals.close(incident.tenant_id, incident.endpoint, 'escalated'), failed);
-    const details = { created_incident: created, escalation_id: escalation.id, priority: escalation.priority, ...approvalDetails, ...notification };
+    const details = {
+      created_incident: created,
+      escalation_id: escalation.id,
+      priority: escalation.priority,
+      ...approvalDetails,
+      ...notification,
+    };
     await followUp('incident not moved to escalated', () => this.followIncident(plan, escalation.id, details), failed);
     await auditAction(this.audit, 'autoheal_escalate', plan, details);
     return { taken: { ...baseAction(plan, true), ...details, message }, failed };
@@ -77,7 +84,8 @@ export class EscalateExecutor extends StrategyExecutor {
   private async followIncident(plan: ExecutionPlan, escalationId: string, details: Record<string, unknown>): Promise<void> {
     const { record } = plan;
     if (!record) return;
-    const event = { type: 'paged' as const, at: plan.now, actor: SYSTEM_ACTOR, cycleId: plan.cycleId, detail: { reason: plan.rationale, ...details } };
+    const detail = { reason: plan.rationale, ...details };
+    const event = { type: 'paged' as const, at: plan.now, actor: SYSTEM_ACTOR, cycleId: plan.cycleId, detail };
     const to = record.state === 'awaiting_approval' || plan.approval ? 'awaiting_approval' : 'escalated';
     const from = to === 'awaiting_approval' ? ['awaiting_approval' as const] : [...ESCALATABLE, 'escalated' as const];
     const moved = await this.incidents.transition(record.id, from, to, { escalation_id: escalationId }, event);

@@ -54,13 +54,15 @@ export class RecoverBacklogExecutor extends StrategyExecutor {
     if (plan.dryRun) {
       const state = plan.record?.state ?? 'open';
       const wouldDrain = await this.backlog.summary(scopeOf(plan), plan.limits);
-      const message = state === 'draining' ? `Would keep draining ${plan.incident.endpoint}` : `Would probe ${plan.incident.endpoint}, then drain it`;
+      const { endpoint } = plan.incident;
+      const message = state === 'draining' ? `Would keep draining ${endpoint}` : `Would probe ${endpoint}, then drain it`;
       return { taken: { ...baseAction(plan, false), would_probe: state !== 'draining', would_drain: wouldDrain, count: 0, message } };
     }
     let record = plan.record!;
     if (record.state === 'open') {
-      const moved = await this.incidents.transition(record.id, ['open'], 'probing', { next_probe_at: plan.now }, this.event(plan, 'state_changed', { reason: plan.rationale }));
-      if (!moved) return { skipped: { check: 'incident_state', reason: `Incident ${record.id} moved on meanwhile; next cycle follows it` } };
+      const started = this.event(plan, 'state_changed', { reason: plan.rationale });
+      const moved = await this.incidents.transition(record.id, ['open'], 'probing', { next_probe_at: plan.now }, started);
+      if (!moved) return { skipped: { check: 'incident_state', reason: `Incident ${record.id} moved on meanwhile; the next cycle follows it` } };
       record = moved;
     }
     if (record.state === 'probing') return this.probe(record, plan);
@@ -86,15 +88,18 @@ export class RecoverBacklogExecutor extends StrategyExecutor {
     const request = { plan: approvalPlan, ttlMinutes: plan.rules.approvals.ttl_minutes, actor: SYSTEM_ACTOR, cycleId: plan.cycleId };
     const { approval, created } = await this.incidents.requestApproval(plan.record!.id, request, plan.now);
     if (!created) {
-      return { skipped: { check: 'awaiting_approval', reason: `Approval ${approval.id} pending until ${approval.expires_at.toISOString()}` } };
+      const reason = `Approval ${approval.id} pending until ${approval.expires_at.toISOString()}`;
+      return { skipped: { check: 'awaiting_approval', reason } };
     }
     const record = { ...plan.record!, state: 'awaiting_approval' as const, approval_id: approval.id };
-    return this.escalate.execute({ ...escalation, record, approval: { id: approval.id, plan: approval.plan, expires_at: approval.expires_at } });
+    const asked = { id: approval.id, plan: approval.plan, expires_at: approval.expires_at };
+    return this.escalate.execute({ ...escalation, record, approval: asked });
   }
 
   private async probe(record: IncidentRecord, plan: ExecutionPlan): Promise<ExecutionOutcome> {
     if (record.next_probe_at && record.next_probe_at.getTime() > plan.now.getTime()) {
-      return { skipped: { check: 'probe_schedule', reason: `Probing ${record.endpoint}: next probe at ${record.next_probe_at.toISOString()}` } };
+      const reason = `Probing ${record.endpoint}: next probe at ${record.next_probe_at.toISOString()}`;
+      return { skipped: { check: 'probe_schedule', reason } };
     }
     const result = await this.backlog.probe(record, plan.limits, {
       runId: plan.cycleId,
@@ -102,13 +107,15 @@ export class RecoverBacklogExecutor extends StrategyExecutor {
       leaseMs: plan.rules.cycle.abandon_pending_after_seconds * 1000,
       audit: plan.rules.global_safety.audit_all_actions,
     });
-    if (result.outcome === 'delivered' || result.outcome === 'failed') this.metrics.countProbe(result.outcome === 'delivered' ? 'success' : 'failure');
+    if (result.outcome === 'delivered') this.metrics.countProbe('success');
+    if (result.outcome === 'failed') this.metrics.countProbe('failure');
     if (result.outcome === 'empty') return this.nothingLeft(record, plan);
     if (result.outcome === 'leased') return { skipped: { check: 'endpoint_lease', reason: `Probe not sent: ${result.reason}` } };
 
     // From when the probe came back, not from the cycle's start: probes are never closer than the interval.
     const intervalMs = (plan.limits.probe_interval_seconds ?? 60) * 1000;
-    const next = new Date(this.clock.now().getTime() + Math.max(intervalMs, result.outcome === 'failed' ? (result.retry_after_ms ?? 0) : 0));
+    const retryAfterMs = result.outcome === 'failed' ? (result.retry_after_ms ?? 0) : 0;
+    const next = new Date(this.clock.now().getTime() + Math.max(intervalMs, retryAfterMs));
     const probe = { ...result, next_probe_at: next.toISOString() };
     if (result.outcome === 'skipped') {
       await this.incidents.transition(record.id, ['probing'], 'probing', { next_probe_at: next }, this.event(plan, 'probe', probe));
@@ -151,10 +158,12 @@ export class RecoverBacklogExecutor extends StrategyExecutor {
   /** The backlog is empty (delivered by someone, or by the last drain): the incident is recovered. */
   private async nothingLeft(record: IncidentRecord, plan: ExecutionPlan): Promise<ExecutionOutcome> {
     const detail = { reason: 'no failed delivery left in the backlog' };
-    const moved = await this.incidents.transition(record.id, ['probing'], 'recovered', { recovered_at: plan.now, backlog_size: 0 }, this.event(plan, 'recovered', detail));
+    const patch = { recovered_at: plan.now, backlog_size: 0 };
+    const moved = await this.incidents.transition(record.id, ['probing'], 'recovered', patch, this.event(plan, 'recovered', detail));
     if (!moved) return { skipped: { check: 'incident_state', reason: `Incident ${record.id} moved on meanwhile` } };
     await auditAction(this.audit, 'autoheal_recovered', plan, { incident_id: record.id, ...detail });
-    return { taken: { ...baseAction(plan, true), incident_id: record.id, recovered: true, count: 0, message: `${record.endpoint} has nothing left to recover` } };
+    const message = `${record.endpoint} has nothing left to recover`;
+    return { taken: { ...baseAction(plan, true), incident_id: record.id, recovered: true, count: 0, message } };
   }
 
   private event(plan: ExecutionPlan, type: NewIncidentEvent['type'], detail: object): NewIncidentEvent {

@@ -22,8 +22,8 @@ export interface ExecutionPlan {
   replayCandidates: FailureSummary[];
   deferral: Deferral | null;
   state: CycleState;
-  /** The persisted incident it belongs to; null only in a dry run that met it first. */
-  record: IncidentRecord | null;
+  /** The persisted incident it belongs to; null (or absent) in a dry run that met it first. */
+  record?: IncidentRecord | null;
   /** ESCALATE_OPERATOR: the approval this page asks for (a critical incident waiting to be recovered). */
   approval?: { id: string | null; plan: ApprovalPlan; expires_at: Date | null };
   /** Many endpoints in incident at once: one storm page covers them, no page each. */
