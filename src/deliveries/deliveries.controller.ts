@@ -4,6 +4,7 @@ import { CallerScope, CurrentUser, Roles } from '../auth/auth.decorators';
 import type { AuthenticatedUser } from '../auth/roles';
 import type { TenantScope } from '../auth/tenant-scope';
 import { NotFoundError } from '../common/domain-error';
+import { OutageTrigger } from '../recovery/outage-trigger.service';
 import { OperatorResend, ResendView } from '../replay/operator-resend.service';
 import { DeliveryBatchPipe } from './delivery-batch.pipe';
 import { DeliveryDetail, DeliveryOutcome, DeliveryRecord, DeliveryStore, UpsertResult } from './delivery-store.port';
@@ -14,16 +15,22 @@ import { ListDeliveriesQuery } from './dto/list-deliveries.query';
 export class DeliveriesController {
   constructor(
     private readonly store: DeliveryStore,
+    private readonly outages: OutageTrigger,
     private readonly resender: OperatorResend,
   ) {}
 
-  /** The dispatcher reports 1..1000 outcomes; re-posting an id updates it. A scoped token writes only its tenants. */
+  /**
+   * The dispatcher reports 1..1000 outcomes; re-posting an id updates it. A scoped token writes only its tenants.
+   * Failures that cross the outage signal open their incident right away (never failing the ingest).
+   */
   @Post()
   @HttpCode(HttpStatus.OK)
   @Roles('ingest', 'admin')
-  record(@Body(DeliveryBatchPipe) items: DeliveryOutcome[], @CurrentUser() user: AuthenticatedUser): Promise<UpsertResult> {
+  async record(@Body(DeliveryBatchPipe) items: DeliveryOutcome[], @CurrentUser() user: AuthenticatedUser): Promise<UpsertResult> {
     items.forEach((item, index) => user.scope.assert(item.tenant_id, `[${index}].tenant_id`));
-    return this.store.upsertBatch(items, user.subject);
+    const result = await this.store.upsertBatch(items, user.subject);
+    this.outages.afterIngest(items);
+    return result;
   }
 
   @Get()

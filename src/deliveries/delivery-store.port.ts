@@ -119,6 +119,9 @@ export abstract class DeliveryStore {
    */
   abstract recentFailures(query: RecentFailuresQuery): Promise<RecentFailure[]>;
 
+  /** Tenant+endpoints with any delivery created since `since`: what a storm's share is measured against. */
+  abstract activeEndpoints(since: Date): Promise<number>;
+
   /** Without payloads (a replay reads its payload when it claims); SQL answers all endpoints in one round trip. */
   async recentFailuresByEndpoint(refs: EndpointRef[], since: Date, limitPerEndpoint: number): Promise<Map<string, FailureSummary[]>> {
     const result = new Map<string, FailureSummary[]>();

@@ -1,3 +1,4 @@
+import { endpointKey } from '../common/endpoint-key';
 import { Clock } from '../clock/clock';
 import { replayKeyFor } from '../replay/replay-key';
 import { classifyFailure } from '../triage/triage';
@@ -76,6 +77,12 @@ export class MemoryDeliveryStore extends DeliveryStore {
         (query.since === undefined || d.created_at >= query.since),
       query.limit,
     );
+  }
+
+  async activeEndpoints(since: Date): Promise<number> {
+    const active = new Set<string>();
+    for (const d of this.deliveries.values()) if (d.created_at >= since) active.add(endpointKey(d.tenant_id, d.target));
+    return active.size;
   }
 
   async recentFailures(query: RecentFailuresQuery): Promise<RecentFailure[]> {

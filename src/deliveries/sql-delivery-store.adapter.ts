@@ -49,6 +49,9 @@ const RECENT_FAILURE_SUMMARIES = claimableFailures(FAILURE_SUMMARY_COLUMNS);
 
 // A late or out-of-order report, or one older than an auto-heal replay, must not overwrite the delivery nor
 // what a replay would send; its attempt is still counted below.
+// idx_deliveries_created_at bounds the scan to the window.
+const ACTIVE_ENDPOINTS = `SELECT count(*)::int AS n FROM (SELECT DISTINCT tenant_id, target FROM deliveries WHERE created_at >= $1) e`;
+
 const STALE_REPORT = `(d.last_attempt_at IS NOT NULL AND (EXCLUDED.last_attempt_at IS NULL OR EXCLUDED.last_attempt_at < d.last_attempt_at))`;
 const unlessStale = (column: string) => `${column} = CASE WHEN ${STALE_REPORT} THEN d.${column} ELSE EXCLUDED.${column} END`;
 /** NULL keeps the stored value. */
@@ -168,6 +171,11 @@ export class SqlDeliveryStore extends DeliveryStore {
 
   async recentFailures(query: RecentFailuresQuery): Promise<RecentFailure[]> {
     return this.dataSource.query(RECENT_FAILURES, [[query.tenantId], [query.endpoint], query.since, query.limit]);
+  }
+
+  async activeEndpoints(since: Date): Promise<number> {
+    const [row] = (await this.dataSource.query(ACTIVE_ENDPOINTS, [since])) as { n: number }[];
+    return row?.n ?? 0;
   }
 
   /** A LATERAL index scan (idx_deliveries_failures_by_endpoint) per endpoint. */

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Clock } from '../clock/clock';
 import { ReplayLedger } from '../replay/replay-ledger.port';
 import { Replayer } from '../replay/replayer.port';
-import type { ReplayResult } from '../replay/replay.types';
+import type { EndpointLease, ReplayResult } from '../replay/replay.types';
 import { sendClaimed } from '../replay/send-claimed';
 import { TargetGuard } from '../replay/target-guard';
 import type { BacklogDelivery } from './backlog';
@@ -25,6 +25,10 @@ export interface LedgerDrainRun {
   runId: string;
   /** When the run started: a delivery anyone re-sent since then is not claimed again (a resumed run skips it). */
   startedAt: Date;
+  /** The endpoint's healing lease the run holds: claims are refused once it is no longer current, and extend it. */
+  lease?: EndpointLease;
+  /** Write each claim's audit intent with it. */
+  audit?: boolean;
 }
 
 /** What happened to one item, for a timeline or an audit trail. */
@@ -55,8 +59,8 @@ export class LedgerDrainSender extends DrainSender<BacklogDelivery> {
     const refused = await this.targetRefusal(item.endpoint);
     if (refused) return this.report({ item, result: { outcome: 'skipped', reason: refused } });
     const { ledger, replayer, clock } = this.deps;
-    const { runId, startedAt, actor } = this.run;
-    const claim = await ledger.claim(item.id, { cycleId: runId, cycleStartedAt: startedAt, actor, now: clock.now() });
+    const { runId, startedAt, actor, lease, audit } = this.run;
+    const claim = await ledger.claim(item.id, { cycleId: runId, cycleStartedAt: startedAt, actor, now: clock.now(), lease, audit });
     if (!claim) return this.report({ item, result: { outcome: 'skipped', reason: CLAIM_REFUSED } });
     const { result } = await sendClaimed(claim, replayer, ledger, clock);
     return this.report({ item, result: drainResultOf(result, clock.now()), attemptId: claim.attemptId });

@@ -18,6 +18,8 @@ import type { AutohealRules } from '../../rules/rules.types';
 import { validateRules } from '../../rules/rules.validation';
 import { CycleState } from '../cycle-state';
 import { EscalateExecutor } from './escalate.executor';
+import { IncidentStore } from '../../incidents/incident-store.port';
+import { MemoryIncidentStore } from '../../incidents/memory-incident-store.adapter';
 import type { ExecutionOutcome, ExecutionPlan } from './strategy-executor';
 
 const NOW = new Date('2026-11-25T12:00:00Z');
@@ -43,12 +45,14 @@ describe('EscalateExecutor', () => {
   let audit: MemoryAuditLog;
   let moduleRef: TestingModule;
   let executor: EscalateExecutor;
+  let incidents: MemoryIncidentStore;
 
   beforeEach(async () => {
     store = new MemoryEscalationStore();
     notifier = new RecordingNotifier();
     deferrals = new ClosingFailsDeferralStore();
     audit = new MemoryAuditLog(clock);
+    incidents = new MemoryIncidentStore();
     moduleRef = await Test.createTestingModule({
       providers: [
         EscalateExecutor,
@@ -57,6 +61,7 @@ describe('EscalateExecutor', () => {
         { provide: Notifier, useValue: notifier },
         { provide: DeferralStore, useValue: deferrals },
         { provide: AuditLog, useValue: audit },
+        { provide: IncidentStore, useValue: incidents },
       ],
     }).compile();
     executor = moduleRef.get(EscalateExecutor);
@@ -247,5 +252,40 @@ describe('EscalateExecutor', () => {
     });
     expect(await escalations()).toHaveLength(1);
     expect(await auditedActions()).toEqual([`autoheal_escalate ${ENDPOINT}`]);
+  });
+
+  it('moves the persisted incident to escalated, with the escalation and the page on its timeline', async () => {
+    const plan = await planFor();
+    const { incident: record } = await incidents.openOrUpdate(
+      {
+        tenantId: plan.incident.tenant_id,
+        endpoint: plan.incident.endpoint,
+        kind: plan.incident.kind,
+        severity: plan.incident.severity,
+        firstFailureAt: NOW,
+        lastFailureAt: NOW,
+        backlogSize: plan.incident.failures,
+      },
+      NOW,
+    );
+
+    const outcome = await executor.execute({ ...plan, record });
+
+    const escalationId = 'taken' in outcome ? outcome.taken.escalation_id : undefined;
+    const detail = await incidents.get(record.id);
+    expect(detail).toMatchObject({ state: 'escalated', escalation_id: escalationId });
+    expect(detail!.timeline.map((e) => e.type)).toEqual(['opened', 'paged']);
+  });
+
+  it('a page asking for an approval names it and its plan, and goes out even when the endpoint was already paged', async () => {
+    await executor.execute(await planFor());
+    const approval = { id: 'approval-7', plan: { count: 42, oldest_at: '2026-11-25T11:00:00.000Z', target: 'https://x.example/hook' }, expires_at: NOW };
+
+    const outcome = await executor.execute({ ...(await planFor()), approval });
+
+    expect(outcome).toMatchObject({ taken: { approval_id: 'approval-7', approval_plan: approval.plan, notified: true } });
+    expect(notifier.sent).toHaveLength(2);
+    expect(notifier.sent[1].text).toContain('POST /autoheal/approvals/approval-7/approve');
+    expect(notifier.sent[1].fields).toMatchObject({ approval_id: 'approval-7', backlog: '42', target: 'https://x.example/hook' });
   });
 });

@@ -195,23 +195,29 @@ describe('ReplayExecutor', () => {
     });
 
     // Today's behaviour: every candidate is sent even when the first answers 5xx (no canary yet).
-    it('reports the deliveries the endpoint still refuses, and leaves them failed', async () => {
+    it('canary-first: an endpoint that still refuses the first send gets no more of the batch, and all stay failed', async () => {
       replayer.respondWith(answerWithStatus(503));
 
       const outcome = await executor.execute(await planFor());
 
       expect(taken(outcome)).toEqual(
-        expect.objectContaining({ executed: true, replayed: IDS, delivered: [], still_failing: IDS, count: 5 }),
+        expect.objectContaining({
+          executed: true,
+          replayed: IDS.slice(0, 1),
+          delivered: [],
+          still_failing: IDS.slice(0, 1),
+          canary_failed: true,
+          not_sent: IDS.slice(1),
+          count: 1,
+        }),
       );
-      expect(sentIds()).toEqual(IDS);
-      for (const id of IDS) {
-        expect(ledger.attemptsOf(id)).toEqual([expect.objectContaining({ outcome: 'failed', http_status: 503 })]);
-        expect(await ledger.findDelivery(id)).toMatchObject({ status: 'failed' });
-      }
+      expect(sentIds()).toEqual(IDS.slice(0, 1));
+      expect(ledger.attemptsOf(IDS[0])).toEqual([expect.objectContaining({ outcome: 'failed', http_status: 503 })]);
+      for (const id of IDS.slice(1)) expect(ledger.attemptsOf(id)).toEqual([]);
+      for (const id of IDS) expect(await ledger.findDelivery(id)).toMatchObject({ status: 'failed' });
     });
 
     it('never sends a delivery twice: the same plan executed again claims nothing and sends nothing', async () => {
-      replayer.respondWith(answerWithStatus(503));
       const plan = await planFor();
       await executor.execute(plan);
       replayer.reset();
