@@ -12,6 +12,7 @@ import { EscalationModule } from './escalation/escalation.module';
 import { HealthModule } from './health/health.module';
 import { IncidentsModule } from './incidents/incidents.module';
 import { InsightsModule } from './insights/insights.module';
+import { RecoveriesModule } from './recovery/recoveries.module';
 import { RecoveryModule } from './recovery/recovery.module';
 import { ReplayModule } from './replay/replay.module';
 import { RulesModule } from './rules/rules.module';
@@ -34,6 +35,7 @@ import { SchedulerModule } from './scheduler/scheduler.module';
     ReplayModule,
     IncidentsModule,
     RecoveryModule,
+    RecoveriesModule,
     EngineModule,
     SchedulerModule,
   ],

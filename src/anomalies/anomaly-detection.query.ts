@@ -7,11 +7,10 @@ import type { IncidentKind } from './incident';
 
 export type { SqlQuery };
 
-/** The windows of one detection run, all derived from the caller's `now` (never SQL now()). */
+/** All derived from the caller's `now`, never SQL now(). */
 export interface DetectionWindows {
-  /** Start of the baseline: now − max(baseline, recent) minutes. */
+  /** now − max(baseline, recent) minutes. */
   since: Date;
-  /** Start of the recent window: now − recent minutes. */
   recentSince: Date;
   now: Date;
   recentMinutes: number;
@@ -33,10 +32,9 @@ export function detectionWindows(now: Date, rules: DetectionRules): DetectionWin
 
 const FAILED = FAILED_STATUSES.map((s) => `'${s}'`).join(', ');
 
-/** A failure without a triage label counts as `unknown` in the distribution. */
 export const UNLABELLED = 'unknown';
 
-/** One row per tenant+endpoint that is an incident; counts only, the adapter derives rates and severity. */
+/** Counts only; the adapter derives rates and severity. */
 export interface DetectionRow {
   tenant_id: string;
   target: string;
@@ -83,7 +81,6 @@ const AGGREGATES = Object.entries(COUNTS)
 const ENDPOINT_WINDOW = (alias: string) => `${alias}.tenant_id = m.tenant_id AND ${alias}.target = m.target
                  AND ${alias}.created_at >= $1::timestamptz AND ${alias}.created_at <= $3::timestamptz`;
 
-/** Minutes of baseline the endpoint had traffic in: whole recent windows from its first attempt to the baseline's end. */
 const BASELINE_MINUTES = `
       CASE WHEN m.total_baseline = 0 THEN 0::numeric
            ELSE least($9::numeric, ceil(extract(epoch FROM $2::timestamptz - (
@@ -91,7 +88,6 @@ const BASELINE_MINUTES = `
                 )) / ($10::numeric * 60)) * $10::numeric)
       END`;
 
-/** Whether the last N attempts in the window failed: N failures after the last delivered attempt. */
 const LAST_ATTEMPTS_FAILED = `
       (SELECT count(*)
          FROM (SELECT 1
@@ -104,21 +100,12 @@ const LAST_ATTEMPTS_FAILED = `
                 LIMIT $11::int) last_failures) >= $11::int`;
 
 /**
- * From per-endpoint counts (a relation `per_endpoint`) to the incident kind. The baseline rate is
- * taken over the time the endpoint had traffic, counted in whole recent windows back from the
- * baseline's end to its first attempt: a baseline that began late is not diluted by its empty part,
- * and one attempt just before the recent window is not a rate over a few seconds. That first attempt,
- * like the last-N run below, is an index probe made only where it matters (spike candidates and
- * reported incidents), so the scan of the window stays the four counts it always was. Rates are compared
- * by cross-multiplication in numeric: exact, and no division by an empty baseline — an empty baseline
- * has failure rate 0 and passes the traffic ratio test (recent traffic against none), so a spike then
- * depends on traffic_spike_min_deliveries alone.
- *
- * A sustained outage is recognised whatever the baseline (a baseline of failures hides a burst):
- * ≥ sustained_failure_ratio of the recent window failed with ≥ min_failures failures, or the last
- * sustained_last_attempts attempts in the window all failed — counted as failures after the last
- * delivered attempt, so a delivery at the same instant as the failures breaks the run; probed only
- * for endpoints still unclassified with at least N failures in the window.
+ * The baseline rate is taken over the whole recent windows in which the endpoint had traffic, so a late
+ * baseline is not diluted and one attempt just before the recent window is not a rate over seconds. The
+ * first-attempt and last-N probes run only for candidates, so the window scan stays four counts. Rates are
+ * compared by cross-multiplication: exact, and no division by an empty baseline (which then leaves a spike
+ * to traffic_spike_min_deliveries alone). A sustained outage ignores the baseline, since a baseline of
+ * failures would hide a burst.
  */
 const CLASSIFY = `
     measured AS (
@@ -157,10 +144,8 @@ const ROW_COLUMNS = `tenant_id, target, kind, total_recent, failures, total_base
            baseline_minutes::float8 AS baseline_minutes`;
 
 /**
- * The whole of M3 in one statement. It reads only `created_at` in [now − window, now] and only
- * columns of idx_deliveries_created_at (key + INCLUDE), so it is an index-only range scan whatever
- * the table's size; see CLASSIFY for the rules. Exported so a benchmark can run (and EXPLAIN)
- * exactly what the adapter runs.
+ * Reads only index columns of idx_deliveries_created_at in [now − window, now], so it is an index-only
+ * range scan whatever the table's size. Exported so a benchmark can EXPLAIN exactly what the adapter runs.
  */
 export function buildDetectionQuery(now: Date, rules: DetectionRules): SqlQuery {
   const text = `
@@ -183,14 +168,11 @@ export function buildDetectionQuery(now: Date, rules: DetectionRules): SqlQuery 
   return { text, values: detectionValues(now, rules) };
 }
 
-/** What an outage signal is: the kinds a burst of reported failures opens an incident for. */
 export const OUTAGE_KINDS = ['failure_burst', 'sustained_outage'] as const satisfies readonly IncidentKind[];
 
 /**
- * The same classification for just the given endpoints (what one ingest batch touched): each
- * endpoint's window is a range of idx_deliveries_endpoint_created, read from the index alone.
- * Returns only the endpoints that are an outage now, without their triage distribution (see
- * buildRecentTriageQuery), so the common answer — no outage — costs one small range per endpoint.
+ * One index-only range of idx_deliveries_endpoint_created per endpoint, without the triage distribution,
+ * so the common answer — no outage — stays cheap on the ingest path.
  */
 export function buildOutageSignalQuery(endpoints: readonly EndpointRef[], now: Date, rules: DetectionRules): SqlQuery {
   const text = `
@@ -239,10 +221,8 @@ export function buildRecentTriageQuery(
 }
 
 /**
- * The small follow-up, only for incidents with failures: each one's most frequent error in the
- * recent window (its error text, else `HTTP <status>`; ties: the most recent, then alphabetical).
- * `error` is not in the covering index;
- * idx_deliveries_failures_by_endpoint finds just these rows.
+ * Ties: the most recent, then alphabetical. `error` is not in the covering index, so this runs only for
+ * incidents with failures and idx_deliveries_failures_by_endpoint finds just their rows.
  */
 export function buildMostCommonErrorQuery(
   endpoints: Array<{ tenant_id: string; target: string }>,

@@ -4,9 +4,8 @@ import { AnomalyDetector } from './anomaly-detector.port';
 import type { Incident } from './incident';
 
 /**
- * Returns the incidents it is given, exactly as given (order included). Real code for tests and
- * what-if runs: `script(...)` queues one answer per call (the last one repeats); `set(...)` replaces all.
- * `outageSignals` answers from the answer the next `detect` would give, without using it up.
+ * Real code for tests and what-if runs: `script(...)` queues one answer per call (the last repeats),
+ * `set(...)` replaces all; `outageSignals` peeks at the next `detect` answer without using it up.
  */
 export class ScriptedAnomalyDetector extends AnomalyDetector {
   readonly calls: Date[] = [];
@@ -44,7 +43,6 @@ function copyOf(incident: Incident): Incident {
   return { ...incident, triage_distribution: { ...incident.triage_distribution } };
 }
 
-/** A plausible incident: a medium failure burst; override what a test cares about. */
 export function buildIncident(overrides: Partial<Incident> = {}): Incident {
   return {
     tenant_id: 'tenant-1',

@@ -16,7 +16,6 @@ import { compareIncidents, roundTo, severityFor } from './incident-severity';
 
 type EndpointRow = { tenant_id: string; target: string };
 
-/** M3 on PostgreSQL: one covering-index query over the last hour, one small follow-up for errors. */
 export class SqlAnomalyDetector extends AnomalyDetector {
   constructor(
     private readonly dataSource: DataSource,

@@ -1,4 +1,4 @@
-/** What happened, as the caller reports it. `at` defaults to the Clock. */
+/** `at` defaults to the Clock. */
 export interface AuditRecord {
   operator_id: string;
   action: string;
@@ -9,7 +9,6 @@ export interface AuditRecord {
   at?: Date;
 }
 
-/** One stored entry, in the shape `GET /operator/audit` answers with. */
 export interface AuditEntry {
   id: string;
   at: Date;
@@ -24,14 +23,14 @@ export interface AuditEntry {
 export interface AuditQuery {
   action?: string;
   tenant_id?: string;
-  /** Only entries about these tenants (a caller's scope); empty means none, and entries naming no tenant are left out. */
+  /** A caller's scope: empty means none, and entries naming no tenant are left out. */
   tenant_ids?: readonly string[];
   /** Inclusive. */
   since?: Date;
   limit: number;
 }
 
-/** M10: the append-only operator audit trail. Entries are never changed or removed. */
+/** Append-only: entries are never changed or removed. */
 export abstract class AuditLog {
   abstract record(entry: AuditRecord): Promise<void>;
   /** Newest first. */

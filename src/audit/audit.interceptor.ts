@@ -12,9 +12,8 @@ import { summarizeBody } from './body-summary';
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /**
- * Global: every state-changing API call that succeeded lands in the audit trail, under the
- * token's subject. Guards and pipes run before the handler, so refused calls (401/403/400) and
- * handlers that throw are not recorded: the trail says what was done, not what was attempted.
+ * Guards and pipes run before the handler, so refused calls and handlers that throw are not recorded:
+ * the trail says what was done, not what was attempted.
  */
 @Injectable()
 export class AuditInterceptor implements NestInterceptor {
@@ -57,7 +56,7 @@ export class AuditInterceptor implements NestInterceptor {
   }
 }
 
-/** A wildcard route parameter (`*endpoint`) arrives as its path segments: a raw URL is put back together. */
+/** A wildcard route parameter (`*endpoint`) arrives as its path segments. */
 function paramValue(value: string | string[] | undefined): string | null {
   if (value === undefined) return null;
   return Array.isArray(value) ? value.join('/') : value;
@@ -88,7 +87,6 @@ export function describeCall(
   };
 }
 
-/** The tenant the call was about, when the request or the resource it returned names one. */
 function tenantOf(...sources: unknown[]): string | null {
   for (const source of sources) {
     const value = source && typeof source === 'object' && !Array.isArray(source) ? (source as Record<string, unknown>).tenant_id : undefined;

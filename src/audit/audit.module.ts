@@ -7,10 +7,7 @@ import { AuditInterceptor } from './audit.interceptor';
 import { AuditLog } from './audit-log.port';
 import { SqlAuditLog } from './sql-audit-log.adapter';
 
-/**
- * The trail always goes to the database (embedded or not), so there is nothing to choose from
- * config; MemoryAuditLog is for tests and what-if runs, swapped in with overrideProvider(AuditLog).
- */
+/** Always the database (embedded or not); MemoryAuditLog is swapped in with overrideProvider(AuditLog). */
 @Global()
 @Module({
   controllers: [AuditController],

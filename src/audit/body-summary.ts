@@ -3,11 +3,7 @@ const MAX_KEYS = 20;
 const MAX_STRING = 200;
 const SECRET_KEY = /secret|token|password|passwd|authorization|cookie|api[-_]?key|signature/i;
 
-/**
- * A short, safe picture of a request body for the audit trail: scalars kept (long strings cut),
- * arrays reduced to their length, nesting and key count bounded, secret-looking keys redacted.
- * A batch of a thousand deliveries becomes `{ deliveries: { length: 1000 } }`, not the payloads.
- */
+/** Bounded and redacted: a batch of a thousand deliveries is recorded as `{ deliveries: { length: 1000 } }`. */
 export function summarizeBody(body: unknown, depth = 0): unknown {
   if (body === null || body === undefined) return body ?? null;
   if (typeof body === 'string') return body.length > MAX_STRING ? `${body.slice(0, MAX_STRING)}…(${body.length} chars)` : body;

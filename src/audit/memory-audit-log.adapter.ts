@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { Clock } from '../clock/clock';
 import { AuditEntry, AuditLog, AuditQuery, AuditRecord } from './audit-log.port';
 
-/** Keeps the trail in process: for tests and what-if runs, where nothing may be persisted. */
 export class MemoryAuditLog extends AuditLog {
   private readonly entries: AuditEntry[] = [];
 

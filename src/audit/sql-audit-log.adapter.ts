@@ -6,7 +6,7 @@ const INSERT = `INSERT INTO operator_audit (at, operator_id, action, resource_ty
   VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)`;
 const COLUMNS = `id, at, operator_id, action, resource_type, resource_id, tenant_id, meta`;
 
-/** `operator_audit` in PostgreSQL; a trigger there refuses UPDATE and DELETE. */
+/** A trigger on `operator_audit` refuses UPDATE and DELETE. */
 export class SqlAuditLog extends AuditLog {
   constructor(
     private readonly dataSource: DataSource,

@@ -7,11 +7,9 @@ export interface TokenRequest {
   roles: Role[];
   /** jsonwebtoken's notation: `1h`, `30m`, `7d`, or seconds. */
   ttl: string | number;
-  /** Tenant-scoped token (`tenants` claim); left out, the token is platform-wide. */
   tenants?: readonly string[];
 }
 
-/** Signs a bearer token the service accepts (HS256, with the configured issuer/audience). */
 export function mintToken(config: AppConfig, request: TokenRequest): string {
   const claims = request.tenants === undefined ? { roles: request.roles } : { roles: request.roles, tenants: [...request.tenants] };
   return sign(claims, config.jwt.secret, {

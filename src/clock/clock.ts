@@ -1,4 +1,4 @@
-/** Time, as a port: the engine never calls Date.now() itself, so tests and staging can move it. */
+/** The engine never calls Date.now() itself, so tests and staging can move time. */
 export abstract class Clock {
   abstract now(): Date;
 }
@@ -9,7 +9,6 @@ export class SystemClock extends Clock {
   }
 }
 
-/** A clock that only moves when told. Real code, shipped for tests and what-if runs. */
 export class ManualClock extends Clock {
   constructor(private current = new Date()) {
     super();

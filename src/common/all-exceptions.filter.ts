@@ -14,10 +14,8 @@ interface ErrorBody {
 }
 
 /**
- * The one place errors become HTTP: domain errors and Nest's HttpExceptions keep their status and
- * message; an unreachable database is a 503 with Retry-After (ingest is an idempotent upsert, so
- * the dispatcher may resend); anything else is logged with its stack and answered as a bare 500
- * with the request id.
+ * An unreachable database is a 503 with Retry-After (ingest is an idempotent upsert, so the dispatcher
+ * may resend); anything unknown is logged with its stack and answered as a bare 500 with the request id.
  */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
@@ -40,7 +38,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
     for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
     const body: ErrorBody = { statusCode: status, error, message, request_id: requestId };
-    // Health checks answer 503 with their own report; keep it whole so probes can read it.
+    // Keep the health report whole so probes can read it.
     if (healthReport) {
       res.status(status).json({ ...(exception.getResponse() as object), request_id: requestId });
       return;

@@ -1,4 +1,3 @@
-// Socket-level failures reaching PostgreSQL, as node and pg report them.
 const NETWORK_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
@@ -16,9 +15,8 @@ const MESSAGES =
   /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection is not established/i;
 
 /**
- * True when `error` says PostgreSQL could not be reached or dropped the connection, as opposed
- * to a query it refused: the caller can retry the same request later. Looks through TypeORM's
- * `driverError`, `cause` and the members of an AggregateError (one per address tried).
+ * Unreachable or dropped connection, as opposed to a refused query: the caller can retry later. Looks
+ * through TypeORM's `driverError`, `cause` and AggregateError members (one per address tried).
  */
 export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
   if (typeof error !== 'object' || error === null || depth > 4) return false;

@@ -1,9 +1,6 @@
 import { HttpStatus } from '@nestjs/common';
 
-/**
- * A failure the caller can understand and act on. Services throw these; the global filter
- * maps them to HTTP with their code and message. Anything else is a 500.
- */
+/** The global filter maps these to HTTP with their code and message; anything else is a 500. */
 export class DomainError extends Error {
   constructor(
     readonly code: string,

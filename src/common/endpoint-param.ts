@@ -3,10 +3,8 @@ import { DomainError } from '../common/domain-error';
 import { checkWebhookUrl } from '../common/webhook-url';
 
 /**
- * The endpoint URL at the end of a route such as `/autoheal/cooldown/{endpoint}`: URL-encoded
- * (`https%3A%2F%2Fapi.example.com%2Fwebhook`) or raw, as in the guide's own curl example
- * (`/autoheal/cooldown/https://api.example.com/webhook`). Read from the raw path, since a raw
- * URL spans several path segments.
+ * URL-encoded or raw, as in the guide's curl example (`/autoheal/cooldown/https://api.example.com/webhook`):
+ * read from the raw path, since a raw URL spans several path segments.
  */
 export function endpointFromPath(req: Request, prefix: string): string {
   const [path, query] = req.originalUrl.split(/\?(.*)/s);
@@ -21,7 +19,7 @@ export function endpointFromPath(req: Request, prefix: string): string {
   } catch {
     throw new DomainError('invalid_endpoint', `endpoint: "${raw}" is not valid URL encoding`);
   }
-  // Some clients and proxies collapse `//` in a path; put the scheme's slashes back.
+  // Some clients and proxies collapse `//` in a path.
   endpoint = endpoint.replace(/^(https?):\/(?!\/)/, '$1://');
   return assertEndpointUrl(endpoint);
 }

@@ -1,6 +1,6 @@
 import { ValidateBy, ValidationArguments } from 'class-validator';
 
-// RFC 9110 token: what an HTTP header name may be made of.
+// RFC 9110 token.
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 // RFC 9110 field-value: tab, space, visible ASCII and obs-text (Latin-1); never CR, LF or NUL.
 const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
@@ -9,7 +9,7 @@ const LINE_BREAK_OR_NUL = /[\r\n\0]/;
 export const isHeaderName = (name: string): boolean => HEADER_NAME.test(name);
 export const isHeaderValue = (value: string): boolean => HEADER_VALUE.test(value);
 
-/** Why `value` is not a set of HTTP headers the replayer can send as stored, or null when it is. */
+/** Null when the replayer can send `value` as stored. */
 export function headersProblem(value: unknown): string | null {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'must be an object of header name → string value';
   for (const [name, headerValue] of Object.entries(value)) {

@@ -1,9 +1,8 @@
 import { BadRequestException, PayloadTooLargeException } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 
-/** A request body, whatever its content: a batch of 1000 deliveries with payloads fits. */
+/** A batch of 1000 deliveries with payloads fits. */
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
-/** Arrays and objects inside each other, counted from the body's outermost one. */
 export const MAX_JSON_DEPTH = 64;
 // Object mapping (class-transformer, spreads) drops or mangles these instead of keeping them as data.
 const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
@@ -16,10 +15,8 @@ interface Hostile {
 }
 
 /**
- * Refuses, before anything else reads them, request parts PostgreSQL or the object mapping
- * cannot take: NUL characters and unpaired UTF-16 surrogates anywhere (text and jsonb reject
- * them), JSON nested deeper than MAX_JSON_DEPTH (recursive mapping would overflow the stack),
- * prototype keys. A 400 names where: `[3].payload.items[2].name`, `tenant_id`, `path`.
+ * Runs before anything else reads the request: PostgreSQL text and jsonb reject NUL and unpaired surrogates,
+ * and recursive mapping would overflow the stack on deep JSON. A 400 names where: `[3].payload.items[2].name`.
  */
 export function inputLimitsMiddleware(req: Request, _res: Response, next: NextFunction): void {
   const problem = pathProblem(req.path) ?? describe(findHostile(req.query, 0)) ?? describe(findHostile(req.body, 0));
@@ -55,7 +52,6 @@ function textProblem(text: string): string | null {
   return null;
 }
 
-// Recursive, but it stops at MAX_JSON_DEPTH, so it cannot overflow the stack.
 function findHostile(value: unknown, depth: number): Hostile | null {
   if (typeof value === 'string') {
     const problem = textProblem(value);

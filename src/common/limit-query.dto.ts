@@ -3,7 +3,7 @@ import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
 const LIMIT_MESSAGE = 'limit must be an integer between 1 and 1000';
 
-/** `?limit=` as every list endpoint takes it: 1..1000, default 100. Extend it for the rest of the query. */
+/** Extend it for the rest of a list query. */
 export class LimitQuery {
   @IsOptional()
   @Type(() => Number)

@@ -5,7 +5,7 @@ import { runWithLogContext } from '../logging/log-context';
 export const REQUEST_ID_HEADER = 'x-request-id';
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-/** Every response carries a correlation id (the caller's own when it sent a sane one), and so does every log line it causes. */
+/** The caller's own id is kept when it sent a sane one. */
 export function requestIdMiddleware(req: Request, res: Response, next: NextFunction): void {
   const given = req.header(REQUEST_ID_HEADER);
   const id = given && SAFE_REQUEST_ID.test(given) ? given : randomUUID();

@@ -1,4 +1,4 @@
-/** `host:port/path` of a connection URL, for logs: never its user info or query (which may hold a password). */
+/** For logs: never the user info or query, which may hold a password. */
 export function urlWithoutCredentials(url: string, defaultPort: number): string {
   try {
     const parsed = new URL(url);

@@ -3,7 +3,6 @@ import { BadRequestException, ValidationError, ValidationPipe } from '@nestjs/co
 // When a value breaks several constraints, its type is what to fix first: "must be a string", not "too long".
 const TYPE_CONSTRAINTS = ['whitelistValidation', 'isDefined', 'isString', 'isInt', 'isNumber', 'isBoolean', 'isArray', 'isObject'];
 
-/** Flattens nested errors into `field.path: what is wrong` lines, one per field. */
 export function describeValidationErrors(errors: ValidationError[], prefix = ''): string[] {
   return errors.flatMap((error) => {
     const index = /^\d+$/.test(error.property);
@@ -19,7 +18,6 @@ function mainProblem(constraints: Record<string, string> = {}): string | undefin
   return type === undefined ? Object.values(constraints).at(-1) : constraints[type];
 }
 
-/** Whitelist, refuse unknown fields, transform; a 400 names each bad field and why. */
 export function createValidationPipe(): ValidationPipe {
   return new ValidationPipe({
     whitelist: true,

@@ -7,9 +7,8 @@ const CONTROL_OR_EDGE_SPACE = /[\u0000-\u001f\u007f]|^\s|\s$/;
 export type WebhookUrlCheck = { ok: true; url: URL } | { ok: false; problem: string };
 
 /**
- * The one rule for a webhook URL, wherever one comes in (ingest, API parameters) or goes out
- * (the replayer): an absolute http(s) URL with a host, at most 2048 characters, no control
- * characters. `problem` completes a sentence that starts with the value, e.g. `"/hook" is not ...`.
+ * The one rule for ingest, API parameters and the replayer. `problem` completes a sentence that starts
+ * with the value, e.g. `"/hook" is not ...`.
  */
 export function checkWebhookUrl(value: unknown): WebhookUrlCheck {
   if (typeof value !== 'string') return { ok: false, problem: 'must be a string holding an absolute http or https URL' };
@@ -33,7 +32,7 @@ export function checkWebhookUrl(value: unknown): WebhookUrlCheck {
 
 export const isWebhookUrl = (value: unknown): boolean => checkWebhookUrl(value).ok;
 
-/** A class-validator field holding a webhook URL, kept as written (incidents group deliveries by this exact string). */
+/** Kept as written: incidents group deliveries by this exact string. */
 export const IsWebhookUrl = () =>
   ValidateBy(
     { name: 'isWebhookUrl', validator: { validate: isWebhookUrl } },

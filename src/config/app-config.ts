@@ -5,14 +5,11 @@ export interface DatabaseSettings {
   url?: string;
   dataDir: string;
   poolSize: number;
-  /** The embedded database's port; 0: any free one. */
+  /** 0: any free port. */
   embeddedPort: number;
 }
 
-/**
- * The typed, validated configuration. The only place that knows environment variable names;
- * everything else injects this class (it is its own DI token, so tests can override it).
- */
+/** The only place that knows environment variable names; its own DI token, so tests can override it. */
 export class AppConfig {
   readonly nodeEnv: NodeEnv;
   readonly port: number;
@@ -54,7 +51,6 @@ export class AppConfig {
     return this.nodeEnv === 'production';
   }
 
-  /** Builds a config from raw variables (process.env in the app, a plain object in tests). */
   static fromEnv(raw: Record<string, unknown>): AppConfig {
     return new AppConfig(validateEnv(raw));
   }

@@ -2,10 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { AppConfig } from './app-config';
 
-/**
- * `@nestjs/config` only loads `.env` into the process environment (real variables win);
- * AppConfig validates the result once, at boot, and is what the rest of the app injects.
- */
+/** `@nestjs/config` only loads `.env` (real variables win); AppConfig validates the result once, at boot. */
 @Global()
 @Module({
   imports: [ConfigModule.forRoot({ cache: true })],

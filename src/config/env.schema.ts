@@ -20,13 +20,13 @@ export type NodeEnv = (typeof NODE_ENVS)[number];
 export const LOG_FORMATS = ['json', 'pretty'] as const;
 export type LogFormat = (typeof LOG_FORMATS)[number];
 
-/** Variables whose value is (or holds) a credential: a validation message never repeats them. */
+/** A validation message never repeats these: their values are or hold credentials. */
 const SECRET_VARIABLES = new Set(['JWT_SECRET', 'DATABASE_URL', 'REDIS_URL', 'NOTIFY_WEBHOOK_URL']);
 
 export const PREDICTORS = ['rules'] as const;
 export type PredictorKind = (typeof PREDICTORS)[number];
 
-/** Secret used when none is configured outside production; production refuses to boot with it. */
+/** Production refuses to boot with it. */
 export const DEV_JWT_SECRET = 'aetherlink-dev-only-secret-do-not-use-in-production';
 
 const toBoolean = ({ value }: { value: unknown }) => {
@@ -46,7 +46,7 @@ const toNumber = ({ value }: { value: unknown }) => {
 };
 const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
 
-/** Every environment variable the service reads. `.env.example` documents each one. */
+/** `.env.example` documents each one. */
 export class EnvironmentVariables {
   @IsIn(NODE_ENVS)
   NODE_ENV: NodeEnv = 'development';
@@ -68,7 +68,7 @@ export class EnvironmentVariables {
   @IsString()
   DATA_DIR = './data';
 
-  /** The embedded database's loopback port; 0 picks a free one (`npm run db:psql` finds it either way). */
+  /** Loopback; 0 picks a free one (`npm run db:psql` finds it either way). */
   @Transform(toInt)
   @Min(0)
   @Max(65535)
@@ -90,7 +90,7 @@ export class EnvironmentVariables {
   @IsUrl({ protocols: ['redis', 'rediss'], require_tld: false, require_protocol: true })
   REDIS_URL?: string;
 
-  /** Extra key namespace, so several environments (or test runs) can share one Redis. */
+  /** So several environments (or test runs) can share one Redis. */
   @IsString()
   REDIS_KEY_PREFIX = '';
 
@@ -145,7 +145,7 @@ export class EnvironmentVariables {
   @IsInt()
   REPLAY_TIMEOUT_MS = 10000;
 
-  /** How long a drain worker's hold on a job outlives it: a killed worker's drain moves to another instance after about this long. */
+  /** A killed worker's drain moves to another instance after about this long. */
   @Transform(toNumber)
   @Min(100)
   @Max(600000)
@@ -173,10 +173,7 @@ export class InvalidEnvironmentError extends Error {
   }
 }
 
-/**
- * Validates the raw environment once at boot. Throws with one line per bad variable,
- * each naming the variable, so a misconfigured deployment stops before it serves anything.
- */
+/** One line per bad variable, naming it, so a misconfigured deployment stops before it serves anything. */
 export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables {
   const env = plainToInstance(EnvironmentVariables, raw, { exposeDefaultValues: true });
   const problems = validateSync(env, { stopAtFirstError: true }).map(

@@ -8,9 +8,8 @@ const PLACEHOLDERS = ['aetherlink-dev-only', 'changeme', 'change-me', 'change_me
 export const SECRET_ADVICE = 'generate one with `openssl rand -base64 48`';
 
 /**
- * Why a signing secret is too weak for production, or null. Short, repetitive, sequential or
- * placeholder-like secrets are refused; the estimate is the per-character Shannon entropy of the
- * secret itself, which a random string of 32+ characters clears easily and a pattern does not.
+ * Per-character Shannon entropy of the secret itself: a random string of 32+ characters clears it easily,
+ * a short, repetitive, sequential or placeholder-like one does not.
  */
 export function weakSecretReason(secret: string): string | null {
   if (secret.length < MIN_SECRET_LENGTH) return `is ${secret.length} characters long`;

@@ -11,7 +11,6 @@ export interface ControlsOverride {
 export interface EffectiveControls {
   autoheal_enabled: boolean;
   dry_run: boolean;
-  /** Why healing is off or dry, when an operator said so. */
   reason: string | null;
   override: ControlsOverride | null;
 }
@@ -24,10 +23,7 @@ export interface ControlsChange {
 
 export type ControlsSetting = Pick<ControlsOverride, 'autoheal_enabled' | 'dry_run' | 'reason'>;
 
-/**
- * Run-time kill switch and dry-run mode. They override the rules file without a redeploy; an
- * adapter only stores the one override row, the merge rules below are the same for all.
- */
+/** Overrides the rules file without a redeploy; adapters store only the row, the merge rules are shared. */
 export abstract class ControlsStore {
   abstract get(): Promise<ControlsOverride | null>;
   protected abstract save(next: ControlsSetting, by: string, now: Date): Promise<ControlsOverride>;

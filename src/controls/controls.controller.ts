@@ -21,7 +21,7 @@ export class ControlsController {
     return this.controls.effective(this.rules.current().global_safety);
   }
 
-  /** The kill switch and dry-run mode, at run time: `{"autoheal_enabled": false, "reason": "..."}`. */
+  /** `{"autoheal_enabled": false, "reason": "..."}` */
   @Roles('admin')
   @Put()
   @AuditAction('autoheal_controls_set', { resourceType: 'autoheal_controls' })

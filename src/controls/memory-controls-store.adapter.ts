@@ -1,6 +1,5 @@
 import { ControlsOverride, ControlsSetting, ControlsStore } from './controls-store.port';
 
-/** The override row in process memory: for tests and single-process what-if runs. */
 export class MemoryControlsStore extends ControlsStore {
   private row: ControlsOverride | null = null;
 

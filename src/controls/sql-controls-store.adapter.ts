@@ -7,7 +7,7 @@ const UPSERT_CONTROLS = `INSERT INTO autoheal_controls (id, autoheal_enabled, dr
   ON CONFLICT (id) DO UPDATE SET autoheal_enabled = $1, dry_run = $2, reason = $3, updated_by = $4, updated_at = $5
   RETURNING autoheal_enabled, dry_run, reason, updated_by, updated_at`;
 
-/** In PostgreSQL, so a restart or a Redis flush never silently turns healing back on. */
+/** So a restart or a Redis flush never silently turns healing back on. */
 export class SqlControlsStore extends ControlsStore {
   constructor(private readonly dataSource: DataSource) {
     super();

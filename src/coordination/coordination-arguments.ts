@@ -1,7 +1,4 @@
-/**
- * Both adapters check arguments the same way, so a caller that works on memory does not
- * start failing on Redis (which rejects a zero, negative or fractional PX, or a fractional INCRBY).
- */
+/** Shared by both adapters, so what works on memory does not fail on Redis (no zero, negative or fractional PX). */
 export function checkTtlMs(ttlMs: number): number {
   if (!Number.isFinite(ttlMs) || ttlMs <= 0) throw new RangeError(`ttlMs must be a positive number of milliseconds, got ${ttlMs}`);
   return Math.ceil(ttlMs);

@@ -1,7 +1,6 @@
 /**
- * Keeps short leases alive while their holder lives: every `intervalMs` it calls `renew`. A holder
- * that dies stops renewing, so what it held expires within one lease instead of blocking healing.
- * A renewal that answers false (the lease was lost) or throws is remembered; renewals never overlap.
+ * A holder that dies stops renewing, so what it held expires within one lease instead of blocking healing.
+ * A renewal that answers false or throws is remembered; renewals never overlap.
  */
 export class LeaseHeartbeat {
   private readonly timer: NodeJS.Timeout;
@@ -22,16 +21,14 @@ export class LeaseHeartbeat {
         running = false;
       });
     }, Math.max(1, Math.floor(intervalMs)));
-    // A heartbeat alone never keeps the process alive.
     this.timer.unref();
   }
 
-  /** False once a renewal said the lease was lost. */
   get holds(): boolean {
     return !this.lost;
   }
 
-  /** Stops renewing; resolves once a renewal in flight has finished. */
+  /** Resolves once a renewal in flight has finished. */
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);

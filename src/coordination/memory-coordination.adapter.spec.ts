@@ -23,14 +23,13 @@ describe('MemoryCoordination', () => {
     await coordination.acquireSlot('inflight', 2, 1_000);
     now += 61_000;
     await coordination.set('other', 'v', 120_000);
-    expect([...coordination['entries'].keys()]).toEqual(['other']);
-    expect(coordination['slots'].size).toBe(0);
+    expect(coordination.heldKeys()).toEqual({ entries: ['other'], slots: [] });
   });
 
   it('frees the slot map once its last holder releases', async () => {
     const token = await coordination.acquireSlot('inflight', 1, 1_000);
     await coordination.releaseSlot('inflight', token!);
-    expect(coordination['slots'].has('inflight')).toBe(false);
+    expect(coordination.heldKeys().slots).toEqual([]);
   });
 
   it('rejects a counter increment on a value that is not an integer, as Redis does', async () => {

@@ -10,12 +10,8 @@ interface Entry {
 const SWEEP_INTERVAL_MS = 60_000;
 
 /**
- * Coordination for a single instance: the same semantics as Redis, held in this process.
- * Expiry is checked on read, and a sweep at most once a minute (piggybacked on writes, no timer)
- * drops keys nobody reads again, such as last hour's counters.
- *
- * Time is wall-clock time, not the injectable `Clock`: TTLs in Redis run on the server's clock,
- * which no test or what-if run can move, and both adapters must behave alike.
+ * Expiry is checked on read; a sweep at most once a minute, piggybacked on writes, drops keys nobody reads.
+ * Wall-clock time, not the injectable `Clock`: Redis TTLs run on the server's clock, and both adapters must agree.
  */
 export class MemoryCoordination extends Coordination {
   readonly mode: CoordinationMode = 'memory';
@@ -116,6 +112,11 @@ export class MemoryCoordination extends Coordination {
   }
 
   async ping(): Promise<void> {}
+
+  /** The keys still held in memory, expired or not: what the sweep has not dropped yet. */
+  heldKeys(): { entries: string[]; slots: string[] } {
+    return { entries: [...this.entries.keys()], slots: [...this.slots.keys()] };
+  }
 
   private write(key: string, value: string, ttl: number): void {
     this.entries.set(key, { value, expiresAt: this.now() + ttl });

@@ -13,7 +13,7 @@ const ERROR_LOG_INTERVAL_MS = 30_000;
 export type CoordinationLogger = Pick<LoggerService, 'log' | 'warn' | 'error'>;
 
 export interface RedisCoordinationOptions {
-  /** Goes after `autoheal:`, e.g. `test-1a2b:`, so test runs sharing one Redis stay apart. */
+  /** So test runs sharing one Redis stay apart, e.g. `test-1a2b:`. */
   prefix?: string;
   logger?: CoordinationLogger;
 }
@@ -31,11 +31,8 @@ const RENEW_IF_OWNER = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 return 0`;
 
-// Holder expiry is judged on the Redis server's clock (TIME), never on the caller's: with
-// caller clocks, an instance running a few seconds fast would evict other instances' live
-// holders and exceed the limit, and one running slow would keep dead holders. The server's clock
-// is also the one PX expiries run on, so slots and keys age alike. Redis 7 replicates scripts by
-// effects, so TIME before a write is allowed.
+// Holder expiry is judged on the Redis server's clock (TIME), never the caller's: a fast instance would evict
+// live holders and a slow one keep dead ones. Redis 7 replicates scripts by effects, so TIME before a write is allowed.
 const ACQUIRE_SLOT = `
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
@@ -65,11 +62,8 @@ interface ScriptedRedis extends Redis {
 }
 
 /**
- * Coordination shared by every instance through Redis.
- *
- * It fails fast: with Redis unreachable every call rejects within about two seconds instead of
- * queueing, and the engine reads a rejection as "take no action". The client keeps reconnecting
- * in the background; connection errors are logged, throttled, and never crash the process.
+ * Fails fast: with Redis unreachable every call rejects within about two seconds instead of queueing, and
+ * the engine reads a rejection as "take no action". Reconnection errors are logged, throttled, never fatal.
  */
 export class RedisCoordination extends Coordination {
   readonly mode: CoordinationMode = 'redis';
@@ -93,8 +87,7 @@ export class RedisCoordination extends Coordination {
       commandTimeout: TIMEOUT_MS,
       maxRetriesPerRequest: 1,
       enableOfflineQueue: false,
-      // How long disconnect() lets a socket close by itself; ioredis arms this timer even for a
-      // socket that already failed, and its 2 s default would hold the process at shutdown.
+      // ioredis arms this timer even for a socket that already failed; its 2 s default would hold the process at shutdown.
       disconnectTimeout: 200,
       retryStrategy: (attempt) => Math.min(100 * 2 ** Math.min(attempt - 1, 10), MAX_RECONNECT_DELAY_MS),
       // After a failover the old primary turns replica and refuses writes: reconnect to find the new one.
@@ -117,10 +110,7 @@ export class RedisCoordination extends Coordination {
     this.client = client as ScriptedRedis;
   }
 
-  /**
-   * Resolves true once connected, false on the first connection failure or timeout; never
-   * rejects, so a boot with Redis down goes on (and `ping()` tells later).
-   */
+  /** Never rejects, so a boot with Redis down goes on (and `ping()` tells later). */
   waitUntilReady(): Promise<boolean> {
     if (this.client.status === 'ready') return Promise.resolve(true);
     return new Promise((resolve) => {
@@ -151,8 +141,7 @@ export class RedisCoordination extends Coordination {
   async ttlMs(key: string): Promise<number | null> {
     const ttl = await this.client.pttl(this.key(key));
     if (ttl === -2) return null;
-    // -1: the key exists without expiry. Nothing written through this port does that, but a key
-    // set by hand must not read as absent (a cooldown would silently lapse).
+    // -1: no expiry. Nothing here writes that, but a key set by hand must not read as absent (a cooldown would lapse).
     return ttl === -1 ? Number.POSITIVE_INFINITY : ttl;
   }
 
@@ -199,7 +188,6 @@ export class RedisCoordination extends Coordination {
     await this.client.ping();
   }
 
-  /** Quits cleanly when connected; otherwise just stops reconnecting. */
   async close(): Promise<void> {
     if (this.client.status === 'end') return;
     if (this.client.status === 'ready') {

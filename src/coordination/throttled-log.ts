@@ -1,7 +1,4 @@
-/**
- * Writes at most one message per interval and counts the rest, so a dependency that fails on
- * every reconnect attempt cannot flood the logs.
- */
+/** So a dependency that fails on every reconnect attempt cannot flood the logs. */
 export class ThrottledLog {
   private lastWrittenAt = Number.NEGATIVE_INFINITY;
   private suppressed = 0;
@@ -24,7 +21,7 @@ export class ThrottledLog {
     this.write(message + suffix);
   }
 
-  /** After recovery: the next failure is news and is written at once. */
+  /** After recovery the next failure is news. */
   reset(): void {
     this.lastWrittenAt = Number.NEGATIVE_INFINITY;
     this.suppressed = 0;

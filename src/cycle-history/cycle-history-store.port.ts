@@ -3,7 +3,7 @@ import type { ActionSkipped, ActionTaken, CycleResult, IncidentSummary } from '.
 import { totalsOf } from '../engine/cycle-result';
 import type { Strategy } from '../rules/rules.types';
 
-/** One line of `GET /autoheal/history`: the guide's `timestamp, incident, strategy, result`. */
+/** The guide's `timestamp, incident, strategy, result`. */
 export interface HistoryEntry {
   timestamp: string;
   incident: IncidentSummary | null;
@@ -13,13 +13,10 @@ export interface HistoryEntry {
 
 export type CycleStatus = 'running' | 'completed' | 'interrupted';
 
-/**
- * A cycle as history tells it: the run result, key for key, for a completed cycle; a cycle still
- * running, or one whose process died (its row outlived its lease), also says so in `status`.
- */
+/** A cycle still running, or whose process died (its row outlived its lease), says so in `status`. */
 export type RecordedCycle = CycleResult & { status?: Exclude<CycleStatus, 'completed'> };
 
-/** What an adapter keeps of a cycle (the guide's `autoheal_history` columns); totals are derived. */
+/** The guide's `autoheal_history` columns; totals are derived. */
 export interface StoredCycle {
   run_at: Date | string;
   incidents_detected: number;
@@ -36,7 +33,6 @@ export interface OpenedCycle {
   runAt: Date;
   incidentsDetected: number;
   dryRun: boolean;
-  /** How long the open row counts as running without a `keepAlive`. */
   leaseMs: number;
 }
 
@@ -55,23 +51,18 @@ export function cycleResultFrom(row: StoredCycle): RecordedCycle {
 }
 
 /**
- * Cycle results, newest first, so they survive restarts. A cycle opens its row before it acts,
- * appends each action as it happens and completes the row at the end; a row still open after its
+ * A cycle opens its row before it acts and appends each action as it happens; a row still open after its
  * lease reads as `interrupted` (the process died), with the actions it had appended.
  */
 export abstract class CycleHistoryStore {
   abstract open(cycle: OpenedCycle): Promise<void>;
   abstract append(cycleId: string, action: ActionTaken): Promise<void>;
-  /** Extends an open row's lease; the cycle's heartbeat calls it while the process lives. */
   abstract keepAlive(cycleId: string, leaseMs: number): Promise<void>;
-  /** Writes the final result (opening the row if `open` never got through) and closes it. */
+  /** Opens the row if `open` never got through. */
   abstract complete(cycleId: string, result: CycleResult): Promise<void>;
-  /** Open rows past their lease become `interrupted`; returns how many. */
   abstract markInterrupted(): Promise<number>;
-  /** The last `limit` cycles, newest first. */
   abstract recent(limit: number): Promise<RecordedCycle[]>;
 
-  /** A finished cycle in one write. */
   async save(result: CycleResult): Promise<void> {
     await this.complete(randomUUID(), result);
   }
@@ -81,10 +72,7 @@ export abstract class CycleHistoryStore {
     return result ?? null;
   }
 
-  /**
-   * The actions of the last `limit` cycles, newest first. A cycle that found nothing still gets
-   * one line, so an operator can see the machine ran; an interrupted or running one gets a line saying so.
-   */
+  /** A cycle that found nothing still gets one line, so an operator can see the machine ran. */
   async entries(limit: number): Promise<HistoryEntry[]> {
     const results = await this.recent(limit);
     return results.flatMap((row) => {

@@ -24,7 +24,7 @@ const RECENT_CYCLES = `SELECT run_at, incidents_detected, actions_taken, actions
     CASE WHEN status = 'running' AND lease_expires_at <= now() THEN 'interrupted' ELSE status END AS status
   FROM autoheal_history ORDER BY run_at DESC, id LIMIT $1`;
 
-/** `autoheal_history`, in the guide's columns so its monitoring SQL runs as written. */
+/** The guide's columns, so its monitoring SQL runs as written. */
 export class SqlCycleHistoryStore extends CycleHistoryStore {
   constructor(private readonly dataSource: DataSource) {
     super();
@@ -43,9 +43,8 @@ export class SqlCycleHistoryStore extends CycleHistoryStore {
   }
 
   /**
-   * Committed without waiting for the WAL flush: the row is a report of the cycle, and what the
-   * cycle did is already durable (attempts, escalations and the audit trail commit synchronously).
-   * A crash in the next few milliseconds could lose this report, never an action.
+   * Committed without waiting for the WAL flush: what the cycle did is already durable (attempts, escalations and
+   * the audit trail commit synchronously), so a crash could lose this report, never an action.
    */
   async complete(cycleId: string, result: CycleResult): Promise<void> {
     await this.dataSource.transaction(async (manager) => {

@@ -7,7 +7,7 @@ import { EMBEDDED_POOL_SIZE, EmbeddedPostgres } from './embedded-postgres';
 import { embeddedUrlFile } from './embedded-url-file';
 import { runMigrationsSerialized } from './migrate';
 
-/** The embedded server, when there is one (no DATABASE_URL); `null` on a real PostgreSQL. */
+/** `null` on a real PostgreSQL. */
 export const EMBEDDED_POSTGRES = Symbol('EMBEDDED_POSTGRES');
 
 @Global()
@@ -57,7 +57,7 @@ export class DatabaseModule implements OnApplicationShutdown {
   }
 }
 
-/** Starts the embedded server and leaves its URL where `npm run db:psql` looks while the service runs. */
+/** Leaves its URL where `npm run db:psql` looks while the service runs. */
 async function startEmbedded(embedded: EmbeddedPostgres, dataDir: string): Promise<string> {
   new Logger('Database').log(`Starting the embedded PostgreSQL (PGlite) under ${dataDir}; set DATABASE_URL to use a server`);
   const url = await embedded.start();

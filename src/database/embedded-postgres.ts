@@ -5,20 +5,14 @@ import type { PGlite } from '@electric-sql/pglite';
 import type { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 
 /**
- * PGlite is a single backend. pglite-socket multiplexes connections per protocol message, not per
- * query, so two connections interleave Parse/Bind/Execute and clobber each other's unnamed
- * statement and portal. The app's pool therefore has exactly one connection, which every query
- * waits for. The server accepts one more, only so that a replacement connection is not refused
- * while a broken one is still closing.
+ * pglite-socket multiplexes connections per protocol message, not per query, so two connections clobber each
+ * other's unnamed statement and portal. The server accepts one more, so a replacement is not refused while a
+ * broken connection is still closing.
  */
 export const EMBEDDED_POOL_SIZE = 1;
 const EMBEDDED_SERVER_CONNECTIONS = EMBEDDED_POOL_SIZE + 1;
 
-/**
- * The embedded default: PGlite (PostgreSQL compiled to WASM) persisted under the data folder,
- * served on a loopback port so the app talks to it with the same `pg` driver, DataSource and
- * migrations as to a real server. One process owns the folder; it is single-instance only.
- */
+/** Served on a loopback port so the app uses the same `pg` driver and migrations; one process owns the folder. */
 export class EmbeddedPostgres {
   private readonly logger = new Logger(EmbeddedPostgres.name);
   private db?: PGlite;
@@ -29,7 +23,6 @@ export class EmbeddedPostgres {
     private readonly port = 0,
   ) {}
 
-  /** Starts the database and returns a connection URL for it. */
   async start(): Promise<string> {
     const directory = resolve(this.dataDir, 'pglite');
     await mkdir(directory, { recursive: true });

@@ -4,9 +4,8 @@ import { DataSource, MigrationExecutor } from 'typeorm';
 const MIGRATION_LOCK_ID = 720_100_001;
 
 /**
- * Runs pending migrations under a session-level advisory lock, so instances booting together
- * take turns: the first migrates, the others wait and then find nothing left to do. The lock and
- * the migrations share one connection, so this also works on a pool of one (the embedded database).
+ * A session-level advisory lock makes instances booting together take turns. The lock and the migrations
+ * share one connection, so this also works on a pool of one (the embedded database).
  */
 export async function runMigrationsSerialized(dataSource: DataSource): Promise<string[]> {
   const runner = dataSource.createQueryRunner();

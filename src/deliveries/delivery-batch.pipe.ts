@@ -12,11 +12,7 @@ export const MAX_DELIVERY_BYTES = 1024 * 1024;
 const MAX_REPORTED_PROBLEMS = 20;
 export const ITEM_VALIDATION = { whitelist: true, forbidNonWhitelisted: true, stopAtFirstError: true };
 
-/**
- * Validates the body of `POST /deliveries` (the global ValidationPipe does not look inside
- * arrays): a 400 names every bad `[index].field`, or the batch-level problem; a 413 names a
- * delivery over MAX_DELIVERY_BYTES. NUL, surrogates and depth were refused before (input limits).
- */
+/** The global ValidationPipe does not look inside arrays; NUL, surrogates and depth were refused before (input limits). */
 @Injectable()
 export class DeliveryBatchPipe implements PipeTransform<unknown, DeliveryOutcome[]> {
   transform(body: unknown): DeliveryOutcome[] {
@@ -55,7 +51,7 @@ function assertDeliverySize(raw: unknown, index: number): void {
   }
 }
 
-/** `raw` has passed the DTO's checks. Absent fields stay undefined: the store keeps what it has for them. */
+/** Absent fields stay undefined: the store keeps what it has for them. */
 function toOutcome(raw: Record<string, unknown>): DeliveryOutcome {
   const { created_at, attempted_at } = raw as Pick<DeliveryOutcomeDto, 'created_at' | 'attempted_at'>;
   return {

@@ -3,8 +3,8 @@ import { DomainError } from '../common/domain-error';
 import type { DeliveryOutcome } from './delivery-store.port';
 
 /**
- * One id twice in a batch is refused rather than merged: which of the two outcomes should win
- * is a guess, and a set-based upsert cannot touch the same row twice in one statement anyway.
+ * Refused rather than merged: which outcome should win is a guess, and a set-based upsert cannot touch the
+ * same row twice in one statement anyway.
  */
 export function assertDistinctIds(items: readonly DeliveryOutcome[]): void {
   const firstIndex = new Map<string, number>();

@@ -1,7 +1,7 @@
 import { EndpointRef, endpointKey } from '../common/endpoint-key';
 import type { AttemptOutcome, DeliveryStatus } from './delivery.constants';
 
-/** One outcome as the dispatcher reports it. Optional fields left out keep what is stored. */
+/** Optional fields left out keep what is stored. */
 export interface DeliveryOutcome {
   id: string;
   tenant_id: string;
@@ -14,7 +14,7 @@ export interface DeliveryOutcome {
   headers?: Record<string, string> | null;
   /** Defaults to the time of the request. Kept from the first report. */
   created_at?: Date;
-  /** When this send happened; defaults to the time of the request. Identifies the attempt on a re-post. */
+  /** Defaults to the time of the request. Identifies the attempt on a re-post. */
   attempted_at?: Date;
 }
 
@@ -63,7 +63,7 @@ export interface DeliveryDetail extends DeliveryRecord {
 
 export interface DeliveryQuery {
   tenant_id?: string;
-  /** Only these tenants (a caller's scope); empty means none. */
+  /** A caller's scope; empty means none. */
   tenant_ids?: readonly string[];
   target?: string;
   status?: DeliveryStatus;
@@ -80,7 +80,7 @@ export interface RecentFailuresQuery {
   limit: number;
 }
 
-/** A row of the guide's "Fetch Recent Deliveries for Incident", with what a replay needs. */
+/** The guide's "Fetch Recent Deliveries for Incident", with what a replay needs. */
 export type RecentFailure = Pick<
   DeliveryRecord,
   | 'id'
@@ -98,36 +98,31 @@ export type RecentFailure = Pick<
   | 'created_at'
 >;
 
-/** The guide's "recent deliveries for incident" columns: what choosing and capping a replay needs. */
 export type FailureSummary = Pick<RecentFailure, 'id' | 'tenant_id' | 'target' | 'status' | 'triage_label' | 'triage_score' | 'created_at'>;
 
-/** The deliveries ledger: what the dispatcher reported, triaged (M1), with every send recorded. */
 export abstract class DeliveryStore {
   /**
-   * Inserts or updates a batch atomically. Each non-pending outcome is also one dispatcher attempt,
-   * identified by (id, attempted_at), so re-posting the same outcome changes nothing twice.
-   * Throws a 400 DomainError when an id appears twice, a 409 when an id exists for another tenant.
+   * Atomic. Each non-pending outcome is also one dispatcher attempt, identified by (id, attempted_at), so
+   * re-posting the same outcome changes nothing twice. 400 for an id twice, 409 for another tenant's id.
    */
   abstract upsertBatch(items: DeliveryOutcome[], actor: string): Promise<UpsertResult>;
 
-  /** With its attempts, newest first; null when there is no such delivery. */
+  /** Attempts newest first. */
   abstract findById(id: string): Promise<DeliveryDetail | null>;
 
   /** Newest (created_at) first. */
   abstract list(query: DeliveryQuery): Promise<DeliveryRecord[]>;
 
   /**
-   * `failed` and `dead_letter` deliveries of one tenant+endpoint since a time, newest first, that a
-   * replay could claim: a delivery whose replay claim on its current attempt is pending or abandoned
-   * is left out, so a dry run lists exactly what a live run could claim.
+   * Newest first, only what a replay could claim: a pending or abandoned claim on the current attempt leaves a
+   * delivery out, so a dry run lists exactly what a live run could claim.
    */
   abstract recentFailures(query: RecentFailuresQuery): Promise<RecentFailure[]>;
 
-  /**
-   * `recentFailures` for many endpoints, keyed by `endpointKey`, the same deliveries without payloads
-   * (a replay reads its payload when it claims the delivery). A cycle asks for all its incidents at
-   * once; adapters that can (SQL) answer in one round trip instead of one per incident.
-   */
+  /** Tenant+endpoints with any delivery created since `since`: what a storm's share is measured against. */
+  abstract activeEndpoints(since: Date): Promise<number>;
+
+  /** Without payloads (a replay reads its payload when it claims); SQL answers all endpoints in one round trip. */
   async recentFailuresByEndpoint(refs: EndpointRef[], since: Date, limitPerEndpoint: number): Promise<Map<string, FailureSummary[]>> {
     const result = new Map<string, FailureSummary[]>();
     for (const { tenantId, endpoint } of refs) {

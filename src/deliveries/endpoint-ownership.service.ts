@@ -2,10 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { TenantForbiddenError, TenantScope } from '../auth/tenant-scope';
 import { DeliveryStore } from './delivery-store.port';
 
-/**
- * Cooldowns and maintenance windows are per endpoint, not per tenant: an endpoint belongs to a
- * scope when the ledger holds deliveries of one of its tenants to it.
- */
+/** Cooldowns and maintenance are per endpoint: it belongs to a scope when the ledger holds its tenants' deliveries to it. */
 @Injectable()
 export class EndpointOwnership {
   constructor(private readonly deliveries: DeliveryStore) {}
@@ -15,7 +12,6 @@ export class EndpointOwnership {
     return (await this.deliveries.list({ tenant_ids: scope.filter(), target: endpoint, limit: 1 })).length > 0;
   }
 
-  /** 403 unless the endpoint belongs to the scope; `action` says what was refused. */
   async assert(scope: TenantScope, endpoint: string, action: string): Promise<void> {
     if (await this.belongsTo(scope, endpoint)) return;
     throw new TenantForbiddenError(

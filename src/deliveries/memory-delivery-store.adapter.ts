@@ -1,3 +1,4 @@
+import { endpointKey } from '../common/endpoint-key';
 import { Clock } from '../clock/clock';
 import { replayKeyFor } from '../replay/replay-key';
 import { classifyFailure } from '../triage/triage';
@@ -8,11 +9,7 @@ import { FAILED_STATUSES } from './delivery.constants';
 
 type ReplayClaimRecord = Pick<AttemptRecord, 'attempted_at' | 'source' | 'actor' | 'outcome' | 'cycle_id'>;
 
-/**
- * The ledger in process memory, with the same rules as the SQL adapter (atomic batches, one
- * attempt per (id, attempted_at), triage on the way in). For tests and what-if runs; it forgets
- * everything on restart.
- */
+/** Same rules as the SQL adapter: atomic batches, one attempt per (id, attempted_at), triage on the way in. */
 export class MemoryDeliveryStore extends DeliveryStore {
   private readonly deliveries = new Map<string, DeliveryRecord>();
   private readonly attempts = new Map<string, AttemptRecord[]>();
@@ -82,6 +79,12 @@ export class MemoryDeliveryStore extends DeliveryStore {
     );
   }
 
+  async activeEndpoints(since: Date): Promise<number> {
+    const active = new Set<string>();
+    for (const d of this.deliveries.values()) if (d.created_at >= since) active.add(endpointKey(d.tenant_id, d.target));
+    return active.size;
+  }
+
   async recentFailures(query: RecentFailuresQuery): Promise<RecentFailure[]> {
     const rows = this.select(
       (d) =>
@@ -100,10 +103,8 @@ export class MemoryDeliveryStore extends DeliveryStore {
   }
 
   /**
-   * What a replay claim leaves in the ledger, as the SQL ledger writes it into delivery_attempts: an
-   * attempt keyed on the delivery's current attempt counter, which keeps the delivery out of
-   * `recentFailures` until a later attempt moves the counter on. Null when the delivery is unknown or
-   * that attempt is already claimed.
+   * As the SQL ledger writes it: an attempt keyed on the current attempt counter, which keeps the delivery out of
+   * `recentFailures` until a later attempt moves the counter on. Null when unknown or already claimed.
    */
   recordReplayClaim(deliveryId: string, claim: ReplayClaimRecord): AttemptRecord | null {
     const delivery = this.deliveries.get(deliveryId);

@@ -27,8 +27,7 @@ const RECENT_FAILURE_COLUMNS = `id, tenant_id, target, status, triage_label, tri
 
 const FAILURE_SUMMARY_COLUMNS = `id, tenant_id, target, status, triage_label, triage_score, created_at`;
 
-// The failures a replay could claim, per (tenant, endpoint) pair in $1/$2: one statement for the
-// single and the batched read, so a dry run and every read path list exactly what a live run could
+// One statement for the single and the batched read, so every read path lists exactly what a live run could
 // claim. A replay claim on the current attempt counter, pending or abandoned, blocks the delivery.
 const claimableFailures = (columns: string) => `
   SELECT f.*
@@ -48,23 +47,21 @@ const claimableFailures = (columns: string) => `
 const RECENT_FAILURES = claimableFailures(RECENT_FAILURE_COLUMNS);
 const RECENT_FAILURE_SUMMARIES = claimableFailures(FAILURE_SUMMARY_COLUMNS);
 
-// An outcome older than what the delivery already records (a late or out-of-order report, or one
-// that predates an auto-heal replay) must not overwrite it, nor what a replay would send (payload,
-// headers): its attempt is still counted below.
+// A late or out-of-order report, or one older than an auto-heal replay, must not overwrite the delivery nor
+// what a replay would send; its attempt is still counted below.
+// idx_deliveries_created_at bounds the scan to the window.
+const ACTIVE_ENDPOINTS = `SELECT count(*)::int AS n FROM (SELECT DISTINCT tenant_id, target FROM deliveries WHERE created_at >= $1) e`;
+
 const STALE_REPORT = `(d.last_attempt_at IS NOT NULL AND (EXCLUDED.last_attempt_at IS NULL OR EXCLUDED.last_attempt_at < d.last_attempt_at))`;
 const unlessStale = (column: string) => `${column} = CASE WHEN ${STALE_REPORT} THEN d.${column} ELSE EXCLUDED.${column} END`;
-/** A column a re-post may leave out (NULL keeps the stored value). */
+/** NULL keeps the stored value. */
 const givenUnlessStale = (column: string) =>
   `${column} = CASE WHEN ${STALE_REPORT} THEN d.${column} ELSE COALESCE(EXCLUDED.${column}, d.${column}) END`;
 
-// The whole batch travels as one jsonb parameter and is written by one statement: each delivery
-// once, its dispatcher attempt beside it. `payload` is boxed as {"v": ...} so an explicit JSON null
-// is stored while an absent payload keeps the old one. A re-posted attempt hits
-// uq_delivery_attempts_dispatcher and is skipped, so only attempts that `recorded` returns are
-// counted: exact even when two requests race with the same report (the second waits on the index).
-// The foreign key of a new delivery's attempt is checked at the end of the statement, when the
-// delivery is there. The WHERE on DO UPDATE leaves a row of another tenant untouched; it is then
-// missing from RETURNING.
+// `payload` is boxed as {"v": ...} so an explicit JSON null is stored while an absent payload keeps the old one.
+// A re-posted attempt hits uq_delivery_attempts_dispatcher and is skipped, so counting what `recorded` returns
+// is exact even when two requests race (the second waits on the index). A new delivery's attempt FK is checked
+// at the end of the statement. The WHERE on DO UPDATE leaves another tenant's row untouched (missing from RETURNING).
 const UPSERT_BATCH = `
   WITH i AS MATERIALIZED (
     SELECT * FROM jsonb_to_recordset($1::jsonb) AS i(
@@ -100,7 +97,6 @@ const UPSERT_BATCH = `
   WHERE d.tenant_id = EXCLUDED.tenant_id
   RETURNING d.id, (d.xmax = 0) AS inserted`;
 
-/** The ledger in PostgreSQL: one transaction and one set-based statement per batch. */
 export class SqlDeliveryStore extends DeliveryStore {
   constructor(
     private readonly dataSource: DataSource,
@@ -177,7 +173,12 @@ export class SqlDeliveryStore extends DeliveryStore {
     return this.dataSource.query(RECENT_FAILURES, [[query.tenantId], [query.endpoint], query.since, query.limit]);
   }
 
-  /** One round trip: a LATERAL index scan (idx_deliveries_failures_by_endpoint) per endpoint. */
+  async activeEndpoints(since: Date): Promise<number> {
+    const [row] = (await this.dataSource.query(ACTIVE_ENDPOINTS, [since])) as { n: number }[];
+    return row?.n ?? 0;
+  }
+
+  /** A LATERAL index scan (idx_deliveries_failures_by_endpoint) per endpoint. */
   override async recentFailuresByEndpoint(refs: EndpointRef[], since: Date, limitPerEndpoint: number): Promise<Map<string, FailureSummary[]>> {
     const result = new Map<string, FailureSummary[]>(refs.map((r) => [endpointKey(r.tenantId, r.endpoint), []]));
     if (refs.length === 0) return result;

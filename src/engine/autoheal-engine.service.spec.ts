@@ -22,7 +22,10 @@ import type { Escalation } from '../escalation/escalation';
 import { EscalationService } from '../escalation/escalation.service';
 import type { OpenEscalation } from '../escalation/escalation-store.port';
 import { Notifier } from '../escalation/notifier.port';
+import { StormPager } from '../escalation/storm-pager.service';
 import { RecordingNotifier } from '../escalation/recording-notifier.adapter';
+import { IncidentStore } from '../incidents/incident-store.port';
+import { MemoryIncidentStore } from '../incidents/memory-incident-store.adapter';
 import { FixedInsights } from '../insights/fixed-insights.adapter';
 import { Insights } from '../insights/insights.port';
 import { MaintenanceStore } from '../maintenance/maintenance-store.port';
@@ -30,7 +33,13 @@ import { MemoryMaintenanceStore } from '../maintenance/memory-maintenance-store.
 import { AutohealMetrics } from '../metrics/autoheal-metrics.service';
 import { PredictorsModule } from '../predictors/predictors.module';
 import { StrategyPredictor } from '../predictors/strategy-predictor.port';
-import { RecordingReplayer } from '../replay/recording-replayer.adapter';
+import { BacklogReader } from '../recovery/backlog-reader.port';
+import { DrainJob, DrainQueue } from '../recovery/drain-queue.port';
+import { InProcessDrainQueue } from '../recovery/in-process-drain-queue.adapter';
+import { IncidentBacklog } from '../recovery/incident-backlog.service';
+import { LedgerDrainSenderFactory } from '../recovery/ledger-drain-sender';
+import { MemoryBacklogReader } from '../recovery/memory-backlog-reader.adapter';
+import { answerWithStatus, RecordingReplayer } from '../replay/recording-replayer.adapter';
 import { MemoryReplayLedger } from '../replay/memory-replay-ledger.adapter';
 import { ReplayLedger } from '../replay/replay-ledger.port';
 import { Replayer } from '../replay/replayer.port';
@@ -44,6 +53,7 @@ import { CycleBookkeeping } from './cycle-bookkeeping.service';
 import { CycleInputs } from './cycle-inputs.service';
 import type { CycleResult } from './cycle-result';
 import { EXECUTORS, executorRegistryProvider } from './engine.module';
+import { IncidentTracking } from './incident-tracking.service';
 
 /** A deferral store whose `close` can be made to fail. */
 class ClosingFailsDeferralStore extends MemoryDeferralStore {
@@ -148,6 +158,8 @@ class EngineUnderTest {
   readonly escalations = new OneOpenEscalation();
   readonly ledger = new MemoryReplayLedger(this.deliveries);
   readonly coordination = new WritesFailCoordination();
+  readonly incidents = new MemoryIncidentStore();
+  readonly drains = new InProcessDrainQueue();
   moduleRef!: TestingModule;
 
   async start(
@@ -161,6 +173,13 @@ class EngineUnderTest {
         CycleInputs,
         CycleBookkeeping,
         AutohealMetrics,
+        IncidentTracking,
+        StormPager,
+        IncidentBacklog,
+        LedgerDrainSenderFactory,
+        { provide: IncidentStore, useValue: this.incidents },
+        { provide: BacklogReader, useValue: new MemoryBacklogReader(this.deliveries, this.clock) },
+        { provide: DrainQueue, useValue: this.drains },
         ...EXECUTORS,
         executorRegistryProvider,
         { provide: RulesSource, useValue: new StaticRulesSource(rules) },
@@ -214,6 +233,16 @@ class EngineUnderTest {
 
   run(dryRun = false): Promise<CycleResult> {
     return this.moduleRef.get(AutohealEngine).runCycle(NOW, dryRun);
+  }
+
+  /** A probe tick: the active incidents only, no detection. */
+  probe(at: Date): Promise<CycleResult> {
+    return this.moduleRef.get(AutohealEngine).runCycle(at, false, 'probe');
+  }
+
+  /** failing(name), reported as a sustained outage: what RECOVER_BACKLOG recovers. */
+  async down(name: string): Promise<Incident> {
+    return { ...(await this.failing(name)), kind: 'sustained_outage' };
   }
 
   async auditedActions(): Promise<string[]> {
@@ -452,5 +481,98 @@ describe('AutohealEngine', () => {
     const result = await run;
     expect(await engine.history.last()).toEqual(result);
     expect(result.actions_taken.map((a) => a.strategy)).toEqual(['ESCALATE_OPERATOR', 'REPLAY_RECENT']);
+  });
+
+  describe('RECOVER_BACKLOG', () => {
+    it('opens the incident, probes one delivery per interval, and starts the drain job on the first 2xx', async () => {
+      engine = await new EngineUnderTest().start(validateRules({ strategy_limits: { RECOVER_BACKLOG: { probe_interval_seconds: 30 } } }));
+      const jobs: DrainJob[] = [];
+      engine.drains.registerHandler(async (job) => void jobs.push(job));
+      engine.detector.set([await engine.down('down')]);
+      engine.replayer.respondWith(answerWithStatus(503));
+
+      const first = await engine.run();
+      expect(first.actions_taken).toEqual([
+        expect.objectContaining({ strategy: 'RECOVER_BACKLOG', probe: expect.objectContaining({ outcome: 'failed', http_status: 503 }) }),
+      ]);
+      expect(engine.replayer.requests).toHaveLength(1);
+      const [incident] = await engine.incidents.active();
+      expect(incident).toMatchObject({ state: 'probing', probes: 1, sends_wasted: 1, next_probe_at: new Date(NOW.getTime() + 30_000) });
+
+      // The burst has left detection; a probe tick before the interval is up sends nothing and reports nothing.
+      engine.detector.set([]);
+      const early = await engine.probe(new Date(NOW.getTime() + 10_000));
+      expect([early.actions_taken, early.actions_skipped]).toEqual([[], []]);
+      expect(engine.replayer.requests).toHaveLength(1);
+
+      engine.replayer.respondWith(answerWithStatus(200));
+      const due = await engine.probe(new Date(NOW.getTime() + 31_000));
+      expect(due.actions_taken).toEqual([
+        expect.objectContaining({ strategy: 'RECOVER_BACKLOG', probe: expect.objectContaining({ outcome: 'delivered', http_status: 200 }) }),
+      ]);
+      expect(engine.replayer.requests).toHaveLength(2);
+      expect(await engine.incidents.active()).toEqual([
+        expect.objectContaining({ id: incident.id, state: 'draining', probes: 2, delivered_by_heal: 1, first_probe_success_at: new Date(NOW.getTime() + 31_000) }),
+      ]);
+      expect(jobs).toEqual([{ kind: 'incident', id: incident.id }]);
+      expect(await engine.auditedActions()).toEqual([`autoheal_probe ${url('down')}`, `autoheal_probe ${url('down')}`]);
+    });
+
+    it('dry run: says it would probe and what it would drain, and sends and persists nothing', async () => {
+      engine = await new EngineUnderTest().start();
+      engine.detector.set([await engine.down('dry')]);
+      const dry = await engine.run(true);
+      expect(dry.actions_taken).toEqual([
+        expect.objectContaining({
+          strategy: 'RECOVER_BACKLOG',
+          executed: false,
+          would_probe: true,
+          would_drain: { count: FAILURES_PER_ENDPOINT, oldest_at: new Date(NOW.getTime() - 60_000).toISOString() },
+        }),
+      ]);
+      expect(engine.replayer.requests).toEqual([]);
+      expect(await engine.incidents.active()).toEqual([]);
+    });
+
+    it('asks for an approval before recovering a critical incident, pages with it and its plan, and probes once approved', async () => {
+      engine = await new EngineUnderTest().start();
+      engine.detector.set([{ ...(await engine.down('critical-down')), severity: 'critical' }]);
+
+      const asked = await engine.run();
+      const [approval] = await engine.incidents.listApprovals({ status: 'pending', limit: 10 });
+      expect(asked.actions_taken).toEqual([
+        expect.objectContaining({
+          strategy: 'ESCALATE_OPERATOR',
+          approval_id: approval.id,
+          approval_plan: { count: FAILURES_PER_ENDPOINT, oldest_at: expect.any(String), target: url('critical-down') },
+        }),
+      ]);
+      expect(engine.notifier.sent).toEqual([expect.objectContaining({ text: expect.stringContaining(`/autoheal/approvals/${approval.id}/approve`) })]);
+      expect(engine.replayer.requests).toEqual([]);
+      expect((await engine.incidents.active())[0]).toMatchObject({ state: 'awaiting_approval', escalation_id: expect.any(String) });
+
+      const waiting = await engine.run();
+      expect(waiting.actions_skipped).toEqual([expect.objectContaining({ check: 'incident_state', reason: expect.stringMatching(/awaiting approval/) })]);
+      expect(engine.notifier.sent).toHaveLength(1);
+
+      await engine.incidents.decideApproval(approval.id, 'approve', { actor: 'oncall', note: null, now: NOW });
+      const approved = await engine.run();
+      expect(approved.actions_taken).toEqual([
+        expect.objectContaining({ strategy: 'RECOVER_BACKLOG', probe: expect.objectContaining({ outcome: 'delivered' }) }),
+      ]);
+    });
+
+    it('a storm pages once for all its endpoints, not once each', async () => {
+      engine = await new EngineUnderTest().start(validateRules({ storm: { max_incidents: 2 } }));
+      const gone = (name: string) =>
+        buildIncident({ tenant_id: TENANT, endpoint: url(name), severity: 'critical', triage_distribution: { permanent_4xx: 10 } });
+      engine.detector.set([gone('a'), gone('b'), gone('c')]);
+
+      const first = await engine.run();
+      expect(first.actions_taken.map((a) => [a.strategy, a.notified, a.storm])).toEqual(Array(3).fill(['ESCALATE_OPERATOR', false, true]));
+      await engine.run();
+      expect(engine.notifier.sent).toEqual([expect.objectContaining({ title: 'Auto-heal storm: 3 endpoints in incident', severity: 'critical' })]);
+      for (const name of ['a', 'b', 'c']) expect(engine.notifier.sent[0].text).toContain(url(name));
+    });
   });
 });

@@ -8,16 +8,19 @@ import { Coordination } from '../coordination/coordination.port';
 import { LeaseHeartbeat } from '../coordination/lease-heartbeat';
 import type { Deferral } from '../deferrals/deferral-store.port';
 import type { FailureSummary } from '../deliveries/delivery-store.port';
+import type { IncidentRecord, IncidentState } from '../incidents/incident';
 import type { MaintenanceWindow } from '../maintenance/maintenance-store.port';
 import { StrategyPredictor } from '../predictors/strategy-predictor.port';
-import { effectiveLimits } from '../rules/effective-limits';
+import { effectiveLimits, requiresApprovalForCritical } from '../rules/effective-limits';
 import { RulesSource } from '../rules/rules.source';
 import type { AutohealRules, Strategy } from '../rules/rules.types';
+import type { StrategyChoice } from '../predictors/strategy-predictor.port';
 import { CycleBookkeeping, CycleTrigger } from './cycle-bookkeeping.service';
 import { CycleInputs, IncidentReads } from './cycle-inputs.service';
 import { ActionSkipped, ActionTaken, CycleResult, summarize, totalsOf } from './cycle-result';
 import { CycleState } from './cycle-state';
 import { StrategyExecutorRegistry } from './executors/strategy-executor';
+import { followedAnomaly, IncidentTracking } from './incident-tracking.service';
 import { cooldownApplies, escalationDelayApplies, runSafetyChecks, selectReplayCandidates } from './safety-checks';
 import { enterLogContext } from '../logging/log-context';
 
@@ -50,6 +53,40 @@ interface Decision {
   replayCandidates: FailureSummary[];
   recentFailures: number;
   eligibleDeliveries: number;
+  record: IncidentRecord | null;
+  approved: boolean;
+  /** Why nothing is done about it now (the incident waits for an operator), instead of acting. */
+  hold?: string;
+  /** The strategy waits for an operator's approval: what happens now is an escalation asking for it. */
+  asksApproval: boolean;
+}
+
+type ActOutcome = { skipped: ActionSkipped } | { taken: ActionTaken; failed?: string[] };
+
+/** What the decision does this cycle, for ordering and reporting: asking for an approval is an escalation. */
+const actingStrategy = (d: Decision): Strategy => (d.asksApproval ? 'ESCALATE_OPERATOR' : d.strategy);
+
+/**
+ * What a persisted incident's state makes of the predictor's choice. An incident being recovered
+ * stays with RECOVER_BACKLOG unless the predictor escalates (K ineffective attempts, permanent
+ * failures); one detection no longer reports is recovered or escalated, nothing else applies once the
+ * burst has left the window; one escalated or awaiting approval waits for an operator.
+ */
+function followStrategy(
+  state: IncidentState | null,
+  detected: boolean,
+  choice: StrategyChoice,
+  recoveryAllowed: boolean,
+): StrategyChoice | { hold: string } {
+  const escalates = choice.strategy === 'ESCALATE_OPERATOR';
+  if (state === null || (state === 'open' && detected)) return choice;
+  if (state === 'escalated' || state === 'awaiting_approval') {
+    return detected && escalates ? choice : { hold: `Incident is ${state.replace('_', ' ')}: waiting for an operator` };
+  }
+  if (escalates) return choice;
+  if (!recoveryAllowed) return { hold: `Incident is ${state} and no longer detected; RECOVER_BACKLOG is not allowed for the tenant` };
+  const why = state === 'open' ? 'no longer detected, its backlog is recovered' : `${state}`;
+  return { strategy: 'RECOVER_BACKLOG', reason: `Incident ${why}: ${choice.reason}` };
 }
 
 /**
@@ -62,6 +99,7 @@ interface Decision {
 export class AutohealEngine {
   private readonly logger = new Logger(AutohealEngine.name);
   private localCyclesInFlight = 0;
+  private probeInFlight: Promise<CycleResult> | null = null;
 
   constructor(
     private readonly rulesSource: RulesSource,
@@ -70,14 +108,32 @@ export class AutohealEngine {
     private readonly predictor: StrategyPredictor,
     private readonly executors: StrategyExecutorRegistry,
     private readonly bookkeeping: CycleBookkeeping,
+    private readonly tracking: IncidentTracking,
   ) {}
 
   /**
    * Runs one cycle. Throws 403 when the kill switch is off, 409 when another live cycle holds
    * the cluster lock, 429 (Retry-After) beyond max_concurrent_heals cycles in flight.
    * When coordination (Redis) is unreachable it still detects and reports, but takes no action.
+   * `probe` follows the active incidents only (no detection query): the probe loop between cycles.
    */
   async runCycle(now: Date, dryRun: boolean, trigger: CycleTrigger = 'api'): Promise<CycleResult> {
+    if (trigger !== 'probe') {
+      // This process's probe tick holds the cycle lock for a moment: a cycle waits for it rather than be refused.
+      if (!dryRun) await this.probeInFlight?.catch(() => undefined);
+      return this.cycle(now, dryRun, trigger);
+    }
+    const run = this.cycle(now, dryRun, trigger);
+    this.probeInFlight = run;
+    try {
+      return await run;
+    } finally {
+      if (this.probeInFlight === run) this.probeInFlight = null;
+    }
+  }
+
+  private async cycle(now: Date, dryRun: boolean, trigger: CycleTrigger): Promise<CycleResult> {
+    const incidentsOnly = trigger === 'probe';
     const started = performance.now();
     const rules = this.rulesSource.current();
     const controls = await this.inputs.controls(rules.global_safety);
@@ -139,11 +195,14 @@ export class AutohealEngine {
             }),
         this.inputs.maintenance(now),
         this.inputs.deferrals(),
-        this.inputs.incidents(now),
-        !effectiveDryRun && !coordinationProblem ? this.bookkeeping.beforeLiveCycle(now, rules) : undefined,
+        incidentsOnly ? [] : this.inputs.incidents(now),
+        !effectiveDryRun && !coordinationProblem && !incidentsOnly ? this.bookkeeping.beforeLiveCycle(now, rules) : undefined,
       ]);
-      // Opened before the first action, so a cycle whose process dies shows up as interrupted.
-      await this.bookkeeping.open({ cycleId, runAt: now, incidentsDetected: incidents.length, dryRun: effectiveDryRun, leaseMs: slotMs });
+      // Opened before the first action, so a cycle whose process dies shows up as interrupted. A probe
+      // tick runs every probe interval and mostly finds nothing due: its row is written only if it acted.
+      if (!incidentsOnly) {
+        await this.bookkeeping.open({ cycleId, runAt: now, incidentsDetected: incidents.length, dryRun: effectiveDryRun, leaseMs: slotMs });
+      }
       const context: CycleContext = {
         cycleId,
         now,
@@ -156,8 +215,10 @@ export class AutohealEngine {
         deferrals,
         holdsLock: async () => !lock || (heartbeat.holds && (await this.coordination.renewLock(CYCLE_LOCK_KEY, lock, lockMs).catch(() => false))),
       };
-      const result = await this.executeCycle(context, incidents, started);
-      await this.bookkeeping.record(result, cycleId, trigger);
+      const result = await this.executeCycle(context, incidents, started, incidentsOnly);
+      // A probe tick with nothing due leaves no trace: it runs every probe interval.
+      const acted = result.actions_taken.length + result.actions_skipped.length > 0;
+      if (!incidentsOnly || acted) await this.bookkeeping.record(result, cycleId, trigger);
       return result;
     } finally {
       await heartbeat.stop();
@@ -186,17 +247,29 @@ export class AutohealEngine {
     );
   }
 
-  private async executeCycle(ctx: CycleContext, incidents: Incident[], started: number): Promise<CycleResult> {
+  private async executeCycle(ctx: CycleContext, incidents: Incident[], started: number, incidentsOnly: boolean): Promise<CycleResult> {
     const taken: ActionTaken[] = [];
     const skipped: ActionSkipped[] = [];
 
+    const tracked = await this.tracking.track(incidents, ctx.now, ctx.rules, ctx.dryRun, ctx.cycleId);
+    const inIncident = new Set([...tracked.records.keys(), ...incidents.map((i) => endpointKey(i.tenant_id, i.endpoint))]);
+    const storm = ctx.coordinationProblem ? false : await this.tracking.storm(inIncident, !incidentsOnly, ctx.now, ctx.rules, ctx.dryRun);
     const reads = await this.inputs.readForIncidents(incidents, ctx.rules, ctx.now);
     const decisions: Array<Decision | { incident: Incident; error: unknown }> = [];
     for (const incident of incidents) {
-      decisions.push(await this.decide(incident, ctx, reads).catch((error: unknown) => ({ incident, error })));
+      const record = tracked.records.get(endpointKey(incident.tenant_id, incident.endpoint)) ?? null;
+      decisions.push(await this.decide(incident, ctx, reads, record).catch((error: unknown) => ({ incident, error })));
+    }
+    for (const record of tracked.followed) {
+      if (incidentsOnly && !dueForProbeTick(record, ctx.now)) continue;
+      const decision = await this.decideFollowed(record, ctx).catch((error: unknown) => ({
+        incident: followedAnomaly(record, [], ctx.now),
+        error,
+      }));
+      if (decision) decisions.push(decision);
     }
     // STRATEGY_PRIORITIES is the escalation order: when caps are tight, escalations go first.
-    const priority = (d: (typeof decisions)[number]) => ('strategy' in d ? ctx.rules.strategy_priorities[d.strategy] : 0);
+    const priority = (d: (typeof decisions)[number]) => ('strategy' in d ? ctx.rules.strategy_priorities[actingStrategy(d)] : 0);
     decisions.sort((a, b) => priority(a) - priority(b));
 
     for (const decision of decisions) {
@@ -209,24 +282,28 @@ export class AutohealEngine {
           skipped.push({ incident: summarize(decision.incident), strategy: decision.strategy, check: 'cycle_lock', reason: 'Cycle lock lost (the cycle outlived lock_ttl_seconds); no further action this cycle' });
           continue;
         }
-        const outcome = await this.act(decision, ctx);
+        const outcome = await this.act(decision, ctx, storm);
         if ('skipped' in outcome) {
           skipped.push(outcome.skipped);
           continue;
         }
         taken.push(outcome.taken);
-        await this.bookkeeping.append(ctx.cycleId, outcome.taken);
+        if (!incidentsOnly) await this.bookkeeping.append(ctx.cycleId, outcome.taken);
         // What failed after the action had happened is reported beside it, never instead of it.
         for (const failure of outcome.failed ?? []) {
-          skipped.push({ incident: summarize(decision.incident), strategy: decision.strategy, check: 'error', reason: `After the action: ${failure}` });
+          const reason = `After the action: ${failure}`;
+          skipped.push({ incident: summarize(decision.incident), strategy: actingStrategy(decision), check: 'error', reason });
         }
       } catch (error) {
         // One failing incident never stops the others.
-        skipped.push(this.failure(decision.incident, decision.strategy, error));
+        skipped.push(this.failure(decision.incident, actingStrategy(decision), error));
       }
     }
 
-    if (!ctx.dryRun) await this.bookkeeping.afterLiveCycle(ctx.now, ctx.rules, ctx.deferrals, incidents, !ctx.coordinationProblem);
+    if (!ctx.dryRun) {
+      if (!incidentsOnly) await this.bookkeeping.afterLiveCycle(ctx.now, ctx.rules, ctx.deferrals, incidents, !ctx.coordinationProblem);
+      await this.tracking.afterLiveCycle(ctx.now, ctx.rules);
+    }
 
     const result: CycleResult = {
       run_at: ctx.now.toISOString(),
@@ -241,36 +318,84 @@ export class AutohealEngine {
   }
 
   /** Predict: the strategy for one incident, its probability, and what it would touch. */
-  private async decide(incident: Incident, ctx: CycleContext, reads: IncidentReads): Promise<Decision> {
-    const replayLimits = effectiveLimits(ctx.rules, 'REPLAY_RECENT', incident.tenant_id);
+  private async decide(incident: Incident, ctx: CycleContext, reads: IncidentReads, record: IncidentRecord | null): Promise<Decision> {
     const failures = await this.inputs.failuresFor(incident, reads);
     const successRate = await this.inputs.successRateFor(incident, reads, ctx.now);
+    return this.choose(incident, failures, successRate.rate, ctx, record, true);
+  }
+
+  /**
+   * An active incident detection did not report: judged on its record and its failures since it
+   * began. One with no failure left (a replay or the dispatcher delivered them) is recovered, no action.
+   */
+  private async decideFollowed(record: IncidentRecord, ctx: CycleContext): Promise<Decision | null> {
+    const failures = await this.tracking.failuresOf(record);
+    if (failures.length === 0 && !ctx.dryRun && (await this.tracking.recoverIfEmpty(record, ctx.now, ctx.cycleId))) return null;
+    return this.choose(followedAnomaly(record, failures, ctx.now), failures, null, ctx, record, false);
+  }
+
+  private async choose(
+    incident: Incident,
+    failures: FailureSummary[],
+    successRate: number | null,
+    ctx: CycleContext,
+    record: IncidentRecord | null,
+    detected: boolean,
+  ): Promise<Decision> {
+    const replayLimits = effectiveLimits(ctx.rules, 'REPLAY_RECENT', incident.tenant_id);
+    const recoverLimits = effectiveLimits(ctx.rules, 'RECOVER_BACKLOG', incident.tenant_id);
+    const recoveryAllowed = recoverLimits.strategy_allowed && recoverLimits.autoheal_enabled;
     const deferral = ctx.deferrals.get(endpointKey(incident.tenant_id, incident.endpoint));
     const deferLimits = ctx.rules.strategy_limits.DEFER_AND_MONITOR;
     const context = {
       recent_deliveries: failures.length > 0 ? failures : undefined,
-      endpoint_success_rate: successRate.rate,
+      endpoint_success_rate: successRate,
       max_batch: replayLimits.max_deliveries,
       deferrals: deferral?.deferrals ?? 0,
       max_deferrals: deferLimits.max_deferrals,
       min_failures: ctx.rules.detection.min_failures,
+      backlog_recovery: recoveryAllowed,
+      replay_min_confidence: replayLimits.min_confidence,
+      ineffective_attempts: record?.ineffective_attempts ?? 0,
+      max_ineffective_attempts: recoverLimits.max_ineffective_attempts,
     };
-    const { strategy, reason } = this.predictor.chooseStrategy(incident, context);
+    const followed = followStrategy(record?.state ?? null, detected, this.predictor.chooseStrategy(incident, context), recoveryAllowed);
+    const strategy = 'hold' in followed ? null : followed.strategy;
     const selection = selectReplayCandidates(failures, replayLimits, ctx.now);
-    return {
+    const approved = incident.severity === 'critical' ? await this.tracking.approved(record) : false;
+    const verdict = strategy
+      ? this.predictor.shouldApply(incident, strategy, {
+          approved,
+          require_approval_for_critical: requiresApprovalForCritical(ctx.rules, incident.tenant_id),
+        })
+      : null;
+    const decision = {
       incident,
-      strategy,
-      rationale: reason,
-      probability: this.predictor.predictOutcomeProbability(incident, strategy, context),
-      replayCandidates: strategy === 'REPLAY_RECENT' ? selection.selected : [],
-      recentFailures: selection.recent.length,
-      eligibleDeliveries: selection.eligible,
+      strategy: strategy ?? 'DEFER_AND_MONITOR',
+      rationale: 'hold' in followed ? followed.hold : followed.reason,
+      probability: strategy ? this.predictor.predictOutcomeProbability(incident, strategy, context) : 0,
+      replayCandidates: strategy === 'REPLAY_RECENT' && detected ? selection.selected : [],
+      recentFailures: detected ? selection.recent.length : 0,
+      eligibleDeliveries: detected ? selection.eligible : 0,
+      record,
+      approved,
+      asksApproval: verdict?.needs_approval === true && this.executors.get(strategy!)?.awaitApproval !== undefined,
     };
+    return 'hold' in followed ? { ...decision, hold: followed.hold } : decision;
   }
 
   /** Act, safely: every check first, then the strategy's executor. */
-  private async act(decision: Decision, ctx: CycleContext): Promise<{ skipped: ActionSkipped } | { taken: ActionTaken; failed?: string[] }> {
+  private async act(decision: Decision, ctx: CycleContext, storm: boolean): Promise<ActOutcome> {
+    const outcome = await this.actSafely(decision, ctx, storm);
+    if ('skipped' in outcome && !ctx.dryRun) await this.tracking.noteSkip(decision.record, outcome.skipped, ctx.now, ctx.cycleId);
+    return outcome;
+  }
+
+  private async actSafely(decision: Decision, ctx: CycleContext, storm: boolean): Promise<ActOutcome> {
     const { incident, strategy, probability } = decision;
+    if (decision.hold) {
+      return { skipped: { incident: summarize(incident), strategy: null, check: 'incident_state', reason: decision.hold } };
+    }
     const limits = effectiveLimits(ctx.rules, strategy, incident.tenant_id);
     const maintenance = ctx.maintenance.get(incident.endpoint) ?? null;
     const state = ctx.state;
@@ -294,15 +419,17 @@ export class AutohealEngine {
           ? await state.firstSeenAt(incident.tenant_id, incident.endpoint, ctx.rules.detection.baseline_window_minutes * 60_000)
           : ctx.now,
       healsThisHour: state?.healsThisHour ?? 0,
+      approved: decision.approved,
     });
-    if (!verdict.allowed) {
+    const executor = this.executors.get(strategy);
+    const approvalAsked = !verdict.allowed && verdict.needs_approval && executor?.awaitApproval;
+    if (!verdict.allowed && !approvalAsked) {
       return { skipped: { incident: summarize(incident), strategy, check: verdict.check, reason: verdict.reason, probability } satisfies ActionSkipped };
     }
-    const executor = this.executors.get(strategy);
     if (!executor) {
       return { skipped: { incident: summarize(incident), strategy, check: 'executor', reason: `${strategy} has no executor yet; nothing done`, probability } satisfies ActionSkipped };
     }
-    const outcome = await executor.execute({
+    const plan = {
       cycleId: ctx.cycleId,
       now: ctx.now,
       dryRun: ctx.dryRun,
@@ -315,7 +442,10 @@ export class AutohealEngine {
       replayCandidates: decision.replayCandidates,
       deferral: ctx.deferrals.get(endpointKey(incident.tenant_id, incident.endpoint)) ?? null,
       state: state!,
-    });
+      record: decision.record,
+      storm,
+    };
+    const outcome = approvalAsked && !verdict.allowed ? await executor.awaitApproval!(plan, verdict.reason) : await executor.execute(plan);
     if ('taken' in outcome) return outcome;
     return { skipped: { incident: summarize(incident), strategy, ...outcome.skipped, probability } satisfies ActionSkipped };
   }
@@ -335,4 +465,10 @@ export class AutohealEngine {
       this.logger.warn(`Could not release cycle lock/slot: ${error instanceof Error ? error.message : error}`);
     }
   }
+}
+
+/** What a probe tick acts on: incidents to start, probes that are due, drains to keep queued. */
+function dueForProbeTick(record: IncidentRecord, now: Date): boolean {
+  if (record.state === 'open' || record.state === 'draining') return true;
+  return record.state === 'probing' && (!record.next_probe_at || record.next_probe_at.getTime() <= now.getTime());
 }

@@ -8,7 +8,7 @@ import { ReplayLedger } from '../replay/replay-ledger.port';
 import type { AutohealRules } from '../rules/rules.types';
 import type { ActionTaken, CycleResult } from './cycle-result';
 
-export type CycleTrigger = 'api' | 'schedule' | 'recheck';
+export type CycleTrigger = 'api' | 'schedule' | 'recheck' | 'probe';
 
 /**
  * The writes around a cycle's decisions: what an earlier process left unfinished (before a live

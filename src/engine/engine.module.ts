@@ -5,10 +5,12 @@ import { CycleHistoryModule } from '../cycle-history/cycle-history.module';
 import { DeferralsModule } from '../deferrals/deferrals.module';
 import { DeliveriesModule } from '../deliveries/deliveries.module';
 import { EscalationModule } from '../escalation/escalation.module';
+import { IncidentsModule } from '../incidents/incidents.module';
 import { InsightsModule } from '../insights/insights.module';
 import { MaintenanceModule } from '../maintenance/maintenance.module';
 import { MetricsModule } from '../metrics/metrics.module';
 import { PredictorsModule } from '../predictors/predictors.module';
+import { IncidentHealingModule } from '../recovery/incident-healing.module';
 import { ReplayModule } from '../replay/replay.module';
 import { AutohealController } from './autoheal.controller';
 import { AutohealEngine } from './autoheal-engine.service';
@@ -16,11 +18,13 @@ import { CycleBookkeeping } from './cycle-bookkeeping.service';
 import { CycleInputs } from './cycle-inputs.service';
 import { DeferExecutor } from './executors/defer.executor';
 import { EscalateExecutor } from './executors/escalate.executor';
+import { RecoverBacklogExecutor } from './executors/recover-backlog.executor';
 import { ReplayExecutor } from './executors/replay.executor';
 import { StrategyExecutorRegistry } from './executors/strategy-executor';
+import { IncidentTracking } from './incident-tracking.service';
 
 /** A new strategy is one executor class, added here. */
-export const EXECUTORS = [ReplayExecutor, EscalateExecutor, DeferExecutor];
+export const EXECUTORS = [ReplayExecutor, EscalateExecutor, DeferExecutor, RecoverBacklogExecutor];
 
 export const executorRegistryProvider = {
   provide: StrategyExecutorRegistry,
@@ -41,9 +45,11 @@ export const executorRegistryProvider = {
     DeferralsModule,
     CycleHistoryModule,
     MetricsModule,
+    IncidentsModule,
+    IncidentHealingModule,
   ],
   controllers: [AutohealController],
-  providers: [...EXECUTORS, executorRegistryProvider, AutohealEngine, CycleInputs, CycleBookkeeping],
+  providers: [...EXECUTORS, executorRegistryProvider, AutohealEngine, CycleInputs, CycleBookkeeping, IncidentTracking],
   exports: [AutohealEngine],
 })
 export class EngineModule {}

@@ -1,13 +1,15 @@
 import type { Incident } from '../anomalies/incident';
 import type { StrategyPredictor } from '../predictors/strategy-predictor.port';
-import type { EffectiveLimits } from '../rules/effective-limits';
+import { EffectiveLimits, requiresApprovalForCritical } from '../rules/effective-limits';
 import type { AutohealRules, BusinessHours, Strategy } from '../rules/rules.types';
 
 /**
  * Strategies that act on a tenant's traffic. They are what cooldowns, business hours and the
  * hourly heal cap restrain; escalating to a person and deferring are always allowed.
+ * RECOVER_BACKLOG: a drain is one heal, counted when a probe's 2xx starts it (drainStartProblem);
+ * probes are single deliveries and are not counted, so an incident keeps probing under the cap.
  */
-export const INTRUSIVE_STRATEGIES: readonly Strategy[] = ['REPLAY_RECENT', 'RATE_LIMIT_SOURCE', 'SILENCE_DUPES'];
+export const INTRUSIVE_STRATEGIES: readonly Strategy[] = ['REPLAY_RECENT', 'RATE_LIMIT_SOURCE', 'SILENCE_DUPES', 'RECOVER_BACKLOG'];
 
 /** Everything the checks need, gathered before any of them runs, so the checks stay pure. */
 export interface SafetyFacts {
@@ -33,21 +35,29 @@ export interface SafetyFacts {
   firstSeenAt: Date;
   /** Heals counted cluster-wide this hour, including this cycle's own so far. */
   healsThisHour: number;
+  /** An operator approved recovering this incident. */
+  approved?: boolean;
 }
 
-export type SafetyVerdict = { allowed: true } | { allowed: false; check: SafetyCheckName; reason: string };
+export type SafetyVerdict =
+  | { allowed: true }
+  /** `needs_approval`: the strategy may run once an operator approves it. */
+  | { allowed: false; check: SafetyCheckName; reason: string; needs_approval?: true };
 
-type Check = (facts: SafetyFacts) => string | null;
+type Refusal = string | { reason: string; needs_approval: true } | null;
+type Check = (facts: SafetyFacts) => Refusal;
 
 /** Severity and confidence are the predictor's own final checks (shouldApply), run here in the guide's order. */
-function predictorVerdict(f: SafetyFacts, check: 'severity' | 'confidence'): string | null {
+function predictorVerdict(f: SafetyFacts, check: 'severity' | 'confidence'): Refusal {
   const verdict = f.predictor.shouldApply(f.incident, f.strategy, {
     probability: f.probability,
     min_confidence: f.rules.global_safety.min_confidence,
     strategy_min_confidence: f.limits.min_confidence,
-    require_approval_for_critical: f.rules.global_safety.require_approval_for_critical,
+    require_approval_for_critical: requiresApprovalForCritical(f.rules, f.incident.tenant_id),
+    approved: f.approved === true,
   });
-  return verdict.check === check ? (verdict.reason ?? null) : null;
+  if (verdict.check !== check || !verdict.reason) return null;
+  return verdict.needs_approval ? { reason: verdict.reason, needs_approval: true } : verdict.reason;
 }
 
 /** Whether the cooldown check reads `lastHealedAt` (so the engine only fetches it then). */
@@ -134,7 +144,8 @@ export const SAFETY_CHECKS = [
     'hourly_cap',
     (f) => {
       const cap = f.rules.global_safety.max_heals_per_hour;
-      return isIntrusive(f.strategy) && f.healsThisHour >= cap ? `Hourly heal cap reached (${f.healsThisHour}/${cap} this hour)` : null;
+      const counted = isIntrusive(f.strategy) && f.strategy !== 'RECOVER_BACKLOG';
+      return counted && f.healsThisHour >= cap ? `Hourly heal cap reached (${f.healsThisHour}/${cap} this hour)` : null;
     },
   ],
 ] as const satisfies ReadonlyArray<readonly [string, Check]>;
@@ -144,10 +155,24 @@ export type SafetyCheckName = (typeof SAFETY_CHECKS)[number][0];
 /** First failing check wins: its reason is what the operator reads in actions_skipped. */
 export function runSafetyChecks(facts: SafetyFacts): SafetyVerdict {
   for (const [check, run] of SAFETY_CHECKS) {
-    const reason = (run as Check)(facts);
-    if (reason) return { allowed: false, check, reason };
+    const refusal = (run as Check)(facts);
+    if (typeof refusal === 'string') return { allowed: false, check, reason: refusal };
+    if (refusal) return { allowed: false, check, reason: refusal.reason, needs_approval: true };
   }
   return { allowed: true };
+}
+
+/**
+ * The last check of RECOVER_BACKLOG, made when a probe's 2xx would start a drain: the drain is one
+ * heal in the hourly cap, and at most storm.max_concurrent_drains drains run at once. Refused, the
+ * incident keeps probing (the probe was a delivery all the same) and drains when there is room.
+ */
+export function drainStartProblem(rules: AutohealRules, healsThisHour: number, drainsRunning: number): string | null {
+  const cap = rules.global_safety.max_heals_per_hour;
+  if (healsThisHour >= cap) return `drain deferred: hourly heal cap reached (${healsThisHour}/${cap} this hour)`;
+  const max = rules.storm.max_concurrent_drains;
+  if (drainsRunning >= max) return `drain deferred: ${drainsRunning} drains already running (storm.max_concurrent_drains ${max})`;
+  return null;
 }
 
 export function businessHoursProblem(hours: BusinessHours, now: Date): string | null {

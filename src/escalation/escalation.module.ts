@@ -8,6 +8,7 @@ import { LogNotifier } from './log-notifier.adapter';
 import { Notifier } from './notifier.port';
 import { SlackWebhookNotifier } from './slack-webhook-notifier.adapter';
 import { SqlEscalationStore } from './sql-escalation-store.adapter';
+import { StormPager } from './storm-pager.service';
 
 @Module({
   controllers: [EscalationController],
@@ -18,6 +19,7 @@ import { SqlEscalationStore } from './sql-escalation-store.adapter';
       useFactory: (dataSource: DataSource): EscalationStore => new SqlEscalationStore(dataSource),
     },
     EscalationService,
+    StormPager,
     {
       provide: Notifier,
       inject: [AppConfig],
@@ -28,6 +30,6 @@ import { SqlEscalationStore } from './sql-escalation-store.adapter';
       },
     },
   ],
-  exports: [EscalationService, Notifier],
+  exports: [EscalationService, Notifier, StormPager],
 })
 export class EscalationModule {}

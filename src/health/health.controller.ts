@@ -10,7 +10,7 @@ export class HealthController {
     private readonly indicators: HealthIndicators,
   ) {}
 
-  /** 200 when the database answers, 503 when it does not; coordination problems are reported, not fatal. */
+  /** Coordination problems are reported, not fatal. */
   @Public()
   @Get()
   @HealthCheck()

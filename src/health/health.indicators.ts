@@ -17,9 +17,7 @@ class PingTimeout extends Error {}
 
 @Injectable()
 export class HealthIndicators implements OnModuleInit {
-  /** Queries that returned their connection without an error, since boot. */
   private completedQueries = 0;
-  /** When each connection now in use was handed out. */
   private readonly checkedOut = new Map<object, number>();
 
   constructor(
@@ -44,11 +42,7 @@ export class HealthIndicators implements OnModuleInit {
       });
   }
 
-  /**
-   * Down when the ping fails, or when it waited PING_TIMEOUT_MS while no query finished and a connection
-   * has been held for over STUCK_AFTER_MS. A ping queued behind work that progresses (the embedded
-   * database has one connection) is busy, not down.
-   */
+  /** A ping queued behind work that progresses (the embedded database has one connection) is busy, not down. */
   async checkDatabase() {
     const check = this.indicator.check('database');
     const kind = this.config.database.url ? 'postgres' : 'embedded';
@@ -73,10 +67,7 @@ export class HealthIndicators implements OnModuleInit {
     }
   }
 
-  /**
-   * Always "up" for the HTTP status (the service still records deliveries without Redis), but it
-   * says whether the store is reachable, since the engine takes no action when it is not.
-   */
+  /** Always "up": the service still records deliveries without Redis, though the engine takes no action. */
   async checkCoordination() {
     const check = this.indicator.check('coordination');
     const mode = this.coordination.mode;

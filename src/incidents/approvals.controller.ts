@@ -9,7 +9,7 @@ import { Approval, ApprovalDecisionKind, IncidentRecord } from './incident';
 import { IncidentStore } from './incident-store.port';
 import { UuidParam } from './incidents.controller';
 
-/** A decided approval with the incident it moved (top-level tenant_id lets the audit trail name the tenant). */
+/** Top-level tenant_id lets the audit trail name the tenant. */
 type DecisionView = Approval & { incident: IncidentRecord };
 
 @Controller('autoheal/approvals')

@@ -3,7 +3,7 @@ import { DomainError } from '../common/domain-error';
 import { ACTIVE_STATES, Approval, IncidentRecord, IncidentSeverity, IncidentState } from './incident';
 import type { NewIncidentEvent } from './incident-store.port';
 
-/** The rules both IncidentStore adapters apply, kept in one place so they cannot drift. */
+// Shared by both IncidentStore adapters so the rules cannot drift.
 
 export const SYSTEM_ACTOR = 'autoheal';
 
@@ -21,14 +21,13 @@ export const approvalExpiry = (now: Date, ttlMinutes: number): Date => new Date(
 
 export const isOverdue = (approval: Approval, now: Date): boolean => approval.expires_at.getTime() <= now.getTime();
 
-/** The event a state change appends: the caller's, with where the incident came from and went to. */
 export const transitionDetail = (event: NewIncidentEvent, from: IncidentState, to: IncidentState): Record<string, unknown> => ({
   ...event.detail,
   from,
   to,
 });
 
-/** Why a pending approval is closed when its incident leaves awaiting_approval some other way. */
+/** Closes a pending approval when its incident leaves awaiting_approval some other way. */
 export const mootNote = (to: IncidentState, actor: string): string => `incident moved to ${to} by ${actor}`;
 
 export class ApprovalConflictError extends DomainError {
@@ -45,10 +44,7 @@ export function approvalExpiredError(approval: Approval): ApprovalConflictError 
   );
 }
 
-/**
- * Why an approval cannot be decided now, or null when it can. An overdue pending approval is
- * refused as expired; the caller marks it so before refusing.
- */
+/** An overdue pending approval is refused as expired; the caller marks it so before refusing. */
 export function decisionRefusal(approval: Approval, incident: IncidentRecord, now: Date): ApprovalConflictError | null {
   if (approval.status === 'expired') return approvalExpiredError(approval);
   if (approval.status !== 'pending') {

@@ -12,7 +12,7 @@ export const INCIDENT_STATES = [
 ] as const;
 export type IncidentState = (typeof INCIDENT_STATES)[number];
 
-/** States in which an incident is followed by every cycle; at most one per tenant+endpoint. */
+/** Followed by every cycle; at most one per tenant+endpoint. */
 export const ACTIVE_STATES = ['open', 'probing', 'draining', 'escalated', 'awaiting_approval'] as const satisfies readonly IncidentState[];
 export type ActiveState = (typeof ACTIVE_STATES)[number];
 
@@ -40,7 +40,6 @@ export const APPROVAL_STATUSES = ['pending', 'approved', 'rejected', 'expired'] 
 export type ApprovalStatus = (typeof APPROVAL_STATUSES)[number];
 export type ApprovalDecisionKind = 'approve' | 'reject';
 
-/** One row of `incidents`, in the API's snake_case. */
 export interface IncidentRecord {
   id: string;
   tenant_id: string;
@@ -64,7 +63,6 @@ export interface IncidentRecord {
   ineffective_attempts: number;
   time_to_heal_seconds: number | null;
   escalation_id: string | null;
-  /** The latest approval requested for it. */
   approval_id: string | null;
   /** Bumped by every change. */
   version: number;
@@ -80,7 +78,7 @@ export interface IncidentEvent {
   detail: Record<string, unknown>;
 }
 
-/** What approving would recover: how many deliveries, the oldest (ISO 8601), and where they go. */
+/** The oldest is ISO 8601. */
 export interface ApprovalPlan {
   count: number;
   oldest_at: string | null;
@@ -90,14 +88,13 @@ export interface ApprovalPlan {
 export interface Approval {
   id: string;
   incident_id: string;
-  /** The incident's, for display and tenant scoping. */
+  /** The incident's, for tenant scoping. */
   tenant_id: string;
   endpoint: string;
   status: ApprovalStatus;
   plan: ApprovalPlan;
   requested_at: Date;
   expires_at: Date;
-  /** When it was approved, rejected or expired. */
   decided_at: Date | null;
   decided_by: string | null;
   note: string | null;
@@ -110,7 +107,7 @@ export interface IncidentDetail extends IncidentRecord {
   approvals: Approval[];
 }
 
-/** The columns a transition may set besides the state. */
+/** Besides the state. */
 export const PATCHABLE_FIELDS = [
   'severity',
   'last_failure_at',

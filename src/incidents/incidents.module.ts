@@ -5,10 +5,7 @@ import { IncidentStore } from './incident-store.port';
 import { IncidentsController } from './incidents.controller';
 import { SqlIncidentStore } from './sql-incident-store.adapter';
 
-/**
- * Incidents always live in the database (embedded or not), so there is nothing to choose from
- * config; MemoryIncidentStore is for tests and what-if runs, swapped in with overrideProvider(IncidentStore).
- */
+/** Always the database (embedded or not); MemoryIncidentStore is swapped in with overrideProvider(IncidentStore). */
 @Module({
   controllers: [IncidentsController, ApprovalsController],
   providers: [

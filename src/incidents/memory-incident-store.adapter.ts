@@ -40,10 +40,7 @@ const json = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 const later = (a: Date, b: Date): Date => (a.getTime() >= b.getTime() ? a : b);
 const earlier = (a: Date, b: Date): Date => (a.getTime() <= b.getTime() ? a : b);
 
-/**
- * Incidents in process memory, with the same rules as the SQL adapter. Every method runs to the
- * end without awaiting, so each is atomic on its own. Forgets everything on restart.
- */
+/** Every method runs to the end without awaiting, so each is atomic on its own. */
 export class MemoryIncidentStore extends IncidentStore {
   private readonly incidents = new Map<string, IncidentRecord>();
   private readonly events: IncidentEvent[] = [];
@@ -299,7 +296,7 @@ export class MemoryIncidentStore extends IncidentStore {
     return approvals.sort((a, b) => b.requested_at.getTime() - a.requested_at.getTime() || b.id.localeCompare(a.id));
   }
 
-  /** Every change bumps the version; updated_at never moves back. */
+  /** updated_at never moves back. */
   private change(incident: IncidentRecord, fields: Partial<IncidentRecord>, now: Date): void {
     const defined = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
     Object.assign(incident, structuredClone(defined), { updated_at: later(incident.updated_at, now), version: incident.version + 1 });
@@ -319,7 +316,7 @@ export class MemoryIncidentStore extends IncidentStore {
     return stored;
   }
 
-  /** An overdue approval: expired as of its deadline, its incident back to escalated. */
+  /** Expired as of its deadline, its incident back to escalated. */
   private expire(approval: Approval, now: Date): void {
     Object.assign(approval, { status: 'expired', decided_at: new Date(approval.expires_at) });
     const incident = this.incidents.get(approval.incident_id)!;
@@ -332,7 +329,6 @@ export class MemoryIncidentStore extends IncidentStore {
     });
   }
 
-  /** The incident left awaiting_approval some other way: its pending approval can no longer be acted on. */
   private closeMoot(incidentId: string, to: IncidentState, actor: string, now: Date): void {
     const pending = this.pendingFor(incidentId);
     if (!pending) return;

@@ -179,7 +179,7 @@ const EXPIRE_STALE = `
   WHERE i.id = stale.id
   RETURNING ${INCIDENT_FIELDS.map((f) => `i.${f}`).join(', ')}, stale.state AS previous_state`;
 
-/** The columns `update` may set; everything else is fixed at open or moved by its own statement. */
+/** Everything else is fixed at open or moved by its own statement. */
 const UPDATABLE = new Set<string>([...PATCHABLE_FIELDS, 'state', 'approval_id']);
 
 function updateIncident(id: string, fields: Partial<IncidentRecord>, now: Date): SqlQuery {
@@ -199,7 +199,6 @@ const isActiveConflict = (error: unknown): boolean =>
   (error.driverError as { code?: string; constraint?: string }).code === '23505' &&
   (error.driverError as { constraint?: string }).constraint === 'uq_incidents_active';
 
-/** Incidents in PostgreSQL: each operation one statement or one short transaction. */
 export class SqlIncidentStore extends IncidentStore {
   constructor(private readonly dataSource: DataSource) {
     super();
@@ -444,7 +443,7 @@ export class SqlIncidentStore extends IncidentStore {
     return tx.query(INSERT_EVENTS, [JSON.stringify(rows)]);
   }
 
-  /** Overdue pending approvals of these (locked) incidents: expired as of their deadline, incidents back to escalated. */
+  /** Expired as of their deadline, incidents back to escalated. */
   private async expireOverdue(tx: EntityManager, incidentIds: string[], now: Date): Promise<string[]> {
     const [expired] = (await tx.query(EXPIRE_OVERDUE_APPROVALS, [now, incidentIds])) as [
       Array<{ id: string; incident_id: string; expires_at: Date }>,

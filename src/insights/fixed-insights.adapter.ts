@@ -1,10 +1,7 @@
 import { endpointKey } from '../common/endpoint-key';
 import { EndpointSuccessRate, Insights } from './insights.port';
 
-/**
- * Answers a fixed success rate (per tenant+endpoint when set, else the default) and records the
- * questions. Real code for tests and what-if runs.
- */
+/** Real code for tests and what-if runs: per tenant+endpoint when set, else the default; records the questions. */
 export class FixedInsights extends Insights {
   readonly calls: Array<{ tenantId: string; endpoint: string; now: Date }> = [];
   private readonly byEndpoint = new Map<string, EndpointSuccessRate>();

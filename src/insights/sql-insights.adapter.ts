@@ -9,7 +9,6 @@ import {
   type SqlQuery,
 } from './success-rate.query';
 
-/** M4 over the ledger: replay attempts first, then the endpoint's own delivery record. */
 export class SqlInsights extends Insights {
   constructor(
     private readonly dataSource: DataSource,
@@ -22,7 +21,6 @@ export class SqlInsights extends Insights {
     return (await this.endpointSuccessRates([{ tenantId, endpoint }], now)).get(endpointKey(tenantId, endpoint))!;
   }
 
-  /** Two queries for any number of endpoints (a whole cycle's incidents). */
   override async endpointSuccessRates(refs: EndpointRef[], now: Date): Promise<Map<string, EndpointSuccessRate>> {
     const result = new Map<string, EndpointSuccessRate>();
     if (refs.length === 0) return result;

@@ -11,10 +11,7 @@ export type { SqlQuery };
 
 const FAILED = FAILED_STATUSES.map((s) => `'${s}'`).join(', ');
 
-/**
- * Settled auto-heal re-sends to each endpoint in the last 24 h: one row per endpoint that has any.
- * idx_delivery_attempts_source_at bounds the attempts; each joins its delivery by primary key.
- */
+/** Last 24 h; idx_delivery_attempts_source_at bounds the attempts, each joins its delivery by primary key. */
 export function buildReplaySuccessBatchQuery(refs: EndpointRef[], now: Date): SqlQuery {
   return {
     text: `
@@ -33,9 +30,8 @@ export function buildReplaySuccessBatchQuery(refs: EndpointRef[], now: Date): Sq
 }
 
 /**
- * Each endpoint's own delivered share over the 24 h before `until` (the start of the detection
- * recent window, so the incident being judged does not judge itself): a LATERAL index-only count
- * per endpoint on idx_deliveries_endpoint_created.
+ * `until` is the start of the detection recent window, so the incident being judged does not judge itself.
+ * A LATERAL index-only count per endpoint on idx_deliveries_endpoint_created.
  */
 export function buildHistorySuccessBatchQuery(refs: EndpointRef[], until: Date): SqlQuery {
   return {

@@ -5,11 +5,7 @@ import { requestIdOf } from '../common/request-id.middleware';
 
 const logger = new Logger('Access');
 
-/**
- * One line per request once it is answered (or the caller went away): method, the route's pattern
- * (never the concrete path, which can carry endpoint URLs), status, duration, request id and the
- * token's subject — never the token.
- */
+/** The route's pattern, never the concrete path (which can carry endpoint URLs); the token's subject, never the token. */
 export function accessLogMiddleware(req: Request, res: Response, next: NextFunction): void {
   const started = performance.now();
   let logged = false;
@@ -34,7 +30,7 @@ export function accessLogMiddleware(req: Request, res: Response, next: NextFunct
   next();
 }
 
-/** `/autoheal/incidents/:id` for a matched route; unmatched requests are grouped, not echoed. */
+/** Unmatched requests are grouped, not echoed. */
 function routeOf(req: Request): string {
   const path = (req.route as { path?: unknown } | undefined)?.path;
   return typeof path === 'string' ? `${req.baseUrl}${path}` : '(unmatched)';

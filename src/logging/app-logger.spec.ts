@@ -2,7 +2,6 @@ import { AppConfig } from '../config/app-config';
 import { AppLogger, AppLoggerOptions, secretsIn } from './app-logger';
 import { currentLogContext, enterLogContext, runWithLogContext } from './log-context';
 
-/** Runs `fn` against a logger and returns the lines it wrote to stdout and stderr. */
 function linesOf(options: AppLoggerOptions, fn: (logger: AppLogger) => void): string[] {
   const written: string[] = [];
   const capture = (chunk: string | Uint8Array) => {
@@ -76,6 +75,16 @@ describe('AppLogger', () => {
       const text = linesOf({ format, level: 'log', secrets: ['s3cr3t-signing-key', '/services/T0/B0/XYZ'] }, say).join('\n');
       expect(text).toContain('[REDACTED]');
       for (const leaked of ['s3cr3t-signing-key', jwt, 'pa55word', '/services/T0/B0/XYZ']) expect(text).not.toContain(leaked);
+    }
+  });
+
+  it('logs an error without a stack, as `new Logger(context).error(message)` passes it, in both formats', () => {
+    for (const format of ['json', 'pretty'] as const) {
+      const lines = linesOf({ format, level: 'log', secrets: ['s3cr3t-signing-key'] }, (logger) =>
+        logger.error('Redis is unreachable', undefined, 'Redis'),
+      );
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain('Redis is unreachable');
     }
   });
 

@@ -4,7 +4,7 @@ import { logContextFields } from './log-context';
 
 const LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
 
-/** Nest's own start-up chatter (module init, one line per route): shown from `debug` on. */
+/** Shown from `debug` on. */
 const BOOT_NOISE = new Set(['RoutesResolver', 'RouterExplorer', 'InstanceLoader', 'NestFactory', 'NestApplication']);
 
 const REDACTED = '[REDACTED]';
@@ -22,15 +22,10 @@ export type LogFormat = 'json' | 'pretty';
 export interface AppLoggerOptions {
   format: LogFormat;
   level: (typeof LEVELS)[number];
-  /** Literal strings that must never be printed (configured secrets). */
   secrets?: string[];
 }
 
-/**
- * The service's one logger: Nest's ConsoleLogger in JSON lines (`LOG_FORMAT=json`) or coloured text,
- * every record carrying the time, level, context and the request/cycle/incident ids of the async
- * context it was logged in, with configured secrets and anything shaped like a token masked.
- */
+/** Every record carries the request/cycle/incident ids of its async context; secrets and token-like strings are masked. */
 export class AppLogger extends ConsoleLogger {
   private readonly secrets: string[];
 
@@ -57,7 +52,6 @@ export class AppLogger extends ConsoleLogger {
     super.log(message, ...optionalParams);
   }
 
-  /** Masks configured secrets and token-shaped strings in one finished line. */
   scrub(text: string): string {
     let result = text;
     for (const secret of this.secrets) result = result.split(secret).join(REDACTED);
@@ -80,7 +74,7 @@ export class AppLogger extends ConsoleLogger {
     return super.formatContext(context) + (ids.length > 0 ? `(${ids.join(' ')}) ` : '');
   }
 
-  /** Text mode: `key=value` pairs, leaving out the ids the line already shows. */
+  /** Leaves out the ids the line already shows. */
   protected override stringifyParams(params: Record<string, unknown>): string {
     const ids: Record<string, unknown> = logContextFields();
     return Object.entries(params)
@@ -97,8 +91,9 @@ export class AppLogger extends ConsoleLogger {
     return this.scrub(super.formatMessage(logLevel, message, ...rest));
   }
 
-  protected override printStackTrace(stack: string): void {
-    super.printStackTrace(this.scrub(stack));
+  /** `Logger.error(message)` comes here with no stack: a throw from a logger would crash whoever logged. */
+  protected override printStackTrace(stack: string | undefined): void {
+    if (stack) super.printStackTrace(this.scrub(stack));
   }
 }
 
@@ -106,7 +101,6 @@ function levelsUpTo(level: AppLoggerOptions['level']): LogLevel[] {
   return ['fatal', ...LEVELS.slice(0, LEVELS.indexOf(level) + 1)];
 }
 
-/** Every configured value that is a credential: the signing secret, URL passwords, the webhook URL. */
 export function secretsIn(config: AppConfig): string[] {
   const secrets = [config.jwt.secret];
   for (const url of [config.database.url, config.redisUrl]) {

@@ -1,6 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 
-/** The ids every log line carries where they apply: the request, the healing cycle, the incident. */
 export interface LogContext {
   requestId?: string;
   cycleId?: string;
@@ -9,15 +8,12 @@ export interface LogContext {
 
 const storage = new AsyncLocalStorage<LogContext>();
 
-/** Runs `fn` with `fields` added to the current context (the outer ids stay). */
+/** The outer ids stay. */
 export function runWithLogContext<T>(fields: LogContext, fn: () => T): T {
   return storage.run({ ...storage.getStore(), ...fields }, fn);
 }
 
-/**
- * Adds `fields` for the rest of the current async function and what it awaits or starts; its
- * caller keeps its own context. For code that learns an id midway (a cycle's id) without re-nesting.
- */
+/** For code that learns an id midway (a cycle's id) without re-nesting; the caller keeps its own context. */
 export function enterLogContext(fields: LogContext): void {
   storage.enterWith({ ...storage.getStore(), ...fields });
 }
@@ -26,7 +22,6 @@ export function currentLogContext(): LogContext {
   return storage.getStore() ?? {};
 }
 
-/** The context as log-record fields (snake_case, like the API), without the unset ones. */
 export function logContextFields(context: LogContext = currentLogContext()): Record<string, string> {
   const fields: Record<string, string> = {};
   if (context.requestId) fields.request_id = context.requestId;

@@ -13,7 +13,6 @@ import { MaintenanceStore } from './maintenance-store.port';
 
 const MAX_WINDOW_MS = 10_080 * 60_000;
 
-/** Per-endpoint maintenance windows: the engine takes no action on such an endpoint until they end. */
 @Controller('autoheal/maintenance')
 export class MaintenanceController {
   constructor(

@@ -9,25 +9,23 @@ import {
 } from './strategy-predictor.port';
 import { analyzeTriageDistribution, distributionFromCounts } from './triage-distribution';
 
-/** The decision tree's cut-offs, from the guide's "Healing Strategies". */
+/** From the guide's "Healing Strategies". */
 export const STRATEGY_THRESHOLDS = {
   /** More failures than this in one incident is a cluster a person must see. */
   escalate_failures: 50,
   escalate_permanent_ratio: 0.8,
   replay_transient_ratio: 0.7,
-  /** REPLAY_RECENT's default max_deliveries; the engine passes the tenant-effective value. */
+  /** The engine passes the tenant-effective value. */
   default_max_batch: 25,
-  /** Fewer failures than this is not a failure pattern (a traffic spike, say). */
+  /** Fewer is not a failure pattern (a traffic spike, say). */
   default_min_failures: 1,
-  /** DEFER_AND_MONITOR's default max_deferrals: an unclear pattern still unclear after this many escalates. */
   default_max_deferrals: 3,
-  /** REPLAY_RECENT's default min_confidence: below it a small burst is probed rather than replayed. */
+  /** Below it a small burst is probed rather than replayed. */
   default_replay_min_confidence: 0.7,
-  /** RECOVER_BACKLOG's default max_ineffective_attempts. */
   default_max_ineffective_attempts: 3,
 } as const;
 
-/** How likely each strategy is to leave the endpoint healthy, before endpoint history is considered. */
+/** Before endpoint history is considered. */
 export const BASE_PROBABILITY: Readonly<Record<Strategy, number>> = {
   REPLAY_RECENT: 0.75,
   ESCALATE_OPERATOR: 0.9,
@@ -38,13 +36,9 @@ export const BASE_PROBABILITY: Readonly<Record<Strategy, number>> = {
   RECOVER_BACKLOG: 0.85,
 };
 
-/** Assumed replay success rate of an endpoint M4 knows nothing about. */
 export const UNKNOWN_SUCCESS_RATE = 0.5;
 
-/**
- * Ratios from the context when given, else from its recent deliveries, else from the incident's own
- * triage distribution; with none of these both are 0 (an unclear pattern).
- */
+/** With no context, deliveries or triage distribution both are 0 (an unclear pattern). */
 export function resolveRatios(incident: IncidentLike, context: StrategyContext): { transient_ratio: number; permanent_ratio: number } {
   const fallback =
     context.recent_deliveries !== undefined
@@ -57,10 +51,8 @@ export function resolveRatios(incident: IncidentLike, context: StrategyContext):
 }
 
 /**
- * The guide's decision tree, first match wins, with the reason for the choice. With
- * `backlog_recovery`, a transient outage — a sustained one, one too big for a replay, a critical one,
- * or one on an endpoint a replay would not be trusted on — is recovered (probe, then drain) instead
- * of deferred, escalated or skipped; REPLAY_RECENT keeps the small bursts of endpoints it works on.
+ * First match wins. With `backlog_recovery`, a transient outage a replay would not suit (sustained, too big,
+ * critical, or untrusted) is recovered instead of deferred, escalated or skipped.
  */
 export function chooseStrategyWithReason(incident: IncidentLike, context: StrategyContext = {}): StrategyChoice {
   const t = STRATEGY_THRESHOLDS;
@@ -114,7 +106,6 @@ export function chooseStrategyWithReason(incident: IncidentLike, context: Strate
   return deferOrEscalate(`Unclear pattern: ${why}`, context);
 }
 
-/** Why REPLAY_RECENT would not be trusted on this endpoint (its confidence check would skip it), or null. */
 function replayUntrusted(incident: IncidentLike, context: StrategyContext): string | null {
   const probability = predictOutcomeProbability(incident, 'REPLAY_RECENT', context);
   const min = context.replay_min_confidence ?? STRATEGY_THRESHOLDS.default_replay_min_confidence;
@@ -125,7 +116,6 @@ function replayUntrusted(incident: IncidentLike, context: StrategyContext): stri
   return `${history} (REPLAY_RECENT confidence ${probability.toFixed(2)} < ${min.toFixed(2)})`;
 }
 
-/** RECOVER_BACKLOG, unless it has already failed max_ineffective_attempts times: then a person looks at it. */
 function recover(why: string, context: StrategyContext): StrategyChoice {
   const attempts = context.ineffective_attempts ?? 0;
   const max = context.max_ineffective_attempts ?? STRATEGY_THRESHOLDS.default_max_ineffective_attempts;
@@ -135,7 +125,6 @@ function recover(why: string, context: StrategyContext): StrategyChoice {
   return { strategy: 'RECOVER_BACKLOG', reason: `${why}: probe, then drain the backlog once the endpoint answers` };
 }
 
-/** At most max_deferrals deferrals per incident: after them, a person looks at it. */
 function deferOrEscalate(reason: string, context: StrategyContext): StrategyChoice {
   const maxDeferrals = context.max_deferrals ?? STRATEGY_THRESHOLDS.default_max_deferrals;
   const deferrals = context.deferrals ?? 0;
@@ -150,9 +139,8 @@ export function chooseStrategy(incident: IncidentLike, context: StrategyContext 
 }
 
 /**
- * 0..1, two decimals. REPLAY_RECENT is blended with the endpoint's replay history:
- * (base + success_rate) / 2. RECOVER_BACKLOG sends the backlog only after a probe got a 2xx, so a
- * poor or missing history cannot lower it; a good one raises it: (base + max(base, success_rate)) / 2.
+ * 0..1, two decimals. REPLAY_RECENT: (base + success_rate) / 2. RECOVER_BACKLOG sends only after a probe got a
+ * 2xx, so history can raise it but not lower it: (base + max(base, success_rate)) / 2.
  */
 export function predictOutcomeProbability(_incident: IncidentLike, strategy: Strategy, context: StrategyContext = {}): number {
   let probability = BASE_PROBABILITY[strategy];
@@ -167,7 +155,7 @@ export function predictOutcomeProbability(_incident: IncidentLike, strategy: Str
   return Math.round((clamp(probability) + Number.EPSILON) * 100) / 100;
 }
 
-/** The predictor's own last word, without I/O: the engine's severity and confidence checks. */
+/** Without I/O: the engine's severity and confidence checks. */
 export function shouldApplyAutoheal(incident: IncidentLike, strategy: Strategy, context: ApplyContext = {}): ApplyDecision {
   const approvalRequired = context.require_approval_for_critical ?? true;
   if (incident.severity === 'critical' && strategy !== 'ESCALATE_OPERATOR' && approvalRequired && context.approved !== true) {
@@ -205,7 +193,6 @@ function pct(ratio: number): string {
   return `${Math.round(ratio * 100)}%`;
 }
 
-/** The guide's decision tree (PREDICTOR=rules, the default). */
 export class RuleBasedPredictor extends StrategyPredictor {
   chooseStrategy(incident: IncidentLike, context: StrategyContext): StrategyChoice {
     return chooseStrategyWithReason(incident, context);

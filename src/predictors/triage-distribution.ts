@@ -3,16 +3,16 @@ export const PERMANENT_LABELS = ['permanent_4xx', 'invalid_payload'];
 
 export interface TriageDistribution {
   total: number;
-  /** Label → count; an untriaged delivery (null label) counts as `unknown`. */
+  /** An untriaged delivery (null label) counts as `unknown`. */
   counts: Record<string, number>;
   /** transient_endpoint_down + rate_limited */
   transient_ratio: number;
   /** permanent_4xx + invalid_payload */
   permanent_ratio: number;
   rate_limited_ratio: number;
-  /** Everything neither transient nor permanent: `unknown`, untriaged, unrecognised labels. */
+  /** `unknown`, untriaged and unrecognised labels. */
   unknown_ratio: number;
-  /** The most frequent label (ties: the order of TRIAGE_LABELS, then alphabetical); null when there are none. */
+  /** Ties: the order of TRIAGE_LABELS, then alphabetical; null when there are none. */
   dominant_label: string | null;
 }
 
@@ -25,7 +25,6 @@ export function analyzeTriageDistribution(deliveries: { triage_label: string | n
   return distributionFromCounts(counts);
 }
 
-/** The same analysis from counts already aggregated (an incident's triage_distribution). */
 export function distributionFromCounts(counts: Record<string, number>): TriageDistribution {
   const total = Object.values(counts).reduce((sum, n) => sum + n, 0);
   const sum = (labels: string[]) => labels.reduce((acc, label) => acc + (counts[label] ?? 0), 0);

@@ -30,6 +30,7 @@ export class BullmqDrainQueue extends DrainQueue {
   private readonly queueName: string;
   private queue?: Queue;
   private worker?: Worker<DrainJob>;
+  private workerReady = false;
   private closed = false;
 
   constructor(private readonly options: BullmqDrainQueueOptions) {
@@ -57,13 +58,22 @@ export class BullmqDrainQueue extends DrainQueue {
     });
     this.worker.on('failed', (job, error) => this.logger.error(`drain job ${job?.id} failed: ${error.message}`));
     this.worker.on('error', (error) => this.logger.warn(`drain worker: ${error.message}`));
+    this.worker.on('ready', () => (this.workerReady = true));
   }
 
   async close(): Promise<void> {
     this.closed = true;
     this.abort.abort();
-    await this.worker?.close();
+    // A worker that never reached Redis, or has lost it, has no job it could finish, and a graceful
+    // close would wait for the connection forever: close it at once.
+    if (this.worker) await this.worker.close(!(await this.workerConnected(this.worker)));
     await this.queue?.close();
+  }
+
+  private async workerConnected(worker: Worker<DrainJob>): Promise<boolean> {
+    if (!this.workerReady) return false;
+    const clients = [await worker.backend.client, await worker.backend.blockingClient];
+    return clients.every((client) => !client || client.status === 'ready');
   }
 
   /** Created on first use, so an instance that never queues a drain opens no connection for it. */

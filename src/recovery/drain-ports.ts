@@ -21,6 +21,8 @@ export interface DrainSendResult {
   /** The receiver's Retry-After, already converted to milliseconds. */
   retryAfterMs?: number;
   timedOut?: boolean;
+  /** Why a `skipped` item was not sent (claim refused, target refused), for the record. */
+  reason?: string;
 }
 
 /** Claims one item, sends it, settles it. */

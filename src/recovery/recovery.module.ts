@@ -2,6 +2,7 @@ import { Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { COORDINATION_NAMESPACE } from '../coordination/redis-coordination.adapter';
 import { BullmqDrainQueue } from './bullmq-drain-queue.adapter';
+import { DrainJobRouter } from './drain-job-router';
 import { DrainQueue } from './drain-queue.port';
 import { InProcessDrainQueue } from './in-process-drain-queue.adapter';
 import { PacedDrain } from './paced-drain';
@@ -25,8 +26,9 @@ export function createDrainQueue(config: AppConfig): DrainQueue {
     { provide: DrainQueue, inject: [AppConfig], useFactory: createDrainQueue },
     { provide: Sleeper, useClass: TimerSleeper },
     PacedDrain,
+    DrainJobRouter,
   ],
-  exports: [DrainQueue, PacedDrain],
+  exports: [DrainQueue, PacedDrain, DrainJobRouter, Sleeper],
 })
 export class RecoveryModule implements OnApplicationShutdown {
   constructor(private readonly drainQueue: DrainQueue) {}

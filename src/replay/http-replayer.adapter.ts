@@ -10,7 +10,7 @@ import { TargetGuard } from './target-guard';
 export interface HttpReplayerOptions {
   timeoutMs: number;
   connectionsPerOrigin?: number;
-  /** The response body is read (so the connection can be reused) but never kept; past this it is cut. */
+  /** Read so the connection can be reused, never kept; cut past this. */
   maxResponseBytes?: number;
   userAgent?: string;
 }
@@ -19,8 +19,8 @@ export const REPLAY_HEADER = 'x-aetherlink-replay';
 export const DELIVERY_ID_HEADER = 'x-aetherlink-delivery-id';
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
 
-// Hop-by-hop headers, those the transport computes itself, and those describing the original
-// bytes (we send a re-serialised JSON body, so an old content-encoding would be a lie).
+// Hop-by-hop headers, those the transport computes, and those describing the original bytes (the body is
+// re-serialised JSON, so an old content-encoding would be a lie).
 const DROPPED_HEADERS = new Set([
   'host',
   'content-length',
@@ -43,7 +43,6 @@ const DROPPED_HEADERS = new Set([
   DELIVERY_ID_HEADER,
 ]);
 
-/** Re-sends over HTTP with undici: one keep-alive pool, bounded connections per origin, hard timeouts. */
 export class HttpReplayer extends Replayer implements OnApplicationShutdown {
   private readonly agent: Agent;
   private readonly maxResponseBytes: number;
@@ -84,9 +83,17 @@ export class HttpReplayer extends Replayer implements OnApplicationShutdown {
       // The status is the answer; a body that is too large or too slow does not change it.
       await response.body.dump({ limit: this.maxResponseBytes, signal }).catch(() => undefined);
       const ok = response.statusCode >= 200 && response.statusCode < 300;
-      return { ok, httpStatus: response.statusCode, error: ok ? null : `HTTP ${response.statusCode}`, durationMs: elapsed() };
+      const retryAfter = headerValue(response.headers['retry-after']);
+      return {
+        ok,
+        httpStatus: response.statusCode,
+        error: ok ? null : `HTTP ${response.statusCode}`,
+        durationMs: elapsed(),
+        ...(retryAfter !== undefined && { retryAfter }),
+      };
     } catch (error) {
-      return failure(describeError(error, this.options.timeoutMs), elapsed());
+      const message = describeError(error, this.options.timeoutMs);
+      return { ...failure(message, elapsed()), ...(message.startsWith(TIMEOUT_PREFIX) && { timedOut: true }) };
     }
   }
 
@@ -117,6 +124,13 @@ export class HttpReplayer extends Replayer implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     if (!this.agent.closed) await this.agent.close();
   }
+}
+
+const TIMEOUT_PREFIX = 'timeout:';
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  const first = Array.isArray(value) ? value[0] : value;
+  return first === undefined || first.trim() === '' ? undefined : first.trim();
 }
 
 function failure(error: string, durationMs: number): ReplayResult {

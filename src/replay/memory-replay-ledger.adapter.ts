@@ -3,8 +3,8 @@ import type { AttemptRecord, DeliveryRecord, DeliveryStore } from '../deliveries
 import { FAILED_STATUSES } from '../deliveries/delivery.constants';
 import { classifyFailure } from '../triage/triage';
 import { ABANDONED_ERROR, AUTOHEAL_SOURCE, OUTCOME_AUDIT_ACTION, ReplayLedger, SEND_AUDIT_ACTION } from './replay-ledger.port';
-import { replayKeyFor } from './replay-key';
-import type { ClaimContext, EndpointLease, ReplayClaim, ReplayResult, ReplaySettlement } from './replay.types';
+import { replayKeyFor, resendKeyFor, resendKeyPrefix } from './replay-key';
+import type { ClaimContext, EndpointLease, ReplayClaim, ReplayResult, ReplaySettlement, ResendClaim, ResendContext } from './replay.types';
 
 interface StoredLease {
   holder: string;
@@ -20,10 +20,8 @@ interface DeliveryOverlay {
 }
 
 /**
- * The ledger in process memory, with the SQL adapter's rules (one claim per key, no claim from a
- * stale view, settle once, abandon stale pending). It reads deliveries from a store it does not
- * write to (a `MemoryDeliveryStore`, say), so the effect of each settled replay on a delivery is
- * kept here and laid over the store's record; `findDelivery` answers that combined view.
+ * The SQL adapter's rules in process memory. It reads deliveries from a store it does not write to, so each
+ * settled replay's effect is kept here and laid over the store's record (`findDelivery`).
  */
 export class MemoryReplayLedger extends ReplayLedger {
   private readonly attempts = new Map<string, AttemptRecord & { delivery_id: string }>();
@@ -32,10 +30,7 @@ export class MemoryReplayLedger extends ReplayLedger {
   private readonly leases = new Map<string, StoredLease>();
   private nextAttemptId = 1;
 
-  /**
-   * Audit intents and outcomes go to `audit` when given. Leases run on wall-clock time (`now`),
-   * as the SQL adapter's run on the database's `now()`.
-   */
+  /** Leases run on wall-clock time, as the SQL adapter's run on the database's `now()`. */
   constructor(
     private readonly deliveries: Pick<DeliveryStore, 'findById'>,
     private readonly audit?: AuditLog,
@@ -72,34 +67,51 @@ export class MemoryReplayLedger extends ReplayLedger {
       lease.expiresAt = this.now() + ctx.lease.ttlMs;
     }
 
+    const claim = this.record(delivery, replayKey, ctx.actor, ctx.cycleId, ctx.now);
+    if (!ctx.audit || !this.audit) return claim;
+    await this.audit.record({
+      operator_id: ctx.actor,
+      action: SEND_AUDIT_ACTION,
+      resource_type: 'delivery',
+      resource_id: delivery.id,
+      tenant_id: delivery.tenant_id,
+      at: ctx.now,
+      meta: { cycle_id: ctx.cycleId, attempt_id: claim.attemptId, replay_key: replayKey, target: delivery.target, fence: ctx.lease?.fence ?? null },
+    });
+    return { ...claim, audited: true };
+  }
+
+  async claimForResend(deliveryId: string, ctx: ResendContext): Promise<ResendClaim> {
+    const delivery = await this.findDelivery(deliveryId);
+    // As in claim: nothing below awaits, so the checks and the claim are one step.
+    if (!delivery) return { refused: 'unknown' };
+    if (!FAILED_STATUSES.includes(delivery.status)) return { refused: 'not_failed', status: delivery.status };
+    const sends = this.attemptsOf(deliveryId);
+    if (sends.some((send) => send.outcome === 'pending')) return { refused: 'in_flight' };
+    const automaticKey = replayKeyFor(delivery.id, delivery.attempts);
+    const prefix = resendKeyPrefix(delivery.id, delivery.attempts);
+    const resends = sends.filter((send) => send.replay_key?.startsWith(prefix)).length;
+    const key = this.replayKeys.has(automaticKey) ? resendKeyFor(delivery.id, delivery.attempts, resends + 1) : automaticKey;
+    return { claim: this.record(delivery, key, ctx.actor, null, ctx.now) };
+  }
+
+  private record(delivery: DeliveryRecord, replayKey: string, actor: string, cycleId: string | null, now: Date): ReplayClaim {
     const attemptId = String(this.nextAttemptId++);
     this.replayKeys.add(replayKey);
     this.attempts.set(attemptId, {
       id: attemptId,
       delivery_id: delivery.id,
-      attempted_at: new Date(ctx.now.getTime()),
+      attempted_at: new Date(now.getTime()),
       finished_at: null,
       http_status: null,
       error: null,
       duration_ms: null,
       source: AUTOHEAL_SOURCE,
-      actor: ctx.actor,
+      actor,
       outcome: 'pending',
       replay_key: replayKey,
-      cycle_id: ctx.cycleId,
+      cycle_id: cycleId,
     });
-    const audited = Boolean(ctx.audit && this.audit);
-    if (audited) {
-      await this.audit!.record({
-        operator_id: ctx.actor,
-        action: SEND_AUDIT_ACTION,
-        resource_type: 'delivery',
-        resource_id: delivery.id,
-        tenant_id: delivery.tenant_id,
-        at: ctx.now,
-        meta: { cycle_id: ctx.cycleId, attempt_id: attemptId, replay_key: replayKey, target: delivery.target, fence: ctx.lease?.fence ?? null },
-      });
-    }
     return {
       attemptId,
       deliveryId: delivery.id,
@@ -109,10 +121,9 @@ export class MemoryReplayLedger extends ReplayLedger {
       headers: delivery.headers,
       replayKey,
       attemptNumber: delivery.attempts,
-      cycleId: ctx.cycleId,
-      actor: ctx.actor,
-      claimedAt: new Date(ctx.now.getTime()),
-      ...(audited ? { audited: true } : {}),
+      cycleId,
+      actor,
+      claimedAt: new Date(now.getTime()),
     };
   }
 
@@ -175,10 +186,7 @@ export class MemoryReplayLedger extends ReplayLedger {
     return abandoned;
   }
 
-  /**
-   * The store's record with the settled replays applied. As in SQL, a replay counts as an attempt,
-   * and its outcome stands until the store records a later attempt.
-   */
+  /** As in SQL, a replay counts as an attempt, and its outcome stands until the store records a later attempt. */
   async findDelivery(id: string): Promise<DeliveryRecord | null> {
     const found = await this.deliveries.findById(id);
     if (!found) return null;
@@ -200,7 +208,7 @@ export class MemoryReplayLedger extends ReplayLedger {
     return stored.holder === lease.holder && String(stored.fence) === lease.fence && stored.expiresAt > this.now();
   }
 
-  /** The automatic attempts of one delivery, oldest first. */
+  /** Oldest first. */
   attemptsOf(deliveryId: string): AttemptRecord[] {
     return [...this.attempts.values()]
       .filter((a) => a.delivery_id === deliveryId)

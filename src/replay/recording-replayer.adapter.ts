@@ -4,15 +4,16 @@ import type { ReplayRequest, ReplayResult } from './replay.types';
 export type ReplayResponder = (request: ReplayRequest) => ReplayResult | Promise<ReplayResult>;
 
 export const answerWithStatus =
-  (httpStatus: number): ReplayResponder =>
+  (httpStatus: number, extra: Pick<ReplayResult, 'retryAfter'> = {}): ReplayResponder =>
   () => ({
     ok: httpStatus >= 200 && httpStatus < 300,
     httpStatus,
     error: httpStatus >= 200 && httpStatus < 300 ? null : `HTTP ${httpStatus}`,
     durationMs: 0,
+    ...extra,
   });
 
-/** Sends nothing: records each request and answers from `responder` (200 unless told). */
+/** Sends nothing; answers 200 unless `responder` says otherwise. */
 export class RecordingReplayer extends Replayer {
   private readonly recorded: ReplayRequest[] = [];
 

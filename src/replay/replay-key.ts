@@ -2,15 +2,20 @@
 // before a change must still block the attempt it claimed.
 const NAMESPACE = 'autoheal';
 
-/**
- * The unique key of the automatic re-send of one delivery at one attempt counter. Racing
- * instances compute the same key, so only one claim wins; a settled replay moves the counter on.
- */
+/** Racing instances compute the same key, so only one claim wins; a settled replay moves the counter on. */
 export function replayKeyFor(deliveryId: string, attempts: number): string {
   return `${deliveryId}:${NAMESPACE}:${attempts}`;
 }
 
-/** `replayKeyFor` as a SQL expression over a delivery's id and attempts columns. */
 export function replayKeySql(deliveryIdColumn: string, attemptsColumn: string): string {
   return `${deliveryIdColumn} || ':${NAMESPACE}:' || ${attemptsColumn}`;
+}
+
+/** Used when the automatic key of that counter is taken by an abandoned send; racing operators compute the same key. */
+export function resendKeyFor(deliveryId: string, attempts: number, n: number): string {
+  return `${resendKeyPrefix(deliveryId, attempts)}${n}`;
+}
+
+export function resendKeyPrefix(deliveryId: string, attempts: number): string {
+  return `${deliveryId}:${NAMESPACE}-resend:${attempts}:`;
 }

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { HttpReplayer } from './http-replayer.adapter';
+import { OperatorResend } from './operator-resend.service';
 import { ReplayLedger } from './replay-ledger.port';
 import { Replayer } from './replayer.port';
 import { SqlReplayLedger } from './sql-replay-ledger.adapter';
@@ -24,7 +25,8 @@ import { TargetGuard } from './target-guard';
       inject: [AppConfig, TargetGuard],
       useFactory: (config: AppConfig, guard: TargetGuard) => new HttpReplayer({ timeoutMs: config.replay.timeoutMs }, guard),
     },
+    OperatorResend,
   ],
-  exports: [ReplayLedger, Replayer, TargetGuard],
+  exports: [ReplayLedger, Replayer, TargetGuard, OperatorResend],
 })
 export class ReplayModule {}

@@ -1,54 +1,54 @@
-/** What the sender needs to re-send one delivery, taken atomically with the attempt row. */
 export interface ReplayClaim {
-  /** `delivery_attempts.id` (bigint, as text). */
+  /** bigint, as text. */
   attemptId: string;
   deliveryId: string;
   tenantId: string;
   target: string;
   payload: unknown;
   headers: Record<string, unknown> | null;
-  /** `<delivery id>:autoheal:<attempts at claim time>`; unique, so it is the claim itself. */
+  /** Unique, so it is the claim itself. */
   replayKey: string;
-  /** The delivery's attempt counter when it was claimed. */
   attemptNumber: number;
   cycleId: string | null;
   actor: string;
   claimedAt: Date;
-  /** True when the claim wrote the send's audit intent; settle then appends its outcome. */
+  /** Settle then appends the audit outcome. */
   audited?: boolean;
 }
 
-/**
- * One cycle's right to heal one endpoint. `fence` grows each time the lease changes hands, so a
- * holder whose lease expired and was taken over cannot claim any more (its fence is no longer current).
- */
+/** `fence` grows each time the lease changes hands, so a holder whose lease was taken over cannot claim any more. */
 export interface EndpointLease {
   tenantId: string;
   endpoint: string;
   holder: string;
   /** bigint, as text. */
   fence: string;
-  /** How long each claim extends the lease. */
+  /** Each claim extends the lease by this. */
   ttlMs: number;
 }
 
 export interface ClaimContext {
-  /** The healing cycle (uuid), recorded on the attempt. */
   cycleId: string | null;
   /**
-   * When the claiming cycle read its candidates. A delivery re-sent by anyone since then is not
-   * claimable: the caller's view of it is stale (another instance replayed it meanwhile, even if
-   * that replay failed), and the same cycle never claims one delivery twice.
+   * A delivery re-sent by anyone since then is not claimable (the view is stale, even if that replay failed),
+   * and the same cycle never claims one delivery twice.
    */
   cycleStartedAt: Date;
-  /** Who: `system:autoheal`, or an operator's token subject. */
   actor: string;
   now: Date;
-  /** When given, the claim is refused unless this lease is still current, and extends it. */
+  /** The claim is refused unless this lease is still current, and extends it. */
   lease?: EndpointLease;
-  /** Write the send's audit intent (`operator_audit`) atomically with the claim. */
   audit?: boolean;
 }
+
+export interface ResendContext {
+  actor: string;
+  now: Date;
+}
+
+export type ResendRefusal = 'unknown' | 'not_failed' | 'in_flight';
+
+export type ResendClaim = { claim: ReplayClaim } | { refused: ResendRefusal; status?: string };
 
 export interface ReplayRequest {
   deliveryId: string;
@@ -63,6 +63,10 @@ export interface ReplayResult {
   httpStatus: number | null;
   error: string | null;
   durationMs: number;
+  /** Seconds or an HTTP date, as sent. */
+  retryAfter?: string;
+  /** A slow-down signal for pacing, like a 429. */
+  timedOut?: boolean;
 }
 
 export interface ReplaySettlement {

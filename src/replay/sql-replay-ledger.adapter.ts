@@ -1,10 +1,11 @@
 import { DataSource } from 'typeorm';
 import { classifyFailure } from '../triage/triage';
 import { ABANDONED_ERROR, AUTOHEAL_SOURCE, OUTCOME_AUDIT_ACTION, ReplayLedger, SEND_AUDIT_ACTION } from './replay-ledger.port';
-import { replayKeySql } from './replay-key';
-import type { ClaimContext, EndpointLease, ReplayClaim, ReplayResult, ReplaySettlement } from './replay.types';
+import { FAILED_STATUSES } from '../deliveries/delivery.constants';
+import { replayKeyFor, replayKeySql, resendKeyFor, resendKeyPrefix } from './replay-key';
+import type { ClaimContext, EndpointLease, ReplayClaim, ReplayResult, ReplaySettlement, ResendClaim, ResendContext } from './replay.types';
 
-// Takes a free or expired lease (the fence grows on every change of holder) or extends the holder's own.
+// The fence grows on every change of holder.
 const ACQUIRE_LEASE = `INSERT INTO endpoint_leases (tenant_id, endpoint, holder, fence, expires_at)
   VALUES ($1, $2, $3, 1, now() + $4 * interval '1 millisecond')
   ON CONFLICT (tenant_id, endpoint) DO UPDATE SET
@@ -32,7 +33,40 @@ interface ClaimRow {
   audited: boolean;
 }
 
-/** The ledger in `delivery_attempts`: the claim is an insert that the unique `replay_key` arbitrates. */
+type DeliveryToResend = Pick<ClaimRow, 'tenant_id' | 'target' | 'payload' | 'headers'> & { id: string; status: string; attempts: number };
+
+const RESEND_CANDIDATE = `SELECT id, tenant_id, target, payload, headers, attempts, status FROM deliveries WHERE id = $1 FOR NO KEY UPDATE`;
+
+// Every pending send of the delivery blocks a re-send; the keys of the current counter say which is next.
+const RESEND_BLOCKERS = `
+  SELECT replay_key, outcome FROM delivery_attempts
+   WHERE delivery_id = $1 AND source = '${AUTOHEAL_SOURCE}'
+     AND (outcome = 'pending' OR replay_key = $2 OR starts_with(replay_key, $3))`;
+
+const INSERT_RESEND_CLAIM = `
+  INSERT INTO delivery_attempts (delivery_id, attempted_at, source, actor, outcome, replay_key)
+  VALUES ($1, $2, '${AUTOHEAL_SOURCE}', $3, 'pending', $4)
+  ON CONFLICT (replay_key) DO NOTHING
+  RETURNING id::text AS attempt_id, delivery_id, replay_key, attempted_at, actor, cycle_id`;
+
+function toClaim(row: ClaimRow): ReplayClaim {
+  return {
+    attemptId: row.attempt_id,
+    deliveryId: row.delivery_id,
+    tenantId: row.tenant_id,
+    target: row.target,
+    payload: row.payload,
+    headers: row.headers,
+    replayKey: row.replay_key,
+    attemptNumber: row.attempt_number,
+    cycleId: row.cycle_id,
+    actor: row.actor,
+    claimedAt: new Date(row.attempted_at),
+    ...(row.audited ? { audited: true } : {}),
+  };
+}
+
+/** The claim is an insert that the unique `replay_key` arbitrates. */
 export class SqlReplayLedger extends ReplayLedger {
   constructor(private readonly dataSource: DataSource) {
     super();
@@ -48,12 +82,9 @@ export class SqlReplayLedger extends ReplayLedger {
   }
 
   async claim(deliveryId: string, ctx: ClaimContext): Promise<ReplayClaim | null> {
-    // The unique key stops claims that overlap in time. The NOT EXISTS stops a claim from a stale
-    // view once the first has settled (the counter has moved on by then): whoever read the
-    // delivery before someone else re-sent it does not send it again, whatever that send's outcome.
-    // The lease check is an UPDATE, so its row lock holds a concurrent takeover until this claim
-    // commits, and a takeover that came first leaves no row with this fence. One statement: the
-    // lease check, the claim and its audit intent commit together or not at all.
+    // The unique key stops overlapping claims; the NOT EXISTS stops a claim from a stale view once the first has
+    // settled. The lease check is an UPDATE, so its row lock holds a concurrent takeover until this claim commits.
+    // One statement: the lease check, the claim and its audit intent commit together or not at all.
     const lease = ctx.lease;
     const rows: ClaimRow[] = await this.dataSource.query(
       `WITH lease AS (
@@ -102,22 +133,27 @@ export class SqlReplayLedger extends ReplayLedger {
         ctx.audit ?? false,
       ],
     );
-    const row = rows[0];
-    if (!row) return null;
-    return {
-      attemptId: row.attempt_id,
-      deliveryId: row.delivery_id,
-      tenantId: row.tenant_id,
-      target: row.target,
-      payload: row.payload,
-      headers: row.headers,
-      replayKey: row.replay_key,
-      attemptNumber: row.attempt_number,
-      cycleId: row.cycle_id,
-      actor: row.actor,
-      claimedAt: new Date(row.attempted_at),
-      ...(row.audited ? { audited: true } : {}),
-    };
+    return rows[0] ? toClaim(rows[0]) : null;
+  }
+
+  /** The delivery row is locked, so its attempt counter cannot move between reading it and claiming. */
+  async claimForResend(deliveryId: string, ctx: ResendContext): Promise<ResendClaim> {
+    return this.dataSource.transaction(async (tx) => {
+      const [delivery]: DeliveryToResend[] = await tx.query(RESEND_CANDIDATE, [deliveryId]);
+      if (!delivery) return { refused: 'unknown' };
+      if (!(FAILED_STATUSES as readonly string[]).includes(delivery.status)) return { refused: 'not_failed', status: delivery.status };
+      const automaticKey = replayKeyFor(delivery.id, delivery.attempts);
+      const prefix = resendKeyPrefix(delivery.id, delivery.attempts);
+      const sends: Array<{ replay_key: string; outcome: string }> = await tx.query(RESEND_BLOCKERS, [delivery.id, automaticKey, prefix]);
+      if (sends.some((send) => send.outcome === 'pending')) return { refused: 'in_flight' };
+      const automaticTaken = sends.some((send) => send.replay_key === automaticKey);
+      const resends = sends.filter((send) => send.replay_key.startsWith(prefix)).length;
+      const key = automaticTaken ? resendKeyFor(delivery.id, delivery.attempts, resends + 1) : automaticKey;
+      const [claimed]: ClaimRow[] = await tx.query(INSERT_RESEND_CLAIM, [delivery.id, ctx.now, ctx.actor, key]);
+      if (!claimed) return { refused: 'in_flight' };
+      const { tenant_id, target, payload, headers, attempts } = delivery;
+      return { claim: toClaim({ ...claimed, tenant_id, target, payload, headers, attempt_number: attempts }) };
+    });
   }
 
   /** One transaction, so the attempt and the delivery never disagree. */

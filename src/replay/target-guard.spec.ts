@@ -76,11 +76,7 @@ describe('TargetGuard (private targets refused)', () => {
   });
 });
 
-/**
- * Every spelling of a special-purpose address the guard can meet: as the URL parser normalizes it
- * (decimal, hex and octal IPv4; IPv4 inside IPv6 written either way) and as a resolver answers it.
- * An IPv6 address carrying an IPv4 one is judged by that IPv4 address.
- */
+/** Every spelling the guard can meet: as the URL parser normalizes it and as a resolver answers it. */
 describe('TargetGuard: special-purpose address spellings', () => {
   const guard = new TargetGuard({ allowPrivateTargets: false }, resolver);
   const inside = (ipv4: string, form: string) => new RegExp(`${ipv4.replace(/\./g, '\\.')} inside an ${form}`);

@@ -3,7 +3,7 @@ import type { LookupFunction } from 'node:net';
 import ipaddr from 'ipaddr.js';
 import { checkWebhookUrl } from '../common/webhook-url';
 
-/** All addresses a host name resolves to (dns.lookup with `all: true`); injected so tests need no DNS. */
+/** Injected so tests need no DNS. */
 export type HostResolver = (hostname: string) => Promise<LookupAddress[]>;
 
 export const systemResolver: HostResolver = (hostname) => dns.lookup(hostname, { all: true, verbatim: true });
@@ -37,9 +37,8 @@ const RANGE_NAMES: Record<string, string> = {
 type Cidr = [string, number];
 
 /**
- * The IANA special-purpose registries (iana-ipv4-special-registry, iana-ipv6-special-registry),
- * first match wins. The few entries IANA marks globally reachable (AS112, AMT, ORCHIDv2...) are
- * refused too: no webhook receiver lives there. Anything ipaddr.js does not call `unicast` is refused as well.
+ * IANA special-purpose registries, first match wins. The few entries IANA marks globally reachable (AS112, AMT,
+ * ORCHIDv2...) are refused too: no webhook receiver lives there. Anything ipaddr.js does not call `unicast` is refused.
  */
 const IPV4_SPECIAL: Array<[string, Cidr[]]> = [
   ['unspecified', [['0.0.0.0', 32]]],
@@ -91,15 +90,10 @@ const EMBEDDING_TABLE = EMBEDDINGS.map((e) => ({ ...e, base: ipaddr.IPv6.parse(e
 
 interface Refusal {
   range: string;
-  /** Set when an IPv6 address was judged by the IPv4 address inside it. */
   embedded?: { ipv4: string; form: string };
 }
 
-/**
- * Refuses replay targets that could reach into our own network (SSRF): anything but http(s),
- * and any host that is or resolves to an address outside the public unicast space. An IPv6
- * address carrying an IPv4 one (mapped, compatible, NAT64, 6to4, Teredo) is judged by that IPv4.
- */
+/** SSRF: an IPv6 address carrying an IPv4 one (mapped, compatible, NAT64, 6to4, Teredo) is judged by that IPv4. */
 export class TargetGuard {
   constructor(
     private readonly options: TargetGuardOptions,
@@ -133,10 +127,7 @@ export class TargetGuard {
     return { allowed: true };
   }
 
-  /**
-   * A `net.connect` lookup that applies the same rule at connect time: the name may resolve
-   * differently by then (DNS rebinding). Undefined when private targets are allowed.
-   */
+  /** The name may resolve differently at connect time (DNS rebinding). Undefined when private targets are allowed. */
   connectLookup(): LookupFunction | undefined {
     if (this.options.allowPrivateTargets) return undefined;
     return (hostname, options, callback) => {
@@ -161,7 +152,7 @@ export class TargetGuard {
   }
 }
 
-/** The special-purpose range an address belongs to (its embedded IPv4's, if it has one), or null when public. */
+/** Null when public. */
 export function nonPublicRange(address: string): string | null {
   return judge(address)?.range ?? null;
 }

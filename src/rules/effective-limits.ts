@@ -1,10 +1,10 @@
 import type { AutohealRules, Strategy, StrategyLimits, TenantOverride } from './rules.types';
 
-/** One strategy's limits for one tenant, with that tenant's override applied. */
+/** With that tenant's override applied. */
 export interface EffectiveLimits extends StrategyLimits {
   strategy: Strategy;
   tenant_id: string;
-  /** The tenant's own switch (true unless its override says otherwise). The global kill switch is separate. */
+  /** True unless its override says otherwise; the global kill switch is separate. */
   autoheal_enabled: boolean;
   /** False when the tenant lists this strategy in disabled_strategies. */
   strategy_allowed: boolean;
@@ -39,7 +39,6 @@ export function effectiveLimits(rules: AutohealRules, strategy: Strategy, tenant
   };
 }
 
-/** Whether a critical incident of this tenant waits for an operator's approval before it is healed. */
 export function requiresApprovalForCritical(rules: AutohealRules, tenantId: string): boolean {
   return overrideOf(rules, tenantId).require_approval_for_critical ?? rules.global_safety.require_approval_for_critical;
 }

@@ -2,10 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { AutohealRules } from './rules.types';
 import { InvalidRulesError, validateRules } from './rules.validation';
 
-/**
- * The rules the service runs with: the guide's defaults, overridden by the JSON file at `configFile`
- * (AUTOHEAL_CONFIG_FILE) when one is named. Throws InvalidRulesError naming the file and every bad key.
- */
+/** Throws InvalidRulesError naming the file and every bad key. */
 export function loadRules(configFile?: string): AutohealRules {
   if (!configFile) return validateRules({});
 

@@ -5,10 +5,7 @@ import { RulesSource, StaticRulesSource } from './rules.source';
 import type { AutohealRules } from './rules.types';
 import { InvalidRulesError } from './rules.validation';
 
-/**
- * Rules that must agree with the environment. A replay still on the wire must never be taken for
- * an interrupted one: that would mark it abandoned and lose its outcome.
- */
+/** A replay still on the wire must never be taken for an interrupted one: that would mark it abandoned and lose its outcome. */
 export function assertRulesFitConfig(rules: AutohealRules, config: AppConfig, file?: string): void {
   const abandonMs = rules.cycle.abandon_pending_after_seconds * 1000;
   if (abandonMs < 2 * config.replay.timeoutMs) {
@@ -19,7 +16,7 @@ export function assertRulesFitConfig(rules: AutohealRules, config: AppConfig, fi
   }
 }
 
-/** Loads and validates the rules once at boot: a bad AUTOHEAL_CONFIG_FILE stops the service before it serves. */
+/** A bad AUTOHEAL_CONFIG_FILE stops the service before it serves. */
 @Global()
 @Module({
   providers: [

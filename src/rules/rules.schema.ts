@@ -17,7 +17,7 @@ export function show(value: unknown): string {
 
 const notAnObject = mustBe('an object');
 
-/** Every key required unless marked optional, and no other key allowed: a typo must not silently do nothing. */
+/** No other key allowed: a typo must not silently do nothing. */
 function strictObject<Shape extends z.core.$ZodLooseShape>(shape: Shape) {
   return z.strictObject(shape, objectErrors(Object.keys(shape)));
 }
@@ -72,7 +72,6 @@ const timezone = z.string(validTimezone).refine((value) => {
 // Relations between fields: checked once each field is valid on its own, so one mistake gives one line.
 const onceFieldsValid = { when: (payload: z.core.ParsePayload) => payload.issues.length === 0 };
 
-/** Every limit any strategy reads, validated the same way wherever it appears. */
 export const STRATEGY_LIMIT_FIELDS = {
   max_deliveries: integer(1),
   time_window_minutes: positive,
@@ -89,7 +88,7 @@ export const STRATEGY_LIMIT_FIELDS = {
   max_occurrences: integer(1),
   /** RECOVER_BACKLOG: one real failed delivery is re-sent as a probe this often while the endpoint is down. */
   probe_interval_seconds: positive,
-  /** Drain sends in flight at once, per endpoint. */
+  /** Per endpoint. */
   drain_concurrency: integer(1),
   drain_rate_per_second: positive,
   /** A drain goes back to probing after this many failed sends in a row. */
@@ -103,12 +102,11 @@ type LimitField = keyof typeof STRATEGY_LIMIT_FIELDS;
 
 type LimitShape<Field extends LimitField> = Pick<typeof STRATEGY_LIMIT_FIELDS, Field>;
 
-/** The limits one strategy reads, in the order messages list them; a limit on the wrong strategy would do nothing, so it is refused. */
+/** In the order messages list them; a limit on the wrong strategy would do nothing, so it is refused. */
 function limits<Field extends LimitField>(...fields: Field[]) {
   return strictObject(Object.fromEntries(fields.map((field) => [field, STRATEGY_LIMIT_FIELDS[field]])) as LimitShape<Field>);
 }
 
-/** The same limits, each optional: what a tenant override may change. */
 function partialLimits<Field extends LimitField>(fields: readonly Field[]) {
   return strictObject(Object.fromEntries(fields.map((field) => [field, STRATEGY_LIMIT_FIELDS[field].optional()])) as {
     [F in Field]: z.ZodOptional<LimitShape<Field>[F]>;
@@ -156,7 +154,7 @@ const STRATEGY_LIMITS = {
   RECOVER_BACKLOG: limits(...STRATEGY_FIELDS.RECOVER_BACKLOG),
 };
 
-/** Per tenant, any strategy's limits, any subset of them (effectiveLimits applies them over the global ones). */
+/** effectiveLimits applies them over the global ones. */
 const tenantStrategyLimits = strictObject({
   REPLAY_RECENT: partialLimits(STRATEGY_FIELDS.REPLAY_RECENT).optional(),
   DEFER_AND_MONITOR: partialLimits(STRATEGY_FIELDS.DEFER_AND_MONITOR).optional(),
@@ -184,7 +182,6 @@ const businessHours = strictObject({
   /** 0 = Sunday … 6 = Saturday */
   days: distinctList(integer(0, 6), 'integers from 0 (Sunday) to 6 (Saturday)', { nonEmpty: true }),
   timezone,
-  /** Automatic actions run only inside business hours (`inside`) or only outside them (`outside`). */
   allow_actions: oneOf(['inside', 'outside']),
 }).superRefine((hours, ctx) => {
   if (hours.start_hour >= hours.end_hour) {
@@ -202,10 +199,8 @@ const tenantOverride = strictObject({
   max_replays: integer(1).optional(),
   escalation_delay_minutes: nonNegative.optional(),
   skip_notifications: boolean.optional(),
-  /** Strategies this tenant does not allow the machine to run for it. */
   disabled_strategies: distinctList(oneOf(STRATEGIES), `strategies (${STRATEGIES.join(', ')})`).optional(),
   autoheal_enabled: boolean.optional(),
-  /** Overrides global_safety.require_approval_for_critical for this tenant. */
   require_approval_for_critical: boolean.optional(),
   strategy_limits: tenantStrategyLimits.optional(),
 });
@@ -216,7 +211,6 @@ const tenantOverrides = z.record(
   { error: (issue) => (issue.code === 'invalid_key' ? `keys must be non-empty (got ${show(issue.input)})` : notAnObject.error(issue)) },
 );
 
-/** M3 thresholds: how a recent window compares to its baseline. */
 const detection = strictObject({
   recent_window_minutes: positive,
   baseline_window_minutes: positive,
@@ -233,7 +227,6 @@ const detection = strictObject({
   sustained_last_attempts: integer(2),
   /** … or at least this share of the recent window failed (with at least min_failures failures). */
   sustained_failure_ratio: share,
-  /** Failures at or above which an incident is medium / high / critical. */
   severity_thresholds: strictObject({ medium: integer(1), high: integer(1), critical: integer(1) })
     .superRefine(({ medium, high, critical }, ctx) => {
       if (!(medium < high && high < critical)) {
@@ -250,7 +243,6 @@ const detection = strictObject({
   }
 }, onceFieldsValid);
 
-/** The guide's AUTOHEAL_LIMITS, GLOBAL_SAFETY, strategy priorities and tenant overrides, plus our detection and cycle settings. */
 export const RULES_SCHEMA = strictObject({
   global_safety: strictObject({
     autoheal_enabled: boolean,
@@ -268,18 +260,15 @@ export const RULES_SCHEMA = strictObject({
   tenant_overrides: tenantOverrides,
   detection,
   cycle: strictObject({
-    /**
-     * The live-cycle lock's lease. A running cycle renews it (every third of it), so it only needs to
-     * outlast a stalled renewal; a killed holder frees it within one lease.
-     */
+    /** Renewed every third of it, so it only needs to outlast a stalled renewal; a killed holder frees it within one lease. */
     lock_ttl_seconds: positive,
-    /** The lease of a slot in max_concurrent_heals (and of the cycle's history row), renewed the same way. */
+    /** Also the cycle's history row lease, renewed the same way. */
     slot_ttl_seconds: positive,
     /** Replay attempts still `pending` after this long are marked `abandoned`. */
     abandon_pending_after_seconds: positive,
   }),
   approvals: strictObject({
-    /** A pending approval expires after this long; fractions allowed (compressed time). */
+    /** Fractions allowed (compressed time). */
     ttl_minutes: positive,
   }),
   /** Many endpoints in incident at once page once, and drains are capped. */

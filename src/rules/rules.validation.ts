@@ -3,7 +3,7 @@ import { DEFAULT_RULES } from './rules.defaults';
 import { RULES_SCHEMA, show } from './rules.schema';
 import type { AutohealRules } from './rules.types';
 
-/** One line per problem, each `key.path: what is wrong (got value)`, so a bad file is fixed in one pass. */
+/** One line per problem, so a bad file is fixed in one pass. */
 export class InvalidRulesError extends Error {
   constructor(
     readonly problems: string[],
@@ -14,11 +14,7 @@ export class InvalidRulesError extends Error {
   }
 }
 
-/**
- * Merges a partial rules document (the shape of GET /autoheal/config) over `defaults` and validates the
- * result against RULES_SCHEMA. Objects merge deeply, arrays replace, tenant_overrides merge per tenant
- * (`"tenant": null` removes a default tenant).
- */
+/** Objects merge deeply, arrays replace, tenant_overrides merge per tenant (`"tenant": null` removes a default tenant). */
 export function validateRules(raw: unknown, defaults: AutohealRules = DEFAULT_RULES): AutohealRules {
   if (!isPlainObject(raw)) throw new InvalidRulesError([`(root): must be a JSON object (got ${show(raw)})`]);
 

@@ -1,12 +1,12 @@
 import type { AutohealRules } from './rules.types';
 
-/** GET /autoheal/config: the guide's four sections, then our detection, cycle, approval and storm settings. */
+/** The guide's four sections, then our detection, cycle, approval and storm settings. */
 export type AutohealConfigView = Pick<
   AutohealRules,
   'global_safety' | 'strategy_limits' | 'strategy_priorities' | 'tenant_overrides' | 'detection' | 'cycle' | 'approvals' | 'storm'
 >;
 
-/** A detached copy in the guide's key order; the fields are already snake_case. */
+/** A detached copy in the guide's key order. */
 export function toConfigView(rules: AutohealRules): AutohealConfigView {
   return structuredClone({
     global_safety: rules.global_safety,

@@ -7,14 +7,13 @@ export const TRIAGE_LABELS = [
 ] as const;
 export type TriageLabel = (typeof TRIAGE_LABELS)[number];
 
-/** What the dispatcher told us about one delivery. */
 export interface FailureSignal {
   status: string;
   http_status?: number | null;
   error?: string | null;
 }
 
-/** M1's verdict: the likely cause and how sure we are of it (0..1). */
+/** score is 0..1. */
 export interface Triage {
   label: TriageLabel;
   score: number;
@@ -22,11 +21,7 @@ export interface Triage {
 
 const FAILED = new Set(['failed', 'dead_letter']);
 
-/**
- * M1 auto-triage. Labels a failed or dead-lettered delivery by its likely cause; returns null for
- * `pending` and `delivered`, which have nothing to triage. The HTTP status, when there is one, is
- * the strongest evidence; otherwise the error text (Node/undici error codes and the usual phrases).
- */
+/** M1. The HTTP status, when there is one, is the strongest evidence; otherwise the error text. */
 export function classifyFailure(signal: FailureSignal): Triage | null {
   if (!FAILED.has(signal.status)) return null;
   const error = signal.error?.trim() || '';

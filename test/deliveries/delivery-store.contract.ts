@@ -139,6 +139,24 @@ export function describeDeliveryStoreContract(name: string, factory: () => Promi
       expect(await store.findById(p + 'nope')).toBeNull();
     });
 
+    it('activeEndpoints: distinct tenant+endpoints with a delivery created since a time, whatever its status', async () => {
+      // Far in the future, so what other tests stored (at the clock's time) is not counted.
+      const since = new Date(Date.UTC(2040, 0, 1) + run * 86_400_000);
+      const after = (ms: number) => new Date(since.getTime() + ms);
+      await store.upsertBatch(
+        [
+          item('a1', { created_at: after(0) }),
+          item('a2', { created_at: after(1), status: 'delivered', http_status: 200 }),
+          item('b1', { created_at: after(2), target: B }),
+          item('o1', { created_at: after(3), tenant_id: p + 'other' }),
+          item('old', { created_at: after(-1), target: 'https://old.example.com/hook' }),
+        ],
+        'd',
+      );
+      expect(await store.activeEndpoints(since)).toBe(3);
+      expect(await store.activeEndpoints(after(2))).toBe(2);
+    });
+
     it('recentFailures: failed and dead_letter of one tenant+endpoint since a time, newest first, limited', async () => {
       const at = (minute: number) => new Date(`2025-06-01T09:0${minute}:00.000Z`);
       await store.upsertBatch(

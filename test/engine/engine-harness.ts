@@ -6,6 +6,7 @@ import { AnomalyDetector } from '../../src/anomalies/anomaly-detector.port';
 import { ScriptedAnomalyDetector } from '../../src/anomalies/scripted-anomaly-detector.adapter';
 import { Clock, ManualClock } from '../../src/clock/clock';
 import { Notifier } from '../../src/escalation/notifier.port';
+import { IncidentStore } from '../../src/incidents/incident-store.port';
 import { RecordingNotifier } from '../../src/escalation/recording-notifier.adapter';
 import { Insights } from '../../src/insights/insights.port';
 import { FixedInsights } from '../../src/insights/fixed-insights.adapter';
@@ -134,6 +135,12 @@ export class EngineHarness {
 
   run(dryRun: boolean) {
     return this.http().post(`/autoheal/run?dry_run=${dryRun}`).auth(this.operator, { type: 'bearer' });
+  }
+
+  /** Cycles follow every active incident: a test about one cycle's decisions starts with none left by earlier tests. */
+  async resolveIncidents(): Promise<void> {
+    const store = this.t.app.get(IncidentStore);
+    for (const incident of await store.active()) await store.resolve(incident.id, 'test-reset', null, this.clock.now());
   }
 
   sql<T = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<T[]> {

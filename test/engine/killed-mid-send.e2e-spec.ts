@@ -63,6 +63,8 @@ describe('a service killed mid-send', () => {
       receiver.hang = false;
       // Older than abandon_pending_after_seconds, as if the dead process had sent it long ago.
       await pg.query(`UPDATE delivery_attempts SET attempted_at = attempted_at - interval '1 hour' WHERE source = 'autoheal' AND outcome = 'pending'`);
+      // The dead holder's healing lease on the endpoint ran out with it.
+      await pg.query(`UPDATE endpoint_leases SET expires_at = now() - interval '1 hour'`);
       service = await boot();
       const res = await call('/autoheal/run', { method: 'POST' });
       expect(res.status).toBe(200);

@@ -62,6 +62,8 @@ describe('the cycle lock lost mid-cycle', () => {
       receiver.status = 503;
       const failing = burst(`r${round}`, 'tenant-1', receiver.url(path), FAILED_PER_ROUND, 30);
       await dispatchAndReport(a.app, ingest, failing);
+      // Back up: REPLAY_RECENT is canary-first, so the first cycle goes on past its first send only on a 2xx.
+      receiver.status = 200;
       const before = receiver.at(path).length;
       receiver.delayMs = 150;
 

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 
 const TABLES = [
   'autoheal_controls', 'deliveries', 'delivery_attempts', 'operator_audit', 'autoheal_history', 'escalations', 'endpoint_maintenance', 'incident_deferrals',
-  'incidents', 'incident_events', 'approvals', 'endpoint_leases',
+  'incidents', 'incident_events', 'approvals', 'endpoint_leases', 'recoveries',
 ];
 
 async function tablesIn(ds: DataSource): Promise<string[]> {

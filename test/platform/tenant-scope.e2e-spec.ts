@@ -11,6 +11,7 @@ import type { ActionSkipped, ActionTaken, IncidentSummary } from '../../src/engi
 import { EscalationService } from '../../src/escalation/escalation.service';
 import { IncidentStore } from '../../src/incidents/incident-store.port';
 import { MaintenanceStore } from '../../src/maintenance/maintenance-store.port';
+import { RecoveryStore } from '../../src/recovery/recovery-store.port';
 import { openDataSource, seedDeliveries } from '../anomalies/seed-deliveries';
 import { createTestApp, TestApp } from '../utils/test-app';
 import { createTestDatabase, TestDatabase } from '../utils/test-database';
@@ -29,6 +30,7 @@ interface Seeded {
   incident: Record<string, string>;
   approval: Record<string, string>;
   escalation: Record<string, string>;
+  recovery: Record<string, string>;
 }
 
 interface RouteCase {
@@ -55,7 +57,7 @@ describe('tenant-scoped tokens, on every route', () => {
   let deliveries: DeliveryStore;
   let incidents: IncidentStore;
   let maintenance: MaintenanceStore;
-  const seeded: Seeded = { incident: {}, approval: {}, escalation: {} };
+  const seeded: Seeded = { incident: {}, approval: {}, escalation: {}, recovery: {} };
   const clock = new ManualClock(NOW);
   const http = () => request(t.app.getHttpServer());
   const scoped = (role: Role, tenants = [A]) => t.token(role, `support-${role}`, '1h', tenants);
@@ -140,6 +142,11 @@ describe('tenant-scoped tokens, on every route', () => {
         now: NOW,
       });
       seeded.escalation[tenant] = escalation.escalation.id;
+      const recovery = await t.app.get(RecoveryStore).create(
+        { tenantId: tenant, endpoint, since: minutesAgo(10), until: null, statuses: ['failed'], triageLabels: null, total: 0, createdBy: 'root' },
+        NOW,
+      );
+      seeded.recovery[tenant] = recovery.id;
       await maintenance.set(endpoint, new Date(NOW.getTime() + 3_600_000), 'deploy', 'platform', NOW);
     }
     const audit = t.app.get(AuditLog);
@@ -557,6 +564,66 @@ describe('tenant-scoped tokens, on every route', () => {
       check: (body) => expect(body).toHaveProperty('global_safety'),
     },
   ];
+  ROUTES.push(
+    {
+      route: 'POST /deliveries/:id/replay',
+      name: "another tenant's delivery is not found, and is not sent",
+      method: 'post',
+      path: () => '/deliveries/b-1/replay',
+      roles: ['operator', 'admin'],
+      status: 404,
+      check: async (_, __, message) => {
+        expect(message).toBe('Delivery b-1 not found');
+        expect(await deliveries.findById('b-1')).toMatchObject({ status: 'failed', attempts: 1 });
+      },
+    },
+    {
+      route: 'POST /autoheal/recoveries',
+      name: 'plans a recovery of its own tenant',
+      method: 'post',
+      path: () => '/autoheal/recoveries',
+      body: { tenant_id: A, since: minutesAgo(30).toISOString(), dry_run: true },
+      roles: ['operator', 'admin'],
+      status: 200,
+      check: (body) => expect(body).toHaveProperty('total'),
+    },
+    {
+      route: 'POST /autoheal/recoveries',
+      name: "another tenant's recovery is refused",
+      method: 'post',
+      path: () => '/autoheal/recoveries',
+      body: { tenant_id: B, since: minutesAgo(30).toISOString() },
+      roles: ['operator', 'admin'],
+      status: 403,
+      check: (_, __, message) => expect(message).toBe(`tenant_id: tenant "${B}" is outside this token's scope (tenant "${A}")`),
+    },
+    {
+      route: 'GET /autoheal/recoveries',
+      name: "only its tenants' recoveries",
+      method: 'get',
+      path: () => '/autoheal/recoveries',
+      roles: ['operator', 'admin'],
+      status: 200,
+      check: (body) => expect(tenantsOf((body as { recoveries: unknown[] }).recoveries)).toEqual([A]),
+    },
+    {
+      route: 'GET /autoheal/recoveries/:id',
+      name: "another tenant's recovery is not found",
+      method: 'get',
+      path: (s) => `/autoheal/recoveries/${s.recovery[B]}`,
+      roles: ['operator', 'admin'],
+      status: 404,
+    },
+    {
+      route: 'DELETE /autoheal/recoveries/:id',
+      name: "another tenant's recovery is not found, and keeps running",
+      method: 'delete',
+      path: (s) => `/autoheal/recoveries/${s.recovery[B]}`,
+      roles: ['operator', 'admin'],
+      status: 404,
+      check: async (_, s) => expect((await t.app.get(RecoveryStore).get(s.recovery[B]))?.state).not.toBe('cancelled'),
+    },
+  );
   const PUBLIC_ROUTES = ['GET /health', 'GET /metrics'];
 
   it('covers every route of the service', () => {

@@ -34,6 +34,16 @@ describe('HttpReplayer against a local receiver', () => {
     expect(receiver.receivedOn('/hang')).toHaveLength(1);
   });
 
+  it('says a timeout is one, and hands back the receiver\'s Retry-After as sent', async () => {
+    expect(await replayer.send(request(receiver.url('/hang')))).toMatchObject({ ok: false, timedOut: true });
+    expect(await replayer.send(request(receiver.url('/status/429?retry-after=7')))).toEqual({
+      ok: false, httpStatus: 429, error: 'HTTP 429', durationMs: expect.any(Number), retryAfter: '7',
+    });
+    const ok = await replayer.send(request(receiver.url('/status/200')));
+    expect(ok).not.toHaveProperty('retryAfter');
+    expect(ok).not.toHaveProperty('timedOut');
+  });
+
   it('returns connection refused as a result', async () => {
     const port = await closedPort();
     expect(await replayer.send(request(`http://127.0.0.1:${port}/in`))).toMatchObject({

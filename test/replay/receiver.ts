@@ -11,7 +11,8 @@ export interface ReceivedRequest {
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
 /**
- * A webhook receiver on 127.0.0.1 (random port). Paths: `/status/<code>` answers that code,
+ * A webhook receiver on 127.0.0.1 (random port). Paths: `/status/<code>` answers that code (with
+ * `?retry-after=<value>` as its Retry-After header),
  * `/big` answers 200 with a 1 MiB body, `/hang` reads the request and never answers.
  */
 export class TestReceiver {
@@ -54,7 +55,9 @@ export class TestReceiver {
     if (path === '/hang') return () => undefined;
     if (path === '/big') return (_req, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end(Buffer.alloc(1024 * 1024, 'x'));
     const status = /^\/status\/(\d{3})/.exec(path);
-    return (_req, res) => res.writeHead(status ? Number(status[1]) : 404, { 'content-type': 'application/json' }).end('{"received":true}');
+    const retryAfter = new URL(path, 'http://receiver').searchParams.get('retry-after');
+    const headers = { 'content-type': 'application/json', ...(retryAfter !== null && { 'retry-after': retryAfter }) };
+    return (_req, res) => res.writeHead(status ? Number(status[1]) : 404, headers).end('{"received":true}');
   }
 }
 

@@ -3,6 +3,7 @@ import type { AttemptRecord, DeliveryRecord, DeliveryStore } from '../../src/del
 import type { DeliveryStatus } from '../../src/deliveries/delivery.constants';
 import { ABANDONED_ERROR, OUTCOME_AUDIT_ACTION, ReplayLedger, SEND_AUDIT_ACTION } from '../../src/replay/replay-ledger.port';
 import { eventually } from '../utils/eventually';
+import type { ReplayClaim } from '../../src/replay/replay.types';
 
 export interface ReplayLedgerUnderTest {
   ledger: ReplayLedger;
@@ -252,6 +253,61 @@ export function describeReplayLedgerContract(name: string, factory: () => Promis
         await ledger.settle(claim!, { ok: false, httpStatus: 503, error: 'HTTP 503', durationMs: 9 }, later);
         expect(claim?.audited).toBeUndefined();
         expect(await subject.auditTrail(id)).toEqual([]);
+      });
+    });
+
+    describe('claimForResend (an operator re-sends one delivery)', () => {
+      const by = { actor: 'operator:alice', now };
+      const abandon = async (id: string) => {
+        const claim = await ledger.claim(id, ctx(randomUUID(), now));
+        expect(await ledger.abandonStale(new Date(now.getTime() + 60_000))).toContain(claim!.attemptId);
+        return claim!;
+      };
+
+      it('takes the automatic key when it is free, so the automatic path cannot send it too', async () => {
+        const id = await seed({ attempts: 2 });
+        const result = await ledger.claimForResend(id, by);
+        expect(result).toEqual({
+          claim: expect.objectContaining({
+            deliveryId: id, replayKey: `${id}:autoheal:2`, actor: 'operator:alice', cycleId: null, attemptNumber: 2,
+          }),
+        });
+        expect(await ledger.claim(id, ctx(randomUUID(), later))).toBeNull();
+        expect(await ledger.claimForResend(id, by)).toEqual({ refused: 'in_flight' });
+        const { claim } = result as { claim: ReplayClaim };
+        const settled = await ledger.settle(claim, { ok: true, httpStatus: 200, error: null, durationMs: 3 }, later);
+        expect(settled).toMatchObject({ deliveryStatus: 'delivered', attempts: 3 });
+        expect(await ledger.claimForResend(id, by)).toEqual({ refused: 'not_failed', status: 'delivered' });
+      });
+
+      it('re-sends an abandoned delivery, exactly once however many ask at once', async () => {
+        const id = await seed({ attempts: 1 });
+        await abandon(id);
+        expect(await ledger.claim(id, ctx(randomUUID(), later))).toBeNull();
+        const results = await Promise.all(Array.from({ length: 6 }, () => ledger.claimForResend(id, by)));
+        const won = results.filter((r): r is { claim: ReplayClaim } => 'claim' in r);
+        expect(won).toHaveLength(1);
+        expect(results.filter((r) => 'refused' in r)).toEqual(Array(5).fill({ refused: 'in_flight' }));
+        expect(won[0].claim.replayKey).toBe(`${id}:autoheal-resend:1:1`);
+        await ledger.settle(won[0].claim, { ok: false, httpStatus: 503, error: 'HTTP 503', durationMs: 3 }, later);
+        // The counter moved on: the next attempt is claimable again, by anyone.
+        expect((await ledger.claimForResend(id, by)) as { claim: ReplayClaim }).toMatchObject({ claim: { replayKey: `${id}:autoheal:2` } });
+      });
+
+      it('a re-send that is itself abandoned leaves the next one its own key', async () => {
+        const id = await seed({ attempts: 1 });
+        await abandon(id);
+        const first = (await ledger.claimForResend(id, by)) as { claim: ReplayClaim };
+        expect(await ledger.abandonStale(new Date(now.getTime() + 60_000))).toContain(first.claim.attemptId);
+        const second = await ledger.claimForResend(id, by);
+        expect(second).toMatchObject({ claim: { replayKey: `${id}:autoheal-resend:1:2` } });
+      });
+
+      it('refuses unknown and delivered deliveries, writing nothing', async () => {
+        const delivered = await seed({ status: 'delivered', http_status: 200, error: null });
+        expect(await ledger.claimForResend('dlv_does_not_exist', by)).toEqual({ refused: 'unknown' });
+        expect(await ledger.claimForResend(delivered, by)).toEqual({ refused: 'not_failed', status: 'delivered' });
+        expect(await subject.replayAttempts(delivered)).toHaveLength(0);
       });
     });
   });

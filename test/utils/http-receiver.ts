@@ -6,7 +6,14 @@ export interface ReceivedRequest {
   path: string;
   headers: IncomingHttpHeaders;
   body: unknown;
+  /** Date.now() when it arrived. */
+  at: number;
+  /** What it was answered (null while unanswered, or never: `hang`). */
+  status: number | null;
 }
+
+/** Overrides `status` for one request: its status and extra headers (a Retry-After, say). */
+export type Responder = (request: ReceivedRequest) => { status: number; headers?: Record<string, string> } | undefined;
 
 /** A webhook endpoint on 127.0.0.1 that answers with `status` and remembers what it got. */
 export class HttpReceiver {
@@ -14,8 +21,13 @@ export class HttpReceiver {
   status = 200;
   /** When true, requests are recorded but never answered (an endpoint that hangs). */
   hang = false;
-  /** How long to wait before answering (a slow endpoint). */
+  /** Answers this long after the request arrived (a slow endpoint). */
   delayMs = 0;
+  /** Asked first for each request; undefined falls back to `status`. */
+  respond?: Responder;
+  /** Requests being answered right now, and the most there ever were at once. */
+  inFlight = 0;
+  maxInFlight = 0;
   private server?: Server;
   private port = 0;
 
@@ -31,10 +43,24 @@ export class HttpReceiver {
         } catch {
           // keep the raw text
         }
-        this.received.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body });
+        const received: ReceivedRequest = {
+          method: req.method ?? '',
+          path: req.url ?? '',
+          headers: req.headers,
+          body,
+          at: Date.now(),
+          status: null,
+        };
+        this.received.push(received);
         if (this.hang) return;
-        const status = this.status;
-        const answer = () => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: status < 300 }));
+        const reply = this.respond?.(received) ?? { status: this.status };
+        const status = reply.status;
+        received.status = status;
+        this.maxInFlight = Math.max(this.maxInFlight, ++this.inFlight);
+        const answer = () => {
+          this.inFlight--;
+          res.writeHead(status, { 'content-type': 'application/json', ...reply.headers }).end(JSON.stringify({ ok: status < 300 }));
+        };
         if (this.delayMs > 0) setTimeout(answer, this.delayMs);
         else answer();
       });

@@ -5,6 +5,8 @@ import Redis from 'ioredis';
 export interface PrivateRedis {
   port: number;
   stop(): Promise<void>;
+  /** SIGKILL: the server dies mid-command, as in a crash (nothing is saved: it runs without persistence). */
+  kill(): Promise<void>;
 }
 
 /** A port nothing listens on right now (the OS's pick, released at once). */
@@ -19,9 +21,15 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** A Redis of the test's own (password-protected when asked), never the shared one. */
-export async function startPrivateRedis(password?: string, timeoutMs = 15_000): Promise<PrivateRedis> {
-  const port = await freePort();
+/**
+ * A Redis of the test's own (password-protected when asked), never the shared one; on `port` when
+ * given (to restart one that was killed), else on a free one.
+ */
+export async function startPrivateRedis(
+  password?: string,
+  { port: wanted, timeoutMs = 15_000 }: { port?: number; timeoutMs?: number } = {},
+): Promise<PrivateRedis> {
+  const port = wanted ?? (await freePort());
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
   if (password) args.push('--requirepass', password);
   const child: ChildProcess = spawn('redis-server', args, { stdio: 'ignore' });
@@ -44,11 +52,9 @@ export async function startPrivateRedis(password?: string, timeoutMs = 15_000): 
       client.disconnect();
     }
   }
-  return {
-    port,
-    stop: async () => {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await exited;
-    },
+  const end = async (signal: NodeJS.Signals) => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    await exited;
   };
+  return { port, stop: () => end('SIGTERM'), kill: () => end('SIGKILL') };
 }

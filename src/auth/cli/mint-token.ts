@@ -6,7 +6,6 @@ import { mintToken } from '../token';
 
 /**
  * `npm run token -- --role admin [--role operator] [--sub alice] [--ttl 1h] [--tenant t1 --tenant t2]`
- * Each `--tenant` scopes the token to that tenant; without one the token is platform-wide.
  * Prints only the token on stdout, so `TOKEN=$(npm run -s token -- --role admin)` works.
  */
 function main(): void {

@@ -4,11 +4,7 @@ import { urlWithoutCredentials } from '../../common/url-without-credentials';
 import { configFromProcess } from '../../config/dotenv';
 import { embeddedUrlFile } from '../embedded-url-file';
 
-/**
- * `npm run db:psql [-- psql arguments]`: a psql shell on the database the service uses —
- * DATABASE_URL, or the embedded one the running service recorded under DATA_DIR (or, when it is
- * not running yet, the fixed EMBEDDED_DB_PORT).
- */
+/** `npm run db:psql [-- psql arguments]`: DATABASE_URL, else the URL the running service recorded, else EMBEDDED_DB_PORT. */
 function main(): number {
   const config = configFromProcess();
   const target = databaseUrl(config.database);

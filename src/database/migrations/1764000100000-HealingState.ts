@@ -1,6 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-/** State the healing engine keeps across cycles: escalations, maintenance windows, deferrals. */
 export class HealingState1764000100000 implements MigrationInterface {
   name = 'HealingState1764000100000';
 

@@ -1,6 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-/** Incidents that persist until recovered, their timeline, and approvals to recover critical ones. */
 export class Incidents1764000800000 implements MigrationInterface {
   name = 'Incidents1764000800000';
 

@@ -1,14 +1,9 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Leases that let a crash or a lost cycle lock never cause a second send, and the columns the
- * guide's monitoring SQL reads.
- * - `endpoint_leases`: one cycle heals an endpoint at a time; `fence` grows on every takeover and
- *   every replay claim checks it, so a holder that lost its lease cannot claim any more.
- * - A cycle's history row is opened before it acts and completed at the end; a row left `running`
- *   past its lease belongs to a process that died. `actions_taken` is NULL for a cycle that took no
- *   action, so "Healing Success Rate" (`actions_taken IS NOT NULL`) means what it says.
- * - `deliveries.new_status`: the status an auto-heal replay left the delivery in ("Replay Effectiveness").
+ * `endpoint_leases.fence` grows on every takeover and every replay claim checks it, so a holder that lost its
+ * lease cannot claim any more. `actions_taken` is NULL for a cycle that took no action, so "Healing Success
+ * Rate" (`actions_taken IS NOT NULL`) means what it says.
  */
 export class HealingLeases1764000900000 implements MigrationInterface {
   name = 'HealingLeases1764000900000';

@@ -10,7 +10,7 @@ const HTTP_STATUS = [100, 599] as const;
 const ISO_DATE_OPTIONS = { strict: true, strictSeparator: true };
 const ISO_DATE = { message: 'must be an ISO 8601 date, e.g. 2025-01-23T12:34:56Z' };
 
-/** One item of `POST /deliveries`. Dates stay strings here; the batch pipe turns them into Dates. */
+/** Dates stay strings here; the batch pipe turns them into Dates. */
 export class DeliveryOutcomeDto {
   @IsText(1, MAX_NAME)
   id: string;
@@ -36,7 +36,7 @@ export class DeliveryOutcomeDto {
   @IsText(1, MAX_NAME)
   event_type?: string | null;
 
-  /** Any JSON; an explicit null is stored as null, a missing payload keeps the stored one. */
+  /** An explicit null is stored as null, a missing payload keeps the stored one. */
   @Allow()
   payload?: unknown;
 
@@ -57,7 +57,6 @@ const FIELDS: ReadonlySet<string> = new Set([
   'id', 'tenant_id', 'target', 'status', 'http_status', 'error', 'event_type', 'payload', 'headers', 'created_at', 'attempted_at',
 ]);
 const STATUSES: ReadonlySet<unknown> = new Set(DELIVERY_STATUSES);
-// What @IsOptional() lets through unchecked.
 const absent = (value: unknown) => value === undefined || value === null;
 
 // The form dispatchers send (RFC 3339), a subset of what IsISO8601 accepts; anything else is left to it.
@@ -66,7 +65,7 @@ const RFC3339 = new RegExp(
 );
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
-/** `isISO8601(value, ISO_DATE_OPTIONS)`, without its costlier general pattern for the usual form. */
+/** Skips isISO8601's costlier general pattern for the usual form. */
 function isIsoDate(value: unknown): boolean {
   const match = typeof value === 'string' ? RFC3339.exec(value) : null;
   if (!match) return isISO8601(value, ISO_DATE_OPTIONS);
@@ -76,10 +75,8 @@ function isIsoDate(value: unknown): boolean {
 }
 
 /**
- * The decorators above, written out for the 1000-item hot path, where class-transformer and
- * class-validator cost about 100 µs an item. It may refuse more than the DTO (the pipe then asks
- * class-validator, which names the problem) but never less; delivery-outcome.dto.spec.ts runs
- * both on the same inputs.
+ * The decorators above, written out for the 1000-item hot path (class-validator costs ~100 µs an item). It may
+ * refuse more than the DTO, never less; delivery-outcome.dto.spec.ts runs both on the same inputs.
  */
 export function passesDeliveryOutcomeDto(raw: Record<string, unknown>): boolean {
   const { id, tenant_id, target, status, http_status, error, event_type, headers, created_at, attempted_at } = raw;

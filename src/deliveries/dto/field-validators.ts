@@ -6,7 +6,7 @@ export const isText = (value: unknown, min: number, max: number): boolean =>
 export const isIntegerBetween = (value: unknown, min: number, max: number): boolean =>
   Number.isInteger(value) && (value as number) >= min && (value as number) <= max;
 
-/** A string of min..max characters, as one constraint so a bad value gets one message. */
+/** One constraint, so a bad value gets one message. */
 export const IsText = (min: number, max: number) =>
   ValidateBy(
     {

@@ -6,7 +6,7 @@ import { IsIntegerBetween, IsText } from './field-validators';
 
 export const DEFAULT_LIST_LIMIT = 100;
 
-/** `GET /deliveries` filters; all optional, combined with AND. */
+/** Combined with AND. */
 export class ListDeliveriesQuery {
   @IsOptional()
   @IsText(1, 200)

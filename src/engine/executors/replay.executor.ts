@@ -14,7 +14,8 @@ import { baseAction, ExecutionOutcome, ExecutionPlan, StrategyExecutor } from '.
  * sent (the claim's unique key, and the lease's fence, are what stop a second instance, a second
  * cycle after a crash or after the cycle lock was lost, from sending it again), sent, settled.
  * Sends go one at a time: the endpoint is only just recovering, and a burst of 25 parallel
- * requests is how it falls over again.
+ * requests is how it falls over again. The first send is a canary: the rest of the batch follows
+ * only if it got a 2xx, so an endpoint still down gets one request, not the whole batch.
  */
 @Injectable()
 export class ReplayExecutor extends StrategyExecutor {
@@ -57,7 +58,9 @@ export class ReplayExecutor extends StrategyExecutor {
       if (sent.replayed.length === 0 && !sent.error) {
         return { skipped: { check: 'replay_claim', reason: `None of ${ids.length} deliveries could be claimed: already being replayed, or no longer failed` } };
       }
-      const { error, ...details } = sent;
+      const { error, not_sent: notSent, ...sentDetails } = sent;
+      // The canary failed: the rest waits for RECOVER_BACKLOG's probes instead of going into an endpoint still down.
+      const details = { ...sentDetails, ...(notSent.length > 0 && { canary_failed: true, not_sent: notSent }) };
       await auditAction(this.audit, 'autoheal_replay', plan, { ...details, ...(error ? { error } : {}) });
       return { taken: { ...baseAction(plan, true), ...details, count: sent.replayed.length, ...(error ? { error } : {}) } };
     } finally {
@@ -73,9 +76,20 @@ export class ReplayExecutor extends StrategyExecutor {
    * delivery at a time; stops at the first storage error (nothing more is claimed).
    */
   private async sendEach(ids: string[], plan: ExecutionPlan, lease: EndpointLease) {
-    const result = { replayed: [] as string[], delivered: [] as string[], still_failing: [] as string[], not_claimed: [] as string[], error: undefined as string | undefined };
+    const result = {
+      replayed: [] as string[],
+      delivered: [] as string[],
+      still_failing: [] as string[],
+      not_claimed: [] as string[],
+      not_sent: [] as string[],
+      error: undefined as string | undefined,
+    };
     const audit = plan.rules.global_safety.audit_all_actions;
-    for (const id of ids) {
+    for (const [index, id] of ids.entries()) {
+      if (result.replayed.length === 1 && result.delivered.length === 0) {
+        result.not_sent = ids.slice(index);
+        break;
+      }
       try {
         const claim = await this.ledger.claim(id, { cycleId: plan.cycleId, cycleStartedAt: plan.now, actor: AUTOHEAL_OPERATOR, now: this.clock.now(), lease, audit });
         if (!claim) {

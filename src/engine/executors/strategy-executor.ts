@@ -5,6 +5,7 @@ import type { AutohealRules, Strategy } from '../../rules/rules.types';
 import type { ActionTaken } from '../cycle-result';
 import type { CycleState } from '../cycle-state';
 import type { Deferral } from '../../deferrals/deferral-store.port';
+import type { ApprovalPlan, IncidentRecord } from '../../incidents/incident';
 
 /** Everything an executor needs about one incident that passed the safety checks. */
 export interface ExecutionPlan {
@@ -21,6 +22,12 @@ export interface ExecutionPlan {
   replayCandidates: FailureSummary[];
   deferral: Deferral | null;
   state: CycleState;
+  /** The persisted incident it belongs to; null (or absent) in a dry run that met it first. */
+  record?: IncidentRecord | null;
+  /** ESCALATE_OPERATOR: the approval this page asks for (a critical incident waiting to be recovered). */
+  approval?: { id: string | null; plan: ApprovalPlan; expires_at: Date | null };
+  /** Many endpoints in incident at once: one storm page covers them, no page each. */
+  storm?: boolean;
 }
 
 /**
@@ -46,6 +53,11 @@ export async function followUp(what: string, step: () => Promise<unknown>, faile
 export abstract class StrategyExecutor {
   abstract readonly strategy: Strategy;
   abstract execute(plan: ExecutionPlan): Promise<ExecutionOutcome>;
+  /**
+   * A strategy the predictor holds back for an operator's approval (shouldApply's needs_approval):
+   * ask for it instead. Strategies without it are simply skipped.
+   */
+  awaitApproval?(plan: ExecutionPlan, reason: string): Promise<ExecutionOutcome>;
 }
 
 export class StrategyExecutorRegistry {

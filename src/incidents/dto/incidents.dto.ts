@@ -20,7 +20,7 @@ export class ListApprovalsQuery extends LimitQuery {
   status?: ApprovalStatus;
 }
 
-/** `{"note": "..."}` on resolve, approve and reject: why, for the timeline. */
+/** On resolve, approve and reject: why, for the timeline. */
 export class OperatorNoteBody {
   @IsOptional()
   @IsString()

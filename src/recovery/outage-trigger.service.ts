@@ -1,0 +1,68 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { AnomalyDetector } from '../anomalies/anomaly-detector.port';
+import { Clock } from '../clock/clock';
+import { EndpointRef, endpointKey } from '../common/endpoint-key';
+import type { DeliveryOutcome } from '../deliveries/delivery-store.port';
+import { FAILED_STATUSES } from '../deliveries/delivery.constants';
+import { IncidentStore } from '../incidents/incident-store.port';
+import { RulesSource } from '../rules/rules.source';
+
+/**
+ * Detection that does not wait for the cycle: after an ingest batch with failures, the endpoints of
+ * those failures are judged by the outage signal (exactly as detection judges them), and those
+ * crossing it get their incident at once, so the probe loop probes them within one probe interval.
+ * An endpoint that just got its incident is not judged again for half a probe interval.
+ */
+@Injectable()
+export class OutageTrigger {
+  private readonly logger = new Logger(OutageTrigger.name);
+  private readonly openedAt = new Map<string, number>();
+
+  constructor(
+    private readonly detector: AnomalyDetector,
+    private readonly incidents: IncidentStore,
+    private readonly rules: RulesSource,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Fire and forget: never throws, never delays the ingest; a failure is logged. */
+  afterIngest(items: readonly DeliveryOutcome[]): void {
+    void this.open(items).catch((error: unknown) =>
+      this.logger.error(`Outage check after ingest failed: ${error instanceof Error ? error.stack : error}`),
+    );
+  }
+
+  /** The incidents opened or widened for this batch (what afterIngest does, awaited). */
+  async open(items: readonly DeliveryOutcome[]): Promise<number> {
+    const now = this.clock.now();
+    const rules = this.rules.current();
+    const quietMs = ((rules.strategy_limits.RECOVER_BACKLOG.probe_interval_seconds ?? 60) * 1000) / 2;
+    const refs = new Map<string, EndpointRef>();
+    for (const item of items) {
+      if (!FAILED_STATUSES.includes(item.status)) continue;
+      const key = endpointKey(item.tenant_id, item.target);
+      if (now.getTime() - (this.openedAt.get(key) ?? -Infinity) < quietMs) continue;
+      refs.set(key, { tenantId: item.tenant_id, endpoint: item.target });
+    }
+    if (refs.size === 0) return 0;
+    const signals = await this.detector.outageSignals([...refs.values()], now);
+    const windowStart = new Date(now.getTime() - rules.detection.recent_window_minutes * 60_000);
+    for (const signal of signals) {
+      await this.incidents.openOrUpdate(
+        {
+          tenantId: signal.tenant_id,
+          endpoint: signal.endpoint,
+          kind: signal.kind,
+          severity: signal.severity,
+          firstFailureAt: windowStart,
+          lastFailureAt: now,
+          backlogSize: signal.failures,
+        },
+        now,
+      );
+      this.openedAt.set(endpointKey(signal.tenant_id, signal.endpoint), now.getTime());
+    }
+    for (const [key, at] of this.openedAt) if (now.getTime() - at >= quietMs) this.openedAt.delete(key);
+    return signals.length;
+  }
+}
