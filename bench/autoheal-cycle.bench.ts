@@ -184,7 +184,9 @@ async function profile(subject: Subject, now: Date) {
   for (const [name, sample] of profiler.samples) {
     if (/^(INSERT|UPDATE|DELETE)/i.test(sample.sql.trim())) continue;
     try {
-      explains[name] = summarizePlan(await subject.dataSource.query(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${sample.sql}`, sample.params));
+      explains[name] = summarizePlan(
+        await subject.dataSource.query(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${sample.sql}`, sample.params),
+      );
     } catch (error) {
       explains[name] = `EXPLAIN failed: ${error instanceof Error ? error.message : error}`;
     }
@@ -192,8 +194,14 @@ async function profile(subject: Subject, now: Date) {
   return {
     cycles: PROFILE_CYCLES,
     instrumented_cycle_median_ms: round(median(cycleMs), 2),
-    queries_per_cycle: round(queries.reduce((sum, q) => sum + q.calls, 0), 1),
-    query_ms_per_cycle: round(queries.reduce((sum, q) => sum + q.ms, 0), 2),
+    queries_per_cycle: round(
+      queries.reduce((sum, q) => sum + q.calls, 0),
+      1,
+    ),
+    query_ms_per_cycle: round(
+      queries.reduce((sum, q) => sum + q.ms, 0),
+      2,
+    ),
     queries,
     phases,
     explains,
@@ -258,7 +266,9 @@ async function benchCycle(now: Date, databases: string[], subjects: Subject[]): 
     const d = DEFAULT_RULES.detection;
     const seed = await withHeartbeat('seeding', seedLedger(url, size, now, Math.max(d.baseline_window_minutes, d.recent_window_minutes)));
     seeds.set(size, { database, seed });
-    log(`seeded ${database}: ${fmtInt(seed.deliveries)} deliveries (${seed.hotRows} hot failures on ${HOT_ENDPOINTS} endpoints; ${fmtInt(seed.windowRows)} in the detection window) in ${ms(seed.seedMs / 1000)} s, VACUUM ANALYZE ${ms(seed.vacuumMs / 1000)} s`);
+    log(
+      `seeded ${database}: ${fmtInt(seed.deliveries)} deliveries (${seed.hotRows} hot failures on ${HOT_ENDPOINTS} endpoints; ${fmtInt(seed.windowRows)} in the detection window) in ${ms(seed.seedMs / 1000)} s, VACUUM ANALYZE ${ms(seed.vacuumMs / 1000)} s`,
+    );
   }
 
   for (const size of SIZES) {
@@ -323,8 +333,16 @@ async function benchCycle(now: Date, databases: string[], subjects: Subject[]): 
       actions_skipped: result.actions_skipped.length,
       skipped_by_check: countBy(result.actions_skipped, (a) => a.check),
       same_work_every_cycle: subject.shapes.size === 1,
-      cycle: { median_ms: round(cycleMedian, 2), p90_ms: round(percentile(subject.cycleMs, 90), 2), samples_ms: subject.cycleMs.map((v) => round(v, 2)) },
-      floor: { median_ms: round(floorMedian, 2), p90_ms: round(percentile(subject.floorMs, 90), 2), samples_ms: subject.floorMs.map((v) => round(v, 2)) },
+      cycle: {
+        median_ms: round(cycleMedian, 2),
+        p90_ms: round(percentile(subject.cycleMs, 90), 2),
+        samples_ms: subject.cycleMs.map((v) => round(v, 2)),
+      },
+      floor: {
+        median_ms: round(floorMedian, 2),
+        p90_ms: round(percentile(subject.floorMs, 90), 2),
+        samples_ms: subject.floorMs.map((v) => round(v, 2)),
+      },
       ratio: round(cycleMedian / floorMedian, 2),
       seed_s: round(subject.seed.seedMs / 1000, 1),
       vacuum_s: round(subject.seed.vacuumMs / 1000, 1),
@@ -333,7 +351,8 @@ async function benchCycle(now: Date, databases: string[], subjects: Subject[]): 
   }
 
   for (const row of rows) {
-    if (!row.same_work_every_cycle) log(`WARNING: the ${fmtInt(row.size)}-row cycles did not all detect and decide the same; see latest.json`);
+    if (!row.same_work_every_cycle)
+      log(`WARNING: the ${fmtInt(row.size)}-row cycles did not all detect and decide the same; see latest.json`);
   }
   const [big, small] = rows;
   const window = {
@@ -344,13 +363,19 @@ async function benchCycle(now: Date, databases: string[], subjects: Subject[]): 
 
   for (const row of rows) {
     log('');
-    log(`where a ${fmtInt(row.size)}-row cycle spends its time (${row.profile.cycles} instrumented cycles, median ${ms(row.profile.instrumented_cycle_median_ms)} ms; ${row.profile.queries_per_cycle} queries = ${ms(row.profile.query_ms_per_cycle)} ms per cycle):`);
+    log(
+      `where a ${fmtInt(row.size)}-row cycle spends its time (${row.profile.cycles} instrumented cycles, median ${ms(row.profile.instrumented_cycle_median_ms)} ms; ${row.profile.queries_per_cycle} queries = ${ms(row.profile.query_ms_per_cycle)} ms per cycle):`,
+    );
     log(`  ${'phase (engine collaborator)'.padEnd(34)} ${'calls'.padStart(6)} ${'ms/cycle'.padStart(9)}`);
     for (const p of row.profile.phases) log(`  ${p.name.padEnd(34)} ${String(p.calls).padStart(6)} ${ms(p.ms).padStart(9)}`);
     log(`  ${'query class'.padEnd(34)} ${'calls'.padStart(6)} ${'ms/cycle'.padStart(9)}  server plan (one EXPLAIN ANALYZE)`);
     for (const q of row.profile.queries) {
       const plan = row.profile.explains[q.name];
-      const planText = !plan ? '' : typeof plan === 'string' ? plan : `${plan.execution_ms} ms exec + ${plan.planning_ms} ms plan; ${plan.nodes}`;
+      const planText = !plan
+        ? ''
+        : typeof plan === 'string'
+          ? plan
+          : `${plan.execution_ms} ms exec + ${plan.planning_ms} ms plan; ${plan.nodes}`;
       log(`  ${q.name.padEnd(34)} ${String(q.calls).padStart(6)} ${ms(q.ms).padStart(9)}  ${planText}`);
     }
     log(`  actions: ${JSON.stringify(row.actions_by_strategy)} taken, ${JSON.stringify(row.skipped_by_check)} skipped`);

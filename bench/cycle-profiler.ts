@@ -37,16 +37,15 @@ export class CycleProfiler {
 
   instrumentDataSource(dataSource: DataSource): void {
     const original = dataSource.query.bind(dataSource);
-    const profiler = this;
-    (dataSource as { query: unknown }).query = async function (sql: string, ...rest: unknown[]) {
-      if (!profiler.enabled) return original(sql, ...(rest as []));
+    (dataSource as { query: unknown }).query = async (sql: string, ...rest: unknown[]) => {
+      if (!this.enabled) return original(sql, ...(rest as []));
       const name = classify(sql);
-      if (!profiler.samples.has(name)) profiler.samples.set(name, { sql, params: (rest[0] as unknown[] | undefined) ?? [] });
+      if (!this.samples.has(name)) this.samples.set(name, { sql, params: (rest[0] as unknown[] | undefined) ?? [] });
       const started = performance.now();
       try {
         return await original(sql, ...(rest as []));
       } finally {
-        profiler.add(profiler.queries, name, performance.now() - started);
+        this.add(this.queries, name, performance.now() - started);
       }
     };
   }
@@ -56,6 +55,8 @@ export class CycleProfiler {
     const holder = target as Record<string, (...args: unknown[]) => Promise<unknown>>;
     const original = holder[method];
     if (typeof original !== 'function') throw new Error(`Cannot instrument ${label}: ${method} is not a method`);
+    // The wrapper needs the call's own `this` (the target) and the profiler's.
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
     const profiler = this;
     holder[method] = async function (this: unknown, ...args: unknown[]) {
       if (!profiler.enabled) return original.apply(this, args);

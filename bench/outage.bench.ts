@@ -406,7 +406,9 @@ async function main(): Promise<void> {
   await redis.connect();
   const machine =
     `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}, ` +
-    `load ${loadavg().map((l) => l.toFixed(1)).join(' ')} at start`;
+    `load ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} at start`;
   const scaledRules = scaleRules(DEFAULT_RULES, scale);
   const command =
     `npm run bench:outage -- --lengths ${options.lengths.map((m) => `${m}m`).join(',')} --scale ${scale.realMsPerScenarioMinute}ms ` +
@@ -453,7 +455,10 @@ async function main(): Promise<void> {
       const result = await runOutage(minutes, options, redis, () => interrupted);
       results.push(result);
       log(`  receivers recovered ${fmt(result.actualMinutes, 2)} scenario min after the outage began`);
-      for (const [name, m] of [['Auto-Heal', result.autoheal], ['BullMQ', result.bullmq]] as const) {
+      for (const [name, m] of [
+        ['Auto-Heal', result.autoheal],
+        ['BullMQ', result.bullmq],
+      ] as const) {
         const missed = missedGoals(m);
         log(
           `  ${name.padEnd(9)} delivered ${m.delivered}/${m.webhooks}, last +${fmt(m.lastAfterRecovery)} min, ` +
@@ -480,7 +485,11 @@ async function main(): Promise<void> {
   for (const r of results) writeFileSync(join(RESULTS_DIR, `outage-${stamp}-${r.minutes}m.service.log`), r.serviceLog);
   writeFileSync(
     join(RESULTS_DIR, `outage-${stamp}.json`),
-    `${JSON.stringify(results.map(({ serviceLog: _log, ...r }) => r), null, 2)}\n`,
+    `${JSON.stringify(
+      results.map(({ serviceLog: _log, ...r }) => r),
+      null,
+      2,
+    )}\n`,
   );
   log();
   log(`written to ${file} (service logs and raw figures beside it)`);

@@ -33,7 +33,8 @@ const HOT_TRANSIENT_SLOTS = [0, 7, 0, 11, 0, 7, 14, 19];
 
 const tenantOf = (e: string) => `'tenant-' || lpad((${e} % ${TENANTS})::text, 3, '0')`;
 // IP-literal loopback hosts: the replay target guard never needs DNS (there is no network here).
-const targetOf = (e: string) => `'http://127.' || (1 + ${e} / 65536) || '.' || ((${e} / 256) % 256) || '.' || (${e} % 256) || ':9/hook/' || ${e}`;
+const targetOf = (e: string) =>
+  `'http://127.' || (1 + ${e} / 65536) || '.' || ((${e} / 256) % 256) || '.' || (${e} % 256) || ':9/hook/' || ${e}`;
 
 /** Hot endpoint k: (k·197 + 13) mod 10 000 — distinct endpoints of distinct tenants. */
 export function hotFailureCount(k: number): number {

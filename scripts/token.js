@@ -19,7 +19,8 @@ function newestInput(path) {
 
 // A production image ships dist/ without sources: nothing to compare, nothing to compile.
 const hasSources = existsSync(join(root, 'src'));
-const stale = !existsSync(cli) || (hasSources && Math.max(...INPUTS.map((input) => newestInput(join(root, input)))) > statSync(cli).mtimeMs);
+const stale =
+  !existsSync(cli) || (hasSources && Math.max(...INPUTS.map((input) => newestInput(join(root, input)))) > statSync(cli).mtimeMs);
 if (stale) {
   if (!hasSources) {
     process.stderr.write(`${cli} is missing and there are no sources to build it from\n`);

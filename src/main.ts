@@ -53,7 +53,12 @@ function drainOnSignals(app: NestExpressApplication): void {
 
 bootstrap().catch((error: unknown) => {
   // A configuration error already names the variable; anything else gets its stack.
-  const message = error instanceof Error ? (['InvalidEnvironmentError', 'InvalidRulesError'].includes(error.name) ? error.message : error.stack) : String(error);
+  const message =
+    error instanceof Error
+      ? ['InvalidEnvironmentError', 'InvalidRulesError'].includes(error.name)
+        ? error.message
+        : error.stack
+      : String(error);
   // The configuration may be what failed, so only the shapes of secrets (URL passwords, tokens) are masked here.
   process.stderr.write(`Boot failed: ${new AppLogger({ format: 'pretty', level: 'error' }).scrub(message ?? '')}\n`);
   process.exit(1);

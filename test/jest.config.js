@@ -1,8 +1,16 @@
 const path = require('node:path');
 // NestJS 12 ships ESM only; jest on Node 20 runs CommonJS, so swc transforms those packages too.
 const transform = { '^.+\\.(t|j)s$': ['@swc/jest'] };
-const transformIgnorePatterns = ['/node_modules/(?!(@nestjs|uid|path-to-regexp|@electric-sql|file-type|strtok3|token-types|@tokenizer|uint8array-extras)/)'];
-const common = { rootDir: path.resolve(__dirname, '..'), transform, transformIgnorePatterns, testEnvironment: 'node', moduleFileExtensions: ['ts', 'js', 'json'] };
+const transformIgnorePatterns = [
+  '/node_modules/(?!(@nestjs|uid|path-to-regexp|@electric-sql|file-type|strtok3|token-types|@tokenizer|uint8array-extras)/)',
+];
+const common = {
+  rootDir: path.resolve(__dirname, '..'),
+  transform,
+  transformIgnorePatterns,
+  testEnvironment: 'node',
+  moduleFileExtensions: ['ts', 'js', 'json'],
+};
 
 module.exports = {
   maxWorkers: 2,

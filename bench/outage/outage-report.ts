@@ -49,7 +49,10 @@ export function measureOutage(receipts: readonly Receipt[], webhookIds: readonly
   }
   const lateness = [...firstAck.entries()].map(([id, at]) => ({ id, minutes: scale.scenarioMinutes(at - recoveredAt) }));
   const minutes = lateness.map((l) => l.minutes);
-  const resends = receipts.filter((r) => r.whileDown && !r.first).map((r) => r.at).sort((a, b) => a - b);
+  const resends = receipts
+    .filter((r) => r.whileDown && !r.first)
+    .map((r) => r.at)
+    .sort((a, b) => a - b);
   const intervals = Math.max(1, (recoveredAt - downFrom) / probeIntervalMs);
   const gaps = resends.slice(1).map((at, i) => at - resends[i]);
   return {

@@ -158,7 +158,9 @@ export function buildDetectionQuery(now: Date, rules: DetectionRules): SqlQuery 
     ),
     per_endpoint AS (
       SELECT tenant_id, target,
-             ${Object.keys(COUNTS).map((name) => `sum(${name})::int AS ${name}`).join(', ')},
+             ${Object.keys(COUNTS)
+               .map((name) => `sum(${name})::int AS ${name}`)
+               .join(', ')},
              COALESCE(jsonb_object_agg(triage_label, failures) FILTER (WHERE failures > 0), '{}'::jsonb) AS triage_distribution
         FROM per_label
        GROUP BY tenant_id, target
@@ -180,7 +182,9 @@ export function buildOutageSignalQuery(endpoints: readonly EndpointRef[], now: D
       SELECT e.tenant_id, e.target, c.*
         FROM (SELECT DISTINCT * FROM unnest($13::text[], $14::text[]) AS u(tenant_id, target)) e
         CROSS JOIN LATERAL (
-          SELECT ${Object.entries(COUNTS).map(([name, expr]) => `${expr}::int AS ${name}`).join(',\n                 ')}
+          SELECT ${Object.entries(COUNTS)
+            .map(([name, expr]) => `${expr}::int AS ${name}`)
+            .join(',\n                 ')}
             FROM deliveries d
            WHERE d.tenant_id = e.tenant_id AND d.target = e.target
              AND d.created_at >= $1::timestamptz AND d.created_at <= $3::timestamptz
@@ -246,11 +250,6 @@ export function buildMostCommonErrorQuery(
       ) top`;
   return {
     text,
-    values: [
-      endpoints.map((e) => e.tenant_id),
-      endpoints.map((e) => e.target),
-      w.recentSince.toISOString(),
-      w.now.toISOString(),
-    ],
+    values: [endpoints.map((e) => e.tenant_id), endpoints.map((e) => e.target), w.recentSince.toISOString(), w.now.toISOString()],
   };
 }

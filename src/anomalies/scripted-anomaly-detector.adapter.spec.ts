@@ -40,9 +40,14 @@ describe('ScriptedAnomalyDetector', () => {
     const spike = buildIncident({ endpoint: 'https://spike', kind: 'traffic_spike', severity: 'low', failures: 0 });
     const ask = (...refs: Array<[string, string]>) => refs.map(([tenantId, endpoint]) => ({ tenantId, endpoint }));
 
-    it('answers the bursts and sustained outages of the endpoints asked about, in the script\'s order', async () => {
+    it("answers the bursts and sustained outages of the endpoints asked about, in the script's order", async () => {
       const detector = new ScriptedAnomalyDetector([twoHours, young, spike, thirty]);
-      const endpoints = ask(['tenant-1', 'https://30min'], ['tenant-1', 'https://3min'], ['tenant-1', 'https://spike'], ['tenant-2', 'https://2h']);
+      const endpoints = ask(
+        ['tenant-1', 'https://30min'],
+        ['tenant-1', 'https://3min'],
+        ['tenant-1', 'https://spike'],
+        ['tenant-2', 'https://2h'],
+      );
       expect(await detector.outageSignals(endpoints, now)).toEqual([twoHours, young, thirty]);
       expect(detector.signalCalls).toEqual([{ endpoints, now }]);
     });

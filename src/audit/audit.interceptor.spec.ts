@@ -50,7 +50,9 @@ describe('AuditInterceptor', () => {
   });
 
   it('records a declared action under the token subject, with route, params, query and a body summary', async () => {
-    const result = await firstValueFrom(interceptor.intercept(contextFor(SampleController.prototype.clear, request('POST')), answering({ ok: true })));
+    const result = await firstValueFrom(
+      interceptor.intercept(contextFor(SampleController.prototype.clear, request('POST')), answering({ ok: true })),
+    );
     expect(result).toEqual({ ok: true });
     const [entry] = await all();
     expect(entry).toMatchObject<Partial<AuditEntry>>({
@@ -71,14 +73,23 @@ describe('AuditInterceptor', () => {
   });
 
   it('falls back to http_<method> with the route when the handler declares nothing', async () => {
-    await firstValueFrom(interceptor.intercept(contextFor(SampleController.prototype.plain, request('DELETE', { body: undefined })), answering(undefined)));
+    await firstValueFrom(
+      interceptor.intercept(contextFor(SampleController.prototype.plain, request('DELETE', { body: undefined })), answering(undefined)),
+    );
     const [entry] = await all();
-    expect(entry).toMatchObject({ action: 'http_delete', resource_type: 'route', resource_id: 'DELETE /autoheal/cooldowns/:endpoint', tenant_id: null });
+    expect(entry).toMatchObject({
+      action: 'http_delete',
+      resource_type: 'route',
+      resource_id: 'DELETE /autoheal/cooldowns/:endpoint',
+      tenant_id: null,
+    });
     expect(entry.meta.route).toBe('/autoheal/cooldowns/:endpoint');
   });
 
   it('takes the tenant from the returned resource when the request does not name one', async () => {
-    await firstValueFrom(interceptor.intercept(contextFor(SampleController.prototype.plain, request('PATCH', { body: {} })), answering({ tenant_id: 't9' })));
+    await firstValueFrom(
+      interceptor.intercept(contextFor(SampleController.prototype.plain, request('PATCH', { body: {} })), answering({ tenant_id: 't9' })),
+    );
     expect((await all())[0].tenant_id).toBe('t9');
   });
 
@@ -86,7 +97,9 @@ describe('AuditInterceptor', () => {
     await firstValueFrom(interceptor.intercept(contextFor(SampleController.prototype.plain, request('GET')), answering([])));
     await firstValueFrom(interceptor.intercept(contextFor(SampleController.prototype.open, request('POST')), answering({})));
     const failing: CallHandler = { handle: () => throwError(() => new Error('boom')) };
-    await expect(firstValueFrom(interceptor.intercept(contextFor(SampleController.prototype.plain, request('POST')), failing))).rejects.toThrow('boom');
+    await expect(
+      firstValueFrom(interceptor.intercept(contextFor(SampleController.prototype.plain, request('POST')), failing)),
+    ).rejects.toThrow('boom');
     expect(await all()).toEqual([]);
   });
 
@@ -102,9 +115,14 @@ describe('AuditInterceptor', () => {
     const logged = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
     try {
       const broken = new AuditInterceptor(new Reflector(), new BrokenAuditLog());
-      const result = await firstValueFrom(broken.intercept(contextFor(SampleController.prototype.clear, request('POST')), answering({ done: 1 })));
+      const result = await firstValueFrom(
+        broken.intercept(contextFor(SampleController.prototype.clear, request('POST')), answering({ done: 1 })),
+      );
       expect(result).toEqual({ done: 1 });
-      expect(logged).toHaveBeenCalledWith(expect.stringMatching(/AUDIT WRITE FAILED: autoheal_cooldown_clear by alice .*database is down/), expect.any(String));
+      expect(logged).toHaveBeenCalledWith(
+        expect.stringMatching(/AUDIT WRITE FAILED: autoheal_cooldown_clear by alice .*database is down/),
+        expect.any(String),
+      );
     } finally {
       logged.mockRestore();
     }

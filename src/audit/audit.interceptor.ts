@@ -41,7 +41,11 @@ export class AuditInterceptor implements NestInterceptor {
   }
 
   /** The operation already happened: a failed write is logged loudly, never turned into an error response. */
-  private async recordSafely(req: Request & { user?: AuthenticatedUser }, declared: AuditActionMetadata | undefined, result: unknown): Promise<void> {
+  private async recordSafely(
+    req: Request & { user?: AuthenticatedUser },
+    declared: AuditActionMetadata | undefined,
+    result: unknown,
+  ): Promise<void> {
     let entry: AuditRecord | undefined;
     try {
       entry = describeCall(req, declared, result);
@@ -89,7 +93,8 @@ export function describeCall(
 
 function tenantOf(...sources: unknown[]): string | null {
   for (const source of sources) {
-    const value = source && typeof source === 'object' && !Array.isArray(source) ? (source as Record<string, unknown>).tenant_id : undefined;
+    const value =
+      source && typeof source === 'object' && !Array.isArray(source) ? (source as Record<string, unknown>).tenant_id : undefined;
     if (typeof value === 'string' && value.length > 0) return value;
   }
   return null;

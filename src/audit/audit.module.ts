@@ -12,7 +12,11 @@ import { SqlAuditLog } from './sql-audit-log.adapter';
 @Module({
   controllers: [AuditController],
   providers: [
-    { provide: AuditLog, inject: [DataSource, Clock], useFactory: (dataSource: DataSource, clock: Clock) => new SqlAuditLog(dataSource, clock) },
+    {
+      provide: AuditLog,
+      inject: [DataSource, Clock],
+      useFactory: (dataSource: DataSource, clock: Clock) => new SqlAuditLog(dataSource, clock),
+    },
     { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
   ],
   exports: [AuditLog],

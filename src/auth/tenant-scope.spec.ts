@@ -48,7 +48,11 @@ describe('TenantScope', () => {
   });
 
   it('visible and only keep what the scope includes', () => {
-    const rows = [{ tenant_id: 't1', n: 1 }, { tenant_id: 't3', n: 2 }, { tenant_id: 't2', n: 3 }];
+    const rows = [
+      { tenant_id: 't1', n: 1 },
+      { tenant_id: 't3', n: 2 },
+      { tenant_id: 't2', n: 3 },
+    ];
     expect(scoped.visible(rows[0])).toBe(rows[0]);
     expect(scoped.visible(rows[1])).toBeNull();
     expect(scoped.visible(null)).toBeNull();

@@ -9,7 +9,10 @@ import { checkWebhookUrl } from '../common/webhook-url';
 export function endpointFromPath(req: Request, prefix: string): string {
   const [path, query] = req.originalUrl.split(/\?(.*)/s);
   if (query !== undefined) {
-    throw new DomainError('invalid_endpoint', 'endpoint: contains "?"; URL-encode the endpoint (e.g. with encodeURIComponent) so its query string is part of it');
+    throw new DomainError(
+      'invalid_endpoint',
+      'endpoint: contains "?"; URL-encode the endpoint (e.g. with encodeURIComponent) so its query string is part of it',
+    );
   }
   const start = path.indexOf(prefix);
   const raw = start >= 0 ? path.slice(start + prefix.length) : '';

@@ -2,6 +2,7 @@ import { ValidateBy } from 'class-validator';
 
 export const MAX_URL_LENGTH = 2048;
 // WHATWG URL parsing silently drops tabs and newlines and trims spaces; a target is kept as written.
+// eslint-disable-next-line no-control-regex -- control characters are exactly what it looks for
 const CONTROL_OR_EDGE_SPACE = /[\u0000-\u001f\u007f]|^\s|\s$/;
 
 export type WebhookUrlCheck = { ok: true; url: URL } | { ok: false; problem: string };

@@ -6,10 +6,15 @@ import { AppConfig } from './app-config';
 @Global()
 @Module({
   imports: [ConfigModule.forRoot({ cache: true })],
-  providers: [{ provide: AppConfig, useFactory: async () => {
-    await ConfigModule.envVariablesLoaded;
-    return AppConfig.fromEnv(process.env);
-  } }],
+  providers: [
+    {
+      provide: AppConfig,
+      useFactory: async () => {
+        await ConfigModule.envVariablesLoaded;
+        return AppConfig.fromEnv(process.env);
+      },
+    },
+  ],
   exports: [AppConfig],
 })
 export class AppConfigModule {}

@@ -117,7 +117,9 @@ describe('validateEnv', () => {
       ['a UUID', () => randomUUID()],
       ['24 random bytes in base64url', () => randomBytes(24).toString('base64url')],
     ])('accepts random secrets: %s', (_, generate) => {
-      const refused = Array.from({ length: 200 }, generate).filter((secret) => problemsOf({ ...production, JWT_SECRET: secret }).length > 0);
+      const refused = Array.from({ length: 200 }, generate).filter(
+        (secret) => problemsOf({ ...production, JWT_SECRET: secret }).length > 0,
+      );
       expect(refused).toEqual([]);
     });
   });

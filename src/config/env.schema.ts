@@ -1,17 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import {
-  IsBoolean,
-  IsIn,
-  IsInt,
-  IsNumber,
-  IsOptional,
-  IsString,
-  IsUrl,
-  Max,
-  Min,
-  MinLength,
-  validateSync,
-} from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUrl, Max, Min, MinLength, validateSync } from 'class-validator';
 import { MIN_SECRET_LENGTH, SECRET_ADVICE, weakSecretReason } from './secret-strength';
 
 export const NODE_ENVS = ['development', 'test', 'production'] as const;
@@ -176,12 +164,10 @@ export class InvalidEnvironmentError extends Error {
 /** One line per bad variable, naming it, so a misconfigured deployment stops before it serves anything. */
 export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables {
   const env = plainToInstance(EnvironmentVariables, raw, { exposeDefaultValues: true });
-  const problems = validateSync(env, { stopAtFirstError: true }).map(
-    (error) => {
-      const value = SECRET_VARIABLES.has(error.property) ? '(value hidden)' : JSON.stringify(error.value);
-      return `${error.property}=${value}: ${Object.values(error.constraints ?? {}).join('; ')}`;
-    },
-  );
+  const problems = validateSync(env, { stopAtFirstError: true }).map((error) => {
+    const value = SECRET_VARIABLES.has(error.property) ? '(value hidden)' : JSON.stringify(error.value);
+    return `${error.property}=${value}: ${Object.values(error.constraints ?? {}).join('; ')}`;
+  });
 
   if (env.NODE_ENV === 'production') {
     const secretProblem = jwtSecretProblem(env.JWT_SECRET);

@@ -3,7 +3,18 @@ const MIN_BITS_PER_CHAR = 3;
 const MIN_DISTINCT_CHARS = 10;
 
 /** Published values (ours and the usual placeholders); a secret containing one is not a secret. */
-const PLACEHOLDERS = ['aetherlink-dev-only', 'changeme', 'change-me', 'change_me', 'secret', 'password', 'example', 'placeholder', 'your-', 'replace'];
+const PLACEHOLDERS = [
+  'aetherlink-dev-only',
+  'changeme',
+  'change-me',
+  'change_me',
+  'secret',
+  'password',
+  'example',
+  'placeholder',
+  'your-',
+  'replace',
+];
 
 export const SECRET_ADVICE = 'generate one with `openssl rand -base64 48`';
 

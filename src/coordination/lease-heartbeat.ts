@@ -14,13 +14,16 @@ export class LeaseHeartbeat {
     private readonly onError: (error: unknown) => void = () => undefined,
   ) {
     let running = false;
-    this.timer = setInterval(() => {
-      if (running || this.stopped) return;
-      running = true;
-      this.inFlight = this.beat().finally(() => {
-        running = false;
-      });
-    }, Math.max(1, Math.floor(intervalMs)));
+    this.timer = setInterval(
+      () => {
+        if (running || this.stopped) return;
+        running = true;
+        this.inFlight = this.beat().finally(() => {
+          running = false;
+        });
+      },
+      Math.max(1, Math.floor(intervalMs)),
+    );
     this.timer.unref();
   }
 

@@ -8,7 +8,11 @@ describe('ThrottledLog', () => {
   beforeEach(() => {
     now = 1_000_000;
     written = [];
-    log = new ThrottledLog((message) => written.push(message), 30_000, () => now);
+    log = new ThrottledLog(
+      (message) => written.push(message),
+      30_000,
+      () => now,
+    );
   });
 
   it('writes the first message and suppresses the rest within the interval', () => {

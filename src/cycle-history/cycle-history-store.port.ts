@@ -90,7 +90,12 @@ export abstract class CycleHistoryStore {
           row.status === 'interrupted'
             ? `Cycle interrupted (its process stopped) after ${taken.length} action(s); the audit trail has every send`
             : `Cycle still running; ${taken.length} action(s) so far`;
-        lines.unshift({ timestamp, incident: null, strategy: null, result: { status: row.status, incidents_detected: row.incidents_detected, dry_run: row.dry_run, message } });
+        lines.unshift({
+          timestamp,
+          incident: null,
+          strategy: null,
+          result: { status: row.status, incidents_detected: row.incidents_detected, dry_run: row.dry_run, message },
+        });
       } else if (lines.length === 0) {
         lines.push({
           timestamp,

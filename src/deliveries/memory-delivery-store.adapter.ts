@@ -2,7 +2,16 @@ import { endpointKey } from '../common/endpoint-key';
 import { Clock } from '../clock/clock';
 import { replayKeyFor } from '../replay/replay-key';
 import { classifyFailure } from '../triage/triage';
-import type { AttemptRecord, DeliveryDetail, DeliveryOutcome, DeliveryQuery, DeliveryRecord, RecentFailure, RecentFailuresQuery, UpsertResult } from './delivery-store.port';
+import type {
+  AttemptRecord,
+  DeliveryDetail,
+  DeliveryOutcome,
+  DeliveryQuery,
+  DeliveryRecord,
+  RecentFailure,
+  RecentFailuresQuery,
+  UpsertResult,
+} from './delivery-store.port';
 import { DeliveryStore } from './delivery-store.port';
 import { assertDistinctIds, TenantMismatchError } from './delivery-batch';
 import { FAILED_STATUSES } from './delivery.constants';
@@ -36,8 +45,20 @@ export class MemoryDeliveryStore extends DeliveryStore {
       const attemptedAt = item.status === 'pending' ? null : (item.attempted_at ?? now);
       const stale = !!stored?.last_attempt_at && (!attemptedAt || attemptedAt < stored.last_attempt_at);
       const outcome = stale
-        ? { status: stored!.status, http_status: stored!.http_status, error: stored!.error, triage_label: stored!.triage_label, triage_score: stored!.triage_score }
-        : { status: item.status, http_status: item.http_status ?? null, error: item.error ?? null, triage_label: triage?.label ?? null, triage_score: triage?.score ?? null };
+        ? {
+            status: stored!.status,
+            http_status: stored!.http_status,
+            error: stored!.error,
+            triage_label: stored!.triage_label,
+            triage_score: stored!.triage_score,
+          }
+        : {
+            status: item.status,
+            http_status: item.http_status ?? null,
+            error: item.error ?? null,
+            triage_label: triage?.label ?? null,
+            triage_score: triage?.score ?? null,
+          };
       const delivery: DeliveryRecord = {
         id: item.id,
         tenant_id: item.tenant_id,
@@ -96,8 +117,34 @@ export class MemoryDeliveryStore extends DeliveryStore {
       query.limit,
     );
     return rows.map(
-      ({ id, tenant_id, target, status, triage_label, triage_score, error, http_status, attempts, payload, headers, meta, created_at }) => ({
-        id, tenant_id, target, status, triage_label, triage_score, error, http_status, attempts, payload, headers, meta, created_at,
+      ({
+        id,
+        tenant_id,
+        target,
+        status,
+        triage_label,
+        triage_score,
+        error,
+        http_status,
+        attempts,
+        payload,
+        headers,
+        meta,
+        created_at,
+      }) => ({
+        id,
+        tenant_id,
+        target,
+        status,
+        triage_label,
+        triage_score,
+        error,
+        http_status,
+        attempts,
+        payload,
+        headers,
+        meta,
+        created_at,
       }),
     );
   }

@@ -179,7 +179,11 @@ export class SqlDeliveryStore extends DeliveryStore {
   }
 
   /** A LATERAL index scan (idx_deliveries_failures_by_endpoint) per endpoint. */
-  override async recentFailuresByEndpoint(refs: EndpointRef[], since: Date, limitPerEndpoint: number): Promise<Map<string, FailureSummary[]>> {
+  override async recentFailuresByEndpoint(
+    refs: EndpointRef[],
+    since: Date,
+    limitPerEndpoint: number,
+  ): Promise<Map<string, FailureSummary[]>> {
     const result = new Map<string, FailureSummary[]>(refs.map((r) => [endpointKey(r.tenantId, r.endpoint), []]));
     if (refs.length === 0) return result;
     const rows: FailureSummary[] = await this.dataSource.query(RECENT_FAILURE_SUMMARIES, [

@@ -435,7 +435,9 @@ describe('AutohealEngine', () => {
 
     const result = await engine.run();
 
-    expect(result.actions_taken).toEqual([expect.objectContaining({ strategy: 'REPLAY_RECENT', executed: true, count: FAILURES_PER_ENDPOINT })]);
+    expect(result.actions_taken).toEqual([
+      expect.objectContaining({ strategy: 'REPLAY_RECENT', executed: true, count: FAILURES_PER_ENDPOINT }),
+    ]);
     expect(result.total_replays).toBe(FAILURES_PER_ENDPOINT);
     expect(result.actions_skipped).toEqual([]);
     expect(await engine.history.last()).toEqual(result);
@@ -452,7 +454,11 @@ describe('AutohealEngine', () => {
 
     expect(result.actions_taken).toEqual([expect.objectContaining({ strategy: 'ESCALATE_OPERATOR', executed: true, notified: true })]);
     expect(result.actions_skipped).toEqual([
-      expect.objectContaining({ strategy: 'ESCALATE_OPERATOR', check: 'error', reason: 'After the action: deferrals not closed: database gone' }),
+      expect.objectContaining({
+        strategy: 'ESCALATE_OPERATOR',
+        check: 'error',
+        reason: 'After the action: deferrals not closed: database gone',
+      }),
     ]);
     expect(await engine.auditedActions()).toEqual([`autoheal_escalate ${url('critical')}`]);
     expect(await engine.history.last()).toEqual(result);
@@ -460,7 +466,10 @@ describe('AutohealEngine', () => {
 
   it('keeps the history row open while the cycle runs, each action appended as it happens', async () => {
     engine = await new EngineUnderTest().start();
-    engine.detector.set([buildIncident({ tenant_id: TENANT, endpoint: url('critical'), severity: 'critical' }), await engine.failing('replay')]);
+    engine.detector.set([
+      buildIncident({ tenant_id: TENANT, endpoint: url('critical'), severity: 'critical' }),
+      await engine.failing('replay'),
+    ]);
     let release: () => void = () => undefined;
     const sending = new Promise<void>((resolve) => {
       engine.replayer.respondWith(async () => {
@@ -508,11 +517,20 @@ describe('AutohealEngine', () => {
       engine.replayer.respondWith(answerWithStatus(200));
       const due = await engine.probe(new Date(NOW.getTime() + 31_000));
       expect(due.actions_taken).toEqual([
-        expect.objectContaining({ strategy: 'RECOVER_BACKLOG', probe: expect.objectContaining({ outcome: 'delivered', http_status: 200 }) }),
+        expect.objectContaining({
+          strategy: 'RECOVER_BACKLOG',
+          probe: expect.objectContaining({ outcome: 'delivered', http_status: 200 }),
+        }),
       ]);
       expect(engine.replayer.requests).toHaveLength(2);
       expect(await engine.incidents.active()).toEqual([
-        expect.objectContaining({ id: incident.id, state: 'draining', probes: 2, delivered_by_heal: 1, first_probe_success_at: new Date(NOW.getTime() + 31_000) }),
+        expect.objectContaining({
+          id: incident.id,
+          state: 'draining',
+          probes: 2,
+          delivered_by_heal: 1,
+          first_probe_success_at: new Date(NOW.getTime() + 31_000),
+        }),
       ]);
       expect(jobs).toEqual([{ kind: 'incident', id: incident.id }]);
       expect(await engine.auditedActions()).toEqual([`autoheal_probe ${url('down')}`, `autoheal_probe ${url('down')}`]);
@@ -547,12 +565,16 @@ describe('AutohealEngine', () => {
           approval_plan: { count: FAILURES_PER_ENDPOINT, oldest_at: expect.any(String), target: url('critical-down') },
         }),
       ]);
-      expect(engine.notifier.sent).toEqual([expect.objectContaining({ text: expect.stringContaining(`/autoheal/approvals/${approval.id}/approve`) })]);
+      expect(engine.notifier.sent).toEqual([
+        expect.objectContaining({ text: expect.stringContaining(`/autoheal/approvals/${approval.id}/approve`) }),
+      ]);
       expect(engine.replayer.requests).toEqual([]);
       expect((await engine.incidents.active())[0]).toMatchObject({ state: 'awaiting_approval', escalation_id: expect.any(String) });
 
       const waiting = await engine.run();
-      expect(waiting.actions_skipped).toEqual([expect.objectContaining({ check: 'incident_state', reason: expect.stringMatching(/awaiting approval/) })]);
+      expect(waiting.actions_skipped).toEqual([
+        expect.objectContaining({ check: 'incident_state', reason: expect.stringMatching(/awaiting approval/) }),
+      ]);
       expect(engine.notifier.sent).toHaveLength(1);
 
       await engine.incidents.decideApproval(approval.id, 'approve', { actor: 'oncall', note: null, now: NOW });
@@ -571,7 +593,9 @@ describe('AutohealEngine', () => {
       const first = await engine.run();
       expect(first.actions_taken.map((a) => [a.strategy, a.notified, a.storm])).toEqual(Array(3).fill(['ESCALATE_OPERATOR', false, true]));
       await engine.run();
-      expect(engine.notifier.sent).toEqual([expect.objectContaining({ title: 'Auto-heal storm: 3 endpoints in incident', severity: 'critical' })]);
+      expect(engine.notifier.sent).toEqual([
+        expect.objectContaining({ title: 'Auto-heal storm: 3 endpoints in incident', severity: 'critical' }),
+      ]);
       for (const name of ['a', 'b', 'c']) expect(engine.notifier.sent[0].text).toContain(url(name));
     });
   });

@@ -160,7 +160,11 @@ export class AutohealEngine {
       if (!effectiveDryRun) {
         lock = await this.coordination.acquireLock(CYCLE_LOCK_KEY, lockMs);
         if (!lock) {
-          throw new DomainError('cycle_in_progress', 'A live healing cycle is already running in the cluster; try again when it finishes', HttpStatus.CONFLICT);
+          throw new DomainError(
+            'cycle_in_progress',
+            'A live healing cycle is already running in the cluster; try again when it finishes',
+            HttpStatus.CONFLICT,
+          );
         }
       }
     } catch (error) {
@@ -213,7 +217,8 @@ export class AutohealEngine {
         state,
         maintenance,
         deferrals,
-        holdsLock: async () => !lock || (heartbeat.holds && (await this.coordination.renewLock(CYCLE_LOCK_KEY, lock, lockMs).catch(() => false))),
+        holdsLock: async () =>
+          !lock || (heartbeat.holds && (await this.coordination.renewLock(CYCLE_LOCK_KEY, lock, lockMs).catch(() => false))),
       };
       const result = await this.executeCycle(context, incidents, started, incidentsOnly);
       // A probe tick with nothing due leaves no trace: it runs every probe interval.
@@ -279,7 +284,12 @@ export class AutohealEngine {
       }
       try {
         if (!ctx.dryRun && !ctx.coordinationProblem && !(await ctx.holdsLock())) {
-          skipped.push({ incident: summarize(decision.incident), strategy: decision.strategy, check: 'cycle_lock', reason: 'Cycle lock lost (the cycle outlived lock_ttl_seconds); no further action this cycle' });
+          skipped.push({
+            incident: summarize(decision.incident),
+            strategy: decision.strategy,
+            check: 'cycle_lock',
+            reason: 'Cycle lock lost (the cycle outlived lock_ttl_seconds); no further action this cycle',
+          });
           continue;
         }
         const outcome = await this.act(decision, ctx, storm);
@@ -424,10 +434,26 @@ export class AutohealEngine {
     const executor = this.executors.get(strategy);
     const approvalAsked = !verdict.allowed && verdict.needs_approval && executor?.awaitApproval;
     if (!verdict.allowed && !approvalAsked) {
-      return { skipped: { incident: summarize(incident), strategy, check: verdict.check, reason: verdict.reason, probability } satisfies ActionSkipped };
+      return {
+        skipped: {
+          incident: summarize(incident),
+          strategy,
+          check: verdict.check,
+          reason: verdict.reason,
+          probability,
+        } satisfies ActionSkipped,
+      };
     }
     if (!executor) {
-      return { skipped: { incident: summarize(incident), strategy, check: 'executor', reason: `${strategy} has no executor yet; nothing done`, probability } satisfies ActionSkipped };
+      return {
+        skipped: {
+          incident: summarize(incident),
+          strategy,
+          check: 'executor',
+          reason: `${strategy} has no executor yet; nothing done`,
+          probability,
+        } satisfies ActionSkipped,
+      };
     }
     const plan = {
       cycleId: ctx.cycleId,
@@ -452,7 +478,10 @@ export class AutohealEngine {
 
   private failure(incident: Incident, strategy: Strategy | null, error: unknown): ActionSkipped {
     const message = error instanceof Error ? error.message : String(error);
-    this.logger.error(`Incident ${incident.tenant_id} ${incident.endpoint} failed: ${message}`, error instanceof Error ? error.stack : undefined);
+    this.logger.error(
+      `Incident ${incident.tenant_id} ${incident.endpoint} failed: ${message}`,
+      error instanceof Error ? error.stack : undefined,
+    );
     return { incident: summarize(incident), strategy, check: 'error', reason: `Error while handling the incident: ${message}` };
   }
 

@@ -57,7 +57,8 @@ export class CycleState {
     this.cooldowns.set(endpoint, this.now);
     this.healsAdded += 1;
     if (this.dryRun) return;
-    if (cooldownMinutes > 0) await this.coordination.set(cooldownKey(endpoint), this.now.toISOString(), Math.ceil(cooldownMinutes * 60_000));
+    if (cooldownMinutes > 0)
+      await this.coordination.set(cooldownKey(endpoint), this.now.toISOString(), Math.ceil(cooldownMinutes * 60_000));
     await this.coordination.increment(hourKey(this.now), HOUR_MS);
   }
 

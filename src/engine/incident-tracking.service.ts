@@ -144,7 +144,9 @@ export class IncidentTracking {
     const detail = { strategy: skipped.strategy, check: skipped.check, reason: skipped.reason };
     await this.store
       .recordEvent(record.id, { type: 'skipped', at: now, actor: SYSTEM_ACTOR, cycleId, detail })
-      .catch((error: unknown) => this.logger.warn(`Skip of incident ${record.id} not recorded: ${error instanceof Error ? error.message : error}`));
+      .catch((error: unknown) =>
+        this.logger.warn(`Skip of incident ${record.id} not recorded: ${error instanceof Error ? error.message : error}`),
+      );
   }
 
   /**

@@ -56,7 +56,7 @@ describe('runSafetyChecks', () => {
     expect(runSafetyChecks(facts())).toEqual({ allowed: true });
   });
 
-  it('runs the guide\'s checks in the guide\'s order', () => {
+  it("runs the guide's checks in the guide's order", () => {
     expect(SAFETY_CHECKS.map(([name]) => name)).toEqual([
       'coordination',
       'kill_switch',
@@ -73,23 +73,113 @@ describe('runSafetyChecks', () => {
 
   // Each row tries to sneak one action past one check; the check must stop it with a readable reason.
   it.each<[string, Partial<SafetyFacts>, AutohealRules | undefined, string, RegExp]>([
-    ['Redis unreachable', { coordinationProblem: 'connect ECONNREFUSED 127.0.0.1:6379' }, undefined, 'coordination', /^Coordination store unreachable \(connect ECONNREFUSED.*\): no action taken$/],
-    ['kill switch off', { killSwitch: { enabled: false, reason: 'incident 42' } }, undefined, 'kill_switch', /^Auto-healing disabled by the global kill switch \(incident 42\)$/],
-    ['tenant switched off', { incident: { ...incident, tenant_id: 'tenant-off' } }, rulesWith({ tenant_overrides: { 'tenant-off': { autoheal_enabled: false } } }), 'kill_switch', /disabled for tenant tenant-off/],
-    ['critical replay', { incident: { ...incident, severity: 'critical' } }, undefined, 'severity', /^Critical incident requires operator approval/],
-    ['critical deferral', { incident: { ...incident, severity: 'critical' }, strategy: 'DEFER_AND_MONITOR' }, undefined, 'severity', /\(DEFER_AND_MONITOR not applied automatically\)/],
+    [
+      'Redis unreachable',
+      { coordinationProblem: 'connect ECONNREFUSED 127.0.0.1:6379' },
+      undefined,
+      'coordination',
+      /^Coordination store unreachable \(connect ECONNREFUSED.*\): no action taken$/,
+    ],
+    [
+      'kill switch off',
+      { killSwitch: { enabled: false, reason: 'incident 42' } },
+      undefined,
+      'kill_switch',
+      /^Auto-healing disabled by the global kill switch \(incident 42\)$/,
+    ],
+    [
+      'tenant switched off',
+      { incident: { ...incident, tenant_id: 'tenant-off' } },
+      rulesWith({ tenant_overrides: { 'tenant-off': { autoheal_enabled: false } } }),
+      'kill_switch',
+      /disabled for tenant tenant-off/,
+    ],
+    [
+      'critical replay',
+      { incident: { ...incident, severity: 'critical' } },
+      undefined,
+      'severity',
+      /^Critical incident requires operator approval/,
+    ],
+    [
+      'critical deferral',
+      { incident: { ...incident, severity: 'critical' }, strategy: 'DEFER_AND_MONITOR' },
+      undefined,
+      'severity',
+      /\(DEFER_AND_MONITOR not applied automatically\)/,
+    ],
     ['below the global floor', { probability: 0.45 }, undefined, 'confidence', /^Confidence 0\.45 below global minimum 0\.50$/],
     ['below the strategy minimum', { probability: 0.62 }, undefined, 'confidence', /^Confidence 0\.62 below REPLAY_RECENT minimum 0\.70$/],
-    ['endpoint in maintenance', { maintenance: { until: new Date(NOW.getTime() + 60_000), reason: 'deploy' } }, undefined, 'maintenance', /^Endpoint in maintenance mode \(deploy\) until/],
-    ['escalation during maintenance', { strategy: 'ESCALATE_OPERATOR', probability: 0.9, maintenance: { until: new Date(NOW.getTime() + 60_000), reason: null } }, undefined, 'maintenance', /^Endpoint in maintenance mode until/],
-    ['healed 2.3 minutes ago', { lastHealedAt: new Date(NOW.getTime() - 138_000) }, undefined, 'cooldown', /^Cooldown active \(2\.3m < 5m\)$/],
-    ['off hours', {}, rulesWith({ global_safety: { business_hours: { enabled: true, start_hour: 13, end_hour: 17 } } }), 'business_hours', /^Outside business hours \(13:00-17:00 UTC\)/],
-    ['inside hours when only off-hours allowed', {}, rulesWith({ global_safety: { business_hours: { enabled: true, start_hour: 9, end_hour: 17, allow_actions: 'outside' } } }), 'business_hours', /^Inside business hours/],
-    ['nothing in the time window', { recentFailures: 0, eligibleDeliveries: 0 }, undefined, 'strategy_limits', /^No failed deliveries in the last 10 minutes/],
-    ['only non-replayable labels', { recentFailures: 12, eligibleDeliveries: 0 }, undefined, 'strategy_limits', /none of 12 recent failures has an allowed triage label \(transient_endpoint_down, rate_limited\)/],
-    ['batch above max_deliveries', { incident: { ...incident, failures: 26 } }, undefined, 'strategy_limits', /26 failures, above the 25-delivery replay limit/],
-    ['strategy disabled for tenant', {}, rulesWith({ tenant_overrides: { 'tenant-123': { disabled_strategies: ['REPLAY_RECENT'] } } }), 'tenant_policy', /^Tenant tenant-123 does not allow REPLAY_RECENT$/],
-    ['escalation before the tenant delay', { strategy: 'ESCALATE_OPERATOR', probability: 0.9, firstSeenAt: minutesAgo(2) }, rulesWith({ tenant_overrides: { 'tenant-123': { escalation_delay_minutes: 5 } } }), 'tenant_policy', /^Escalation delayed by tenant policy \(2m < 5m\)$/],
+    [
+      'endpoint in maintenance',
+      { maintenance: { until: new Date(NOW.getTime() + 60_000), reason: 'deploy' } },
+      undefined,
+      'maintenance',
+      /^Endpoint in maintenance mode \(deploy\) until/,
+    ],
+    [
+      'escalation during maintenance',
+      { strategy: 'ESCALATE_OPERATOR', probability: 0.9, maintenance: { until: new Date(NOW.getTime() + 60_000), reason: null } },
+      undefined,
+      'maintenance',
+      /^Endpoint in maintenance mode until/,
+    ],
+    [
+      'healed 2.3 minutes ago',
+      { lastHealedAt: new Date(NOW.getTime() - 138_000) },
+      undefined,
+      'cooldown',
+      /^Cooldown active \(2\.3m < 5m\)$/,
+    ],
+    [
+      'off hours',
+      {},
+      rulesWith({ global_safety: { business_hours: { enabled: true, start_hour: 13, end_hour: 17 } } }),
+      'business_hours',
+      /^Outside business hours \(13:00-17:00 UTC\)/,
+    ],
+    [
+      'inside hours when only off-hours allowed',
+      {},
+      rulesWith({ global_safety: { business_hours: { enabled: true, start_hour: 9, end_hour: 17, allow_actions: 'outside' } } }),
+      'business_hours',
+      /^Inside business hours/,
+    ],
+    [
+      'nothing in the time window',
+      { recentFailures: 0, eligibleDeliveries: 0 },
+      undefined,
+      'strategy_limits',
+      /^No failed deliveries in the last 10 minutes/,
+    ],
+    [
+      'only non-replayable labels',
+      { recentFailures: 12, eligibleDeliveries: 0 },
+      undefined,
+      'strategy_limits',
+      /none of 12 recent failures has an allowed triage label \(transient_endpoint_down, rate_limited\)/,
+    ],
+    [
+      'batch above max_deliveries',
+      { incident: { ...incident, failures: 26 } },
+      undefined,
+      'strategy_limits',
+      /26 failures, above the 25-delivery replay limit/,
+    ],
+    [
+      'strategy disabled for tenant',
+      {},
+      rulesWith({ tenant_overrides: { 'tenant-123': { disabled_strategies: ['REPLAY_RECENT'] } } }),
+      'tenant_policy',
+      /^Tenant tenant-123 does not allow REPLAY_RECENT$/,
+    ],
+    [
+      'escalation before the tenant delay',
+      { strategy: 'ESCALATE_OPERATOR', probability: 0.9, firstSeenAt: minutesAgo(2) },
+      rulesWith({ tenant_overrides: { 'tenant-123': { escalation_delay_minutes: 5 } } }),
+      'tenant_policy',
+      /^Escalation delayed by tenant policy \(2m < 5m\)$/,
+    ],
     ['hourly cap reached', { healsThisHour: 100 }, undefined, 'hourly_cap', /^Hourly heal cap reached \(100\/100 this hour\)$/],
   ])('stops %s', (_, overrides, rules, check, reason) => {
     const verdict = runSafetyChecks(facts(overrides, rules));
@@ -102,14 +192,20 @@ describe('runSafetyChecks', () => {
   });
 
   it.each<[string, Partial<SafetyFacts>]>([
-    ['a critical incident is escalated', { strategy: 'ESCALATE_OPERATOR', probability: 0.9, incident: { ...incident, severity: 'critical' } }],
+    [
+      'a critical incident is escalated',
+      { strategy: 'ESCALATE_OPERATOR', probability: 0.9, incident: { ...incident, severity: 'critical' } },
+    ],
     ['escalation ignores cooldowns', { strategy: 'ESCALATE_OPERATOR', probability: 0.9, lastHealedAt: minutesAgo(1) }],
     ['escalation ignores the hourly heal cap', { strategy: 'ESCALATE_OPERATOR', probability: 0.9, healsThisHour: 500 }],
     ['deferral ignores business hours', { strategy: 'DEFER_AND_MONITOR', probability: 0.6 }],
     ['an expired cooldown', { lastHealedAt: minutesAgo(5) }],
     ['an expired maintenance window', { maintenance: { until: minutesAgo(1), reason: 'done' } }],
     ['escalation after the tenant delay', { strategy: 'ESCALATE_OPERATOR', probability: 0.9, firstSeenAt: minutesAgo(6) }],
-    ['a critical escalation within the tenant delay', { strategy: 'ESCALATE_OPERATOR', probability: 0.9, firstSeenAt: minutesAgo(1), incident: { ...incident, severity: 'critical' } }],
+    [
+      'a critical escalation within the tenant delay',
+      { strategy: 'ESCALATE_OPERATOR', probability: 0.9, firstSeenAt: minutesAgo(1), incident: { ...incident, severity: 'critical' } },
+    ],
   ])('allows: %s', (_, overrides) => {
     const rules = rulesWith({
       tenant_overrides: { 'tenant-123': { escalation_delay_minutes: 5 } },
@@ -122,7 +218,14 @@ describe('runSafetyChecks', () => {
 });
 
 describe('businessHoursProblem', () => {
-  const hours = { enabled: true, start_hour: 9, end_hour: 17, days: [1, 2, 3, 4, 5], timezone: 'America/New_York', allow_actions: 'inside' as const };
+  const hours = {
+    enabled: true,
+    start_hour: 9,
+    end_hour: 17,
+    days: [1, 2, 3, 4, 5],
+    timezone: 'America/New_York',
+    allow_actions: 'inside' as const,
+  };
 
   it.each([
     ['2026-11-25T14:00:00Z', null], // Wed 09:00 in New York
@@ -141,7 +244,11 @@ describe('businessHoursProblem', () => {
 });
 
 describe('selectReplayCandidates', () => {
-  const delivery = (id: string, minutesOld: number, label: string | null) => ({ id, created_at: minutesAgo(minutesOld), triage_label: label });
+  const delivery = (id: string, minutesOld: number, label: string | null) => ({
+    id,
+    created_at: minutesAgo(minutesOld),
+    triage_label: label,
+  });
   const limits = effectiveLimits(DEFAULT_RULES, 'REPLAY_RECENT', 'tenant-123');
 
   it('keeps the time window and allowed labels, newest first, at most max_deliveries', () => {
@@ -160,7 +267,7 @@ describe('selectReplayCandidates', () => {
     expect(selection.selected.map((d) => d.id)).not.toEqual(expect.arrayContaining(['bad', 'gone', 'old', 'unlabelled']));
   });
 
-  it('takes a tenant\'s max_replays instead of the default cap', () => {
+  it("takes a tenant's max_replays instead of the default cap", () => {
     const premium = effectiveLimits(DEFAULT_RULES, 'REPLAY_RECENT', 'tenant-premium');
     const failures = Array.from({ length: 60 }, (_, i) => delivery(`t${i}`, i * 0.1, 'transient_endpoint_down'));
     expect(selectReplayCandidates(failures, premium, NOW).selected).toHaveLength(50);

@@ -80,14 +80,12 @@ const isIntrusive = (strategy: Strategy) => INTRUSIVE_STRATEGIES.includes(strate
  * only their own preconditions (the replay target guard and claim, escalation de-duplication).
  */
 export const SAFETY_CHECKS = [
-  [
-    'coordination',
-    (f) => (f.coordinationProblem ? `Coordination store unreachable (${f.coordinationProblem}): no action taken` : null),
-  ],
+  ['coordination', (f) => (f.coordinationProblem ? `Coordination store unreachable (${f.coordinationProblem}): no action taken` : null)],
   [
     'kill_switch',
     (f) => {
-      if (!f.killSwitch.enabled) return `Auto-healing disabled by the global kill switch${f.killSwitch.reason ? ` (${f.killSwitch.reason})` : ''}`;
+      if (!f.killSwitch.enabled)
+        return `Auto-healing disabled by the global kill switch${f.killSwitch.reason ? ` (${f.killSwitch.reason})` : ''}`;
       if (!f.limits.autoheal_enabled) return `Auto-healing disabled for tenant ${f.incident.tenant_id}`;
       return null;
     },
@@ -110,10 +108,7 @@ export const SAFETY_CHECKS = [
       return elapsed < cooldownMs ? `Cooldown active (${minutes(Math.max(0, elapsed))} < ${minutes(cooldownMs)})` : null;
     },
   ],
-  [
-    'business_hours',
-    (f) => (isIntrusive(f.strategy) ? businessHoursProblem(f.rules.global_safety.business_hours, f.now) : null),
-  ],
+  ['business_hours', (f) => (isIntrusive(f.strategy) ? businessHoursProblem(f.rules.global_safety.business_hours, f.now) : null)],
   [
     'strategy_limits',
     (f) => {
@@ -177,7 +172,12 @@ export function drainStartProblem(rules: AutohealRules, healsThisHour: number, d
 
 export function businessHoursProblem(hours: BusinessHours, now: Date): string | null {
   if (!hours.enabled) return null;
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone: hours.timezone, hour: 'numeric', hourCycle: 'h23', weekday: 'short' }).formatToParts(now);
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone: hours.timezone,
+    hour: 'numeric',
+    hourCycle: 'h23',
+    weekday: 'short',
+  }).formatToParts(now);
   const hour = Number(parts.find((p) => p.type === 'hour')?.value);
   const day = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].indexOf(parts.find((p) => p.type === 'weekday')?.value ?? '');
   const inside = hours.days.includes(day) && hour >= hours.start_hour && hour < hours.end_hour;

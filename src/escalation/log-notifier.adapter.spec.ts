@@ -6,7 +6,13 @@ describe('LogNotifier', () => {
 
   it('logs critical notifications as errors, with their context', async () => {
     const error = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
-    await new LogNotifier().notify({ title: 'Escalated', text: '80 failures', severity: 'critical', tenant_id: 't1', fields: { priority: 'high' } });
+    await new LogNotifier().notify({
+      title: 'Escalated',
+      text: '80 failures',
+      severity: 'critical',
+      tenant_id: 't1',
+      fields: { priority: 'high' },
+    });
     expect(error).toHaveBeenCalledWith('[critical] Escalated: 80 failures {"tenant_id":"t1","priority":"high"}');
   });
 

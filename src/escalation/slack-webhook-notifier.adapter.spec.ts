@@ -12,7 +12,10 @@ describe('toSlackMessage', () => {
       fields: { failures: '51' },
     });
     expect(message.text).toBe(':rotating_light: [CRITICAL] Escalated https://a.example/hook: failures &lt;50&gt; &amp; rising');
-    expect(message.blocks[0]).toEqual({ type: 'header', text: { type: 'plain_text', text: 'Escalated https://a.example/hook', emoji: true } });
+    expect(message.blocks[0]).toEqual({
+      type: 'header',
+      text: { type: 'plain_text', text: 'Escalated https://a.example/hook', emoji: true },
+    });
     const fields = (message.blocks[2] as { fields: Array<{ text: string }> }).fields.map((f) => f.text);
     expect(fields).toEqual(['*Tenant*\nt1', '*Endpoint*\nhttps://a.example/hook', '*Escalation*\ne1', '*failures*\n51']);
   });

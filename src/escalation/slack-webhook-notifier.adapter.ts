@@ -1,7 +1,11 @@
 import { request } from 'undici';
 import { Notification, NotificationSeverity, Notifier } from './notifier.port';
 
-const SEVERITY_EMOJI: Record<NotificationSeverity, string> = { info: ':information_source:', warning: ':warning:', critical: ':rotating_light:' };
+const SEVERITY_EMOJI: Record<NotificationSeverity, string> = {
+  info: ':information_source:',
+  warning: ':warning:',
+  critical: ':rotating_light:',
+};
 const FIELDS_PER_SECTION = 10; // Slack's limit
 
 /**
@@ -31,7 +35,10 @@ export class SlackWebhookNotifier extends Notifier {
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (error) {
-      throw new Error(`Notification webhook at ${this.origin} could not be reached: ${error instanceof Error ? error.message : String(error)}`);
+      throw new Error(
+        `Notification webhook at ${this.origin} could not be reached: ${error instanceof Error ? error.message : String(error)}`,
+        { cause: error },
+      );
     }
     if (response.statusCode >= 200 && response.statusCode < 300) {
       await response.body.dump();
@@ -57,7 +64,9 @@ export function toSlackMessage(n: Notification): { text: string; blocks: unknown
   for (let i = 0; i < fields.length; i += FIELDS_PER_SECTION) {
     blocks.push({
       type: 'section',
-      fields: fields.slice(i, i + FIELDS_PER_SECTION).map(([name, value]) => ({ type: 'mrkdwn', text: cut(`*${escapeMrkdwn(name)}*\n${escapeMrkdwn(value)}`, 2000) })),
+      fields: fields
+        .slice(i, i + FIELDS_PER_SECTION)
+        .map(([name, value]) => ({ type: 'mrkdwn', text: cut(`*${escapeMrkdwn(name)}*\n${escapeMrkdwn(value)}`, 2000) })),
     });
   }
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `${SEVERITY_EMOJI[n.severity]} severity: *${n.severity}*` }] });

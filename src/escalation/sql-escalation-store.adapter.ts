@@ -37,7 +37,14 @@ export class SqlEscalationStore extends EscalationStore {
 
   async open(input: OpenEscalation): Promise<{ escalation: Escalation; created: boolean }> {
     const { incident } = input;
-    const [row] = await this.rows(OPEN, [incident.tenant_id, incident.endpoint, input.priority, input.reason, JSON.stringify(incident), input.now]);
+    const [row] = await this.rows(OPEN, [
+      incident.tenant_id,
+      incident.endpoint,
+      input.priority,
+      input.reason,
+      JSON.stringify(incident),
+      input.now,
+    ]);
     // An insert starts at 1 and a bump only ever adds, so 1 means this call created it.
     return { escalation: row, created: row.occurrences === 1 };
   }

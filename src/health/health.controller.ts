@@ -15,6 +15,10 @@ export class HealthController {
   @Get()
   @HealthCheck()
   check() {
-    return this.health.check([() => this.indicators.checkDatabase(), () => this.indicators.checkCoordination(), () => this.indicators.checkService()]);
+    return this.health.check([
+      () => this.indicators.checkDatabase(),
+      () => this.indicators.checkCoordination(),
+      () => this.indicators.checkService(),
+    ]);
   }
 }

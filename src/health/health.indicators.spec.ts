@@ -14,7 +14,13 @@ describe('HealthIndicators.checkDatabase', () => {
 
   beforeEach(() => {
     jest.useFakeTimers();
-    indicators = new HealthIndicators(new HealthIndicatorService(), dataSource, new MemoryCoordination(), AppConfig.fromEnv({}), new AutohealMetrics());
+    indicators = new HealthIndicators(
+      new HealthIndicatorService(),
+      dataSource,
+      new MemoryCoordination(),
+      AppConfig.fromEnv({}),
+      new AutohealMetrics(),
+    );
     indicators.onModuleInit();
   });
   afterEach(() => {
@@ -29,7 +35,9 @@ describe('HealthIndicators.checkDatabase', () => {
 
   it('is down when the ping fails', async () => {
     answer = Promise.reject(new Error('connect ECONNREFUSED'));
-    await expect(indicators.checkDatabase()).resolves.toEqual({ database: { status: 'down', kind: 'embedded', message: 'connect ECONNREFUSED' } });
+    await expect(indicators.checkDatabase()).resolves.toEqual({
+      database: { status: 'down', kind: 'embedded', message: 'connect ECONNREFUSED' },
+    });
   });
 
   it('is down when the ping waits and no query finishes meanwhile', async () => {
@@ -47,7 +55,9 @@ describe('HealthIndicators.checkDatabase', () => {
     await jest.advanceTimersByTimeAsync(5000);
     const check = indicators.checkDatabase();
     await jest.advanceTimersByTimeAsync(2000);
-    await expect(check).resolves.toEqual({ database: { status: 'up', kind: 'embedded', busy: 'the ping is queued behind a query running for 7000ms' } });
+    await expect(check).resolves.toEqual({
+      database: { status: 'up', kind: 'embedded', busy: 'the ping is queued behind a query running for 7000ms' },
+    });
   });
 
   it('is down when a connection has been held for over 10 s and nothing finished', async () => {

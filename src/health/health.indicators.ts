@@ -71,7 +71,8 @@ export class HealthIndicators implements OnModuleInit {
   async checkCoordination() {
     const check = this.indicator.check('coordination');
     const mode = this.coordination.mode;
-    const warning = mode === 'memory' ? 'single-instance mode: coordination state is in memory; set REDIS_URL to run more than one instance' : undefined;
+    const warning =
+      mode === 'memory' ? 'single-instance mode: coordination state is in memory; set REDIS_URL to run more than one instance' : undefined;
     try {
       await this.pingCoordination();
       if (mode === 'redis') this.metrics.setDependencyUp('redis', true);

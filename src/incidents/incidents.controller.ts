@@ -21,7 +21,12 @@ export class IncidentsController {
   @Roles('admin', 'operator')
   @Get()
   async list(@Query() query: ListIncidentsQuery, @CallerScope() scope: TenantScope): Promise<{ incidents: IncidentRecord[] }> {
-    const incidents = await this.incidents.list({ state: query.state, tenantId: query.tenant_id, tenantIds: scope.filter(), limit: query.limit });
+    const incidents = await this.incidents.list({
+      state: query.state,
+      tenantId: query.tenant_id,
+      tenantIds: scope.filter(),
+      limit: query.limit,
+    });
     return { incidents };
   }
 

@@ -16,7 +16,8 @@ export abstract class Insights {
   /** Keyed by `endpointKey`; the SQL adapter answers in two queries. */
   async endpointSuccessRates(refs: EndpointRef[], now: Date): Promise<Map<string, EndpointSuccessRate>> {
     const result = new Map<string, EndpointSuccessRate>();
-    for (const { tenantId, endpoint } of refs) result.set(endpointKey(tenantId, endpoint), await this.endpointSuccessRate(tenantId, endpoint, now));
+    for (const { tenantId, endpoint } of refs)
+      result.set(endpointKey(tenantId, endpoint), await this.endpointSuccessRate(tenantId, endpoint, now));
     return result;
   }
 }

@@ -2,12 +2,7 @@ import { DataSource } from 'typeorm';
 import { RulesSource } from '../rules/rules.source';
 import { EndpointSuccessRate, Insights } from './insights.port';
 import { EndpointRef, endpointKey } from '../common/endpoint-key';
-import {
-  buildHistorySuccessBatchQuery,
-  buildReplaySuccessBatchQuery,
-  MIN_SUCCESS_RATE_SAMPLES,
-  type SqlQuery,
-} from './success-rate.query';
+import { buildHistorySuccessBatchQuery, buildReplaySuccessBatchQuery, MIN_SUCCESS_RATE_SAMPLES, type SqlQuery } from './success-rate.query';
 
 export class SqlInsights extends Insights {
   constructor(
@@ -26,7 +21,10 @@ export class SqlInsights extends Insights {
     if (refs.length === 0) return result;
     const replays = await this.countsByEndpoint(buildReplaySuccessBatchQuery(refs, now));
     const needHistory = refs.filter((r) => (replays.get(endpointKey(r.tenantId, r.endpoint))?.samples ?? 0) < MIN_SUCCESS_RATE_SAMPLES);
-    const history = needHistory.length > 0 ? await this.countsByEndpoint(buildHistorySuccessBatchQuery(needHistory, this.recentWindowStart(now))) : new Map();
+    const history =
+      needHistory.length > 0
+        ? await this.countsByEndpoint(buildHistorySuccessBatchQuery(needHistory, this.recentWindowStart(now)))
+        : new Map();
     for (const { tenantId, endpoint } of refs) {
       const key = endpointKey(tenantId, endpoint);
       result.set(key, choose(replays.get(key) ?? NO_SAMPLES, history.get(key) ?? NO_SAMPLES));
@@ -42,7 +40,6 @@ export class SqlInsights extends Insights {
     const rows: Array<Counts & { tenant_id: string; target: string }> = await this.dataSource.query(query.text, query.values);
     return new Map(rows.map((row) => [endpointKey(row.tenant_id, row.target), row]));
   }
-
 }
 
 type Counts = { samples: number; successes: number };

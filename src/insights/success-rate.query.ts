@@ -25,7 +25,12 @@ export function buildReplaySuccessBatchQuery(refs: EndpointRef[], now: Date): Sq
          AND a.attempted_at >= $3::timestamptz AND a.attempted_at <= $4::timestamptz
          AND (d.tenant_id, d.target) IN (SELECT * FROM unnest($1::text[], $2::text[]))
        GROUP BY d.tenant_id, d.target`,
-    values: [refs.map((r) => r.tenantId), refs.map((r) => r.endpoint), new Date(now.getTime() - SUCCESS_RATE_WINDOW_MS).toISOString(), now.toISOString()],
+    values: [
+      refs.map((r) => r.tenantId),
+      refs.map((r) => r.endpoint),
+      new Date(now.getTime() - SUCCESS_RATE_WINDOW_MS).toISOString(),
+      now.toISOString(),
+    ],
   };
 }
 
@@ -47,6 +52,11 @@ export function buildHistorySuccessBatchQuery(refs: EndpointRef[], until: Date):
              AND d.created_at >= $3::timestamptz AND d.created_at < $4::timestamptz
              AND d.status IN ('delivered', ${FAILED})
         ) h`,
-    values: [refs.map((r) => r.tenantId), refs.map((r) => r.endpoint), new Date(until.getTime() - SUCCESS_RATE_WINDOW_MS).toISOString(), until.toISOString()],
+    values: [
+      refs.map((r) => r.tenantId),
+      refs.map((r) => r.endpoint),
+      new Date(until.getTime() - SUCCESS_RATE_WINDOW_MS).toISOString(),
+      until.toISOString(),
+    ],
   };
 }

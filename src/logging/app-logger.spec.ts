@@ -16,7 +16,10 @@ function linesOf(options: AppLoggerOptions, fn: (logger: AppLogger) => void): st
     stdout.mockRestore();
     stderr.mockRestore();
   }
-  return written.join('').split('\n').filter((line) => line !== '');
+  return written
+    .join('')
+    .split('\n')
+    .filter((line) => line !== '');
 }
 
 const json = (options: Partial<AppLoggerOptions>, fn: (logger: AppLogger) => void) =>

@@ -37,7 +37,10 @@ export class MaintenanceController {
     const until = body.until ? new Date(body.until) : new Date(now.getTime() + (body.minutes ?? 0) * 60_000);
     if (until <= now) throw new DomainError('invalid_until', `until must be in the future (got ${until.toISOString()})`);
     if (until.getTime() - now.getTime() > MAX_WINDOW_MS) {
-      throw new DomainError('invalid_until', `until must be within 7 days (10080 minutes); a longer silence is a decision for the rules file or the kill switch`);
+      throw new DomainError(
+        'invalid_until',
+        `until must be within 7 days (10080 minutes); a longer silence is a decision for the rules file or the kill switch`,
+      );
     }
     await this.ownership.assert(user.scope, endpoint, 'a maintenance window on');
     return this.maintenance.set(endpoint, until, body.reason ?? null, user.subject, now);

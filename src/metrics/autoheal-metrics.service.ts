@@ -23,12 +23,40 @@ export type DrainOutcome = (typeof DRAIN_OUTCOMES)[number];
 @Injectable()
 export class AutohealMetrics {
   readonly registry = new Registry();
-  private readonly cycles = new Counter({ name: 'autoheal_cycles_total', help: 'Healing cycles run', labelNames: ['trigger', 'dry_run'], registers: [this.registry] });
-  private readonly incidents = new Counter({ name: 'autoheal_incidents_detected_total', help: 'Incidents detected by cycles', labelNames: ['dry_run'], registers: [this.registry] });
-  private readonly taken = new Counter({ name: 'autoheal_actions_taken_total', help: 'Actions taken', labelNames: ['strategy', 'dry_run'], registers: [this.registry] });
-  private readonly skipped = new Counter({ name: 'autoheal_actions_skipped_total', help: 'Actions skipped by a safety check', labelNames: ['check', 'dry_run'], registers: [this.registry] });
-  private readonly replays = new Counter({ name: 'autoheal_replays_total', help: 'Deliveries replayed by live cycles', registers: [this.registry] });
-  private readonly escalations = new Counter({ name: 'autoheal_escalations_total', help: 'Escalations created by live cycles', registers: [this.registry] });
+  private readonly cycles = new Counter({
+    name: 'autoheal_cycles_total',
+    help: 'Healing cycles run',
+    labelNames: ['trigger', 'dry_run'],
+    registers: [this.registry],
+  });
+  private readonly incidents = new Counter({
+    name: 'autoheal_incidents_detected_total',
+    help: 'Incidents detected by cycles',
+    labelNames: ['dry_run'],
+    registers: [this.registry],
+  });
+  private readonly taken = new Counter({
+    name: 'autoheal_actions_taken_total',
+    help: 'Actions taken',
+    labelNames: ['strategy', 'dry_run'],
+    registers: [this.registry],
+  });
+  private readonly skipped = new Counter({
+    name: 'autoheal_actions_skipped_total',
+    help: 'Actions skipped by a safety check',
+    labelNames: ['check', 'dry_run'],
+    registers: [this.registry],
+  });
+  private readonly replays = new Counter({
+    name: 'autoheal_replays_total',
+    help: 'Deliveries replayed by live cycles',
+    registers: [this.registry],
+  });
+  private readonly escalations = new Counter({
+    name: 'autoheal_escalations_total',
+    help: 'Escalations created by live cycles',
+    registers: [this.registry],
+  });
   private readonly duration = new Histogram({
     name: 'autoheal_cycle_duration_seconds',
     help: 'Duration of a healing cycle',

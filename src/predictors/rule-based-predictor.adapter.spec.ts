@@ -1,12 +1,18 @@
 import type { Strategy } from '../rules/rules.types';
-import { chooseStrategy, chooseStrategyWithReason, predictOutcomeProbability, RuleBasedPredictor, shouldApplyAutoheal } from './rule-based-predictor.adapter';
+import {
+  chooseStrategy,
+  chooseStrategyWithReason,
+  predictOutcomeProbability,
+  RuleBasedPredictor,
+  shouldApplyAutoheal,
+} from './rule-based-predictor.adapter';
 import { StrategyPredictor, type ApplyContext, type IncidentLike, type StrategyContext } from './strategy-predictor.port';
 import { analyzeTriageDistribution } from './triage-distribution';
 
 const labels = (spec: Record<string, number>) =>
   Object.entries(spec).flatMap(([label, n]) => Array.from({ length: n }, () => ({ triage_label: label === 'null' ? null : label })));
 
-describe('the guide\'s unit-test examples', () => {
+describe("the guide's unit-test examples", () => {
   it('test_choose_strategy_high_transient', () => {
     const incident = { failures: 10, severity: 'low' } as const;
     const context = { transient_ratio: 0.8, permanent_ratio: 0.1 };
@@ -68,27 +74,92 @@ describe('analyzeTriageDistribution', () => {
 
 describe('chooseStrategy', () => {
   const cases: [string, IncidentLike, StrategyContext, Strategy][] = [
-    ['critical, even with a clean transient pattern', { failures: 5, severity: 'critical' }, { transient_ratio: 1, permanent_ratio: 0 }, 'ESCALATE_OPERATOR'],
+    [
+      'critical, even with a clean transient pattern',
+      { failures: 5, severity: 'critical' },
+      { transient_ratio: 1, permanent_ratio: 0 },
+      'ESCALATE_OPERATOR',
+    ],
     ['critical traffic spike', { failures: 0, severity: 'critical', kind: 'traffic_spike' }, {}, 'ESCALATE_OPERATOR'],
     ['more than 50 failures', { failures: 51, severity: 'high' }, { transient_ratio: 0.9, permanent_ratio: 0 }, 'ESCALATE_OPERATOR'],
-    ['exactly 50 transient failures, large enough batch', { failures: 50, severity: 'high' }, { transient_ratio: 0.9, permanent_ratio: 0, max_batch: 50 }, 'REPLAY_RECENT'],
-    ['permanent ratio above 0.8', { failures: 10, severity: 'medium' }, { transient_ratio: 0.1, permanent_ratio: 0.81 }, 'ESCALATE_OPERATOR'],
-    ['permanent ratio exactly 0.8', { failures: 10, severity: 'medium' }, { transient_ratio: 0.2, permanent_ratio: 0.8 }, 'DEFER_AND_MONITOR'],
-    ['traffic spike', { failures: 3, severity: 'low', kind: 'traffic_spike' }, { transient_ratio: 1, permanent_ratio: 0 }, 'DEFER_AND_MONITOR'],
+    [
+      'exactly 50 transient failures, large enough batch',
+      { failures: 50, severity: 'high' },
+      { transient_ratio: 0.9, permanent_ratio: 0, max_batch: 50 },
+      'REPLAY_RECENT',
+    ],
+    [
+      'permanent ratio above 0.8',
+      { failures: 10, severity: 'medium' },
+      { transient_ratio: 0.1, permanent_ratio: 0.81 },
+      'ESCALATE_OPERATOR',
+    ],
+    [
+      'permanent ratio exactly 0.8',
+      { failures: 10, severity: 'medium' },
+      { transient_ratio: 0.2, permanent_ratio: 0.8 },
+      'DEFER_AND_MONITOR',
+    ],
+    [
+      'traffic spike',
+      { failures: 3, severity: 'low', kind: 'traffic_spike' },
+      { transient_ratio: 1, permanent_ratio: 0 },
+      'DEFER_AND_MONITOR',
+    ],
     ['no failures', { failures: 0, severity: 'low' }, { transient_ratio: 0.9 }, 'DEFER_AND_MONITOR'],
-    ['failures below the detector minimum', { failures: 4, severity: 'low' }, { transient_ratio: 0.9, min_failures: 5 }, 'DEFER_AND_MONITOR'],
-    ['transient above 0.7, batch ≤ 25', { failures: 25, severity: 'medium' }, { transient_ratio: 0.71, permanent_ratio: 0 }, 'REPLAY_RECENT'],
+    [
+      'failures below the detector minimum',
+      { failures: 4, severity: 'low' },
+      { transient_ratio: 0.9, min_failures: 5 },
+      'DEFER_AND_MONITOR',
+    ],
+    [
+      'transient above 0.7, batch ≤ 25',
+      { failures: 25, severity: 'medium' },
+      { transient_ratio: 0.71, permanent_ratio: 0 },
+      'REPLAY_RECENT',
+    ],
     ['transient exactly 0.7', { failures: 10, severity: 'low' }, { transient_ratio: 0.7, permanent_ratio: 0.3 }, 'DEFER_AND_MONITOR'],
-    ['transient but batch above the default 25', { failures: 26, severity: 'high' }, { transient_ratio: 0.9, permanent_ratio: 0 }, 'DEFER_AND_MONITOR'],
-    ['transient within a tenant max_batch of 50', { failures: 40, severity: 'high' }, { transient_ratio: 0.9, max_batch: 50 }, 'REPLAY_RECENT'],
-    ['transient beyond a smaller tenant max_batch', { failures: 10, severity: 'low' }, { transient_ratio: 0.9, max_batch: 5 }, 'DEFER_AND_MONITOR'],
+    [
+      'transient but batch above the default 25',
+      { failures: 26, severity: 'high' },
+      { transient_ratio: 0.9, permanent_ratio: 0 },
+      'DEFER_AND_MONITOR',
+    ],
+    [
+      'transient within a tenant max_batch of 50',
+      { failures: 40, severity: 'high' },
+      { transient_ratio: 0.9, max_batch: 50 },
+      'REPLAY_RECENT',
+    ],
+    [
+      'transient beyond a smaller tenant max_batch',
+      { failures: 10, severity: 'low' },
+      { transient_ratio: 0.9, max_batch: 5 },
+      'DEFER_AND_MONITOR',
+    ],
     ['mixed pattern', { failures: 10, severity: 'low' }, { transient_ratio: 0.5, permanent_ratio: 0.5 }, 'DEFER_AND_MONITOR'],
     ['no ratios known at all', { failures: 10, severity: 'low' }, {}, 'DEFER_AND_MONITOR'],
     ['unclear after max deferrals', { failures: 10, severity: 'low' }, { transient_ratio: 0.5, deferrals: 3 }, 'ESCALATE_OPERATOR'],
     ['unclear before max deferrals', { failures: 10, severity: 'low' }, { transient_ratio: 0.5, deferrals: 2 }, 'DEFER_AND_MONITOR'],
-    ['unclear with a custom max deferrals', { failures: 10, severity: 'low' }, { transient_ratio: 0.5, deferrals: 1, max_deferrals: 1 }, 'ESCALATE_OPERATOR'],
-    ['a spike is escalated after max deferrals too', { failures: 0, severity: 'low', kind: 'traffic_spike' }, { deferrals: 3 }, 'ESCALATE_OPERATOR'],
-    ['a spike before max deferrals is deferred', { failures: 0, severity: 'low', kind: 'traffic_spike' }, { deferrals: 2 }, 'DEFER_AND_MONITOR'],
+    [
+      'unclear with a custom max deferrals',
+      { failures: 10, severity: 'low' },
+      { transient_ratio: 0.5, deferrals: 1, max_deferrals: 1 },
+      'ESCALATE_OPERATOR',
+    ],
+    [
+      'a spike is escalated after max deferrals too',
+      { failures: 0, severity: 'low', kind: 'traffic_spike' },
+      { deferrals: 3 },
+      'ESCALATE_OPERATOR',
+    ],
+    [
+      'a spike before max deferrals is deferred',
+      { failures: 0, severity: 'low', kind: 'traffic_spike' },
+      { deferrals: 2 },
+      'DEFER_AND_MONITOR',
+    ],
     ['replay is not blocked by deferrals', { failures: 10, severity: 'low' }, { transient_ratio: 0.9, deferrals: 5 }, 'REPLAY_RECENT'],
   ];
 
@@ -105,7 +176,9 @@ describe('chooseStrategy', () => {
 
   it('prefers an explicit ratio over the one computed from deliveries', () => {
     const recent = labels({ transient_endpoint_down: 10 });
-    expect(chooseStrategy({ failures: 10, severity: 'low' }, { recent_deliveries: recent, transient_ratio: 0.2 })).toBe('DEFER_AND_MONITOR');
+    expect(chooseStrategy({ failures: 10, severity: 'low' }, { recent_deliveries: recent, transient_ratio: 0.2 })).toBe(
+      'DEFER_AND_MONITOR',
+    );
   });
 
   it('falls back to the incident triage distribution', () => {
@@ -122,7 +195,11 @@ describe('chooseStrategy', () => {
     [{ failures: 10, severity: 'low' }, { transient_ratio: 0.8 }, 'Mostly transient failures (80% > 70%), small batch (10 <= 25)'],
     [{ failures: 30, severity: 'high' }, { transient_ratio: 0.8 }, 'Unclear pattern: too many to replay at once (30 > 25)'],
     [{ failures: 10, severity: 'low' }, { transient_ratio: 0.4, permanent_ratio: 0.3 }, 'Unclear pattern: transient 40%, permanent 30%'],
-    [{ failures: 10, severity: 'low' }, { deferrals: 3 }, 'Deferred 3 times without a clearer pattern (max 3): Unclear pattern: transient 0%, permanent 0%'],
+    [
+      { failures: 10, severity: 'low' },
+      { deferrals: 3 },
+      'Deferred 3 times without a clearer pattern (max 3): Unclear pattern: transient 0%, permanent 0%',
+    ],
   ] as [IncidentLike, StrategyContext, string][])('explains %j %j', (incident, context, reason) => {
     expect(chooseStrategyWithReason(incident, context).reason).toBe(reason);
   });
@@ -165,7 +242,13 @@ describe('shouldApplyAutoheal', () => {
       { probability: 0.99 },
       { apply: false, check: 'severity', reason: 'Critical incident requires operator approval (REPLAY_RECENT not applied automatically)' },
     ],
-    ['replaying a critical incident when approval is not required', critical, 'REPLAY_RECENT', { probability: 0.99, require_approval_for_critical: false }, { apply: true }],
+    [
+      'replaying a critical incident when approval is not required',
+      critical,
+      'REPLAY_RECENT',
+      { probability: 0.99, require_approval_for_critical: false },
+      { apply: true },
+    ],
     [
       'below the strategy minimum',
       low,
@@ -180,8 +263,20 @@ describe('shouldApplyAutoheal', () => {
       { endpoint_success_rate: 0.5, strategy_min_confidence: 0.7 },
       { apply: false, check: 'confidence', reason: 'Confidence 0.63 below REPLAY_RECENT minimum 0.70' },
     ],
-    ['below the default global floor', low, 'REPLAY_RECENT', { endpoint_success_rate: 0 }, { apply: false, check: 'confidence', reason: 'Confidence 0.38 below global minimum 0.50' }],
-    ['below a configured global floor', low, 'DEFER_AND_MONITOR', { min_confidence: 0.65 }, { apply: false, check: 'confidence', reason: 'Confidence 0.60 below global minimum 0.65' }],
+    [
+      'below the default global floor',
+      low,
+      'REPLAY_RECENT',
+      { endpoint_success_rate: 0 },
+      { apply: false, check: 'confidence', reason: 'Confidence 0.38 below global minimum 0.50' },
+    ],
+    [
+      'below a configured global floor',
+      low,
+      'DEFER_AND_MONITOR',
+      { min_confidence: 0.65 },
+      { apply: false, check: 'confidence', reason: 'Confidence 0.60 below global minimum 0.65' },
+    ],
     ['exactly at the strategy minimum', low, 'REPLAY_RECENT', { probability: 0.7, strategy_min_confidence: 0.7 }, { apply: true }],
   ] as [string, IncidentLike, Strategy, ApplyContext, object][])('%s', (_name, incident, strategy, context, expected) => {
     expect(shouldApplyAutoheal(incident, strategy, context)).toEqual(expected);
@@ -199,7 +294,10 @@ describe('RuleBasedPredictor', () => {
       reason: 'Mostly transient failures (80% > 70%), small batch (10 <= 25)',
     });
     expect(predictor.predictOutcomeProbability(incident, 'REPLAY_RECENT', context)).toBe(0.83);
-    expect(predictor.shouldApply({ severity: 'critical' }, 'REPLAY_RECENT', { probability: 0.9 })).toMatchObject({ apply: false, check: 'severity' });
+    expect(predictor.shouldApply({ severity: 'critical' }, 'REPLAY_RECENT', { probability: 0.9 })).toMatchObject({
+      apply: false,
+      check: 'severity',
+    });
     expect(predictor.shouldApply(incident, 'REPLAY_RECENT', { probability: 0.9 })).toEqual({ apply: true });
   });
 });
@@ -260,7 +358,7 @@ describe('backlog recovery (RECOVER_BACKLOG)', () => {
         'REPLAY_RECENT',
       ],
       [
-        'a critical mixed pattern (the guide\'s massive failure)',
+        "a critical mixed pattern (the guide's massive failure)",
         { failures: 100, severity: 'critical' },
         { transient_ratio: 0.5, permanent_ratio: 0.5 },
         'ESCALATE_OPERATOR',
@@ -318,12 +416,15 @@ describe('backlog recovery (RECOVER_BACKLOG)', () => {
       [{ failures: 51, severity: 'high' }, { transient_ratio: 0.9 }, 'ESCALATE_OPERATOR'],
       [{ failures: 150, severity: 'critical' }, { transient_ratio: 0.95 }, 'ESCALATE_OPERATOR'],
       [{ kind: 'sustained_outage', failures: 10, severity: 'low' }, { transient_ratio: 1 }, 'REPLAY_RECENT'],
-    ] as [IncidentLike, StrategyContext, Strategy][])('without backlog_recovery keeps the guide\'s answer for %j %j', (incident, context, want) => {
-      expect(chooseStrategy(incident, context)).toBe(want);
-      expect(chooseStrategy(incident, { ...context, backlog_recovery: false })).toBe(want);
-    });
+    ] as [IncidentLike, StrategyContext, Strategy][])(
+      "without backlog_recovery keeps the guide's answer for %j %j",
+      (incident, context, want) => {
+        expect(chooseStrategy(incident, context)).toBe(want);
+        expect(chooseStrategy(incident, { ...context, backlog_recovery: false })).toBe(want);
+      },
+    );
 
-    it('reads the transient share from the incident\'s own triage distribution', () => {
+    it("reads the transient share from the incident's own triage distribution", () => {
       const triage_distribution = { transient_endpoint_down: 250, rate_limited: 40, unknown: 10 };
       const incident = { kind: 'failure_burst', failures: 300, severity: 'critical', triage_distribution } as const;
       expect(chooseStrategy(incident, on())).toBe('RECOVER_BACKLOG');
@@ -395,7 +496,7 @@ describe('backlog recovery (RECOVER_BACKLOG)', () => {
     const strategy_min_confidence = 0.7;
 
     it.each([
-      ['a cold endpoint clears RECOVER_BACKLOG\'s minimum', low, {}],
+      ["a cold endpoint clears RECOVER_BACKLOG's minimum", low, {}],
       ['an endpoint whose only history is the outage clears it too', low, { endpoint_success_rate: 0 }],
       ['a critical incident when approval is not required', critical, { require_approval_for_critical: false }],
       ['a critical incident once approved', critical, { approved: true }],

@@ -1,12 +1,5 @@
 import type { Strategy } from '../rules/rules.types';
-import {
-  ApplyContext,
-  ApplyDecision,
-  IncidentLike,
-  StrategyChoice,
-  StrategyContext,
-  StrategyPredictor,
-} from './strategy-predictor.port';
+import { ApplyContext, ApplyDecision, IncidentLike, StrategyChoice, StrategyContext, StrategyPredictor } from './strategy-predictor.port';
 import { analyzeTriageDistribution, distributionFromCounts } from './triage-distribution';
 
 /** From the guide's "Healing Strategies". */
@@ -77,7 +70,10 @@ export function chooseStrategyWithReason(incident: IncidentLike, context: Strate
     return { strategy: 'ESCALATE_OPERATOR', reason: `Massive failure cluster (${failures} > ${t.escalate_failures} failures)` };
   }
   if (permanent_ratio > t.escalate_permanent_ratio) {
-    return { strategy: 'ESCALATE_OPERATOR', reason: `Mostly permanent failures (${pct(permanent_ratio)} > ${pct(t.escalate_permanent_ratio)})` };
+    return {
+      strategy: 'ESCALATE_OPERATOR',
+      reason: `Mostly permanent failures (${pct(permanent_ratio)} > ${pct(t.escalate_permanent_ratio)})`,
+    };
   }
   if (recoverable && sustained) return recover(`Sustained outage, ${mostlyTransient}`, context);
   if (incident.kind === 'traffic_spike' || failures < minFailures) {
@@ -129,7 +125,10 @@ function deferOrEscalate(reason: string, context: StrategyContext): StrategyChoi
   const maxDeferrals = context.max_deferrals ?? STRATEGY_THRESHOLDS.default_max_deferrals;
   const deferrals = context.deferrals ?? 0;
   if (deferrals >= maxDeferrals) {
-    return { strategy: 'ESCALATE_OPERATOR', reason: `Deferred ${deferrals} times without a clearer pattern (max ${maxDeferrals}): ${reason}` };
+    return {
+      strategy: 'ESCALATE_OPERATOR',
+      reason: `Deferred ${deferrals} times without a clearer pattern (max ${maxDeferrals}): ${reason}`,
+    };
   }
   return { strategy: 'DEFER_AND_MONITOR', reason };
 }
@@ -167,16 +166,28 @@ export function shouldApplyAutoheal(incident: IncidentLike, strategy: Strategy, 
         reason: 'Critical incident requires operator approval: RECOVER_BACKLOG waits for an approval',
       };
     }
-    return { apply: false, check: 'severity', reason: `Critical incident requires operator approval (${strategy} not applied automatically)` };
+    return {
+      apply: false,
+      check: 'severity',
+      reason: `Critical incident requires operator approval (${strategy} not applied automatically)`,
+    };
   }
   const probability = context.probability ?? predictOutcomeProbability(incident, strategy, context);
   const globalMin = context.min_confidence ?? 0.5;
   if (probability < globalMin) {
-    return { apply: false, check: 'confidence', reason: `Confidence ${probability.toFixed(2)} below global minimum ${globalMin.toFixed(2)}` };
+    return {
+      apply: false,
+      check: 'confidence',
+      reason: `Confidence ${probability.toFixed(2)} below global minimum ${globalMin.toFixed(2)}`,
+    };
   }
   const strategyMin = context.strategy_min_confidence;
   if (strategyMin !== undefined && probability < strategyMin) {
-    return { apply: false, check: 'confidence', reason: `Confidence ${probability.toFixed(2)} below ${strategy} minimum ${strategyMin.toFixed(2)}` };
+    return {
+      apply: false,
+      check: 'confidence',
+      reason: `Confidence ${probability.toFixed(2)} below ${strategy} minimum ${strategyMin.toFixed(2)}`,
+    };
   }
   return { apply: true };
 }

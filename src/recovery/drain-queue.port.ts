@@ -33,8 +33,10 @@ const JOB_ID = /^[A-Za-z0-9_.-]{1,200}$/;
 
 /** The dedupe key, also BullMQ's job id (which may be neither an integer nor contain ':'). */
 export function drainJobKey(job: DrainJob): string {
-  if (!DRAIN_JOB_KINDS.includes(job.kind)) throw new RangeError(`DrainJob kind must be one of ${DRAIN_JOB_KINDS.join(', ')}, got ${job.kind}`);
-  if (typeof job.id !== 'string' || !JOB_ID.test(job.id)) throw new RangeError(`DrainJob id must match ${JOB_ID}, got ${JSON.stringify(job.id)}`);
+  if (!DRAIN_JOB_KINDS.includes(job.kind))
+    throw new RangeError(`DrainJob kind must be one of ${DRAIN_JOB_KINDS.join(', ')}, got ${job.kind}`);
+  if (typeof job.id !== 'string' || !JOB_ID.test(job.id))
+    throw new RangeError(`DrainJob id must match ${JOB_ID}, got ${JSON.stringify(job.id)}`);
   return `${job.kind}-${job.id}`;
 }
 

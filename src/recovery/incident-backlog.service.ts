@@ -65,7 +65,7 @@ export class IncidentBacklog {
     const [oldest] = await this.reader.source(incidentBacklogFilter(incident, limits)).next(1);
     if (!oldest) return { outcome: 'empty' };
     const lease = await this.ledger.acquireEndpointLease(incident.tenant_id, incident.endpoint, `probe:${run.runId}`, run.leaseMs);
-    if (!lease) return { outcome: 'leased', reason: 'another cycle or a drain holds the endpoint\'s healing lease' };
+    if (!lease) return { outcome: 'leased', reason: "another cycle or a drain holds the endpoint's healing lease" };
     try {
       const sender = this.senders.create({ actor: AUTOHEAL_OPERATOR, runId: run.runId, startedAt: run.startedAt, lease, audit: run.audit });
       const result: DrainSendResult = await sender.send(oldest);

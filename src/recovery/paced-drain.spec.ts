@@ -105,9 +105,16 @@ describe('PacedDrain', () => {
   });
 
   it('halves the rate on a 503 and grows it back additively on deliveries', async () => {
-    const { source, sender } = setup(7, (item) => (item.n === 3 ? { outcome: 'failed', httpStatus: 503 } : { outcome: 'delivered', httpStatus: 200 }));
+    const { source, sender } = setup(7, (item) =>
+      item.n === 3 ? { outcome: 'failed', httpStatus: 503 } : { outcome: 'delivered', httpStatus: 200 },
+    );
     const progress: DrainProgress[] = [];
-    const result = await drain.run(source, sender, { ratePerSecond: 10, concurrency: 1, batchSize: 100, onBatch: (p) => void progress.push(p) });
+    const result = await drain.run(source, sender, {
+      ratePerSecond: 10,
+      concurrency: 1,
+      batchSize: 100,
+      onBatch: (p) => void progress.push(p),
+    });
     // 10/s → 503 → 5/s → 6/s → 7/s; the three deliveries before the 503 were already at the top rate.
     expect(sender.gaps()).toEqual([100, 100, 100, 200, 167, 143]);
     expect(result).toMatchObject({ state: 'drained', sent: 7, delivered: 6, failed: 1 });
@@ -116,7 +123,9 @@ describe('PacedDrain', () => {
 
   it('slows down on 429 and timeouts too, but never below the floor', async () => {
     const { source, sender } = setup(4, (item) =>
-      item.n < 3 ? { outcome: 'failed', ...(item.n === 1 ? { timedOut: true } : { httpStatus: 429 }) } : { outcome: 'delivered', httpStatus: 200 },
+      item.n < 3
+        ? { outcome: 'failed', ...(item.n === 1 ? { timedOut: true } : { httpStatus: 429 }) }
+        : { outcome: 'delivered', httpStatus: 200 },
     );
     await drain.run(source, sender, { ratePerSecond: 4, minRatePerSecond: 1.5, concurrency: 1 });
     // 4/s → 2/s → 1.5/s (floor) → 1.5/s
@@ -124,7 +133,11 @@ describe('PacedDrain', () => {
   });
 
   it('halves once for the failures of one window of in-flight sends, not once per failure', async () => {
-    const { source, sender } = setup(9, (item) => (item.n < 4 ? { outcome: 'failed', httpStatus: 503 } : { outcome: 'delivered', httpStatus: 200 }), 1000);
+    const { source, sender } = setup(
+      9,
+      (item) => (item.n < 4 ? { outcome: 'failed', httpStatus: 503 } : { outcome: 'delivered', httpStatus: 200 }),
+      1000,
+    );
     await drain.run(source, sender, { ratePerSecond: 16, concurrency: 4, maxConsecutiveFailures: 10 });
     // The four 503s were all in flight together: the rate drops to 8/s, not to 1/s.
     expect(sender.gaps()[4]).toBe(125);
@@ -172,7 +185,9 @@ describe('PacedDrain', () => {
   });
 
   it('counts only failures in a row: a delivery resets the count', async () => {
-    const { source, sender } = setup(12, (item) => (item.n % 3 === 2 ? { outcome: 'delivered', httpStatus: 200 } : { outcome: 'failed', httpStatus: 400 }));
+    const { source, sender } = setup(12, (item) =>
+      item.n % 3 === 2 ? { outcome: 'delivered', httpStatus: 200 } : { outcome: 'failed', httpStatus: 400 },
+    );
     const result = await drain.run(source, sender, { concurrency: 1, maxConsecutiveFailures: 3 });
     expect(result).toMatchObject({ state: 'drained', sent: 12, delivered: 4, failed: 8 });
   });
@@ -202,7 +217,9 @@ describe('PacedDrain', () => {
 
   it('never re-sends what a source hands out again, and ends instead of looping', async () => {
     const source = new ListSource(items(30), false);
-    const sender = new RecordingSender(clock, source, (item) => (item.n % 2 ? { outcome: 'failed', httpStatus: 500 } : { outcome: 'delivered', httpStatus: 200 }));
+    const sender = new RecordingSender(clock, source, (item) =>
+      item.n % 2 ? { outcome: 'failed', httpStatus: 500 } : { outcome: 'delivered', httpStatus: 200 },
+    );
     const result = await drain.run(source, sender, { batchSize: 10, maxConsecutiveFailures: 100 });
     expect(sender.starts.map((s) => s.id)).toEqual(items(10).map((i) => i.id));
     expect(result).toMatchObject({ state: 'drained', sent: 10, delivered: 5, failed: 5 });

@@ -65,12 +65,15 @@ function settingsOf(options: PacedDrainOptions): Settings {
     const value = options[key];
     if (value === undefined) continue;
     const integer = key === 'concurrency' || key === 'maxConsecutiveFailures' || key === 'batchSize';
-    const valid = Number.isFinite(value) && (integer ? Number.isInteger(value) && value >= 1 : key === 'maxPauseMs' ? value >= 0 : value > 0);
+    const valid =
+      Number.isFinite(value) && (integer ? Number.isInteger(value) && value >= 1 : key === 'maxPauseMs' ? value >= 0 : value > 0);
     if (!valid) throw new RangeError(`PacedDrain option ${key} must be ${integer ? 'an integer ≥ 1' : 'a positive number'}, got ${value}`);
     (settings as Record<keyof Settings, number>)[key] = value;
   }
   if (settings.minRatePerSecond > settings.ratePerSecond) {
-    throw new RangeError(`PacedDrain option minRatePerSecond (${settings.minRatePerSecond}) exceeds ratePerSecond (${settings.ratePerSecond})`);
+    throw new RangeError(
+      `PacedDrain option minRatePerSecond (${settings.minRatePerSecond}) exceeds ratePerSecond (${settings.ratePerSecond})`,
+    );
   }
   return settings;
 }
@@ -154,7 +157,11 @@ class DrainRun<T extends DrainItem> {
       for (const key of Object.keys(counts) as (keyof DrainCounts)[]) this.totals[key] += counts[key];
       await this.options.onBatch?.({ batch, counts, totals: { ...this.totals }, ratePerSecond: this.pacer.ratePerSecond });
     }
-    return { state: this.end ?? 'stopped', ...this.totals, ...(this.lastRetryAfterMs !== undefined && { lastRetryAfterMs: this.lastRetryAfterMs }) };
+    return {
+      state: this.end ?? 'stopped',
+      ...this.totals,
+      ...(this.lastRetryAfterMs !== undefined && { lastRetryAfterMs: this.lastRetryAfterMs }),
+    };
   }
 
   private async shouldContinue(): Promise<boolean> {

@@ -76,7 +76,13 @@ export class MemoryReplayLedger extends ReplayLedger {
       resource_id: delivery.id,
       tenant_id: delivery.tenant_id,
       at: ctx.now,
-      meta: { cycle_id: ctx.cycleId, attempt_id: claim.attemptId, replay_key: replayKey, target: delivery.target, fence: ctx.lease?.fence ?? null },
+      meta: {
+        cycle_id: ctx.cycleId,
+        attempt_id: claim.attemptId,
+        replay_key: replayKey,
+        target: delivery.target,
+        fence: ctx.lease?.fence ?? null,
+      },
     });
     return { ...claim, audited: true };
   }
@@ -156,7 +162,14 @@ export class MemoryReplayLedger extends ReplayLedger {
         resource_id: claim.deliveryId,
         tenant_id: claim.tenantId,
         at: now,
-        meta: { cycle_id: claim.cycleId, attempt_id: claim.attemptId, outcome, http_status: result.httpStatus, error: result.error, duration_ms: attempt.duration_ms },
+        meta: {
+          cycle_id: claim.cycleId,
+          attempt_id: claim.attemptId,
+          outcome,
+          http_status: result.httpStatus,
+          error: result.error,
+          duration_ms: attempt.duration_ms,
+        },
       });
     }
     this.overlays.set(claim.deliveryId, {

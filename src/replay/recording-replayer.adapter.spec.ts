@@ -29,7 +29,12 @@ describe('RecordingReplayer', () => {
     const replayer = new RecordingReplayer(() => {
       throw new Error('ECONNREFUSED 10.0.0.1:443');
     });
-    expect(await replayer.send(request('dlv_1'))).toEqual({ ok: false, httpStatus: null, error: 'ECONNREFUSED 10.0.0.1:443', durationMs: 0 });
+    expect(await replayer.send(request('dlv_1'))).toEqual({
+      ok: false,
+      httpStatus: null,
+      error: 'ECONNREFUSED 10.0.0.1:443',
+      durationMs: 0,
+    });
   });
 
   it('keeps a copy, so later changes by the caller do not rewrite history', async () => {

@@ -170,14 +170,11 @@ export class SqlReplayLedger extends ReplayLedger {
       );
       if (settled.length === 0) return null;
 
-      const [current]: Array<{ status: string }> = await tx.query(
-        `SELECT status FROM deliveries WHERE id = $1 FOR NO KEY UPDATE`,
-        [claim.deliveryId],
-      );
+      const [current]: Array<{ status: string }> = await tx.query(`SELECT status FROM deliveries WHERE id = $1 FOR NO KEY UPDATE`, [
+        claim.deliveryId,
+      ]);
       if (!current) return null;
-      const triage = result.ok
-        ? null
-        : classifyFailure({ status: current.status, http_status: result.httpStatus, error: result.error });
+      const triage = result.ok ? null : classifyFailure({ status: current.status, http_status: result.httpStatus, error: result.error });
 
       const [[delivery]]: [Array<{ status: string; attempts: number; triage_label: string | null; triage_score: number | null }>, number] =
         await tx.query(
@@ -194,7 +191,16 @@ export class SqlReplayLedger extends ReplayLedger {
                   meta = meta || jsonb_build_object('autoheal', true, 'last_replay_attempt_id', $8::text)
             WHERE id = $1
             RETURNING status, attempts, triage_label, triage_score`,
-          [claim.deliveryId, now, result.httpStatus, result.error, result.ok, triage?.label ?? null, triage?.score ?? null, claim.attemptId],
+          [
+            claim.deliveryId,
+            now,
+            result.httpStatus,
+            result.error,
+            result.ok,
+            triage?.label ?? null,
+            triage?.score ?? null,
+            claim.attemptId,
+          ],
         );
       if (claim.audited) {
         await tx.query(OUTCOME_AUDIT, [
@@ -202,7 +208,14 @@ export class SqlReplayLedger extends ReplayLedger {
           claim.actor,
           claim.deliveryId,
           claim.tenantId,
-          JSON.stringify({ cycle_id: claim.cycleId, attempt_id: claim.attemptId, outcome, http_status: result.httpStatus, error: result.error, duration_ms: durationMs }),
+          JSON.stringify({
+            cycle_id: claim.cycleId,
+            attempt_id: claim.attemptId,
+            outcome,
+            http_status: result.httpStatus,
+            error: result.error,
+            duration_ms: durationMs,
+          }),
         ]);
       }
       return {

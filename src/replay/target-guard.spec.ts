@@ -15,7 +15,7 @@ function fakeResolver(table: Record<string, string[] | Error>): HostResolver & {
 
 const resolver = fakeResolver({
   'hooks.example.com': ['93.184.215.14', '2606:2800:21f:cb07:6820:80da:af6b:8b2c'],
-  'localhost': ['127.0.0.1', '::1'],
+  localhost: ['127.0.0.1', '::1'],
   'metadata.internal': ['169.254.169.254'],
   'mixed.example.com': ['93.184.215.14', '10.0.0.5'],
   'nat.example.com': ['100.64.1.2'],

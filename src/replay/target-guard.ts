@@ -43,16 +43,36 @@ type Cidr = [string, number];
 const IPV4_SPECIAL: Array<[string, Cidr[]]> = [
   ['unspecified', [['0.0.0.0', 32]]],
   ['thisNetwork', [['0.0.0.0', 8]]],
-  ['private', [['10.0.0.0', 8], ['172.16.0.0', 12], ['192.168.0.0', 16]]],
+  [
+    'private',
+    [
+      ['10.0.0.0', 8],
+      ['172.16.0.0', 12],
+      ['192.168.0.0', 16],
+    ],
+  ],
   ['carrierGradeNat', [['100.64.0.0', 10]]],
   ['loopback', [['127.0.0.0', 8]]],
   ['linkLocal', [['169.254.0.0', 16]]],
   ['protocolAssignments', [['192.0.0.0', 24]]],
-  ['documentation', [['192.0.2.0', 24], ['198.51.100.0', 24], ['203.0.113.0', 24]]],
+  [
+    'documentation',
+    [
+      ['192.0.2.0', 24],
+      ['198.51.100.0', 24],
+      ['203.0.113.0', 24],
+    ],
+  ],
   ['benchmarking', [['198.18.0.0', 15]]],
   ['broadcast', [['255.255.255.255', 32]]],
   ['multicast', [['224.0.0.0', 4]]],
-  ['reserved', [['240.0.0.0', 4], ['192.88.99.0', 24]]],
+  [
+    'reserved',
+    [
+      ['240.0.0.0', 4],
+      ['192.88.99.0', 24],
+    ],
+  ],
 ];
 
 const IPV6_SPECIAL: Array<[string, Cidr[]]> = [
@@ -61,13 +81,26 @@ const IPV6_SPECIAL: Array<[string, Cidr[]]> = [
   ['localUseNat64', [['64:ff9b:1::', 48]]],
   ['discard', [['100::', 64]]],
   ['benchmarking', [['2001:2::', 48]]],
-  ['documentation', [['2001:db8::', 32], ['3fff::', 20]]],
+  [
+    'documentation',
+    [
+      ['2001:db8::', 32],
+      ['3fff::', 20],
+    ],
+  ],
   ['protocolAssignments', [['2001::', 23]]],
   ['uniqueLocal', [['fc00::', 7]]],
   ['linkLocal', [['fe80::', 10]]],
   ['deprecatedSiteLocal', [['fec0::', 10]]],
   ['multicast', [['ff00::', 8]]],
-  ['notGlobalUnicast', [['::', 3], ['4000::', 2], ['8000::', 1]]],
+  [
+    'notGlobalUnicast',
+    [
+      ['::', 3],
+      ['4000::', 2],
+      ['8000::', 1],
+    ],
+  ],
 ];
 
 /** IPv6 ranges whose addresses carry an IPv4 address, and where it sits. */
@@ -79,7 +112,11 @@ const EMBEDDINGS: Array<{ name: string; cidr: Cidr; ipv4Of: (bytes: number[]) =>
   // Teredo: the server's address in the clear, the client's with every bit inverted.
   { name: 'Teredo (2001::/32)', cidr: ['2001::', 32], ipv4Of: (b) => [b.slice(4, 8), b.slice(12).map((x) => x ^ 0xff)] },
   // Deprecated IPv4-compatible addresses; :: and ::1 are IPv6's own and are judged as such.
-  { name: 'IPv4-compatible (::/96)', cidr: ['::', 96], ipv4Of: (b) => (b.slice(12).every((x, i) => x === 0 || (i === 3 && x === 1)) ? [] : [b.slice(12)]) },
+  {
+    name: 'IPv4-compatible (::/96)',
+    cidr: ['::', 96],
+    ipv4Of: (b) => (b.slice(12).every((x, i) => x === 0 || (i === 3 && x === 1)) ? [] : [b.slice(12)]),
+  },
 ];
 
 const parseTable = <A extends ipaddr.IPv4 | ipaddr.IPv6>(table: Array<[string, Cidr[]]>, parse: (s: string) => A) =>
@@ -136,7 +173,9 @@ export class TargetGuard {
           const addresses = options.family === 4 || options.family === 6 ? all.filter((a) => a.family === options.family) : all;
           const refused = addresses.map((a) => ({ address: a.address, refusal: judge(a.address) })).find((a) => a.refusal !== null);
           if (refused || addresses.length === 0) {
-            const why = refused ? `${hostname} resolves to ${refused.address}, ${describe(refused.refusal!)}` : `${hostname} resolves to no usable address`;
+            const why = refused
+              ? `${hostname} resolves to ${refused.address}, ${describe(refused.refusal!)}`
+              : `${hostname} resolves to no usable address`;
             const error: NodeJS.ErrnoException = new Error(`target refused at connect: ${why}`);
             error.code = 'ETARGETREFUSED';
             callback(error, '');

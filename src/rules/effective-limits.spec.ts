@@ -27,7 +27,11 @@ describe('effectiveLimits', () => {
     ['tenant-qa', 'REPLAY_RECENT', { max_deliveries: 100, skip_notifications: true }],
     ['tenant-qa', 'ESCALATE_OPERATOR', { priority: 'high', skip_notifications: true }],
     ['tenant-premium', 'ESCALATE_OPERATOR', { escalation_delay_minutes: 5 }],
-    ['t-off', 'REPLAY_RECENT', { autoheal_enabled: false, strategy_allowed: false, disabled_strategies: ['REPLAY_RECENT', 'SILENCE_DUPES'] }],
+    [
+      't-off',
+      'REPLAY_RECENT',
+      { autoheal_enabled: false, strategy_allowed: false, disabled_strategies: ['REPLAY_RECENT', 'SILENCE_DUPES'] },
+    ],
     ['t-off', 'ESCALATE_OPERATOR', { autoheal_enabled: false, strategy_allowed: true }],
     ['t-off', 'SILENCE_DUPES', { strategy_allowed: false }],
   ] as const)('%s / %s → %j', (tenant, strategy, expected) => {

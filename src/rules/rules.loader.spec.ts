@@ -32,7 +32,10 @@ describe('loadRules', () => {
   });
 
   it('overrides the defaults with the file', () => {
-    const file = write('partial.json', JSON.stringify({ global_safety: { dry_run: true }, strategy_limits: { REPLAY_RECENT: { cooldown_minutes: 0.05 } } }));
+    const file = write(
+      'partial.json',
+      JSON.stringify({ global_safety: { dry_run: true }, strategy_limits: { REPLAY_RECENT: { cooldown_minutes: 0.05 } } }),
+    );
     const rules = loadRules(file);
     expect(rules.global_safety.dry_run).toBe(true);
     expect(rules.strategy_limits.REPLAY_RECENT).toEqual({ ...DEFAULT_RULES.strategy_limits.REPLAY_RECENT, cooldown_minutes: 0.05 });

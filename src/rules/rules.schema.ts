@@ -108,9 +108,11 @@ function limits<Field extends LimitField>(...fields: Field[]) {
 }
 
 function partialLimits<Field extends LimitField>(fields: readonly Field[]) {
-  return strictObject(Object.fromEntries(fields.map((field) => [field, STRATEGY_LIMIT_FIELDS[field].optional()])) as {
-    [F in Field]: z.ZodOptional<LimitShape<Field>[F]>;
-  });
+  return strictObject(
+    Object.fromEntries(fields.map((field) => [field, STRATEGY_LIMIT_FIELDS[field].optional()])) as {
+      [F in Field]: z.ZodOptional<LimitShape<Field>[F]>;
+    },
+  );
 }
 
 /** A new strategy is one entry here (plus any new field above): its name, priority slot and types follow from it. */
@@ -227,12 +229,14 @@ const detection = strictObject({
   sustained_last_attempts: integer(2),
   /** … or at least this share of the recent window failed (with at least min_failures failures). */
   sustained_failure_ratio: share,
-  severity_thresholds: strictObject({ medium: integer(1), high: integer(1), critical: integer(1) })
-    .superRefine(({ medium, high, critical }, ctx) => {
+  severity_thresholds: strictObject({ medium: integer(1), high: integer(1), critical: integer(1) }).superRefine(
+    ({ medium, high, critical }, ctx) => {
       if (!(medium < high && high < critical)) {
         ctx.addIssue({ code: 'custom', message: `must satisfy medium < high < critical (got ${medium}, ${high}, ${critical})` });
       }
-    }, onceFieldsValid),
+    },
+    onceFieldsValid,
+  ),
 }).superRefine(({ recent_window_minutes: recent, baseline_window_minutes: baseline }, ctx) => {
   if (recent >= baseline) {
     ctx.addIssue({

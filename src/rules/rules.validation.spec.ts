@@ -91,7 +91,11 @@ describe('validateRules', () => {
         approvals: { ttl_minutes: 0.05 },
         tenant_overrides: { t1: { strategy_limits: { RECOVER_BACKLOG: { probe_interval_seconds: 0.1 } } } },
       });
-      expect(rules.strategy_limits.RECOVER_BACKLOG).toMatchObject({ probe_interval_seconds: 0.25, drain_rate_per_second: 0.5, max_backlog_age_hours: 0.01 });
+      expect(rules.strategy_limits.RECOVER_BACKLOG).toMatchObject({
+        probe_interval_seconds: 0.25,
+        drain_rate_per_second: 0.5,
+        max_backlog_age_hours: 0.01,
+      });
       expect(rules.approvals.ttl_minutes).toBe(0.05);
       expect(rules.tenant_overrides.t1.strategy_limits?.RECOVER_BACKLOG?.probe_interval_seconds).toBe(0.1);
     });
@@ -119,7 +123,7 @@ describe('validateRules', () => {
       expect(validateRules({ strategy_priorities }).strategy_priorities).toEqual(strategy_priorities);
     });
 
-    it('accepts a reordering of the guide\'s five strategies, RECOVER_BACKLOG keeping its default slot after them', () => {
+    it("accepts a reordering of the guide's five strategies, RECOVER_BACKLOG keeping its default slot after them", () => {
       const strategy_priorities = { REPLAY_RECENT: 1, ESCALATE_OPERATOR: 2, RATE_LIMIT_SOURCE: 3, SILENCE_DUPES: 4, DEFER_AND_MONITOR: 5 };
       expect(validateRules({ strategy_priorities }).strategy_priorities).toEqual({ ...strategy_priorities, RECOVER_BACKLOG: 6 });
     });
@@ -137,7 +141,13 @@ describe('validateRules', () => {
       [{ tenant_overrides: { t1: { escalation_delay_minutes: 0, skip_notifications: false, disabled_strategies: [] } } }],
       [{ detection: { severity_thresholds: { medium: 5, high: 6, critical: 7 } } }],
       [{ detection: { sustained_last_attempts: 2, sustained_failure_ratio: 1 } }],
-      [{ strategy_limits: { RECOVER_BACKLOG: { allowed_triage_labels: ['transient_endpoint_down', 'rate_limited', 'unknown'], min_confidence: 0 } } }],
+      [
+        {
+          strategy_limits: {
+            RECOVER_BACKLOG: { allowed_triage_labels: ['transient_endpoint_down', 'rate_limited', 'unknown'], min_confidence: 0 },
+          },
+        },
+      ],
       [{ storm: { max_endpoint_share: 1, max_incidents: 1, max_concurrent_drains: 1 } }],
       [{ global_safety: { require_approval_for_critical: false }, tenant_overrides: { t1: { require_approval_for_critical: true } } }],
       [{ tenant_overrides: { t1: { strategy_limits: {} } } }],
@@ -163,23 +173,62 @@ describe('validateRules', () => {
       [{ global_safety: { max_concurrent_heals: '5' } }, 'global_safety.max_concurrent_heals: must be an integer >= 1 (got "5")'],
       [{ global_safety: { min_confidence: 1.5 } }, 'global_safety.min_confidence: must be a number from 0 to 1 (got 1.5)'],
       [{ global_safety: { min_confidence: -0.1 } }, 'global_safety.min_confidence: must be a number from 0 to 1 (got -0.1)'],
-      [{ global_safety: { business_hours: { start_hour: 25 } } }, 'global_safety.business_hours.start_hour: must be an integer from 0 to 24 (got 25)'],
-      [{ global_safety: { business_hours: { end_hour: 17.5 } } }, 'global_safety.business_hours.end_hour: must be an integer from 0 to 24 (got 17.5)'],
-      [{ global_safety: { business_hours: { days: [1, 7] } } }, 'global_safety.business_hours.days: must be a non-empty list of distinct integers from 0 (Sunday) to 6 (Saturday) (got [1,7])'],
-      [{ global_safety: { business_hours: { days: [] } } }, 'global_safety.business_hours.days: must be a non-empty list of distinct integers from 0 (Sunday) to 6 (Saturday) (got [])'],
-      [{ global_safety: { business_hours: { days: [1, 1] } } }, 'global_safety.business_hours.days: must be a non-empty list of distinct integers from 0 (Sunday) to 6 (Saturday) (got [1,1])'],
-      [{ global_safety: { business_hours: { timezone: 'Mars/Olympus' } } }, 'global_safety.business_hours.timezone: must be a valid IANA timezone such as "Europe/Berlin" (got "Mars/Olympus")'],
-      [{ global_safety: { business_hours: { timezone: '' } } }, 'global_safety.business_hours.timezone: must be a valid IANA timezone such as "Europe/Berlin" (got "")'],
-      [{ global_safety: { business_hours: { allow_actions: 'always' } } }, 'global_safety.business_hours.allow_actions: must be one of inside, outside (got "always")'],
+      [
+        { global_safety: { business_hours: { start_hour: 25 } } },
+        'global_safety.business_hours.start_hour: must be an integer from 0 to 24 (got 25)',
+      ],
+      [
+        { global_safety: { business_hours: { end_hour: 17.5 } } },
+        'global_safety.business_hours.end_hour: must be an integer from 0 to 24 (got 17.5)',
+      ],
+      [
+        { global_safety: { business_hours: { days: [1, 7] } } },
+        'global_safety.business_hours.days: must be a non-empty list of distinct integers from 0 (Sunday) to 6 (Saturday) (got [1,7])',
+      ],
+      [
+        { global_safety: { business_hours: { days: [] } } },
+        'global_safety.business_hours.days: must be a non-empty list of distinct integers from 0 (Sunday) to 6 (Saturday) (got [])',
+      ],
+      [
+        { global_safety: { business_hours: { days: [1, 1] } } },
+        'global_safety.business_hours.days: must be a non-empty list of distinct integers from 0 (Sunday) to 6 (Saturday) (got [1,1])',
+      ],
+      [
+        { global_safety: { business_hours: { timezone: 'Mars/Olympus' } } },
+        'global_safety.business_hours.timezone: must be a valid IANA timezone such as "Europe/Berlin" (got "Mars/Olympus")',
+      ],
+      [
+        { global_safety: { business_hours: { timezone: '' } } },
+        'global_safety.business_hours.timezone: must be a valid IANA timezone such as "Europe/Berlin" (got "")',
+      ],
+      [
+        { global_safety: { business_hours: { allow_actions: 'always' } } },
+        'global_safety.business_hours.allow_actions: must be one of inside, outside (got "always")',
+      ],
       [
         { global_safety: { business_hours: { start_hour: 17, end_hour: 9 } } },
         'global_safety.business_hours.end_hour: must be greater than start_hour (got 17 to 9); for a window across midnight give the daytime hours with allow_actions "outside"',
       ],
-      [{ strategy_limits: { REPLAY_RECENT: { max_deliveries: -3 } } }, 'strategy_limits.REPLAY_RECENT.max_deliveries: must be an integer >= 1 (got -3)'],
-      [{ strategy_limits: { REPLAY_RECENT: { max_deliveries: 0 } } }, 'strategy_limits.REPLAY_RECENT.max_deliveries: must be an integer >= 1 (got 0)'],
-      [{ strategy_limits: { REPLAY_RECENT: { time_window_minutes: 0 } } }, 'strategy_limits.REPLAY_RECENT.time_window_minutes: must be a number > 0 (got 0)'],
-      [{ strategy_limits: { REPLAY_RECENT: { min_confidence: 70 } } }, 'strategy_limits.REPLAY_RECENT.min_confidence: must be a number from 0 to 1 (got 70)'],
-      [{ strategy_limits: { REPLAY_RECENT: { cooldown_minutes: -1 } } }, 'strategy_limits.REPLAY_RECENT.cooldown_minutes: must be a number >= 0 (got -1)'],
+      [
+        { strategy_limits: { REPLAY_RECENT: { max_deliveries: -3 } } },
+        'strategy_limits.REPLAY_RECENT.max_deliveries: must be an integer >= 1 (got -3)',
+      ],
+      [
+        { strategy_limits: { REPLAY_RECENT: { max_deliveries: 0 } } },
+        'strategy_limits.REPLAY_RECENT.max_deliveries: must be an integer >= 1 (got 0)',
+      ],
+      [
+        { strategy_limits: { REPLAY_RECENT: { time_window_minutes: 0 } } },
+        'strategy_limits.REPLAY_RECENT.time_window_minutes: must be a number > 0 (got 0)',
+      ],
+      [
+        { strategy_limits: { REPLAY_RECENT: { min_confidence: 70 } } },
+        'strategy_limits.REPLAY_RECENT.min_confidence: must be a number from 0 to 1 (got 70)',
+      ],
+      [
+        { strategy_limits: { REPLAY_RECENT: { cooldown_minutes: -1 } } },
+        'strategy_limits.REPLAY_RECENT.cooldown_minutes: must be a number >= 0 (got -1)',
+      ],
       [
         { strategy_limits: { REPLAY_RECENT: { allowed_triage_labels: ['transient', 'rate_limited'] } } },
         'strategy_limits.REPLAY_RECENT.allowed_triage_labels: must be a list of distinct triage labels (transient_endpoint_down, rate_limited, invalid_payload, permanent_4xx, unknown) (got ["transient","rate_limited"])',
@@ -200,8 +249,14 @@ describe('validateRules', () => {
         { strategy_limits: { REPLAY: {} } },
         'strategy_limits.REPLAY: unknown key (expected one of: REPLAY_RECENT, DEFER_AND_MONITOR, ESCALATE_OPERATOR, RATE_LIMIT_SOURCE, SILENCE_DUPES, RECOVER_BACKLOG)',
       ],
-      [{ strategy_limits: { DEFER_AND_MONITOR: { recheck_delay_seconds: 0 } } }, 'strategy_limits.DEFER_AND_MONITOR.recheck_delay_seconds: must be a number > 0 (got 0)'],
-      [{ strategy_limits: { DEFER_AND_MONITOR: { max_deferrals: 1.5 } } }, 'strategy_limits.DEFER_AND_MONITOR.max_deferrals: must be an integer >= 0 (got 1.5)'],
+      [
+        { strategy_limits: { DEFER_AND_MONITOR: { recheck_delay_seconds: 0 } } },
+        'strategy_limits.DEFER_AND_MONITOR.recheck_delay_seconds: must be a number > 0 (got 0)',
+      ],
+      [
+        { strategy_limits: { DEFER_AND_MONITOR: { max_deferrals: 1.5 } } },
+        'strategy_limits.DEFER_AND_MONITOR.max_deferrals: must be an integer >= 0 (got 1.5)',
+      ],
       [
         { strategy_limits: { DEFER_AND_MONITOR: { alert_after_deferrals: 4 } } },
         'strategy_limits.DEFER_AND_MONITOR.alert_after_deferrals: must be <= max_deferrals (got 4 > 3)',
@@ -211,21 +266,48 @@ describe('validateRules', () => {
         'strategy_limits.DEFER_AND_MONITOR.max_deferrals: must be an integer >= 0 (got -1)',
       ],
       [{ cycle: { lock_ttl_seconds: undefined } }, 'cycle.lock_ttl_seconds: is required'],
-      [{ strategy_limits: { ESCALATE_OPERATOR: { priority: 'urgent' } } }, 'strategy_limits.ESCALATE_OPERATOR.priority: must be one of low, medium, high, critical (got "urgent")'],
-      [{ strategy_limits: { RATE_LIMIT_SOURCE: { throttle_factor: 0 } } }, 'strategy_limits.RATE_LIMIT_SOURCE.throttle_factor: must be a number > 0 and <= 1 (got 0)'],
-      [{ strategy_limits: { RATE_LIMIT_SOURCE: { duration_minutes: -30 } } }, 'strategy_limits.RATE_LIMIT_SOURCE.duration_minutes: must be a number > 0 (got -30)'],
-      [{ strategy_limits: { SILENCE_DUPES: { max_occurrences: 0 } } }, 'strategy_limits.SILENCE_DUPES.max_occurrences: must be an integer >= 1 (got 0)'],
-      [{ strategy_limits: { SILENCE_DUPES: { dedup_window_seconds: 'PT5M' } } }, 'strategy_limits.SILENCE_DUPES.dedup_window_seconds: must be a number > 0 (got "PT5M")'],
+      [
+        { strategy_limits: { ESCALATE_OPERATOR: { priority: 'urgent' } } },
+        'strategy_limits.ESCALATE_OPERATOR.priority: must be one of low, medium, high, critical (got "urgent")',
+      ],
+      [
+        { strategy_limits: { RATE_LIMIT_SOURCE: { throttle_factor: 0 } } },
+        'strategy_limits.RATE_LIMIT_SOURCE.throttle_factor: must be a number > 0 and <= 1 (got 0)',
+      ],
+      [
+        { strategy_limits: { RATE_LIMIT_SOURCE: { duration_minutes: -30 } } },
+        'strategy_limits.RATE_LIMIT_SOURCE.duration_minutes: must be a number > 0 (got -30)',
+      ],
+      [
+        { strategy_limits: { SILENCE_DUPES: { max_occurrences: 0 } } },
+        'strategy_limits.SILENCE_DUPES.max_occurrences: must be an integer >= 1 (got 0)',
+      ],
+      [
+        { strategy_limits: { SILENCE_DUPES: { dedup_window_seconds: 'PT5M' } } },
+        'strategy_limits.SILENCE_DUPES.dedup_window_seconds: must be a number > 0 (got "PT5M")',
+      ],
       [{ strategy_priorities: { REPLAY_RECENT: 0 } }, 'strategy_priorities.REPLAY_RECENT: must be an integer >= 1 (got 0)'],
-      [{ strategy_priorities: { REPLAY_RECENT: 1 } }, 'strategy_priorities: must be distinct (got 1 for REPLAY_RECENT and ESCALATE_OPERATOR)'],
+      [
+        { strategy_priorities: { REPLAY_RECENT: 1 } },
+        'strategy_priorities: must be distinct (got 1 for REPLAY_RECENT and ESCALATE_OPERATOR)',
+      ],
       [
         { strategy_priorities: { CANARY: 6 } },
         'strategy_priorities.CANARY: unknown key (expected one of: REPLAY_RECENT, DEFER_AND_MONITOR, ESCALATE_OPERATOR, RATE_LIMIT_SOURCE, SILENCE_DUPES, RECOVER_BACKLOG)',
       ],
       [{ tenant_overrides: { t1: { max_replays: 0 } } }, 'tenant_overrides.t1.max_replays: must be an integer >= 1 (got 0)'],
-      [{ tenant_overrides: { 'acme.eu': { max_replays: -1 } } }, 'tenant_overrides["acme.eu"].max_replays: must be an integer >= 1 (got -1)'],
-      [{ tenant_overrides: { t1: { escalation_delay_minutes: -5 } } }, 'tenant_overrides.t1.escalation_delay_minutes: must be a number >= 0 (got -5)'],
-      [{ tenant_overrides: { t1: { skip_notifications: 'true' } } }, 'tenant_overrides.t1.skip_notifications: must be true or false (got "true")'],
+      [
+        { tenant_overrides: { 'acme.eu': { max_replays: -1 } } },
+        'tenant_overrides["acme.eu"].max_replays: must be an integer >= 1 (got -1)',
+      ],
+      [
+        { tenant_overrides: { t1: { escalation_delay_minutes: -5 } } },
+        'tenant_overrides.t1.escalation_delay_minutes: must be a number >= 0 (got -5)',
+      ],
+      [
+        { tenant_overrides: { t1: { skip_notifications: 'true' } } },
+        'tenant_overrides.t1.skip_notifications: must be true or false (got "true")',
+      ],
       [{ tenant_overrides: { t1: { autoheal_enabled: 0 } } }, 'tenant_overrides.t1.autoheal_enabled: must be true or false (got 0)'],
       [
         { tenant_overrides: { t1: { disabled_strategies: ['REPLAY'] } } },
@@ -238,8 +320,14 @@ describe('validateRules', () => {
       [{ tenant_overrides: { t1: 50 } }, 'tenant_overrides.t1: must be an object (got 50)'],
       [{ tenant_overrides: { '': {} } }, 'tenant_overrides: keys must be non-empty (got "")'],
       [{ detection: { recent_window_minutes: 0 } }, 'detection.recent_window_minutes: must be a number > 0 (got 0)'],
-      [{ detection: { recent_window_minutes: 60 } }, 'detection.recent_window_minutes: must be less than detection.baseline_window_minutes (got 60 >= 60)'],
-      [{ detection: { baseline_window_minutes: 3 } }, 'detection.recent_window_minutes: must be less than detection.baseline_window_minutes (got 5 >= 3)'],
+      [
+        { detection: { recent_window_minutes: 60 } },
+        'detection.recent_window_minutes: must be less than detection.baseline_window_minutes (got 60 >= 60)',
+      ],
+      [
+        { detection: { baseline_window_minutes: 3 } },
+        'detection.recent_window_minutes: must be less than detection.baseline_window_minutes (got 5 >= 3)',
+      ],
       [{ detection: { min_failures: 0 } }, 'detection.min_failures: must be an integer >= 1 (got 0)'],
       [{ detection: { min_failure_rate: 2 } }, 'detection.min_failure_rate: must be a number from 0 to 1 (got 2)'],
       [{ detection: { baseline_multiplier: 0.5 } }, 'detection.baseline_multiplier: must be a number >= 1 (got 0.5)'],
@@ -254,17 +342,38 @@ describe('validateRules', () => {
         'detection.severity_thresholds.low: unknown key (expected one of: medium, high, critical)',
       ],
       [{ cycle: { lock_ttl_seconds: 0 } }, 'cycle.lock_ttl_seconds: must be a number > 0 (got 0)'],
-      [{ strategy_limits: { RECOVER_BACKLOG: { probe_interval_seconds: 0 } } }, 'strategy_limits.RECOVER_BACKLOG.probe_interval_seconds: must be a number > 0 (got 0)'],
-      [{ strategy_limits: { RECOVER_BACKLOG: { drain_concurrency: 2.5 } } }, 'strategy_limits.RECOVER_BACKLOG.drain_concurrency: must be an integer >= 1 (got 2.5)'],
-      [{ strategy_limits: { RECOVER_BACKLOG: { drain_rate_per_second: -1 } } }, 'strategy_limits.RECOVER_BACKLOG.drain_rate_per_second: must be a number > 0 (got -1)'],
+      [
+        { strategy_limits: { RECOVER_BACKLOG: { probe_interval_seconds: 0 } } },
+        'strategy_limits.RECOVER_BACKLOG.probe_interval_seconds: must be a number > 0 (got 0)',
+      ],
+      [
+        { strategy_limits: { RECOVER_BACKLOG: { drain_concurrency: 2.5 } } },
+        'strategy_limits.RECOVER_BACKLOG.drain_concurrency: must be an integer >= 1 (got 2.5)',
+      ],
+      [
+        { strategy_limits: { RECOVER_BACKLOG: { drain_rate_per_second: -1 } } },
+        'strategy_limits.RECOVER_BACKLOG.drain_rate_per_second: must be a number > 0 (got -1)',
+      ],
       [
         { strategy_limits: { RECOVER_BACKLOG: { drain_max_consecutive_failures: 0 } } },
         'strategy_limits.RECOVER_BACKLOG.drain_max_consecutive_failures: must be an integer >= 1 (got 0)',
       ],
-      [{ strategy_limits: { RECOVER_BACKLOG: { max_backlog_age_hours: 0 } } }, 'strategy_limits.RECOVER_BACKLOG.max_backlog_age_hours: must be a number > 0 (got 0)'],
-      [{ strategy_limits: { RECOVER_BACKLOG: { max_backlog_deliveries: '100k' } } }, 'strategy_limits.RECOVER_BACKLOG.max_backlog_deliveries: must be an integer >= 1 (got "100k")'],
-      [{ strategy_limits: { RECOVER_BACKLOG: { max_ineffective_attempts: 0 } } }, 'strategy_limits.RECOVER_BACKLOG.max_ineffective_attempts: must be an integer >= 1 (got 0)'],
-      [{ strategy_limits: { RECOVER_BACKLOG: { min_confidence: 1.2 } } }, 'strategy_limits.RECOVER_BACKLOG.min_confidence: must be a number from 0 to 1 (got 1.2)'],
+      [
+        { strategy_limits: { RECOVER_BACKLOG: { max_backlog_age_hours: 0 } } },
+        'strategy_limits.RECOVER_BACKLOG.max_backlog_age_hours: must be a number > 0 (got 0)',
+      ],
+      [
+        { strategy_limits: { RECOVER_BACKLOG: { max_backlog_deliveries: '100k' } } },
+        'strategy_limits.RECOVER_BACKLOG.max_backlog_deliveries: must be an integer >= 1 (got "100k")',
+      ],
+      [
+        { strategy_limits: { RECOVER_BACKLOG: { max_ineffective_attempts: 0 } } },
+        'strategy_limits.RECOVER_BACKLOG.max_ineffective_attempts: must be an integer >= 1 (got 0)',
+      ],
+      [
+        { strategy_limits: { RECOVER_BACKLOG: { min_confidence: 1.2 } } },
+        'strategy_limits.RECOVER_BACKLOG.min_confidence: must be a number from 0 to 1 (got 1.2)',
+      ],
       [
         { strategy_limits: { RECOVER_BACKLOG: { allowed_triage_labels: ['down'] } } },
         'strategy_limits.RECOVER_BACKLOG.allowed_triage_labels: must be a list of distinct triage labels (transient_endpoint_down, rate_limited, invalid_payload, permanent_4xx, unknown) (got ["down"])',
@@ -274,7 +383,10 @@ describe('validateRules', () => {
         'strategy_limits.RECOVER_BACKLOG.cooldown_minutes: unknown key (expected one of: probe_interval_seconds, drain_concurrency, drain_rate_per_second, ' +
           'drain_max_consecutive_failures, max_backlog_age_hours, max_backlog_deliveries, max_ineffective_attempts, allowed_triage_labels, min_confidence)',
       ],
-      [{ strategy_priorities: { RECOVER_BACKLOG: 1 } }, 'strategy_priorities: must be distinct (got 1 for ESCALATE_OPERATOR and RECOVER_BACKLOG)'],
+      [
+        { strategy_priorities: { RECOVER_BACKLOG: 1 } },
+        'strategy_priorities: must be distinct (got 1 for ESCALATE_OPERATOR and RECOVER_BACKLOG)',
+      ],
       [{ detection: { sustained_last_attempts: 1 } }, 'detection.sustained_last_attempts: must be an integer >= 2 (got 1)'],
       [{ detection: { sustained_failure_ratio: 0 } }, 'detection.sustained_failure_ratio: must be a number > 0 and <= 1 (got 0)'],
       [{ detection: { sustained_failure_ratio: 90 } }, 'detection.sustained_failure_ratio: must be a number > 0 and <= 1 (got 90)'],
@@ -288,7 +400,10 @@ describe('validateRules', () => {
         { storm: { max_drains: 5 } },
         'storm.max_drains: unknown key (expected one of: max_incidents, max_endpoint_share, max_concurrent_drains)',
       ],
-      [{ tenant_overrides: { t1: { require_approval_for_critical: 'no' } } }, 'tenant_overrides.t1.require_approval_for_critical: must be true or false (got "no")'],
+      [
+        { tenant_overrides: { t1: { require_approval_for_critical: 'no' } } },
+        'tenant_overrides.t1.require_approval_for_critical: must be true or false (got "no")',
+      ],
       [
         { tenant_overrides: { t1: { strategy_limits: { RECOVER_BACKLOG: { drain_concurrency: 0 } } } } },
         'tenant_overrides.t1.strategy_limits.RECOVER_BACKLOG.drain_concurrency: must be an integer >= 1 (got 0)',

@@ -3,7 +3,7 @@ import { validateRules } from './rules.validation';
 import { toConfigView } from './rules.view';
 
 describe('toConfigView', () => {
-  it('has the guide\'s GET /autoheal/config sections, then detection, cycle, approvals and storm', () => {
+  it("has the guide's GET /autoheal/config sections, then detection, cycle, approvals and storm", () => {
     const view = toConfigView(DEFAULT_RULES);
     expect(Object.keys(view)).toEqual([
       'global_safety',
@@ -15,7 +15,13 @@ describe('toConfigView', () => {
       'approvals',
       'storm',
     ]);
-    expect(view.global_safety).toMatchObject({ autoheal_enabled: true, dry_run: false, max_heals_per_hour: 100, max_concurrent_heals: 5, audit_all_actions: true });
+    expect(view.global_safety).toMatchObject({
+      autoheal_enabled: true,
+      dry_run: false,
+      max_heals_per_hour: 100,
+      max_concurrent_heals: 5,
+      audit_all_actions: true,
+    });
     expect(view.strategy_limits.REPLAY_RECENT).toEqual({
       max_deliveries: 25,
       time_window_minutes: 10,

@@ -34,8 +34,14 @@ export class AutohealScheduler implements OnApplicationBootstrap {
       this.logger.log('Scheduled healing is off (AUTOHEAL_INTERVAL_SECONDS=0)');
       return;
     }
-    this.registry.addInterval(CYCLE_JOB, setInterval(() => void this.tick('schedule'), seconds * 1000));
-    this.registry.addInterval(RECHECK_JOB, setInterval(() => void this.recheckIfDue(), Math.min(RECHECK_POLL_MS, seconds * 1000)));
+    this.registry.addInterval(
+      CYCLE_JOB,
+      setInterval(() => void this.tick('schedule'), seconds * 1000),
+    );
+    this.registry.addInterval(
+      RECHECK_JOB,
+      setInterval(() => void this.recheckIfDue(), Math.min(RECHECK_POLL_MS, seconds * 1000)),
+    );
     this.logger.log(`Scheduled healing every ${seconds}s`);
   }
 

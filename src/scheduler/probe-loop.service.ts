@@ -38,7 +38,10 @@ export class ProbeLoop implements OnApplicationBootstrap {
   onApplicationBootstrap(): void {
     if (this.config.autoheal.intervalSeconds === 0) return;
     const seconds = probeIntervalSeconds(this.rules.current());
-    this.registry.addInterval(PROBE_JOB, setInterval(() => void this.tick(), seconds * 1000));
+    this.registry.addInterval(
+      PROBE_JOB,
+      setInterval(() => void this.tick(), seconds * 1000),
+    );
     this.logger.log(`Probing incidents every ${seconds}s`);
   }
 

@@ -35,7 +35,12 @@ describe('classifyFailure', () => {
     ['409', { status: 'failed', http_status: 409 }, 'permanent_4xx', 0.75],
     ['451', { status: 'failed', http_status: 451 }, 'permanent_4xx', 0.75],
     ['the status beats a contradicting error text', { status: 'failed', http_status: 404, error: 'ECONNREFUSED' }, 'permanent_4xx', 0.9],
-    ['the status beats a rate-limit phrase', { status: 'failed', http_status: 503, error: 'rate limit exceeded' }, 'transient_endpoint_down', 0.95],
+    [
+      'the status beats a rate-limit phrase',
+      { status: 'failed', http_status: 503, error: 'rate limit exceeded' },
+      'transient_endpoint_down',
+      0.95,
+    ],
 
     // Error text only: Node / undici codes and the usual phrases, scored lower.
     ['ECONNREFUSED', { status: 'failed', error: 'connect ECONNREFUSED 10.0.0.7:443' }, 'transient_endpoint_down', 0.85],
@@ -47,7 +52,12 @@ describe('classifyFailure', () => {
     ['ETIMEDOUT', { status: 'failed', error: 'connect ETIMEDOUT 1.2.3.4:443' }, 'transient_endpoint_down', 0.75],
     ['ESOCKETTIMEDOUT', { status: 'failed', error: 'ESOCKETTIMEDOUT' }, 'transient_endpoint_down', 0.75],
     ['undici connect timeout', { status: 'failed', error: 'UND_ERR_CONNECT_TIMEOUT' }, 'transient_endpoint_down', 0.75],
-    ['undici headers timeout', { status: 'dead_letter', error: 'HeadersTimeoutError: UND_ERR_HEADERS_TIMEOUT' }, 'transient_endpoint_down', 0.75],
+    [
+      'undici headers timeout',
+      { status: 'dead_letter', error: 'HeadersTimeoutError: UND_ERR_HEADERS_TIMEOUT' },
+      'transient_endpoint_down',
+      0.75,
+    ],
     ['"timeout"', { status: 'failed', error: 'timeout' }, 'transient_endpoint_down', 0.75],
     ['"Request timed out"', { status: 'failed', error: 'Request timed out after 10000ms' }, 'transient_endpoint_down', 0.75],
     ['"Timeout awaiting response"', { status: 'failed', error: 'Timeout awaiting response headers' }, 'transient_endpoint_down', 0.75],
@@ -58,11 +68,21 @@ describe('classifyFailure', () => {
     ['rate-limit phrase', { status: 'failed', error: 'Too Many Requests' }, 'rate_limited', 0.7],
     ['rate_limit phrase', { status: 'failed', error: 'rate_limit_exceeded' }, 'rate_limited', 0.7],
     ['payload too large phrase', { status: 'failed', error: 'PayloadTooLargeError: request entity too large' }, 'invalid_payload', 0.7],
-    ['a status code quoted in the text', { status: 'failed', error: 'Request failed with status code 503' }, 'transient_endpoint_down', 0.76],
+    [
+      'a status code quoted in the text',
+      { status: 'failed', error: 'Request failed with status code 503' },
+      'transient_endpoint_down',
+      0.76,
+    ],
     ['HTTP/1.1 line in the text', { status: 'failed', error: 'HTTP/1.1 429 Too Many Requests' }, 'rate_limited', 0.7],
     ['"HTTP 404" in the text', { status: 'failed', error: 'HTTP 404 from receiver' }, 'permanent_4xx', 0.72],
     ['"status: 422" in the text', { status: 'failed', error: 'rejected, status: 422' }, 'invalid_payload', 0.72],
-    ['a failed status with a 2xx code falls back to the text', { status: 'failed', http_status: 200, error: 'ECONNRESET' }, 'transient_endpoint_down', 0.75],
+    [
+      'a failed status with a 2xx code falls back to the text',
+      { status: 'failed', http_status: 200, error: 'ECONNRESET' },
+      'transient_endpoint_down',
+      0.75,
+    ],
 
     // Nothing recognisable.
     ['no status and no error', { status: 'failed' }, 'unknown', 0.1],

@@ -1,10 +1,4 @@
-export const TRIAGE_LABELS = [
-  'transient_endpoint_down',
-  'rate_limited',
-  'invalid_payload',
-  'permanent_4xx',
-  'unknown',
-] as const;
+export const TRIAGE_LABELS = ['transient_endpoint_down', 'rate_limited', 'invalid_payload', 'permanent_4xx', 'unknown'] as const;
 export type TriageLabel = (typeof TRIAGE_LABELS)[number];
 
 export interface FailureSignal {
@@ -74,7 +68,10 @@ const TEXT_RULES: TextRule[] = [
     pattern: /\bECONNRESET\b|\bEPIPE\b|\bECONNABORTED\b|\bUND_ERR_SOCKET\b|socket hang up|connection reset|other side closed/i,
     triage: { label: 'transient_endpoint_down', score: 0.75 },
   },
-  { pattern: /\bE(?:HOST|NET)UNREACH\b|\bEHOSTDOWN\b|(?:host|network) (?:is )?unreachable/i, triage: { label: 'transient_endpoint_down', score: 0.7 } },
+  {
+    pattern: /\bE(?:HOST|NET)UNREACH\b|\bEHOSTDOWN\b|(?:host|network) (?:is )?unreachable/i,
+    triage: { label: 'transient_endpoint_down', score: 0.7 },
+  },
   // A missing host name can be a typo that never heals, hence the lower score.
   { pattern: /\bENOTFOUND\b|getaddrinfo|dns (?:lookup|resolution) failed/i, triage: { label: 'transient_endpoint_down', score: 0.6 } },
 ];

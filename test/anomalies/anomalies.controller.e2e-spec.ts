@@ -40,10 +40,7 @@ describe('GET /anomalies/current', () => {
   });
 
   it('answers the incidents at the clock’s now, under the RulesSource’s thresholds, to an operator', async () => {
-    const res = await request(t.app.getHttpServer())
-      .get('/anomalies/current')
-      .auth(t.token('operator'), { type: 'bearer' })
-      .expect(200);
+    const res = await request(t.app.getHttpServer()).get('/anomalies/current').auth(t.token('operator'), { type: 'bearer' }).expect(200);
     expect(res.body).toEqual({
       detected_at: NOW.toISOString(),
       incidents: [
@@ -64,10 +61,7 @@ describe('GET /anomalies/current', () => {
   it('follows the clock: an hour later the burst is history', async () => {
     clock.set(new Date(NOW.getTime() + 61 * 60_000));
     try {
-      const res = await request(t.app.getHttpServer())
-        .get('/anomalies/current')
-        .auth(t.token('operator'), { type: 'bearer' })
-        .expect(200);
+      const res = await request(t.app.getHttpServer()).get('/anomalies/current').auth(t.token('operator'), { type: 'bearer' }).expect(200);
       expect(res.body).toEqual({ detected_at: clock.now().toISOString(), incidents: [] });
     } finally {
       clock.set(NOW);

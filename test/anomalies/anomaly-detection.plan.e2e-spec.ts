@@ -60,9 +60,7 @@ describe('detection query plan on a large table', () => {
 
   it('reads the last hour with an index-only range scan on idx_deliveries_created_at, never a seq scan', async () => {
     const nodes = await planOf(buildDetectionQuery(NOW, DEFAULT_RULES.detection));
-    expect(nodes).toContainEqual(
-      expect.objectContaining({ 'Node Type': 'Index Only Scan', 'Index Name': 'idx_deliveries_created_at' }),
-    );
+    expect(nodes).toContainEqual(expect.objectContaining({ 'Node Type': 'Index Only Scan', 'Index Name': 'idx_deliveries_created_at' }));
     expect(seqScansOnDeliveries(nodes)).toEqual([]);
   });
 

@@ -207,7 +207,7 @@ describe('SqlAnomalyDetector: sustained outages and the traffic-time baseline (P
       ]);
     });
 
-    it('reports a burst\'s traffic ratio over traffic time', async () => {
+    it("reports a burst's traffic ratio over traffic time", async () => {
       await seedDeliveries(dataSource, NOW, [
         { target: A, minutesAgo: 6, spreadToMinutesAgo: 20, count: 30 },
         { ...outage(4.5), minutesAgo: 0.5, count: 10 },

@@ -28,7 +28,8 @@ describe('audit over HTTP', () => {
   const http = () => request(t.app.getHttpServer());
   const admin = () => `Bearer ${t.token('admin', 'auditor')}`;
   const openEscalation = async (tenant: string, endpoint: string) =>
-    (await t.app.get(EscalationService).open({ incident: incident(tenant, endpoint), priority: 'high', reason: 'r', now: new Date() })).escalation;
+    (await t.app.get(EscalationService).open({ incident: incident(tenant, endpoint), priority: 'high', reason: 'r', now: new Date() }))
+      .escalation;
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -41,11 +42,23 @@ describe('audit over HTTP', () => {
 
   it('records a state-changing call under the token subject, and neither reads nor refused calls', async () => {
     const e = await openEscalation('t1', 'https://a/audited');
-    await http().get('/autoheal/escalations').set('Authorization', `Bearer ${t.token('operator')}`).expect(200);
+    await http()
+      .get('/autoheal/escalations')
+      .set('Authorization', `Bearer ${t.token('operator')}`)
+      .expect(200);
     await http().get('/operator/audit').set('Authorization', admin()).expect(200);
-    await http().post(`/autoheal/escalations/${e.id}/ack`).set('Authorization', `Bearer ${t.token('viewer', 'eve')}`).expect(403);
-    await http().post('/autoheal/escalations/not-a-uuid/ack').set('Authorization', `Bearer ${t.token('operator', 'alice')}`).expect(400);
-    await http().post(`/autoheal/escalations/${e.id}/ack?note=x`).set('Authorization', `Bearer ${t.token('operator', 'alice')}`).expect(200);
+    await http()
+      .post(`/autoheal/escalations/${e.id}/ack`)
+      .set('Authorization', `Bearer ${t.token('viewer', 'eve')}`)
+      .expect(403);
+    await http()
+      .post('/autoheal/escalations/not-a-uuid/ack')
+      .set('Authorization', `Bearer ${t.token('operator', 'alice')}`)
+      .expect(400);
+    await http()
+      .post(`/autoheal/escalations/${e.id}/ack?note=x`)
+      .set('Authorization', `Bearer ${t.token('operator', 'alice')}`)
+      .expect(200);
 
     const res = await http().get('/operator/audit').set('Authorization', admin()).expect(200);
     expect(res.body).toHaveLength(1);
@@ -66,14 +79,23 @@ describe('audit over HTTP', () => {
     const a = await openEscalation('t2', 'https://a/filter-1');
     const b = await openEscalation('t3', 'https://a/filter-2');
     const before = new Date(Date.now() - 1000).toISOString();
-    await http().post(`/autoheal/escalations/${a.id}/ack`).set('Authorization', `Bearer ${t.token('operator', 'bob')}`).expect(200);
-    await http().post(`/autoheal/escalations/${b.id}/resolve`).set('Authorization', `Bearer ${t.token('operator', 'bob')}`).expect(200);
+    await http()
+      .post(`/autoheal/escalations/${a.id}/ack`)
+      .set('Authorization', `Bearer ${t.token('operator', 'bob')}`)
+      .expect(200);
+    await http()
+      .post(`/autoheal/escalations/${b.id}/resolve`)
+      .set('Authorization', `Bearer ${t.token('operator', 'bob')}`)
+      .expect(200);
 
     const resolves = await http().get('/operator/audit?action=escalation_resolve').set('Authorization', admin()).expect(200);
     expect(resolves.body.map((x: AuditEntry) => x.resource_id)).toEqual([b.id]);
     const forTenant = await http().get('/operator/audit?tenant_id=t2').set('Authorization', admin()).expect(200);
     expect(forTenant.body.map((x: AuditEntry) => x.resource_id)).toEqual([a.id]);
-    const recent = await http().get(`/operator/audit?since=${encodeURIComponent(before)}&limit=2`).set('Authorization', `Bearer ${t.token('operator')}`).expect(200);
+    const recent = await http()
+      .get(`/operator/audit?since=${encodeURIComponent(before)}&limit=2`)
+      .set('Authorization', `Bearer ${t.token('operator')}`)
+      .expect(200);
     expect(recent.body.map((x: AuditEntry) => x.action)).toEqual(['escalation_resolve', 'escalation_acknowledge']);
     const future = await http().get('/operator/audit?since=2999-01-01T00:00:00Z').set('Authorization', admin()).expect(200);
     expect(future.body).toEqual([]);
@@ -89,8 +111,14 @@ describe('audit over HTTP', () => {
   });
 
   it('is for admins and operators only', async () => {
-    await http().get('/operator/audit').set('Authorization', `Bearer ${t.token('viewer')}`).expect(403);
-    await http().get('/operator/audit').set('Authorization', `Bearer ${t.token('ingest')}`).expect(403);
+    await http()
+      .get('/operator/audit')
+      .set('Authorization', `Bearer ${t.token('viewer')}`)
+      .expect(403);
+    await http()
+      .get('/operator/audit')
+      .set('Authorization', `Bearer ${t.token('ingest')}`)
+      .expect(403);
     await http().get('/operator/audit').expect(401);
   });
 });
@@ -113,7 +141,12 @@ describe('audit write failure', () => {
     const t = await createTestApp({ env: { DATABASE_URL: db.url }, overrides: [[AuditLog, broken]] });
     try {
       const service = t.app.get(EscalationService);
-      const { escalation } = await service.open({ incident: incident('t9', 'https://a/broken'), priority: 'high', reason: 'r', now: new Date() });
+      const { escalation } = await service.open({
+        incident: incident('t9', 'https://a/broken'),
+        priority: 'high',
+        reason: 'r',
+        now: new Date(),
+      });
       const res = await request(t.app.getHttpServer())
         .post(`/autoheal/escalations/${escalation.id}/ack`)
         .set('Authorization', `Bearer ${t.token('operator', 'alice')}`)

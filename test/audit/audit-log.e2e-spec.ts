@@ -44,9 +44,31 @@ describe.each([
   beforeEach(async () => {
     clock = new ManualClock(minutes(100));
     ({ audit, done } = await build(clock));
-    await audit.record({ operator_id: 'system:autoheal', action: 'autoheal_replay', resource_type: 'delivery', resource_id: 'https://a/h', tenant_id: 't1', meta: { n: 1 }, at: minutes(1) });
-    await audit.record({ operator_id: 'alice', action: 'escalation_acknowledge', resource_type: 'escalation', resource_id: 'e1', tenant_id: 't2', at: minutes(3) });
-    await audit.record({ operator_id: 'system:autoheal', action: 'autoheal_replay', resource_type: 'delivery', tenant_id: 't2', meta: { nested: { list: [1, 2] } }, at: minutes(2) });
+    await audit.record({
+      operator_id: 'system:autoheal',
+      action: 'autoheal_replay',
+      resource_type: 'delivery',
+      resource_id: 'https://a/h',
+      tenant_id: 't1',
+      meta: { n: 1 },
+      at: minutes(1),
+    });
+    await audit.record({
+      operator_id: 'alice',
+      action: 'escalation_acknowledge',
+      resource_type: 'escalation',
+      resource_id: 'e1',
+      tenant_id: 't2',
+      at: minutes(3),
+    });
+    await audit.record({
+      operator_id: 'system:autoheal',
+      action: 'autoheal_replay',
+      resource_type: 'delivery',
+      tenant_id: 't2',
+      meta: { nested: { list: [1, 2] } },
+      at: minutes(2),
+    });
   });
 
   it('answers newest first, with every field', async () => {
@@ -70,7 +92,9 @@ describe.each([
     expect((await audit.query({ action: 'autoheal_replay', limit: 10 })).map((e) => e.at)).toEqual([minutes(2), minutes(1)]);
     expect((await audit.query({ tenant_id: 't2', limit: 10 })).map((e) => e.action)).toEqual(['escalation_acknowledge', 'autoheal_replay']);
     expect((await audit.query({ since: minutes(2), limit: 10 })).map((e) => e.at)).toEqual([minutes(3), minutes(2)]);
-    expect((await audit.query({ action: 'autoheal_replay', tenant_id: 't2', since: minutes(2), limit: 10 })).map((e) => e.at)).toEqual([minutes(2)]);
+    expect((await audit.query({ action: 'autoheal_replay', tenant_id: 't2', since: minutes(2), limit: 10 })).map((e) => e.at)).toEqual([
+      minutes(2),
+    ]);
     expect((await audit.query({ tenant_ids: ['t1', 'other'], limit: 10 })).map((e) => e.at)).toEqual([minutes(1)]);
     expect(await audit.query({ tenant_ids: [], limit: 10 })).toEqual([]);
     expect((await audit.query({ limit: 1 })).map((e) => e.at)).toEqual([minutes(3)]);

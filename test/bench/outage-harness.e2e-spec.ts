@@ -232,9 +232,9 @@ describe('outage bench: dispatcher simulator against the service', () => {
   it('rejects when the service refuses a report', async () => {
     const webhooks = spreadWebhooks(1, 0, 'refused');
     const viewer = { baseUrl, ingestToken: t.token('viewer') };
-    await expect(
-      simulateDispatcher({ webhooks, target: receiver.url(), tenantId: 'tenant-sim', service: viewer }),
-    ).rejects.toThrow(/POST \/deliveries answered 403/);
+    await expect(simulateDispatcher({ webhooks, target: receiver.url(), tenantId: 'tenant-sim', service: viewer })).rejects.toThrow(
+      /POST \/deliveries answered 403/,
+    );
   });
 });
 

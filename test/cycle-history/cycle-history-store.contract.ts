@@ -130,7 +130,12 @@ export function describeCycleHistoryStoreContract(name: string, factory: () => P
         const id = await open(1);
         await store.append(id, replay);
         await store.keepAlive(id, LONG_LEASE_MS);
-        expect(await store.last()).toEqual({ ...cycle(1, { incidents_detected: 2, actions_taken: [replay] }), total_replays: 2, execution_time_ms: 0, status: 'running' });
+        expect(await store.last()).toEqual({
+          ...cycle(1, { incidents_detected: 2, actions_taken: [replay] }),
+          total_replays: 2,
+          execution_time_ms: 0,
+          status: 'running',
+        });
       });
 
       it('is completed in place by the final result, which replaces what was appended', async () => {
@@ -151,7 +156,12 @@ export function describeCycleHistoryStoreContract(name: string, factory: () => P
       it('reads as interrupted once its lease ran out, with what it did, and is marked so for good', async () => {
         const id = await open(1, 0);
         await store.append(id, replay);
-        expect(await store.last()).toMatchObject({ status: 'interrupted', incidents_detected: 2, actions_taken: [replay], total_replays: 2 });
+        expect(await store.last()).toMatchObject({
+          status: 'interrupted',
+          incidents_detected: 2,
+          actions_taken: [replay],
+          total_replays: 2,
+        });
         expect(await store.markInterrupted()).toBe(1);
         expect(await store.markInterrupted()).toBe(0);
         // A late heartbeat from a process taken for dead does not reopen it.
@@ -162,7 +172,11 @@ export function describeCycleHistoryStoreContract(name: string, factory: () => P
           timestamp: cycle(1).run_at,
           incident: null,
           strategy: null,
-          result: expect.objectContaining({ status: 'interrupted', incidents_detected: 2, message: expect.stringMatching(/interrupted .* after 1 action/) }),
+          result: expect.objectContaining({
+            status: 'interrupted',
+            incidents_detected: 2,
+            message: expect.stringMatching(/interrupted .* after 1 action/),
+          }),
         });
         expect(lines[1]).toMatchObject({ strategy: 'REPLAY_RECENT', result: { replayed: ['d1', 'd2'] } });
       });

@@ -20,7 +20,10 @@ describe('/deliveries: validation, access and reads', () => {
   describe('access', () => {
     it('answers 401 without a token, on writes and reads', async () => {
       const server = t.app.getHttpServer();
-      await request(server).post('/deliveries').send([outcome({ id: 'auth-0' })]).expect(401);
+      await request(server)
+        .post('/deliveries')
+        .send([outcome({ id: 'auth-0' })])
+        .expect(401);
       await request(server).get('/deliveries').expect(401);
       await request(server).get('/deliveries/auth-0').expect(401);
     });
@@ -50,7 +53,11 @@ describe('/deliveries: validation, access and reads', () => {
     it.each<[string, unknown, RegExp]>([
       ['an object', { id: 'x' }, /must be a JSON array/],
       ['an empty array', [], /empty array; send 1 to 1000/],
-      ['1001 items', Array.from({ length: 1001 }, (_, i) => outcome({ id: `over-${i}` })), /holds 1001 delivery outcomes; send at most 1000/],
+      [
+        '1001 items',
+        Array.from({ length: 1001 }, (_, i) => outcome({ id: `over-${i}` })),
+        /holds 1001 delivery outcomes; send at most 1000/,
+      ],
     ])('refuses %s', async (_, body, message) => {
       const res = await postBatch(t, body).expect(400);
       expect(res.body.message).toMatch(message);
@@ -137,7 +144,16 @@ describe('/deliveries: validation, access and reads', () => {
           created_at: '2025-01-23T12:34:56Z',
           attempted_at: '2025-01-23T12:35:00+01:00',
         }),
-        outcome({ id: 'full-2', http_status: null, error: null, event_type: null, headers: null, created_at: null, attempted_at: null, payload: 'just a string' }),
+        outcome({
+          id: 'full-2',
+          http_status: null,
+          error: null,
+          event_type: null,
+          headers: null,
+          created_at: null,
+          attempted_at: null,
+          payload: 'just a string',
+        }),
       ]).expect(200);
       const body = (await getAs(t, '/deliveries/full-1').expect(200)).body;
       expect(body).toMatchObject({
@@ -149,7 +165,11 @@ describe('/deliveries: validation, access and reads', () => {
         created_at: '2025-01-23T12:34:56.000Z',
         last_attempt_at: '2025-01-23T11:35:00.000Z',
       });
-      expect((await getAs(t, '/deliveries/full-2').expect(200)).body).toMatchObject({ payload: 'just a string', triage_label: 'unknown', http_status: null });
+      expect((await getAs(t, '/deliveries/full-2').expect(200)).body).toMatchObject({
+        payload: 'just a string',
+        triage_label: 'unknown',
+        http_status: null,
+      });
     });
   });
 
@@ -160,9 +180,23 @@ describe('/deliveries: validation, access and reads', () => {
       await postBatch(t, [
         outcome({ id: 'r-1', tenant_id: 'read-t1', target: A, status: 'failed', created_at: '2025-05-01T10:01:00Z' }),
         outcome({ id: 'r-2', tenant_id: 'read-t1', target: A, status: 'delivered', http_status: 200, created_at: '2025-05-01T10:02:00Z' }),
-        outcome({ id: 'r-3', tenant_id: 'read-t1', target: B, status: 'dead_letter', http_status: 410, created_at: '2025-05-01T10:03:00Z' }),
+        outcome({
+          id: 'r-3',
+          tenant_id: 'read-t1',
+          target: B,
+          status: 'dead_letter',
+          http_status: 410,
+          created_at: '2025-05-01T10:03:00Z',
+        }),
         outcome({ id: 'r-4', tenant_id: 'read-t2', target: A, status: 'failed', created_at: '2025-05-01T10:04:00Z' }),
-        outcome({ id: 'r-5', tenant_id: 'read-t1', target: A, status: 'dead_letter', http_status: 429, created_at: '2025-05-01T10:05:00Z' }),
+        outcome({
+          id: 'r-5',
+          tenant_id: 'read-t1',
+          target: A,
+          status: 'dead_letter',
+          http_status: 429,
+          created_at: '2025-05-01T10:05:00Z',
+        }),
         outcome({ id: 'r-6', tenant_id: 'read-t1', target: A, status: 'failed', created_at: '2025-05-01T09:00:00Z' }),
         outcome({
           id: 'r-7',
@@ -170,7 +204,12 @@ describe('/deliveries: validation, access and reads', () => {
           target: B,
           status: 'failed',
           created_at: '2025-05-01T10:07:00Z',
-          headers: { Authorization: 'Bearer s3cret', 'X-Webhook-Signature': 'sha256=abc', 'X-Api-Key': 'k', 'content-type': 'application/json' },
+          headers: {
+            Authorization: 'Bearer s3cret',
+            'X-Webhook-Signature': 'sha256=abc',
+            'X-Api-Key': 'k',
+            'content-type': 'application/json',
+          },
         }),
       ]).expect(200);
     });
@@ -183,30 +222,75 @@ describe('/deliveries: validation, access and reads', () => {
 
     it('lists newest first and filters by tenant, target, status and since', async () => {
       expect(ids((await getAs(t, '/deliveries?tenant_id=read-t1').expect(200)).body)).toEqual(['r-5', 'r-3', 'r-2', 'r-1', 'r-6']);
-      expect(ids((await getAs(t, `/deliveries?tenant_id=read-t1&target=${encodeURIComponent(A)}`).expect(200)).body)).toEqual(['r-5', 'r-2', 'r-1', 'r-6']);
+      expect(ids((await getAs(t, `/deliveries?tenant_id=read-t1&target=${encodeURIComponent(A)}`).expect(200)).body)).toEqual([
+        'r-5',
+        'r-2',
+        'r-1',
+        'r-6',
+      ]);
       expect(ids((await getAs(t, '/deliveries?tenant_id=read-t1&status=failed').expect(200)).body)).toEqual(['r-1', 'r-6']);
-      expect(ids((await getAs(t, '/deliveries?tenant_id=read-t1&since=2025-05-01T10:02:00Z').expect(200)).body)).toEqual(['r-5', 'r-3', 'r-2']);
+      expect(ids((await getAs(t, '/deliveries?tenant_id=read-t1&since=2025-05-01T10:02:00Z').expect(200)).body)).toEqual([
+        'r-5',
+        'r-3',
+        'r-2',
+      ]);
       expect(ids((await getAs(t, '/deliveries?tenant_id=read-t1&limit=2').expect(200)).body)).toEqual(['r-5', 'r-3']);
-      expect(ids((await getAs(t, `/deliveries?target=${encodeURIComponent(A)}&status=failed&since=2025-05-01T10:00:00Z`).expect(200)).body)).toEqual(['r-4', 'r-1']);
+      expect(
+        ids((await getAs(t, `/deliveries?target=${encodeURIComponent(A)}&status=failed&since=2025-05-01T10:00:00Z`).expect(200)).body),
+      ).toEqual(['r-4', 'r-1']);
     });
 
     it('answers snake_case deliveries with their attempt count, and the attempt rows for one', async () => {
       const [listed] = (await getAs(t, '/deliveries?tenant_id=read-t2').expect(200)).body;
       expect(Object.keys(listed).sort()).toEqual(
-        ['attempts', 'created_at', 'error', 'event_type', 'headers', 'http_status', 'id', 'last_attempt_at', 'meta', 'payload', 'status', 'target', 'tenant_id', 'triage_label', 'triage_score', 'updated_at'].sort(),
+        [
+          'attempts',
+          'created_at',
+          'error',
+          'event_type',
+          'headers',
+          'http_status',
+          'id',
+          'last_attempt_at',
+          'meta',
+          'payload',
+          'status',
+          'target',
+          'tenant_id',
+          'triage_label',
+          'triage_score',
+          'updated_at',
+        ].sort(),
       );
       expect(listed).toMatchObject({ id: 'r-4', attempts: 1, meta: {} });
       expect(listed).not.toHaveProperty('attempt_history');
       const one = (await getAs(t, '/deliveries/r-4').expect(200)).body;
       expect(one.attempt_history).toHaveLength(1);
       expect(Object.keys(one.attempt_history[0]).sort()).toEqual(
-        ['actor', 'attempted_at', 'cycle_id', 'duration_ms', 'error', 'finished_at', 'http_status', 'id', 'outcome', 'replay_key', 'source'].sort(),
+        [
+          'actor',
+          'attempted_at',
+          'cycle_id',
+          'duration_ms',
+          'error',
+          'finished_at',
+          'http_status',
+          'id',
+          'outcome',
+          'replay_key',
+          'source',
+        ].sort(),
       );
     });
 
     it('hides credential-like headers from readers but keeps them for the healing engine', async () => {
       const shown = (await getAs(t, '/deliveries/r-7').expect(200)).body.headers;
-      expect(shown).toEqual({ Authorization: '[redacted]', 'X-Webhook-Signature': '[redacted]', 'X-Api-Key': '[redacted]', 'content-type': 'application/json' });
+      expect(shown).toEqual({
+        Authorization: '[redacted]',
+        'X-Webhook-Signature': '[redacted]',
+        'X-Api-Key': '[redacted]',
+        'content-type': 'application/json',
+      });
       const [listed] = (await getAs(t, '/deliveries?tenant_id=read-t3').expect(200)).body;
       expect(listed.headers.Authorization).toBe('[redacted]');
 
@@ -215,7 +299,10 @@ describe('/deliveries: validation, access and reads', () => {
     });
 
     it('uses 100 as the default limit', async () => {
-      await postBatch(t, Array.from({ length: 101 }, (_, i) => outcome({ id: `lim-${i}`, tenant_id: 'read-lim' }))).expect(200);
+      await postBatch(
+        t,
+        Array.from({ length: 101 }, (_, i) => outcome({ id: `lim-${i}`, tenant_id: 'read-lim' })),
+      ).expect(200);
       expect((await getAs(t, '/deliveries?tenant_id=read-lim').expect(200)).body).toHaveLength(100);
       expect((await getAs(t, '/deliveries?tenant_id=read-lim&limit=1000').expect(200)).body).toHaveLength(101);
     });
@@ -240,13 +327,42 @@ describe('/deliveries: validation, access and reads', () => {
       const rows = await store.recentFailures({ tenantId: 'read-t1', endpoint: A, since: new Date('2025-05-01T10:00:00Z'), limit: 100 });
       expect(rows.map((r) => r.id)).toEqual(['r-5', 'r-1']);
       expect(Object.keys(rows[0]).sort()).toEqual(
-        ['attempts', 'created_at', 'error', 'headers', 'http_status', 'id', 'meta', 'payload', 'status', 'target', 'tenant_id', 'triage_label', 'triage_score'].sort(),
+        [
+          'attempts',
+          'created_at',
+          'error',
+          'headers',
+          'http_status',
+          'id',
+          'meta',
+          'payload',
+          'status',
+          'target',
+          'tenant_id',
+          'triage_label',
+          'triage_score',
+        ].sort(),
       );
-      expect(rows[0]).toMatchObject({ tenant_id: 'read-t1', target: A, status: 'dead_letter', triage_label: 'rate_limited', triage_score: 0.95, http_status: 429, attempts: 1 });
+      expect(rows[0]).toMatchObject({
+        tenant_id: 'read-t1',
+        target: A,
+        status: 'dead_letter',
+        triage_label: 'rate_limited',
+        triage_score: 0.95,
+        http_status: 429,
+        attempts: 1,
+      });
       expect(rows[0].created_at).toEqual(new Date('2025-05-01T10:05:00Z'));
 
-      expect((await store.recentFailures({ tenantId: 'read-t1', endpoint: A, since: new Date(0), limit: 2 })).map((r) => r.id)).toEqual(['r-5', 'r-1']);
-      expect((await store.recentFailures({ tenantId: 'read-t1', endpoint: A, since: new Date(0), limit: 10 })).map((r) => r.id)).toEqual(['r-5', 'r-1', 'r-6']);
+      expect((await store.recentFailures({ tenantId: 'read-t1', endpoint: A, since: new Date(0), limit: 2 })).map((r) => r.id)).toEqual([
+        'r-5',
+        'r-1',
+      ]);
+      expect((await store.recentFailures({ tenantId: 'read-t1', endpoint: A, since: new Date(0), limit: 10 })).map((r) => r.id)).toEqual([
+        'r-5',
+        'r-1',
+        'r-6',
+      ]);
       expect(await store.recentFailures({ tenantId: 'read-t9', endpoint: A, since: new Date(0), limit: 10 })).toEqual([]);
     });
   });

@@ -24,8 +24,7 @@ describe('POST /deliveries: the ledger', () => {
     await db?.drop();
   });
 
-  const count = async (sql: string, params: unknown[] = []): Promise<number> =>
-    Number((await dataSource.query(sql, params))[0].n);
+  const count = async (sql: string, params: unknown[] = []): Promise<number> => Number((await dataSource.query(sql, params))[0].n);
 
   it('inserts, then a re-post updates instead of duplicating and counts the same attempt once', async () => {
     const at = '2025-03-01T09:59:00.000Z';
@@ -59,7 +58,14 @@ describe('POST /deliveries: the ledger', () => {
       created_at: start.toISOString(),
     });
     expect(failed.attempt_history).toEqual([
-      expect.objectContaining({ attempted_at: at, source: 'dispatcher', actor: 'dispatcher-1', outcome: 'failed', http_status: 503, error: 'Service Unavailable' }),
+      expect.objectContaining({
+        attempted_at: at,
+        source: 'dispatcher',
+        actor: 'dispatcher-1',
+        outcome: 'failed',
+        http_status: 503,
+        error: 'Service Unavailable',
+      }),
     ]);
 
     const delivered = (await getAs(t, '/deliveries/ing-3').expect(200)).body;
@@ -71,7 +77,17 @@ describe('POST /deliveries: the ledger', () => {
     const first = '2025-03-01T09:00:00.000Z';
     const second = '2025-03-01T09:05:00.000Z';
     await postBatch(t, [
-      outcome({ id: 'upd-1', status: 'failed', http_status: 429, error: 'slow down', event_type: 'order.paid', attempted_at: first, payload: { a: 1 }, headers: { 'x-trace': '1' }, created_at: '2025-03-01T08:59:00Z' }),
+      outcome({
+        id: 'upd-1',
+        status: 'failed',
+        http_status: 429,
+        error: 'slow down',
+        event_type: 'order.paid',
+        attempted_at: first,
+        payload: { a: 1 },
+        headers: { 'x-trace': '1' },
+        created_at: '2025-03-01T08:59:00Z',
+      }),
     ]).expect(200);
     const res = await postBatch(t, [
       outcome({ id: 'upd-1', status: 'delivered', http_status: 200, attempted_at: second, created_at: '2025-03-01T09:04:00Z' }),
@@ -100,9 +116,26 @@ describe('POST /deliveries: the ledger', () => {
     // An older attempt arriving late is counted, but it neither moves last_attempt_at back nor
     // undoes the newer outcome (a stale `failed` must not make a delivered webhook replayable), nor
     // replaces what a replay would send (issue 7: only a newer report changes payload and headers).
-    await postBatch(t, [outcome({ id: 'upd-1', status: 'failed', http_status: 500, attempted_at: '2025-03-01T08:59:30.000Z', payload: null, headers: { 'x-trace': '2' } })]).expect(200);
+    await postBatch(t, [
+      outcome({
+        id: 'upd-1',
+        status: 'failed',
+        http_status: 500,
+        attempted_at: '2025-03-01T08:59:30.000Z',
+        payload: null,
+        headers: { 'x-trace': '2' },
+      }),
+    ]).expect(200);
     const late = (await getAs(t, '/deliveries/upd-1').expect(200)).body;
-    expect(late).toMatchObject({ attempts: 3, last_attempt_at: second, payload: { a: 1 }, headers: { 'x-trace': '1' }, status: 'delivered', http_status: 200, triage_label: null });
+    expect(late).toMatchObject({
+      attempts: 3,
+      last_attempt_at: second,
+      payload: { a: 1 },
+      headers: { 'x-trace': '1' },
+      status: 'delivered',
+      http_status: 200,
+      triage_label: null,
+    });
   });
 
   it('without attempted_at, the attempt is stamped with the request time', async () => {
@@ -130,21 +163,33 @@ describe('POST /deliveries: the ledger', () => {
       ['tri-none', { http_status: undefined }, 'unknown', 0.1],
       ['tri-ok', { http_status: 200, status: 'delivered' }, null, null],
     ];
-    await postBatch(t, cases.map(([id, fields]) => outcome({ id, ...fields }))).expect(200);
+    await postBatch(
+      t,
+      cases.map(([id, fields]) => outcome({ id, ...fields })),
+    ).expect(200);
     const stored = await dataSource.query(`SELECT id, triage_label, triage_score FROM deliveries WHERE id LIKE 'tri-%'`);
-    const byId = Object.fromEntries(stored.map((row: { id: string; triage_label: string; triage_score: number }) => [row.id, [row.triage_label, row.triage_score]]));
+    const byId = Object.fromEntries(
+      stored.map((row: { id: string; triage_label: string; triage_score: number }) => [row.id, [row.triage_label, row.triage_score]]),
+    );
     for (const [id, , label, score] of cases) expect([id, byId[id]]).toEqual([id, [label, score]]);
   });
 
   it('refuses a batch naming the same id twice, and writes none of it', async () => {
-    const res = await postBatch(t, [outcome({ id: 'dup-0' }), outcome({ id: 'dup-1' }), outcome({ id: 'dup-0', status: 'delivered' })]).expect(400);
+    const res = await postBatch(t, [
+      outcome({ id: 'dup-0' }),
+      outcome({ id: 'dup-1' }),
+      outcome({ id: 'dup-0', status: 'delivered' }),
+    ]).expect(400);
     expect(res.body.message).toContain('[2].id: duplicate delivery id "dup-0" (also at [0])');
     expect(await count(`SELECT count(*) AS n FROM deliveries WHERE id LIKE 'dup-%'`)).toBe(0);
   });
 
   it('is one transaction: an id of another tenant (found by the upsert) rolls back the items before it', async () => {
     await postBatch(t, [outcome({ id: 'own-1', tenant_id: 'tenant-b' })]).expect(200);
-    const res = await postBatch(t, [outcome({ id: 'tx-new-1' }), outcome({ id: 'own-1', tenant_id: 'tenant-a', status: 'delivered' })]).expect(409);
+    const res = await postBatch(t, [
+      outcome({ id: 'tx-new-1' }),
+      outcome({ id: 'own-1', tenant_id: 'tenant-a', status: 'delivered' }),
+    ]).expect(409);
     expect(res.body.message).toContain('[1].tenant_id: delivery "own-1" is already recorded for another tenant');
     expect(await count(`SELECT count(*) AS n FROM deliveries WHERE id = 'tx-new-1'`)).toBe(0);
     const kept = (await getAs(t, '/deliveries/own-1').expect(200)).body;
@@ -196,7 +241,13 @@ describe('POST /deliveries: the ledger', () => {
 
   it('takes a full batch of 1000 in one request', async () => {
     const batch = Array.from({ length: 1000 }, (_, i) =>
-      outcome({ id: `big-${i}`, tenant_id: `tenant-${i % 7}`, status: i % 2 ? 'failed' : 'delivered', http_status: i % 2 ? 503 : 200, attempted_at: '2025-03-01T06:00:00Z' }),
+      outcome({
+        id: `big-${i}`,
+        tenant_id: `tenant-${i % 7}`,
+        status: i % 2 ? 'failed' : 'delivered',
+        http_status: i % 2 ? 503 : 200,
+        attempted_at: '2025-03-01T06:00:00Z',
+      }),
     );
     expect((await postBatch(t, batch).expect(200)).body).toEqual({ inserted: 1000, updated: 0 });
     expect((await postBatch(t, batch).expect(200)).body).toEqual({ inserted: 0, updated: 1000 });

@@ -15,7 +15,10 @@ export function outcome(overrides: Partial<OutcomeBody> & { id: string }): Outco
 
 /** POSTs a batch as the dispatcher and returns the supertest response (no status assertion). */
 export function postBatch(t: TestApp, body: unknown, token = t.token('ingest', 'dispatcher-1')) {
-  return request(t.app.getHttpServer()).post('/deliveries').set('Authorization', `Bearer ${token}`).send(body as object);
+  return request(t.app.getHttpServer())
+    .post('/deliveries')
+    .set('Authorization', `Bearer ${token}`)
+    .send(body as object);
 }
 
 export function getAs(t: TestApp, path: string, token = t.token('viewer')) {

@@ -42,8 +42,14 @@ export function describeDeliveryStoreContract(name: string, factory: () => Promi
     afterAll(() => subject?.dispose());
 
     it('counts inserts and updates, and never duplicates an id', async () => {
-      expect(await store.upsertBatch([item('1'), item('2', { status: 'pending', http_status: null })], 'd')).toEqual({ inserted: 2, updated: 0 });
-      expect(await store.upsertBatch([item('2', { status: 'delivered', http_status: 200 }), item('3')], 'd')).toEqual({ inserted: 1, updated: 1 });
+      expect(await store.upsertBatch([item('1'), item('2', { status: 'pending', http_status: null })], 'd')).toEqual({
+        inserted: 2,
+        updated: 0,
+      });
+      expect(await store.upsertBatch([item('2', { status: 'delivered', http_status: 200 }), item('3')], 'd')).toEqual({
+        inserted: 1,
+        updated: 1,
+      });
       const listed = await store.list({ tenant_id: p + 'tenant', limit: 10 });
       expect(listed.map((d) => d.id).sort()).toEqual([p + '1', p + '2', p + '3']);
       expect(listed.find((d) => d.id === p + '2')).toMatchObject({ status: 'delivered', http_status: 200, attempts: 1 });
@@ -109,10 +115,13 @@ export function describeDeliveryStoreContract(name: string, factory: () => Promi
       });
     });
 
-    it('refuses a duplicate id or another tenant\'s id, and then writes nothing of the batch', async () => {
+    it("refuses a duplicate id or another tenant's id, and then writes nothing of the batch", async () => {
       await expect(store.upsertBatch([item('d1'), item('d1')], 'd')).rejects.toMatchObject({ status: 400, code: 'duplicate_delivery_id' });
       await store.upsertBatch([item('owned', { tenant_id: 'someone-else' })], 'd');
-      await expect(store.upsertBatch([item('d2'), item('owned')], 'd')).rejects.toMatchObject({ status: 409, code: 'delivery_tenant_mismatch' });
+      await expect(store.upsertBatch([item('d2'), item('owned')], 'd')).rejects.toMatchObject({
+        status: 409,
+        code: 'delivery_tenant_mismatch',
+      });
       expect(await store.findById(p + 'd1')).toBeNull();
       expect(await store.findById(p + 'd2')).toBeNull();
       expect(await store.findById(p + 'owned')).toMatchObject({ tenant_id: 'someone-else', attempts: 1 });

@@ -24,12 +24,23 @@ describe('autoheal API: shapes, parameters and roles', () => {
 
   it('GET /autoheal/history shows a line for a cycle that found nothing', async () => {
     const res = await h.http().get('/autoheal/history').auth(h.operator, { type: 'bearer' }).expect(200);
-    expect(res.body[0]).toEqual({ timestamp: expect.any(String), incident: null, strategy: null, result: { incidents_detected: 0, dry_run: true, message: 'No incidents' } });
+    expect(res.body[0]).toEqual({
+      timestamp: expect.any(String),
+      incident: null,
+      strategy: null,
+      result: { incidents_detected: 0, dry_run: true, message: 'No incidents' },
+    });
   });
 
-  it('GET /autoheal/config answers in the guide\'s shape', async () => {
+  it("GET /autoheal/config answers in the guide's shape", async () => {
     const res = await h.http().get('/autoheal/config').auth(h.operator, { type: 'bearer' }).expect(200);
-    expect(res.body.global_safety).toMatchObject({ autoheal_enabled: true, dry_run: false, max_heals_per_hour: 100, max_concurrent_heals: 5, audit_all_actions: true });
+    expect(res.body.global_safety).toMatchObject({
+      autoheal_enabled: true,
+      dry_run: false,
+      max_heals_per_hour: 100,
+      max_concurrent_heals: 5,
+      audit_all_actions: true,
+    });
     expect(res.body.strategy_limits.REPLAY_RECENT).toEqual({
       max_deliveries: 25,
       time_window_minutes: 10,
@@ -37,7 +48,14 @@ describe('autoheal API: shapes, parameters and roles', () => {
       cooldown_minutes: 5,
       allowed_triage_labels: ['transient_endpoint_down', 'rate_limited'],
     });
-    expect(res.body.strategy_priorities).toEqual({ ESCALATE_OPERATOR: 1, RATE_LIMIT_SOURCE: 2, REPLAY_RECENT: 3, SILENCE_DUPES: 4, DEFER_AND_MONITOR: 5, RECOVER_BACKLOG: 6 });
+    expect(res.body.strategy_priorities).toEqual({
+      ESCALATE_OPERATOR: 1,
+      RATE_LIMIT_SOURCE: 2,
+      REPLAY_RECENT: 3,
+      SILENCE_DUPES: 4,
+      DEFER_AND_MONITOR: 5,
+      RECOVER_BACKLOG: 6,
+    });
     expect(res.body.tenant_overrides['tenant-premium']).toEqual({ max_replays: 50, escalation_delay_minutes: 5 });
   });
 
@@ -57,10 +75,22 @@ describe('autoheal API: shapes, parameters and roles', () => {
 
   it.each([
     ['PUT /autoheal/maintenance without endpoint', { minutes: 5 }, /endpoint/],
-    ['PUT /autoheal/maintenance with minutes=0', { endpoint: 'https://x.example/h', minutes: 0 }, /minutes must be an integer between 1 and 10080/],
-    ['PUT /autoheal/maintenance in the past', { endpoint: 'https://x.example/h', until: '2001-01-01T00:00:00Z' }, /until must be in the future/],
+    [
+      'PUT /autoheal/maintenance with minutes=0',
+      { endpoint: 'https://x.example/h', minutes: 0 },
+      /minutes must be an integer between 1 and 10080/,
+    ],
+    [
+      'PUT /autoheal/maintenance in the past',
+      { endpoint: 'https://x.example/h', until: '2001-01-01T00:00:00Z' },
+      /until must be in the future/,
+    ],
     ['PUT /autoheal/maintenance with a relative URL', { endpoint: '/hook', minutes: 5 }, /not an absolute URL/],
-    ['PUT /autoheal/maintenance for a year', { endpoint: 'https://x.example/h', until: '2099-01-01T00:00:00Z' }, /until must be within 7 days/],
+    [
+      'PUT /autoheal/maintenance for a year',
+      { endpoint: 'https://x.example/h', until: '2099-01-01T00:00:00Z' },
+      /until must be within 7 days/,
+    ],
   ])('%s is a 400', async (_, body, message) => {
     const res = await h.http().put('/autoheal/maintenance').auth(h.operator, { type: 'bearer' }).send(body).expect(400);
     expect(res.body.message).toMatch(message);
@@ -105,11 +135,14 @@ describe('autoheal API: shapes, parameters and roles', () => {
     const audit = await h.http().get('/operator/audit?action=autoheal_cooldown_clear').auth(h.operator, { type: 'bearer' }).expect(200);
     // The harness clock stands still, so entries share a timestamp: look for ours, not for the first.
     const ours = audit.body.filter((e: { operator_id: string }) => e.operator_id === 'oncall-bob');
-    expect(ours.map((e: { resource_id: string }) => e.resource_id).sort()).toEqual(['https://api.example.com/encoded', 'https://api.example.com/raw']);
+    expect(ours.map((e: { resource_id: string }) => e.resource_id).sort()).toEqual([
+      'https://api.example.com/encoded',
+      'https://api.example.com/raw',
+    ]);
     expect(ours[0]).toMatchObject({ action: 'autoheal_cooldown_clear', resource_type: 'endpoint' });
   });
 
-  it('serves Prometheus metrics named as the guide\'s alerts expect', async () => {
+  it("serves Prometheus metrics named as the guide's alerts expect", async () => {
     h.detector.set([]);
     await h.run(true).expect(200);
     const res = await h.http().get('/metrics').expect(200);
@@ -137,7 +170,10 @@ describe('rules file and schedule', () => {
 
   it('AUTOHEAL_CONFIG_FILE overrides the defaults it names and keeps the rest', async () => {
     const file = join(dir, 'rules.json');
-    await writeFile(file, JSON.stringify({ global_safety: { max_heals_per_hour: 7 }, strategy_limits: { REPLAY_RECENT: { cooldown_minutes: 0.05 } } }));
+    await writeFile(
+      file,
+      JSON.stringify({ global_safety: { max_heals_per_hour: 7 }, strategy_limits: { REPLAY_RECENT: { cooldown_minutes: 0.05 } } }),
+    );
     t = await createTestApp({ env: { DATABASE_URL: db.url, AUTOHEAL_CONFIG_FILE: file } });
     const res = await request(t.app.getHttpServer()).get('/autoheal/config').auth(t.token('operator'), { type: 'bearer' }).expect(200);
     expect(res.body.global_safety).toMatchObject({ max_heals_per_hour: 7, max_concurrent_heals: 5 });

@@ -24,7 +24,15 @@ describe('batched per-incident reads', () => {
     db = await createTestDatabase();
     ds = await openDataSource(db.url);
     await seedDeliveries(ds, now, [
-      { tenant: 't1', target: 'https://a.example/hook', status: 'failed', minutesAgo: 1, count: 12, spreadToMinutesAgo: 9, triage: 'transient_endpoint_down' },
+      {
+        tenant: 't1',
+        target: 'https://a.example/hook',
+        status: 'failed',
+        minutesAgo: 1,
+        count: 12,
+        spreadToMinutesAgo: 9,
+        triage: 'transient_endpoint_down',
+      },
       { tenant: 't1', target: 'https://a.example/hook', status: 'dead_letter', minutesAgo: 2, count: 2, triage: 'permanent_4xx' },
       { tenant: 't1', target: 'https://a.example/hook', status: 'delivered', minutesAgo: 30, count: 40, spreadToMinutesAgo: 600 },
       { tenant: 't1', target: 'https://b.example/hook', status: 'failed', minutesAgo: 20, count: 3 },
@@ -52,7 +60,15 @@ describe('batched per-incident reads', () => {
     const batch = await store.recentFailuresByEndpoint(refs, since, 10);
     for (const ref of refs) {
       const single = await store.recentFailures({ ...ref, since, limit: 10 });
-      const summary = single.map(({ id, tenant_id, target, status, triage_label, triage_score, created_at }) => ({ id, tenant_id, target, status, triage_label, triage_score, created_at }));
+      const summary = single.map(({ id, tenant_id, target, status, triage_label, triage_score, created_at }) => ({
+        id,
+        tenant_id,
+        target,
+        status,
+        triage_label,
+        triage_score,
+        created_at,
+      }));
       expect(batch.get(endpointKey(ref.tenantId, ref.endpoint))).toEqual(summary);
     }
     expect(batch.get(endpointKey('t1', 'https://a.example/hook'))).toHaveLength(10);
@@ -63,7 +79,9 @@ describe('batched per-incident reads', () => {
     const insights = new SqlInsights(ds, new StaticRulesSource(DEFAULT_RULES));
     const batch = await insights.endpointSuccessRates(refs, now);
     for (const ref of refs) {
-      expect(batch.get(endpointKey(ref.tenantId, ref.endpoint))).toEqual(await insights.endpointSuccessRate(ref.tenantId, ref.endpoint, now));
+      expect(batch.get(endpointKey(ref.tenantId, ref.endpoint))).toEqual(
+        await insights.endpointSuccessRate(ref.tenantId, ref.endpoint, now),
+      );
     }
     expect(new Set([...batch.values()].map((r) => r.basis))).toEqual(new Set(['replays', 'history', 'none']));
   });

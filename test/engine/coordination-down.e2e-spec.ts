@@ -33,7 +33,10 @@ describe('cycles while coordination (Redis) is unreachable', () => {
     const res = await request(t.app.getHttpServer()).post('/autoheal/run').auth(t.token('operator'), { type: 'bearer' }).expect(200);
     expect(res.body).toMatchObject({ incidents_detected: 1, actions_taken: [], total_replays: 0, dry_run: false });
     expect(res.body.actions_skipped).toEqual([
-      expect.objectContaining({ check: 'coordination', reason: expect.stringMatching(/^Coordination store unreachable \(.+\): no action taken$/) }),
+      expect.objectContaining({
+        check: 'coordination',
+        reason: expect.stringMatching(/^Coordination store unreachable \(.+\): no action taken$/),
+      }),
     ]);
     expect(receiver.received).toHaveLength(0);
   });
@@ -45,7 +48,10 @@ describe('cycles while coordination (Redis) is unreachable', () => {
   });
 
   it('answers 503 to a cooldown clear it cannot carry out', async () => {
-    const res = await request(t.app.getHttpServer()).delete(`/autoheal/cooldown/${receiver.url('/hook')}`).auth(t.token('operator'), { type: 'bearer' }).expect(503);
+    const res = await request(t.app.getHttpServer())
+      .delete(`/autoheal/cooldown/${receiver.url('/hook')}`)
+      .auth(t.token('operator'), { type: 'bearer' })
+      .expect(503);
     expect(res.body.message).toMatch(/^Coordination store unreachable, cooldown not cleared/);
   });
 

@@ -3,7 +3,6 @@ import { CYCLE_LOCK_KEY, CYCLE_SLOTS_KEY } from '../../src/engine/autoheal-engin
 import { EngineHarness, incidentFor, transient } from './engine-harness';
 import { eventually } from '../utils/eventually';
 
-
 /** Every safety check tried against the real engine and database, and shown to stop an action. */
 describe('engine safety', () => {
   const h = new EngineHarness();
@@ -36,14 +35,22 @@ describe('engine safety', () => {
     const res = await h.run(false).expect(200);
     expect(res.body.actions_taken).toEqual([expect.objectContaining({ strategy: 'REPLAY_RECENT', executed: true, count: ids.length })]);
     expect(h.replayer.requests.map((r) => r.idempotencyKey).sort()).toEqual([...ids].sort());
-    const rows = await h.sql<{ status: string; autoheal: boolean }>(`SELECT status, (meta->>'autoheal')::boolean AS autoheal FROM deliveries WHERE id = ANY($1)`, [ids]);
+    const rows = await h.sql<{ status: string; autoheal: boolean }>(
+      `SELECT status, (meta->>'autoheal')::boolean AS autoheal FROM deliveries WHERE id = ANY($1)`,
+      [ids],
+    );
     expect(rows.every((r) => r.status === 'delivered' && r.autoheal)).toBe(true);
   });
 
   it('kill switch (run time): 403 with a message, nothing runs; back on, it runs', async () => {
     const { incident } = await replayableIncident();
     h.detector.set([incident]);
-    await h.http().put('/autoheal/controls').auth(h.admin, { type: 'bearer' }).send({ autoheal_enabled: false, reason: 'INC-7 investigation' }).expect(200);
+    await h
+      .http()
+      .put('/autoheal/controls')
+      .auth(h.admin, { type: 'bearer' })
+      .send({ autoheal_enabled: false, reason: 'INC-7 investigation' })
+      .expect(200);
     const refused = await h.run(false).expect(403);
     expect(refused.body.message).toMatch(/^Auto-healing is disabled by the global kill switch \(INC-7 investigation\)/);
     await h.run(true).expect(403);
@@ -53,7 +60,11 @@ describe('engine safety', () => {
     // Only admins hold the switch.
     await h.http().put('/autoheal/controls').auth(h.operator, { type: 'bearer' }).send({ autoheal_enabled: true }).expect(403);
     const back = await h.http().put('/autoheal/controls').auth(h.admin, { type: 'bearer' }).send({ autoheal_enabled: null }).expect(200);
-    expect(back.body).toMatchObject({ autoheal_enabled: true, reason: null, override: expect.objectContaining({ updated_by: 'admin-carol' }) });
+    expect(back.body).toMatchObject({
+      autoheal_enabled: true,
+      reason: null,
+      override: expect.objectContaining({ updated_by: 'admin-carol' }),
+    });
     await h.run(false).expect(200);
     expect(h.replayer.requests.length).toBeGreaterThan(0);
   });
@@ -79,7 +90,9 @@ describe('engine safety', () => {
     const { incident } = await replayableIncident();
     h.detector.set([{ ...incident, severity: 'critical' }]);
     const res = await h.run(false).expect(200);
-    expect(res.body.actions_taken).toEqual([expect.objectContaining({ strategy: 'ESCALATE_OPERATOR', priority: 'critical', created_incident: true })]);
+    expect(res.body.actions_taken).toEqual([
+      expect.objectContaining({ strategy: 'ESCALATE_OPERATOR', priority: 'critical', created_incident: true }),
+    ]);
     expect(h.replayer.requests).toHaveLength(0);
     expect(h.notifier.sent).toEqual([expect.objectContaining({ severity: 'critical', endpoint: incident.endpoint })]);
   });
@@ -90,18 +103,34 @@ describe('engine safety', () => {
     h.detector.set([incident]);
     h.insights.setDefault({ rate: 0.1, samples: 40, basis: 'replays' });
     const res = await h.run(false).expect(200);
-    expect(res.body.actions_skipped).toEqual([expect.objectContaining({ check: 'confidence', reason: 'Confidence 0.43 below global minimum 0.50' })]);
+    expect(res.body.actions_skipped).toEqual([
+      expect.objectContaining({ check: 'confidence', reason: 'Confidence 0.43 below global minimum 0.50' }),
+    ]);
     expect(h.replayer.requests).toHaveLength(0);
   });
 
   it('maintenance: an endpoint in maintenance is left alone until the window is cleared', async () => {
     const { endpoint, incident } = await replayableIncident();
     h.detector.set([incident]);
-    await h.http().put('/autoheal/maintenance').auth(h.operator, { type: 'bearer' }).send({ endpoint, minutes: 30, reason: 'vendor migration' }).expect(200);
+    await h
+      .http()
+      .put('/autoheal/maintenance')
+      .auth(h.operator, { type: 'bearer' })
+      .send({ endpoint, minutes: 30, reason: 'vendor migration' })
+      .expect(200);
     const res = await h.run(false).expect(200);
-    expect(res.body.actions_skipped).toEqual([expect.objectContaining({ check: 'maintenance', reason: expect.stringMatching(/^Endpoint in maintenance mode \(vendor migration\)/) })]);
+    expect(res.body.actions_skipped).toEqual([
+      expect.objectContaining({
+        check: 'maintenance',
+        reason: expect.stringMatching(/^Endpoint in maintenance mode \(vendor migration\)/),
+      }),
+    ]);
     expect(h.replayer.requests).toHaveLength(0);
-    await h.http().delete(`/autoheal/maintenance/${encodeURIComponent(endpoint)}`).auth(h.operator, { type: 'bearer' }).expect(204);
+    await h
+      .http()
+      .delete(`/autoheal/maintenance/${encodeURIComponent(endpoint)}`)
+      .auth(h.operator, { type: 'bearer' })
+      .expect(204);
     await h.run(false).expect(200);
     expect(h.replayer.requests.length).toBeGreaterThan(0);
   });
@@ -114,7 +143,11 @@ describe('engine safety', () => {
     h.clock.advance(138_000);
     const res = await h.run(false).expect(200);
     expect(res.body.actions_skipped).toEqual([expect.objectContaining({ check: 'cooldown', reason: 'Cooldown active (2.3m < 5m)' })]);
-    await h.http().delete(`/autoheal/cooldown/${encodeURIComponent(endpoint)}`).auth(h.operator, { type: 'bearer' }).expect(204);
+    await h
+      .http()
+      .delete(`/autoheal/cooldown/${encodeURIComponent(endpoint)}`)
+      .auth(h.operator, { type: 'bearer' })
+      .expect(204);
     const after = await h.run(false).expect(200);
     expect(after.body.actions_taken).toEqual([expect.objectContaining({ strategy: 'REPLAY_RECENT', count: 6 })]);
   });
@@ -123,7 +156,11 @@ describe('engine safety', () => {
     const { incident } = await replayableIncident();
     h.detector.set([incident]);
     const hour = h.clock.now().getUTCHours();
-    h.rules.patch({ global_safety: { business_hours: { enabled: true, start_hour: (hour + 1) % 23, end_hour: ((hour + 1) % 23) + 1, days: [0, 1, 2, 3, 4, 5, 6] } } });
+    h.rules.patch({
+      global_safety: {
+        business_hours: { enabled: true, start_hour: (hour + 1) % 23, end_hour: ((hour + 1) % 23) + 1, days: [0, 1, 2, 3, 4, 5, 6] },
+      },
+    });
     const res = await h.run(false).expect(200);
     expect(res.body.actions_skipped).toEqual([expect.objectContaining({ check: 'business_hours' })]);
     expect(h.replayer.requests).toHaveLength(0);
@@ -143,7 +180,12 @@ describe('engine safety', () => {
     const { incident } = await replayableIncident(undefined, 'tenant-a', 30);
     h.detector.set([incident]);
     const res = await h.run(false).expect(200);
-    expect(res.body.actions_taken).toEqual([expect.objectContaining({ strategy: 'DEFER_AND_MONITOR', rationale: expect.stringMatching(/too many to replay at once \(30 > 25\)/) })]);
+    expect(res.body.actions_taken).toEqual([
+      expect.objectContaining({
+        strategy: 'DEFER_AND_MONITOR',
+        rationale: expect.stringMatching(/too many to replay at once \(30 > 25\)/),
+      }),
+    ]);
     expect(h.replayer.requests).toHaveLength(0);
   });
 
@@ -153,8 +195,12 @@ describe('engine safety', () => {
     const big = await replayableIncident(undefined, 'tenant-big', 30);
     h.detector.set([nope.incident, big.incident]);
     const res = await h.run(false).expect(200);
-    expect(res.body.actions_skipped).toEqual([expect.objectContaining({ check: 'tenant_policy', reason: 'Tenant tenant-nope does not allow REPLAY_RECENT' })]);
-    expect(res.body.actions_taken).toEqual([expect.objectContaining({ strategy: 'REPLAY_RECENT', count: 30, incident: expect.objectContaining({ tenant_id: 'tenant-big' }) })]);
+    expect(res.body.actions_skipped).toEqual([
+      expect.objectContaining({ check: 'tenant_policy', reason: 'Tenant tenant-nope does not allow REPLAY_RECENT' }),
+    ]);
+    expect(res.body.actions_taken).toEqual([
+      expect.objectContaining({ strategy: 'REPLAY_RECENT', count: 30, incident: expect.objectContaining({ tenant_id: 'tenant-big' }) }),
+    ]);
   });
 
   it('hourly cap: counted across cycles; dry run decides exactly as live would', async () => {
@@ -165,13 +211,18 @@ describe('engine safety', () => {
     h.detector.set([a.incident, b.incident, c.incident]);
     const dry = await h.run(true).expect(200);
     const live = await h.run(false).expect(200);
-    const decisions = (body: { actions_taken: { strategy: string; incident: { endpoint: string } }[]; actions_skipped: { check: string; incident: { endpoint: string } }[] }) => [
+    const decisions = (body: {
+      actions_taken: { strategy: string; incident: { endpoint: string } }[];
+      actions_skipped: { check: string; incident: { endpoint: string } }[];
+    }) => [
       ...body.actions_taken.map((x) => `${x.incident.endpoint} ${x.strategy}`),
       ...body.actions_skipped.map((x) => `${x.incident.endpoint} skipped:${x.check}`),
     ];
     expect(decisions(live.body)).toEqual(decisions(dry.body));
     expect(live.body.actions_taken).toHaveLength(2);
-    expect(live.body.actions_skipped).toEqual([expect.objectContaining({ check: 'hourly_cap', reason: 'Hourly heal cap reached (2/2 this hour)' })]);
+    expect(live.body.actions_skipped).toEqual([
+      expect.objectContaining({ check: 'hourly_cap', reason: 'Hourly heal cap reached (2/2 this hour)' }),
+    ]);
     // The counter lives in coordination: the next cycle in the same hour is still capped.
     const d = await replayableIncident();
     h.detector.set([d.incident]);
@@ -198,24 +249,50 @@ describe('engine safety', () => {
     h.insights.failing.add(bad.endpoint);
     h.detector.set([bad, good.incident]);
     const res = await h.run(false).expect(200);
-    expect(res.body.actions_skipped).toEqual([expect.objectContaining({ check: 'error', reason: expect.stringMatching(/Error while handling the incident/), incident: expect.objectContaining({ endpoint: bad.endpoint }) })]);
-    expect(res.body.actions_taken).toEqual([expect.objectContaining({ strategy: 'REPLAY_RECENT', incident: expect.objectContaining({ endpoint: good.endpoint }) })]);
+    expect(res.body.actions_skipped).toEqual([
+      expect.objectContaining({
+        check: 'error',
+        reason: expect.stringMatching(/Error while handling the incident/),
+        incident: expect.objectContaining({ endpoint: bad.endpoint }),
+      }),
+    ]);
+    expect(res.body.actions_taken).toEqual([
+      expect.objectContaining({ strategy: 'REPLAY_RECENT', incident: expect.objectContaining({ endpoint: good.endpoint }) }),
+    ]);
   });
 
   it('deferral: rechecked, alerts after two in a row, escalates after the third', async () => {
     const endpoint = `https://${fresh('unclear')}.example/hook`;
-    await h.seedFailures(fresh('u'), 'tenant-a', endpoint, [...transient(5), 'permanent_4xx', 'permanent_4xx', 'unknown', 'unknown', 'unknown']);
+    await h.seedFailures(fresh('u'), 'tenant-a', endpoint, [
+      ...transient(5),
+      'permanent_4xx',
+      'permanent_4xx',
+      'unknown',
+      'unknown',
+      'unknown',
+    ]);
     h.detector.set([incidentFor('tenant-a', endpoint, { failures: 10 })]);
     const strategies: string[] = [];
     for (let i = 0; i < 4; i++) {
       const res = await h.run(false).expect(200);
       strategies.push(...res.body.actions_taken.map((a: { strategy: string }) => a.strategy));
-      if (i === 0) expect(res.body.actions_taken[0]).toMatchObject({ recheck_after_seconds: 120, deferrals: 1, message: `Deferred ${endpoint} for 120s` });
-      if (i === 1) expect(h.notifier.sent).toEqual([expect.objectContaining({ title: expect.stringMatching(/deferred .* 2 times/), severity: 'warning' })]);
+      if (i === 0)
+        expect(res.body.actions_taken[0]).toMatchObject({
+          recheck_after_seconds: 120,
+          deferrals: 1,
+          message: `Deferred ${endpoint} for 120s`,
+        });
+      if (i === 1)
+        expect(h.notifier.sent).toEqual([
+          expect.objectContaining({ title: expect.stringMatching(/deferred .* 2 times/), severity: 'warning' }),
+        ]);
       h.clock.advance(121_000);
     }
     expect(strategies).toEqual(['DEFER_AND_MONITOR', 'DEFER_AND_MONITOR', 'DEFER_AND_MONITOR', 'ESCALATE_OPERATOR']);
-    const [deferral] = await h.sql<{ status: string; deferrals: number }>(`SELECT status, deferrals FROM incident_deferrals WHERE endpoint = $1`, [endpoint]);
+    const [deferral] = await h.sql<{ status: string; deferrals: number }>(
+      `SELECT status, deferrals FROM incident_deferrals WHERE endpoint = $1`,
+      [endpoint],
+    );
     expect(deferral).toEqual({ status: 'escalated', deferrals: 3 });
   });
 
@@ -283,18 +360,30 @@ describe('engine safety', () => {
     h.notifier.failWith = new Error('slack is down');
     try {
       const first = await h.run(false).expect(200);
-      expect(first.body.actions_taken).toEqual([expect.objectContaining({ strategy: 'ESCALATE_OPERATOR', created_incident: true, notified: false, notification_error: 'slack is down' })]);
+      expect(first.body.actions_taken).toEqual([
+        expect.objectContaining({
+          strategy: 'ESCALATE_OPERATOR',
+          created_incident: true,
+          notified: false,
+          notification_error: 'slack is down',
+        }),
+      ]);
     } finally {
       h.notifier.failWith = null;
     }
     const retry = await h.run(false).expect(200);
-    expect(retry.body.actions_taken).toEqual([expect.objectContaining({ strategy: 'ESCALATE_OPERATOR', created_incident: false, notified: true })]);
+    expect(retry.body.actions_taken).toEqual([
+      expect.objectContaining({ strategy: 'ESCALATE_OPERATOR', created_incident: false, notified: true }),
+    ]);
     expect(h.notifier.sent).toHaveLength(1);
 
     h.detector.set([{ ...incident, severity: 'critical', failures: 150 }]);
     const worse = await h.run(false).expect(200);
     expect(worse.body.actions_skipped).toEqual([expect.objectContaining({ check: 'already_escalated' })]);
-    const [row] = await h.sql<{ priority: string; occurrences: number }>(`SELECT priority, occurrences FROM escalations WHERE endpoint = $1`, [endpoint]);
+    const [row] = await h.sql<{ priority: string; occurrences: number }>(
+      `SELECT priority, occurrences FROM escalations WHERE endpoint = $1`,
+      [endpoint],
+    );
     expect(row).toEqual({ priority: 'critical', occurrences: 3 });
     expect(h.notifier.sent).toHaveLength(1);
   });
@@ -305,7 +394,9 @@ describe('engine safety', () => {
     const incident = incidentFor('tenant-premium', endpoint, { failures: 60, severity: 'high' });
     h.detector.set([incident]);
     const first = await h.run(false).expect(200);
-    expect(first.body.actions_skipped).toEqual([expect.objectContaining({ check: 'tenant_policy', reason: 'Escalation delayed by tenant policy (0m < 5m)' })]);
+    expect(first.body.actions_skipped).toEqual([
+      expect.objectContaining({ check: 'tenant_policy', reason: 'Escalation delayed by tenant policy (0m < 5m)' }),
+    ]);
     h.clock.advance(3 * 60_000);
     const second = await h.run(false).expect(200);
     expect(second.body.actions_skipped).toEqual([expect.objectContaining({ reason: 'Escalation delayed by tenant policy (3m < 5m)' })]);
@@ -321,9 +412,13 @@ describe('engine safety', () => {
 
   it('max_deferrals 0: an unclear incident is escalated at once, not crashed on', async () => {
     h.rules.patch({ strategy_limits: { DEFER_AND_MONITOR: { max_deferrals: 0, alert_after_deferrals: 0 } } });
-    h.detector.set([incidentFor('tenant-a', `https://${fresh('spike')}.example/hook`, { kind: 'traffic_spike', failures: 0, severity: 'low' })]);
+    h.detector.set([
+      incidentFor('tenant-a', `https://${fresh('spike')}.example/hook`, { kind: 'traffic_spike', failures: 0, severity: 'low' }),
+    ]);
     const res = await h.run(false).expect(200);
-    expect(res.body.actions_taken).toEqual([expect.objectContaining({ strategy: 'ESCALATE_OPERATOR', rationale: expect.stringMatching(/^Deferred 0 times/) })]);
+    expect(res.body.actions_taken).toEqual([
+      expect.objectContaining({ strategy: 'ESCALATE_OPERATOR', rationale: expect.stringMatching(/^Deferred 0 times/) }),
+    ]);
   });
 
   it('a deferral whose incident was skipped is not rechecked on every poll', async () => {
@@ -337,7 +432,11 @@ describe('engine safety', () => {
     expect(skipped.body.actions_skipped).toEqual([expect.objectContaining({ check: 'maintenance' })]);
     const [{ recheck_at }] = await h.sql<{ recheck_at: Date }>(`SELECT recheck_at FROM incident_deferrals WHERE endpoint = $1`, [endpoint]);
     expect(new Date(recheck_at).getTime()).toBe(h.clock.now().getTime() + 120_000);
-    await h.http().delete(`/autoheal/maintenance/${encodeURIComponent(endpoint)}`).auth(h.operator, { type: 'bearer' }).expect(204);
+    await h
+      .http()
+      .delete(`/autoheal/maintenance/${encodeURIComponent(endpoint)}`)
+      .auth(h.operator, { type: 'bearer' })
+      .expect(204);
   });
 
   it('a delivery blocked by an interrupted replay is left out of dry and live runs alike', async () => {

@@ -19,7 +19,8 @@ describe('the healing loop, end to end', () => {
   let operator: string;
   let ingest: string;
   const http = () => request(t.app.getHttpServer());
-  const sql = <T = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<T[]> => t.app.get(DataSource).query(text, params);
+  const sql = <T = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<T[]> =>
+    t.app.get(DataSource).query(text, params);
   const run = (dryRun: boolean) => http().post(`/autoheal/run?dry_run=${dryRun}`).auth(operator, { type: 'bearer' });
 
   beforeAll(async () => {
@@ -51,7 +52,11 @@ describe('the healing loop, end to end', () => {
 
   it('sees the endpoint fail a burst of deliveries', async () => {
     receiver.status = 503;
-    const statuses = await dispatchAndReport(t.app, ingest, failing.map((d) => ({ ...d, target: receiver.url('/orders') })));
+    const statuses = await dispatchAndReport(
+      t.app,
+      ingest,
+      failing.map((d) => ({ ...d, target: receiver.url('/orders') })),
+    );
     expect(statuses).toEqual(Array(10).fill(503));
     const anomalies = await http().get('/anomalies/current').auth(operator, { type: 'bearer' }).expect(200);
     expect(anomalies.body.incidents).toEqual([
@@ -103,12 +108,21 @@ describe('the healing loop, end to end', () => {
     expect(Number(count)).toBe(10);
     const statuses = await sql<{ status: string }>(`SELECT DISTINCT status FROM deliveries WHERE id LIKE 'dlv_%'`);
     expect(statuses).toEqual([{ status: 'delivered' }]);
-    const attempts = await sql<{ outcome: string; actor: string }>(`SELECT outcome, actor FROM delivery_attempts WHERE source = 'autoheal'`);
+    const attempts = await sql<{ outcome: string; actor: string }>(
+      `SELECT outcome, actor FROM delivery_attempts WHERE source = 'autoheal'`,
+    );
     expect(attempts).toHaveLength(10);
     expect(new Set(attempts.map((a) => `${a.outcome}/${a.actor}`))).toEqual(new Set(['succeeded/system:autoheal']));
 
     const audit = await http().get('/operator/audit?action=autoheal_replay').auth(operator, { type: 'bearer' }).expect(200);
-    expect(audit.body).toEqual([expect.objectContaining({ operator_id: 'system:autoheal', action: 'autoheal_replay', tenant_id: 'tenant-123', resource_id: receiver.url('/orders') })]);
+    expect(audit.body).toEqual([
+      expect.objectContaining({
+        operator_id: 'system:autoheal',
+        action: 'autoheal_replay',
+        tenant_id: 'tenant-123',
+        resource_id: receiver.url('/orders'),
+      }),
+    ]);
     const runs = await http().get('/operator/audit?action=autoheal_run').auth(operator, { type: 'bearer' }).expect(200);
     expect(runs.body.map((e: { operator_id: string }) => e.operator_id)).toEqual(['oncall-alice', 'oncall-alice']);
   });
@@ -123,15 +137,27 @@ describe('the healing loop, end to end', () => {
     const blocked = await run(false).expect(200);
     expect(blocked.body.actions_taken).toEqual([]);
     expect(blocked.body.actions_skipped).toEqual([
-      expect.objectContaining({ strategy: 'REPLAY_RECENT', check: 'cooldown', reason: expect.stringMatching(/^Cooldown active \(\d+(\.\d)?m < 5m\)$/) }),
+      expect.objectContaining({
+        strategy: 'REPLAY_RECENT',
+        check: 'cooldown',
+        reason: expect.stringMatching(/^Cooldown active \(\d+(\.\d)?m < 5m\)$/),
+      }),
     ]);
     expect(receiver.received).toHaveLength(0);
 
     // The guide's own curl line: the endpoint written raw in the path.
-    await http().delete(`/autoheal/cooldown/${receiver.url('/orders')}`).auth(operator, { type: 'bearer' }).expect(204);
+    await http()
+      .delete(`/autoheal/cooldown/${receiver.url('/orders')}`)
+      .auth(operator, { type: 'bearer' })
+      .expect(204);
     const cleared = await run(false).expect(200);
     expect(cleared.body.actions_taken).toEqual([expect.objectContaining({ strategy: 'REPLAY_RECENT', count: 8 })]);
-    expect(receiver.at('/orders').map((r) => r.headers['idempotency-key']).sort()).toEqual(second.map((d) => d.id).sort());
+    expect(
+      receiver
+        .at('/orders')
+        .map((r) => r.headers['idempotency-key'])
+        .sort(),
+    ).toEqual(second.map((d) => d.id).sort());
   });
 
   it('escalates a burst of more than 50 permanent failures and notifies the operator', async () => {
@@ -156,7 +182,9 @@ describe('the healing loop, end to end', () => {
     expect(JSON.stringify(slack.at('/slack')[0].body)).toContain(receiver.url('/legacy'));
 
     const open = await http().get('/autoheal/escalations?status=open').auth(operator, { type: 'bearer' }).expect(200);
-    expect(open.body).toEqual([expect.objectContaining({ id: escalation.escalation_id, tenant_id: 'tenant-456', endpoint: receiver.url('/legacy'), status: 'open' })]);
+    expect(open.body).toEqual([
+      expect.objectContaining({ id: escalation.escalation_id, tenant_id: 'tenant-456', endpoint: receiver.url('/legacy'), status: 'open' }),
+    ]);
 
     // The same incident next cycle: no second page, the open escalation is bumped.
     const again = await run(false).expect(200);
@@ -170,7 +198,7 @@ describe('the healing loop, end to end', () => {
     expect(acked.body).toEqual([expect.objectContaining({ id: escalation.escalation_id, acknowledged_by: 'oncall-alice' })]);
   });
 
-  it('keeps every cycle in autoheal_history, where the guide\'s monitoring SQL runs as written', async () => {
+  it("keeps every cycle in autoheal_history, where the guide's monitoring SQL runs as written", async () => {
     // Run verbatim: the guide's query (it counts cycles whose actions_taken is not NULL; ours is always a list).
     const [{ success_rate }] = await sql<{ success_rate: number }>(`
       SELECT
@@ -197,10 +225,27 @@ describe('the healing loop, end to end', () => {
 
     const last = await http().get('/autoheal/last').auth(operator, { type: 'bearer' }).expect(200);
     expect(Object.keys(last.body).sort()).toEqual(
-      ['actions_skipped', 'actions_taken', 'dry_run', 'execution_time_ms', 'incidents_detected', 'run_at', 'total_deferrals', 'total_escalations', 'total_replays'].sort(),
+      [
+        'actions_skipped',
+        'actions_taken',
+        'dry_run',
+        'execution_time_ms',
+        'incidents_detected',
+        'run_at',
+        'total_deferrals',
+        'total_escalations',
+        'total_replays',
+      ].sort(),
     );
     const history = await http().get('/autoheal/history?limit=1000').auth(operator, { type: 'bearer' }).expect(200);
-    expect(history.body[0]).toEqual({ timestamp: last.body.run_at, incident: expect.any(Object), strategy: expect.any(String), result: expect.any(Object) });
-    expect(history.body.filter((e: { strategy: string; result: { executed: boolean } }) => e.strategy === 'REPLAY_RECENT' && e.result.executed)).toHaveLength(2);
+    expect(history.body[0]).toEqual({
+      timestamp: last.body.run_at,
+      incident: expect.any(Object),
+      strategy: expect.any(String),
+      result: expect.any(Object),
+    });
+    expect(
+      history.body.filter((e: { strategy: string; result: { executed: boolean } }) => e.strategy === 'REPLAY_RECENT' && e.result.executed),
+    ).toHaveLength(2);
   });
 });

@@ -37,14 +37,35 @@ describe('a service killed mid-send', () => {
   });
 
   const boot = () =>
-    startService({ DATABASE_URL: db.url, AUTOHEAL_INTERVAL_SECONDS: '0', AUTOHEAL_CONFIG_FILE: join(dir, 'rules.json'), REPLAY_TIMEOUT_MS: '3000' });
+    startService({
+      DATABASE_URL: db.url,
+      AUTOHEAL_INTERVAL_SECONDS: '0',
+      AUTOHEAL_CONFIG_FILE: join(dir, 'rules.json'),
+      REPLAY_TIMEOUT_MS: '3000',
+    });
 
   it('never sends the interrupted delivery twice', async () => {
     service = await boot();
     const target = receiver.url('/hook');
     const at = (minutesAgo: number) => new Date(Date.now() - minutesAgo * 60_000).toISOString();
-    const history = Array.from({ length: 20 }, (_, i) => ({ id: `ok_${i}`, tenant_id: 't1', target, status: 'delivered', http_status: 200, created_at: at(40), attempted_at: at(40) }));
-    const failed = Array.from({ length: 6 }, (_, i) => ({ id: `dlv_${i}`, tenant_id: 't1', target, status: 'failed', http_status: 503, payload: { n: i }, created_at: at(1) }));
+    const history = Array.from({ length: 20 }, (_, i) => ({
+      id: `ok_${i}`,
+      tenant_id: 't1',
+      target,
+      status: 'delivered',
+      http_status: 200,
+      created_at: at(40),
+      attempted_at: at(40),
+    }));
+    const failed = Array.from({ length: 6 }, (_, i) => ({
+      id: `dlv_${i}`,
+      tenant_id: 't1',
+      target,
+      status: 'failed',
+      http_status: 503,
+      payload: { n: i },
+      created_at: at(1),
+    }));
     expect((await call('/deliveries', { method: 'POST', body: JSON.stringify([...history, ...failed]) })).status).toBe(200);
 
     receiver.hang = true;
@@ -62,7 +83,9 @@ describe('a service killed mid-send', () => {
 
       receiver.hang = false;
       // Older than abandon_pending_after_seconds, as if the dead process had sent it long ago.
-      await pg.query(`UPDATE delivery_attempts SET attempted_at = attempted_at - interval '1 hour' WHERE source = 'autoheal' AND outcome = 'pending'`);
+      await pg.query(
+        `UPDATE delivery_attempts SET attempted_at = attempted_at - interval '1 hour' WHERE source = 'autoheal' AND outcome = 'pending'`,
+      );
       // The dead holder's healing lease on the endpoint ran out with it.
       await pg.query(`UPDATE endpoint_leases SET expires_at = now() - interval '1 hour'`);
       service = await boot();
@@ -70,13 +93,20 @@ describe('a service killed mid-send', () => {
       expect(res.status).toBe(200);
       const body = (await res.json()) as { actions_taken: Array<{ replayed: string[]; not_claimed: string[] }> };
       // The interrupted one is not even a candidate any more: its claim blocks it.
-      expect(body.actions_taken[0].replayed.sort()).toEqual(failed.map((d) => d.id).filter((id) => id !== interrupted).sort());
+      expect(body.actions_taken[0].replayed.sort()).toEqual(
+        failed
+          .map((d) => d.id)
+          .filter((id) => id !== interrupted)
+          .sort(),
+      );
       expect(body.actions_taken[0].not_claimed).toEqual([]);
 
       const sends = receiver.received.map((r) => r.headers['idempotency-key']);
       expect(sends.filter((id) => id === interrupted)).toHaveLength(1);
       expect(new Set(sends).size).toBe(sends.length);
-      const attempt = await pg.query(`SELECT outcome, error FROM delivery_attempts WHERE delivery_id = $1 AND source = 'autoheal'`, [interrupted]);
+      const attempt = await pg.query(`SELECT outcome, error FROM delivery_attempts WHERE delivery_id = $1 AND source = 'autoheal'`, [
+        interrupted,
+      ]);
       expect(attempt.rows).toEqual([{ outcome: 'abandoned', error: expect.stringMatching(/not re-sent automatically/) }]);
     } finally {
       await pg.end();

@@ -46,7 +46,10 @@ describe("the guide's monitoring SQL", () => {
     dataSource = t.app.get(DataSource);
 
     const ingest = t.token('ingest');
-    for (const [name, receiver] of [['recovered', recovered], ['down', down]] as const) {
+    for (const [name, receiver] of [
+      ['recovered', recovered],
+      ['down', down],
+    ] as const) {
       receiver.status = 200;
       await dispatchAndReport(t.app, ingest, burst(`${name}_ok`, 'tenant-1', receiver.url('/hook'), 20, 40 * 60));
       receiver.status = 503;
@@ -61,7 +64,9 @@ describe("the guide's monitoring SQL", () => {
     expect((await run(false)).body.total_replays).toBe(6);
     const idle = await run(false);
     expect(idle.body.actions_taken).toEqual([]);
-    expect(idle.body.actions_skipped).toEqual([expect.objectContaining({ incident: expect.objectContaining({ endpoint: down.url('/hook') }) })]);
+    expect(idle.body.actions_skipped).toEqual([
+      expect.objectContaining({ incident: expect.objectContaining({ endpoint: down.url('/hook') }) }),
+    ]);
   });
   afterAll(async () => {
     await t?.close();

@@ -41,7 +41,8 @@ describe('two instances healing at once', () => {
     return failing.map((d) => d.id);
   }
 
-  const runLive = (app: TestApp) => request(app.app.getHttpServer()).post('/autoheal/run?dry_run=false').auth(app.token('operator'), { type: 'bearer' });
+  const runLive = (app: TestApp) =>
+    request(app.app.getHttpServer()).post('/autoheal/run?dry_run=false').auth(app.token('operator'), { type: 'bearer' });
 
   function expectEachReplayedOnce(path: string, ids: string[]) {
     const keys = receiver.at(path).map((r) => r.headers['idempotency-key']);
@@ -55,7 +56,10 @@ describe('two instances healing at once', () => {
     const [ra, rb] = await Promise.all([runLive(a), runLive(b)]);
     const statuses = [ra.status, rb.status].sort();
     // Either they overlapped (one 409) or one finished first (the second then finds the cooldown).
-    expect([[200, 409], [200, 200]]).toContainEqual(statuses);
+    expect([
+      [200, 409],
+      [200, 200],
+    ]).toContainEqual(statuses);
     const replays = [ra, rb].filter((r) => r.status === 200).reduce((sum, r) => sum + r.body.total_replays, 0);
     expect(replays).toBe(12);
     expectEachReplayedOnce('/shared', ids);
@@ -67,10 +71,12 @@ describe('two instances healing at once', () => {
     const [ra, rb] = await Promise.all([runLive(a).expect(200), runLive(b).expect(200)]);
     expect(ra.body.total_replays + rb.body.total_replays).toBe(15);
     expectEachReplayedOnce('/split', ids);
-    const attempts = await apps[0].app.get(DataSource).query(
-      `SELECT delivery_id, count(*)::int AS n FROM delivery_attempts WHERE source = 'autoheal' AND delivery_id = ANY($1) GROUP BY 1`,
-      [ids],
-    );
+    const attempts = await apps[0].app
+      .get(DataSource)
+      .query(
+        `SELECT delivery_id, count(*)::int AS n FROM delivery_attempts WHERE source = 'autoheal' AND delivery_id = ANY($1) GROUP BY 1`,
+        [ids],
+      );
     expect(attempts).toHaveLength(15);
     expect(attempts.every((row: { n: number }) => row.n === 1)).toBe(true);
   });

@@ -30,7 +30,8 @@ describe('/autoheal/escalations', () => {
   let service: EscalationService;
   const http = () => request(t.app.getHttpServer());
   const open = async (tenant: string, endpoint: string): Promise<Escalation> =>
-    (await service.open({ incident: incident(tenant, endpoint), priority: 'high', reason: 'permanent failures', now: new Date() })).escalation;
+    (await service.open({ incident: incident(tenant, endpoint), priority: 'high', reason: 'permanent failures', now: new Date() }))
+      .escalation;
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -44,47 +45,89 @@ describe('/autoheal/escalations', () => {
 
   it('lists for an operator, in snake_case, filtered by status', async () => {
     const e = await open('t1', 'https://a/list');
-    const res = await http().get('/autoheal/escalations?status=open&limit=50').set('Authorization', `Bearer ${t.token('operator')}`).expect(200);
+    const res = await http()
+      .get('/autoheal/escalations?status=open&limit=50')
+      .set('Authorization', `Bearer ${t.token('operator')}`)
+      .expect(200);
     expect(res.body).toContainEqual(
-      expect.objectContaining({ id: e.id, tenant_id: 't1', endpoint: 'https://a/list', status: 'open', occurrences: 1, last_seen_at: expect.any(String), acknowledged_by: null }),
+      expect.objectContaining({
+        id: e.id,
+        tenant_id: 't1',
+        endpoint: 'https://a/list',
+        status: 'open',
+        occurrences: 1,
+        last_seen_at: expect.any(String),
+        acknowledged_by: null,
+      }),
     );
-    const resolved = await http().get('/autoheal/escalations?status=resolved').set('Authorization', `Bearer ${t.token('operator')}`).expect(200);
+    const resolved = await http()
+      .get('/autoheal/escalations?status=resolved')
+      .set('Authorization', `Bearer ${t.token('operator')}`)
+      .expect(200);
     expect(resolved.body.map((x: Escalation) => x.id)).not.toContain(e.id);
   });
 
   it('refuses bad list parameters with a 400 naming them', async () => {
     const auth = `Bearer ${t.token('operator')}`;
-    expect((await http().get('/autoheal/escalations?status=closed').set('Authorization', auth).expect(400)).body.message).toMatch(/^status:/);
+    expect((await http().get('/autoheal/escalations?status=closed').set('Authorization', auth).expect(400)).body.message).toMatch(
+      /^status:/,
+    );
     expect((await http().get('/autoheal/escalations?limit=0').set('Authorization', auth).expect(400)).body.message).toMatch(/^limit:/);
   });
 
   it('acknowledges (200), keeps a repeat unchanged (200), resolves (200), then refuses to acknowledge (409)', async () => {
     const e = await open('t2', 'https://a/flow');
-    const ack = await http().post(`/autoheal/escalations/${e.id}/ack`).set('Authorization', `Bearer ${t.token('operator', 'alice')}`).expect(200);
+    const ack = await http()
+      .post(`/autoheal/escalations/${e.id}/ack`)
+      .set('Authorization', `Bearer ${t.token('operator', 'alice')}`)
+      .expect(200);
     expect(ack.body).toMatchObject({ id: e.id, status: 'acknowledged', acknowledged_by: 'alice', acknowledged_at: expect.any(String) });
 
-    const repeat = await http().post(`/autoheal/escalations/${e.id}/ack`).set('Authorization', `Bearer ${t.token('admin', 'bob')}`).expect(200);
+    const repeat = await http()
+      .post(`/autoheal/escalations/${e.id}/ack`)
+      .set('Authorization', `Bearer ${t.token('admin', 'bob')}`)
+      .expect(200);
     expect(repeat.body).toEqual(ack.body);
 
-    const resolved = await http().post(`/autoheal/escalations/${e.id}/resolve`).set('Authorization', `Bearer ${t.token('admin', 'bob')}`).expect(200);
+    const resolved = await http()
+      .post(`/autoheal/escalations/${e.id}/resolve`)
+      .set('Authorization', `Bearer ${t.token('admin', 'bob')}`)
+      .expect(200);
     expect(resolved.body).toMatchObject({ status: 'resolved', resolved_by: 'bob', acknowledged_by: 'alice' });
 
-    const conflict = await http().post(`/autoheal/escalations/${e.id}/ack`).set('Authorization', `Bearer ${t.token('operator', 'carol')}`).expect(409);
+    const conflict = await http()
+      .post(`/autoheal/escalations/${e.id}/ack`)
+      .set('Authorization', `Bearer ${t.token('operator', 'carol')}`)
+      .expect(409);
     expect(conflict.body).toMatchObject({ error: 'escalation_resolved', message: expect.stringMatching(/resolved by bob/) });
   });
 
   it('answers 404 for an unknown id and 400 for one that is not a UUID', async () => {
     const auth = `Bearer ${t.token('operator')}`;
-    const missing = await http().post('/autoheal/escalations/00000000-0000-4000-8000-000000000000/ack').set('Authorization', auth).expect(404);
+    const missing = await http()
+      .post('/autoheal/escalations/00000000-0000-4000-8000-000000000000/ack')
+      .set('Authorization', auth)
+      .expect(404);
     expect(missing.body.message).toMatch(/Escalation 00000000-0000-4000-8000-000000000000 not found/);
-    expect((await http().post('/autoheal/escalations/abc/resolve').set('Authorization', auth).expect(400)).body.message).toBe('id: must be a UUID');
+    expect((await http().post('/autoheal/escalations/abc/resolve').set('Authorization', auth).expect(400)).body.message).toBe(
+      'id: must be a UUID',
+    );
   });
 
   it('refuses viewers and ingest (403), and callers without a token (401)', async () => {
     const e = await open('t3', 'https://a/roles');
-    await http().get('/autoheal/escalations').set('Authorization', `Bearer ${t.token('viewer')}`).expect(403);
-    await http().post(`/autoheal/escalations/${e.id}/ack`).set('Authorization', `Bearer ${t.token('viewer')}`).expect(403);
-    await http().post(`/autoheal/escalations/${e.id}/resolve`).set('Authorization', `Bearer ${t.token('ingest')}`).expect(403);
+    await http()
+      .get('/autoheal/escalations')
+      .set('Authorization', `Bearer ${t.token('viewer')}`)
+      .expect(403);
+    await http()
+      .post(`/autoheal/escalations/${e.id}/ack`)
+      .set('Authorization', `Bearer ${t.token('viewer')}`)
+      .expect(403);
+    await http()
+      .post(`/autoheal/escalations/${e.id}/resolve`)
+      .set('Authorization', `Bearer ${t.token('ingest')}`)
+      .expect(403);
     await http().post(`/autoheal/escalations/${e.id}/ack`).expect(401);
     await http().get('/autoheal/escalations').expect(401);
     expect((await service.get(e.id)).status).toBe('open');

@@ -55,14 +55,36 @@ export function describeEscalationStoreContract(name: string, factory: () => Pro
 
     describe('EscalationService.open', () => {
       it('opens once and bumps on the second call: one row, two occurrences, the latest incident, the higher priority', async () => {
-        const first = await service.open({ incident: incident('t1', 'https://a/1', 60), priority: 'high', reason: 'massive failure cluster', now: minutes(0) });
+        const first = await service.open({
+          incident: incident('t1', 'https://a/1', 60),
+          priority: 'high',
+          reason: 'massive failure cluster',
+          now: minutes(0),
+        });
         expect(first.created).toBe(true);
-        expect(first.escalation).toMatchObject({ tenant_id: 't1', endpoint: 'https://a/1', status: 'open', priority: 'high', occurrences: 1, notified_at: null });
+        expect(first.escalation).toMatchObject({
+          tenant_id: 't1',
+          endpoint: 'https://a/1',
+          status: 'open',
+          priority: 'high',
+          occurrences: 1,
+          notified_at: null,
+        });
         expect(first.escalation.created_at).toEqual(minutes(0));
 
-        const second = await service.open({ incident: incident('t1', 'https://a/1', 75), priority: 'critical', reason: 'again', now: minutes(5) });
+        const second = await service.open({
+          incident: incident('t1', 'https://a/1', 75),
+          priority: 'critical',
+          reason: 'again',
+          now: minutes(5),
+        });
         expect(second.created).toBe(false);
-        expect(second.escalation).toMatchObject({ id: first.escalation.id, occurrences: 2, priority: 'critical', reason: 'massive failure cluster' });
+        expect(second.escalation).toMatchObject({
+          id: first.escalation.id,
+          occurrences: 2,
+          priority: 'critical',
+          reason: 'massive failure cluster',
+        });
         expect(second.escalation.incident.failures).toBe(75);
         expect(second.escalation.created_at).toEqual(minutes(0));
         expect(second.escalation.last_seen_at).toEqual(minutes(5));
@@ -79,7 +101,12 @@ export function describeEscalationStoreContract(name: string, factory: () => Pro
       });
 
       it('bumps an acknowledged escalation too, and opens a new one once it is resolved', async () => {
-        const { escalation } = await service.open({ incident: incident('t4', 'https://a/4'), priority: 'high', reason: 'r', now: minutes(0) });
+        const { escalation } = await service.open({
+          incident: incident('t4', 'https://a/4'),
+          priority: 'high',
+          reason: 'r',
+          now: minutes(0),
+        });
         await service.acknowledge(escalation.id, 'alice', minutes(1));
         const bumped = await service.open({ incident: incident('t4', 'https://a/4'), priority: 'high', reason: 'r', now: minutes(2) });
         expect(bumped).toMatchObject({ created: false, escalation: { id: escalation.id, status: 'acknowledged', occurrences: 2 } });
@@ -96,7 +123,9 @@ export function describeEscalationStoreContract(name: string, factory: () => Pro
 
       it('opens exactly one row when ten callers race', async () => {
         const results = await Promise.all(
-          Array.from({ length: 10 }, (_, i) => service.open({ incident: incident('t5', 'https://race'), priority: 'high', reason: 'r', now: minutes(i) })),
+          Array.from({ length: 10 }, (_, i) =>
+            service.open({ incident: incident('t5', 'https://race'), priority: 'high', reason: 'r', now: minutes(i) }),
+          ),
         );
         expect(results.filter((r) => r.created)).toHaveLength(1);
         expect(new Set(results.map((r) => r.escalation.id)).size).toBe(1);
@@ -106,7 +135,12 @@ export function describeEscalationStoreContract(name: string, factory: () => Pro
 
     describe('EscalationService transitions', () => {
       it('acknowledges, keeps a second acknowledgement unchanged, resolves, and refuses to acknowledge a resolved one', async () => {
-        const { escalation } = await service.open({ incident: incident('t6', 'https://a/6'), priority: 'high', reason: 'r', now: minutes(0) });
+        const { escalation } = await service.open({
+          incident: incident('t6', 'https://a/6'),
+          priority: 'high',
+          reason: 'r',
+          now: minutes(0),
+        });
 
         const acked = await service.acknowledge(escalation.id, 'alice', minutes(1));
         expect(acked).toMatchObject({ status: 'acknowledged', acknowledged_by: 'alice', acknowledged_at: minutes(1) });
@@ -124,7 +158,12 @@ export function describeEscalationStoreContract(name: string, factory: () => Pro
       });
 
       it('resolves straight from open', async () => {
-        const { escalation } = await service.open({ incident: incident('t7', 'https://a/7'), priority: 'medium', reason: 'r', now: minutes(0) });
+        const { escalation } = await service.open({
+          incident: incident('t7', 'https://a/7'),
+          priority: 'medium',
+          reason: 'r',
+          now: minutes(0),
+        });
         expect(await service.resolve(escalation.id, 'alice', minutes(1))).toMatchObject({ status: 'resolved', acknowledged_at: null });
       });
 
@@ -137,14 +176,24 @@ export function describeEscalationStoreContract(name: string, factory: () => Pro
       });
 
       it('records when the on-call was notified', async () => {
-        const { escalation } = await service.open({ incident: incident('t8', 'https://a/8'), priority: 'high', reason: 'r', now: minutes(0) });
+        const { escalation } = await service.open({
+          incident: incident('t8', 'https://a/8'),
+          priority: 'high',
+          reason: 'r',
+          now: minutes(0),
+        });
         expect(await service.markNotified(escalation.id, minutes(1))).toMatchObject({ id: escalation.id, notified_at: minutes(1) });
       });
     });
 
     describe('the store itself', () => {
       it('finds the unresolved escalation of a tenant+endpoint, and none once it is resolved', async () => {
-        const { escalation } = await store.open({ incident: incident('s1', 'https://s/1'), priority: 'high', reason: 'r', now: minutes(0) });
+        const { escalation } = await store.open({
+          incident: incident('s1', 'https://s/1'),
+          priority: 'high',
+          reason: 'r',
+          now: minutes(0),
+        });
         expect(await store.findUnresolved('s1', 'https://s/1')).toEqual(escalation);
         expect(await store.findUnresolved('s1', 'https://s/other')).toBeNull();
         expect(await store.findUnresolved('s-other', 'https://s/1')).toBeNull();
@@ -156,12 +205,20 @@ export function describeEscalationStoreContract(name: string, factory: () => Pro
 
       it('changes state only from the allowed states, and answers null otherwise', async () => {
         const { escalation } = await store.open({ incident: incident('s2', 'https://s/2'), priority: 'low', reason: 'r', now: minutes(0) });
-        expect(await store.acknowledgeIfOpen(escalation.id, 'alice', minutes(1))).toMatchObject({ status: 'acknowledged', acknowledged_by: 'alice' });
+        expect(await store.acknowledgeIfOpen(escalation.id, 'alice', minutes(1))).toMatchObject({
+          status: 'acknowledged',
+          acknowledged_by: 'alice',
+        });
         expect(await store.acknowledgeIfOpen(escalation.id, 'bob', minutes(2))).toBeNull();
         expect(await store.resolveIfUnresolved(escalation.id, 'bob', minutes(3))).toMatchObject({ status: 'resolved', resolved_by: 'bob' });
         expect(await store.resolveIfUnresolved(escalation.id, 'carol', minutes(4))).toBeNull();
         expect(await store.acknowledgeIfOpen(escalation.id, 'carol', minutes(5))).toBeNull();
-        expect(await store.findById(escalation.id)).toMatchObject({ status: 'resolved', acknowledged_by: 'alice', resolved_by: 'bob', resolved_at: minutes(3) });
+        expect(await store.findById(escalation.id)).toMatchObject({
+          status: 'resolved',
+          acknowledged_by: 'alice',
+          resolved_by: 'bob',
+          resolved_at: minutes(3),
+        });
       });
 
       it('finds nothing for an unknown or malformed id', async () => {
@@ -174,7 +231,12 @@ export function describeEscalationStoreContract(name: string, factory: () => Pro
       });
 
       it('hands out copies: changing a returned escalation changes nothing stored', async () => {
-        const { escalation } = await store.open({ incident: incident('s3', 'https://s/3'), priority: 'high', reason: 'r', now: minutes(0) });
+        const { escalation } = await store.open({
+          incident: incident('s3', 'https://s/3'),
+          priority: 'high',
+          reason: 'r',
+          now: minutes(0),
+        });
         escalation.status = 'resolved';
         escalation.incident.failures = -1;
         expect(await store.findById(escalation.id)).toMatchObject({ status: 'open', incident: { failures: 60 } });

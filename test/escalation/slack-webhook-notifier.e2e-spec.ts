@@ -24,7 +24,12 @@ describe('SlackWebhookNotifier', () => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        received.push({ method: req.method!, url: req.url!, contentType: req.headers['content-type'], body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
+        received.push({
+          method: req.method!,
+          url: req.url!,
+          contentType: req.headers['content-type'],
+          body: JSON.parse(Buffer.concat(chunks).toString('utf8')),
+        });
         res.writeHead(answer.status, { 'content-type': 'text/plain' }).end(answer.body);
       });
     });
@@ -42,7 +47,15 @@ describe('SlackWebhookNotifier', () => {
 
   it('posts the notification as Slack webhook JSON', async () => {
     const notifier = new SlackWebhookNotifier(`${base}/services/T000/B000/secret`);
-    await notifier.notify({ title: 'Escalated https://a/1', text: '80 permanent failures', severity: 'critical', tenant_id: 't1', endpoint: 'https://a/1', escalation_id: 'e1', fields: { priority: 'high' } });
+    await notifier.notify({
+      title: 'Escalated https://a/1',
+      text: '80 permanent failures',
+      severity: 'critical',
+      tenant_id: 't1',
+      endpoint: 'https://a/1',
+      escalation_id: 'e1',
+      fields: { priority: 'high' },
+    });
     expect(received).toHaveLength(1);
     const [hit] = received;
     expect(hit).toMatchObject({ method: 'POST', url: '/services/T000/B000/secret', contentType: 'application/json' });
@@ -65,9 +78,9 @@ describe('SlackWebhookNotifier', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as AddressInfo).port;
     await new Promise((resolve) => closed.close(resolve));
-    await expect(new SlackWebhookNotifier(`http://127.0.0.1:${port}/hook`).notify({ title: 't', text: 'x', severity: 'info' })).rejects.toThrow(
-      `Notification webhook at http://127.0.0.1:${port} could not be reached`,
-    );
+    await expect(
+      new SlackWebhookNotifier(`http://127.0.0.1:${port}/hook`).notify({ title: 't', text: 'x', severity: 'info' }),
+    ).rejects.toThrow(`Notification webhook at http://127.0.0.1:${port} could not be reached`);
   });
 
   it('is what the app notifies through when NOTIFY_WEBHOOK_URL is set', async () => {

@@ -119,8 +119,22 @@ describe('repeated crashes mid-cycle', () => {
     const deliveries = Array.from({ length: KILLS + 1 }, (_, e) => {
       const target = receiver.url(`/hook-${e}`);
       return [
-        ...Array.from({ length: 20 }, (_, i) => ({ id: `ok_${e}_${i}`, tenant_id: 't1', target, status: 'delivered', http_status: 200, created_at: at(40) })),
-        ...Array.from({ length: 6 }, (_, i) => ({ id: `dlv_${e}_${i}`, tenant_id: 't1', target, status: 'failed', http_status: 503, created_at: at(1) })),
+        ...Array.from({ length: 20 }, (_, i) => ({
+          id: `ok_${e}_${i}`,
+          tenant_id: 't1',
+          target,
+          status: 'delivered',
+          http_status: 200,
+          created_at: at(40),
+        })),
+        ...Array.from({ length: 6 }, (_, i) => ({
+          id: `dlv_${e}_${i}`,
+          tenant_id: 't1',
+          target,
+          status: 'failed',
+          http_status: 503,
+          created_at: at(1),
+        })),
       ];
     }).flat();
     expect((await call('/deliveries', { method: 'POST', body: JSON.stringify(deliveries) })).status).toBe(200);

@@ -65,7 +65,8 @@ describe('the embedded default under concurrent load', () => {
   it('answers every request with 2xx or 429 and stores every row and every audit entry', async () => {
     const requests: Array<Promise<Answer>> = [];
     for (let i = 0; i < DRY_RUNS; i++) requests.push(call('run', `run-${i}`, '/autoheal/run?dry_run=true', { method: 'POST' }));
-    for (let i = 0; i < INGESTS; i++) requests.push(call('ingest', `ingest-${i}`, '/deliveries', { method: 'POST', body: JSON.stringify(batch(i)) }));
+    for (let i = 0; i < INGESTS; i++)
+      requests.push(call('ingest', `ingest-${i}`, '/deliveries', { method: 'POST', body: JSON.stringify(batch(i)) }));
     const reads = ['/deliveries?limit=200', '/autoheal/history?limit=20', '/operator/audit?limit=50', '/deliveries/dlv_load_20_1'];
     for (let i = 0; i < READS; i++) requests.push(call('read', `read-${i}`, reads[i % reads.length]));
     let loading = true;

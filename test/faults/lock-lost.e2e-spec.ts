@@ -46,7 +46,8 @@ describe('the cycle lock lost mid-cycle', () => {
     await db?.drop();
   });
 
-  const runLive = (app: TestApp) => request(app.app.getHttpServer()).post('/autoheal/run?dry_run=false').auth(app.token('operator'), { type: 'bearer' });
+  const runLive = (app: TestApp) =>
+    request(app.app.getHttpServer()).post('/autoheal/run?dry_run=false').auth(app.token('operator'), { type: 'bearer' });
 
   it(`sends no delivery twice in ${ROUNDS} rounds, and audits every send exactly once`, async () => {
     const ingest = a.token('ingest');

@@ -28,7 +28,14 @@ describe('SqlInsights.endpointSuccessRate (PostgreSQL)', () => {
       await dataSource.query(
         `INSERT INTO delivery_attempts (delivery_id, attempted_at, finished_at, http_status, source, actor, outcome)
          VALUES ($1, $2::timestamptz, $2::timestamptz, $3, $4, $5, $6)`,
-        [a.deliveryId, new Date(NOW.getTime() - a.minutesAgo * 60_000).toISOString(), a.httpStatus, source, source === 'autoheal' ? 'system:autoheal' : source, a.outcome],
+        [
+          a.deliveryId,
+          new Date(NOW.getTime() - a.minutesAgo * 60_000).toISOString(),
+          a.httpStatus,
+          source,
+          source === 'autoheal' ? 'system:autoheal' : source,
+          a.outcome,
+        ],
       );
     }
   }

@@ -27,7 +27,11 @@ describe('authentication and roles (M8)', () => {
   });
 
   it('answers 401 for a token signed with another secret', async () => {
-    const forged = sign({ roles: ['admin'] }, 'some-other-secret-of-enough-length', { subject: 'mallory', issuer: 'aetherlink', audience: 'autoheal' });
+    const forged = sign({ roles: ['admin'] }, 'some-other-secret-of-enough-length', {
+      subject: 'mallory',
+      issuer: 'aetherlink',
+      audience: 'autoheal',
+    });
     const res = await http().get('/__probe/admin').auth(forged, { type: 'bearer' }).expect(401);
     expect(res.body.message).toMatch(/invalid signature/);
   });
@@ -71,7 +75,10 @@ describe('authentication and roles (M8)', () => {
   });
 
   it('ignores roles it does not know', async () => {
-    await http().get('/__probe/admin').auth(t.token(['superuser' as never]), { type: 'bearer' }).expect(403);
+    await http()
+      .get('/__probe/admin')
+      .auth(t.token(['superuser' as never]), { type: 'bearer' })
+      .expect(403);
   });
 
   it('denies by default: a route without @Roles is closed even to admin', async () => {

@@ -59,7 +59,8 @@ describe('command line', () => {
         writeFileSync(buildConfig, JSON.stringify({ extends: './tsconfig.json', files: ['src/auth/cli/mint-token.ts'], include: [] }));
         const { atime, mtime } = statSync(join(root, 'tsconfig.build.json'));
         utimesSync(buildConfig, atime, mtime);
-        const token = () => run('node', [join(copy, 'scripts', 'token.js'), '--role', 'admin'], { cwd: copy, env: env({ JWT_SECRET: secret }) });
+        const token = () =>
+          run('node', [join(copy, 'scripts', 'token.js'), '--role', 'admin'], { cwd: copy, env: env({ JWT_SECRET: secret }) });
 
         const current = mtimes(copy);
         expect((await token()).stderr).not.toMatch(/compiling/);
@@ -103,7 +104,10 @@ describe('command line', () => {
 
   it.each([
     [{ PORT: 'abc' }, /PORT="abc": PORT must be an integer/],
-    [{ NODE_ENV: 'production', DATABASE_URL: 'postgres://a@127.0.0.1:1/x' }, /JWT_SECRET: production requires a secret of at least 32 characters/],
+    [
+      { NODE_ENV: 'production', DATABASE_URL: 'postgres://a@127.0.0.1:1/x' },
+      /JWT_SECRET: production requires a secret of at least 32 characters/,
+    ],
     [{ NODE_ENV: 'production', JWT_SECRET: 'Vb3kQ9zT1wLm7Rc2Xy8Np4Hd6Gf0Ja5S' }, /DATABASE_URL: production requires a PostgreSQL server/],
     [{ NODE_ENV: 'production', DATABASE_URL: 'postgres://a@127.0.0.1:1/x', JWT_SECRET: 'x'.repeat(40) }, /JWT_SECRET: too weak/],
     [{ REDIS_URL: 'not-a-url' }, /REDIS_URL=/],

@@ -32,32 +32,42 @@ describe('the service on its embedded PostgreSQL (PGlite) default', () => {
   const BOOT_MS = 150_000;
   const boot = () => startService({ DATA_DIR: dataDir, EMBEDDED_DB_PORT: String(port) }, BOOT_MS);
 
-  it('boots, migrates and answers /health with the embedded database', async () => {
-    service = await boot();
-    const res = await fetch(`${service.baseUrl}/health`);
-    expect(res.status).toBe(200);
-    const body = (await res.json()) as { info: Record<string, unknown> };
-    expect(body.info.database).toMatchObject({ status: 'up', kind: 'embedded' });
-    expect(body.info.coordination).toMatchObject({ mode: 'memory' });
-    expect(service.output()).toMatch(/Applied migrations: InitialSchema/);
-  }, BOOT_MS + 10_000);
+  it(
+    'boots, migrates and answers /health with the embedded database',
+    async () => {
+      service = await boot();
+      const res = await fetch(`${service.baseUrl}/health`);
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as { info: Record<string, unknown> };
+      expect(body.info.database).toMatchObject({ status: 'up', kind: 'embedded' });
+      expect(body.info.coordination).toMatchObject({ mode: 'memory' });
+      expect(service.output()).toMatch(/Applied migrations: InitialSchema/);
+    },
+    BOOT_MS + 10_000,
+  );
 
-  it('records deliveries and keeps them across a restart', async () => {
-    const ingest = await fetch(`${service!.baseUrl}/deliveries`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
-      body: JSON.stringify([{ id: 'dlv_embedded', tenant_id: 't1', target: 'https://example.com/hook', status: 'failed', http_status: 503 }]),
-    });
-    expect(ingest.status).toBe(200);
-    // A clean shutdown (not a crash) on SIGTERM, so PGlite flushed its files.
-    expect([0, 'SIGTERM']).toContain(await service!.stop());
+  it(
+    'records deliveries and keeps them across a restart',
+    async () => {
+      const ingest = await fetch(`${service!.baseUrl}/deliveries`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+        body: JSON.stringify([
+          { id: 'dlv_embedded', tenant_id: 't1', target: 'https://example.com/hook', status: 'failed', http_status: 503 },
+        ]),
+      });
+      expect(ingest.status).toBe(200);
+      // A clean shutdown (not a crash) on SIGTERM, so PGlite flushed its files.
+      expect([0, 'SIGTERM']).toContain(await service!.stop());
 
-    service = await boot();
-    expect(service.output()).not.toMatch(/Applied migrations/);
-    const res = await get('/deliveries/dlv_embedded');
-    expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ id: 'dlv_embedded', status: 'failed', triage_label: 'transient_endpoint_down' });
-  }, 2 * BOOT_MS + 10_000);
+      service = await boot();
+      expect(service.output()).not.toMatch(/Applied migrations/);
+      const res = await get('/deliveries/dlv_embedded');
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({ id: 'dlv_embedded', status: 'failed', triage_label: 'transient_endpoint_down' });
+    },
+    2 * BOOT_MS + 10_000,
+  );
 
   it('listens on EMBEDDED_DB_PORT, where db:psql finds it while the service runs', async () => {
     const urlFile = join(dataDir, 'embedded-db.url');

@@ -21,9 +21,17 @@ describe('every error carries the request id and says one thing per field', () =
 
   it.each<[string, () => request.Test, number]>([
     ['malformed JSON', () => http().post('/deliveries').set('content-type', 'application/json').send('{"id": '), 400],
-    ['a body over 10 MB', () => http().post('/deliveries').set('content-type', 'application/json').send(`"${'x'.repeat(11 << 20)}"`), 413],
+    [
+      'a body over 10 MB',
+      () =>
+        http()
+          .post('/deliveries')
+          .set('content-type', 'application/json')
+          .send(`"${'x'.repeat(11 << 20)}"`),
+      413,
+    ],
     ['hostile input', () => http().get('/deliveries?tenant_id=a%00b'), 400],
-  ])('%s is answered with the caller\'s x-request-id', async (_, send, status) => {
+  ])("%s is answered with the caller's x-request-id", async (_, send, status) => {
     const res = await send().auth(admin, { type: 'bearer' }).set('x-request-id', 'trace-77').expect(status);
     expect(res.headers['x-request-id']).toBe('trace-77');
     expect(res.body).toMatchObject({ statusCode: status, request_id: 'trace-77' });

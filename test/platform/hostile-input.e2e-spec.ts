@@ -147,10 +147,7 @@ describe('hostile input is a 4xx naming the field, never a 500', () => {
     });
 
     it('an endpoint path parameter with an encoded NUL is a 400', async () => {
-      const res = await http()
-        .delete('/autoheal/cooldown/https%3A%2F%2Fx.example%2Fh%00')
-        .auth(admin, { type: 'bearer' })
-        .expect(400);
+      const res = await http().delete('/autoheal/cooldown/https%3A%2F%2Fx.example%2Fh%00').auth(admin, { type: 'bearer' }).expect(400);
       expect(res.body.message).toMatch(/NUL/);
     });
   });
@@ -173,7 +170,10 @@ describe('hostile input is a 4xx naming the field, never a 500', () => {
     });
 
     it('accepts the same token with a string sub', async () => {
-      await http().get('/deliveries').auth(tokenWith({ sub: 'alice' }), { type: 'bearer' }).expect(200);
+      await http()
+        .get('/deliveries')
+        .auth(tokenWith({ sub: 'alice' }), { type: 'bearer' })
+        .expect(200);
     });
   });
 });

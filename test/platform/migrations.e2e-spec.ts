@@ -6,8 +6,19 @@ import { databaseUrl, withAdminClient } from '../utils/pg-admin';
 import { randomBytes } from 'node:crypto';
 
 const TABLES = [
-  'autoheal_controls', 'deliveries', 'delivery_attempts', 'operator_audit', 'autoheal_history', 'escalations', 'endpoint_maintenance', 'incident_deferrals',
-  'incidents', 'incident_events', 'approvals', 'endpoint_leases', 'recoveries',
+  'autoheal_controls',
+  'deliveries',
+  'delivery_attempts',
+  'operator_audit',
+  'autoheal_history',
+  'escalations',
+  'endpoint_maintenance',
+  'incident_deferrals',
+  'incidents',
+  'incident_events',
+  'approvals',
+  'endpoint_leases',
+  'recoveries',
 ];
 
 async function tablesIn(ds: DataSource): Promise<string[]> {
@@ -47,7 +58,7 @@ describe('migrations', () => {
     expect(await tablesIn(ds)).toEqual([...TABLES].sort());
   });
 
-  it('keep the guide\'s autoheal_history columns so its SQL runs as written', async () => {
+  it("keep the guide's autoheal_history columns so its SQL runs as written", async () => {
     const ds = sources[0];
     const columns: { column_name: string; data_type: string }[] = await ds.query(
       `SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'autoheal_history' ORDER BY ordinal_position`,
@@ -66,7 +77,8 @@ describe('migrations', () => {
     ]);
     await ds.query(`INSERT INTO autoheal_history (run_at, incidents_detected, actions_taken, actions_skipped, execution_time_ms, dry_run)
                     VALUES (now(), 1, '[{"strategy": "REPLAY_RECENT"}]', '[]', 12.5, false)`);
-    const [{ success_rate }] = await ds.query(`SELECT COUNT(CASE WHEN actions_taken IS NOT NULL THEN 1 END)::float / COUNT(*) as success_rate
+    const [{ success_rate }] =
+      await ds.query(`SELECT COUNT(CASE WHEN actions_taken IS NOT NULL THEN 1 END)::float / COUNT(*) as success_rate
                       FROM autoheal_history WHERE run_at >= NOW() - INTERVAL '24 hours'`);
     expect(success_rate).toBe(1);
   });
@@ -88,9 +100,10 @@ describe('migrations', () => {
              now() - (g || ' seconds')::interval
       FROM generate_series(1, 40000) g`);
     await ds.query('ANALYZE deliveries');
-    const plan = async (sql: string, params: unknown[]) =>
-      JSON.stringify(await ds.query(`EXPLAIN (FORMAT JSON) ${sql}`, params));
-    const lastHour = await plan(`SELECT tenant_id, target, status FROM deliveries WHERE created_at >= $1`, [new Date(Date.now() - 3600_000)]);
+    const plan = async (sql: string, params: unknown[]) => JSON.stringify(await ds.query(`EXPLAIN (FORMAT JSON) ${sql}`, params));
+    const lastHour = await plan(`SELECT tenant_id, target, status FROM deliveries WHERE created_at >= $1`, [
+      new Date(Date.now() - 3600_000),
+    ]);
     expect(lastHour).toMatch(/idx_deliveries_created_at/);
     expect(lastHour).not.toMatch(/Seq Scan/);
     const failures = await plan(

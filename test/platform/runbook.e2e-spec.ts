@@ -53,7 +53,11 @@ describe('docs/runbook.md', () => {
       expect(annotations.runbook).toBe(`docs/runbook.md#${alert.toLowerCase()}`);
       const body = all.get(alert);
       expect([alert, body !== undefined]).toEqual([alert, true]);
-      const commands = /```bash\n([\s\S]*?)```/.exec(body!)?.[1].split('\n').filter((line) => line.trim() !== '') ?? [];
+      const commands =
+        /```bash\n([\s\S]*?)```/
+          .exec(body!)?.[1]
+          .split('\n')
+          .filter((line) => line.trim() !== '') ?? [];
       expect([alert, commands.length >= 3]).toEqual([alert, true]);
     }
   });

@@ -97,7 +97,10 @@ describe('tenant-scoped tokens, on every route', () => {
     maintenance = t.app.get(MaintenanceStore);
 
     // A failure burst per tenant (real detection), and one delivery each with a payload to protect.
-    for (const [tenant, target] of [[A, EA], [B, EB]]) {
+    for (const [tenant, target] of [
+      [A, EA],
+      [B, EB],
+    ]) {
       await seedDeliveries(dataSource, NOW, [
         { tenant, target, minutesAgo: 30, spreadToMinutesAgo: 50, count: 100, status: 'delivered' },
         { tenant, target, minutesAgo: 1, spreadToMinutesAgo: 4, count: 40, status: 'failed', triage: 'server_error', error: 'HTTP 503' },
@@ -121,7 +124,10 @@ describe('tenant-scoped tokens, on every route', () => {
     );
 
     const plan = (target: string) => ({ count: 40, oldest_at: minutesAgo(4).toISOString(), target });
-    for (const [tenant, endpoint] of [[A, EA], [B, EB]]) {
+    for (const [tenant, endpoint] of [
+      [A, EA],
+      [B, EB],
+    ]) {
       const opened = {
         kind: 'failure_burst' as const,
         severity: 'critical' as const,
@@ -143,14 +149,26 @@ describe('tenant-scoped tokens, on every route', () => {
       });
       seeded.escalation[tenant] = escalation.escalation.id;
       const recovery = await t.app.get(RecoveryStore).create(
-        { tenantId: tenant, endpoint, since: minutesAgo(10), until: null, statuses: ['failed'], triageLabels: null, total: 0, createdBy: 'root' },
+        {
+          tenantId: tenant,
+          endpoint,
+          since: minutesAgo(10),
+          until: null,
+          statuses: ['failed'],
+          triageLabels: null,
+          total: 0,
+          createdBy: 'root',
+        },
         NOW,
       );
       seeded.recovery[tenant] = recovery.id;
       await maintenance.set(endpoint, new Date(NOW.getTime() + 3_600_000), 'deploy', 'platform', NOW);
     }
     const audit = t.app.get(AuditLog);
-    for (const [tenant, at] of [[A, minutesAgo(3)], [B, minutesAgo(2)]] as const) {
+    for (const [tenant, at] of [
+      [A, minutesAgo(3)],
+      [B, minutesAgo(2)],
+    ] as const) {
       await audit.record({ operator_id: 'system:autoheal', action: 'autoheal_replay', resource_type: 'delivery', tenant_id: tenant, at });
     }
     await audit.record({ operator_id: 'root', action: 'autoheal_controls_set', resource_type: 'autoheal_controls', at: minutesAgo(1) });

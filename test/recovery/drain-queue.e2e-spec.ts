@@ -83,7 +83,18 @@ describe('BullmqDrainQueue across workers', () => {
       await eventually(() => expect(completions.map((c) => c.id)).toEqual([`incident-${incident.id}`]), 15_000, 50);
       expect(completions[0].startedAt).toBeGreaterThanOrEqual(killedAt);
       // Completed and removed: nothing left that could run it a second time, and its id is free again.
-      await eventually(async () => expect(await inspector.getJobCounts('wait', 'active', 'delayed', 'completed', 'failed')).toEqual({ wait: 0, active: 0, delayed: 0, completed: 0, failed: 0 }), 5_000, 50);
+      await eventually(
+        async () =>
+          expect(await inspector.getJobCounts('wait', 'active', 'delayed', 'completed', 'failed')).toEqual({
+            wait: 0,
+            active: 0,
+            delayed: 0,
+            completed: 0,
+            failed: 0,
+          }),
+        5_000,
+        50,
+      );
       expect(completions).toHaveLength(1);
       await producer.enqueue(incident);
       await eventually(() => expect(completions).toHaveLength(2), 10_000, 50);

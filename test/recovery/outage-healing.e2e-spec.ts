@@ -160,7 +160,10 @@ describe('healing real outages', () => {
     const opened = await incidentOf(path);
     expect(['probing', 'draining']).toContain(opened.state);
     down.delete(path);
-    await expectEachDeliveredOnce(path, burst.map((d) => d.id));
+    await expectEachDeliveredOnce(
+      path,
+      burst.map((d) => d.id),
+    );
     const healed = await eventually(async () => {
       const incident = await incidentOf(path);
       expect(incident.state).toBe('recovered');
@@ -207,7 +210,10 @@ describe('healing real outages', () => {
     receiver.maxInFlight = 0;
     down.delete(path);
     try {
-      await expectEachDeliveredOnce(path, burst.map((d) => d.id));
+      await expectEachDeliveredOnce(
+        path,
+        burst.map((d) => d.id),
+      );
     } finally {
       receiver.delayMs = 0;
     }
@@ -233,7 +239,10 @@ describe('healing real outages', () => {
     };
     try {
       down.delete(path);
-      await expectEachDeliveredOnce(path, burst.map((d) => d.id));
+      await expectEachDeliveredOnce(
+        path,
+        burst.map((d) => d.id),
+      );
     } finally {
       receiver.respond = (r) => (down.has(r.path) ? { status: 503 } : undefined);
     }
@@ -246,7 +255,10 @@ describe('healing real outages', () => {
   it('stops a drain within one batch when the kill switch goes off, and finishes it once back on', async () => {
     // 120 failures at once would be critical (an approval first): this test is about the drain.
     rules.patch(
-      compressed({ strategy_limits: { RECOVER_BACKLOG: { drain_rate_per_second: 20 } }, detection: { severity_thresholds: { critical: 1000 } } }),
+      compressed({
+        strategy_limits: { RECOVER_BACKLOG: { drain_rate_per_second: 20 } },
+        detection: { severity_thresholds: { critical: 1000 } },
+      }),
     );
     const path = endpoint();
     down.add(path);
@@ -268,7 +280,10 @@ describe('healing real outages', () => {
     expect(replays(path).length - atSwitch).toBeLessThanOrEqual(5 + DRAIN_CONCURRENCY);
     expect((await incidentOf(path)).state).toBe('draining');
     await http().put('/autoheal/controls').auth(admin, { type: 'bearer' }).send({ autoheal_enabled: null }).expect(200);
-    await expectEachDeliveredOnce(path, backlog.map((d) => d.id));
+    await expectEachDeliveredOnce(
+      path,
+      backlog.map((d) => d.id),
+    );
   });
 
   it('a storm pages once for all its endpoints, not once each', async () => {
@@ -278,7 +293,11 @@ describe('healing real outages', () => {
     receiver.respond = (r) => (gone.has(r.path) ? { status: 410 } : down.has(r.path) ? { status: 503 } : undefined);
     try {
       // Gone for good (410): each endpoint alone would be escalated with a page of its own.
-      await dispatchAndReport(t.app, ingest, paths.flatMap((path) => deliveries(path, 1, 6)));
+      await dispatchAndReport(
+        t.app,
+        ingest,
+        paths.flatMap((path) => deliveries(path, 1, 6)),
+      );
       await eventually(async () => {
         const res = await http().get('/autoheal/escalations?status=open').auth(operator, { type: 'bearer' }).expect(200);
         const endpoints = res.body.map((e: { endpoint: string }) => e.endpoint);
@@ -325,7 +344,10 @@ describe('healing real outages', () => {
       expect(replays(path)).toEqual([]);
       down.delete(path);
       await http().post(`/autoheal/approvals/${approval.id}/approve`).auth(operator, { type: 'bearer' }).send({ note: 'go' }).expect(200);
-      await expectEachDeliveredOnce(path, burst.map((d) => d.id));
+      await expectEachDeliveredOnce(
+        path,
+        burst.map((d) => d.id),
+      );
       await eventually(async () => expect((await incidentOf(path)).state).toBe('recovered'));
     });
 
@@ -371,7 +393,10 @@ describe('healing real outages', () => {
       await dispatchAndReport(t.app, ingest, burst);
       await eventually(() => expect(replays(path).length).toBeGreaterThanOrEqual(1), 10_000);
       down.delete(path);
-      await expectEachDeliveredOnce(path, burst.map((d) => d.id));
+      await expectEachDeliveredOnce(
+        path,
+        burst.map((d) => d.id),
+      );
       const res = await http().get('/autoheal/approvals').auth(operator, { type: 'bearer' }).expect(200);
       expect(res.body.approvals.filter((a: { endpoint: string }) => a.endpoint === receiver.url(path))).toEqual([]);
     });

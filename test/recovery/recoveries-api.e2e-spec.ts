@@ -108,10 +108,7 @@ describe('Operator recovery API: /autoheal/recoveries, POST /deliveries/:id/repl
       await seed(1, { path: '/plan-a', created_at: minutesAgo(90) });
       // Abandoned mid-send: its claim keeps it out of a recovery (POST /deliveries/:id/replay sends it).
       const [abandoned] = await seed(1, { path: '/plan-a', created_at: minutesAgo(40) });
-      await dataSource.query(
-        ABANDON_SQL,
-        [abandoned],
-      );
+      await dataSource.query(ABANDON_SQL, [abandoned]);
     });
 
     it('counts per endpoint with the oldest and newest, and estimates the duration at the pacing; nothing is sent or stored', async () => {
@@ -292,10 +289,7 @@ describe('Operator recovery API: /autoheal/recoveries, POST /deliveries/:id/repl
 
     it('re-sends an abandoned delivery, which the automatic path never would', async () => {
       const [id] = await seed(1, { path: '/abandoned' });
-      await dataSource.query(
-        ABANDON_SQL,
-        [id],
-      );
+      await dataSource.query(ABANDON_SQL, [id]);
       receiver.status = 503;
       const failed = await http().post(`/deliveries/${id}/replay`).set('Authorization', as('admin')).expect(200);
       expect(failed.body).toMatchObject({ outcome: 'failed', http_status: 503, attempts: 2 });

@@ -34,10 +34,14 @@ describe('HttpReplayer against a local receiver', () => {
     expect(receiver.receivedOn('/hang')).toHaveLength(1);
   });
 
-  it('says a timeout is one, and hands back the receiver\'s Retry-After as sent', async () => {
+  it("says a timeout is one, and hands back the receiver's Retry-After as sent", async () => {
     expect(await replayer.send(request(receiver.url('/hang')))).toMatchObject({ ok: false, timedOut: true });
     expect(await replayer.send(request(receiver.url('/status/429?retry-after=7')))).toEqual({
-      ok: false, httpStatus: 429, error: 'HTTP 429', durationMs: expect.any(Number), retryAfter: '7',
+      ok: false,
+      httpStatus: 429,
+      error: 'HTTP 429',
+      durationMs: expect.any(Number),
+      retryAfter: '7',
     });
     const ok = await replayer.send(request(receiver.url('/status/200')));
     expect(ok).not.toHaveProperty('retryAfter');
@@ -119,14 +123,16 @@ describe('HttpReplayer with private targets refused', () => {
 
   it('re-checks at connect time: a name that rebinds to loopback after the check is refused', async () => {
     const answers = ['93.184.215.14', '127.0.0.1'];
-    const rebinding = new TargetGuard({ allowPrivateTargets: false }, async () => [
-      { address: answers.shift() ?? '127.0.0.1', family: 4 },
-    ]);
+    const rebinding = new TargetGuard({ allowPrivateTargets: false }, async () => [{ address: answers.shift() ?? '127.0.0.1', family: 4 }]);
     const rebound = new HttpReplayer({ timeoutMs: 2000 }, rebinding);
     try {
       const port = new URL(receiver.url('/')).port;
       const result = await rebound.send(request(`http://rebind.test:${port}/status/200`));
-      expect(result).toMatchObject({ ok: false, httpStatus: null, error: expect.stringMatching(/target refused at connect: .*127\.0\.0\.1, a loopback/) });
+      expect(result).toMatchObject({
+        ok: false,
+        httpStatus: null,
+        error: expect.stringMatching(/target refused at connect: .*127\.0\.0\.1, a loopback/),
+      });
       expect(answers).toHaveLength(0);
       expect(receiver.received).toHaveLength(0);
     } finally {

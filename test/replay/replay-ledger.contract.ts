@@ -46,7 +46,10 @@ export function describeReplayLedgerContract(name: string, factory: () => Promis
       const { status = 'failed', attempts = 1, http_status = 503, error = 'HTTP 503', payload = { event: 'order.paid', id }, headers } = s;
       for (let n = 0; n < attempts; n++) {
         const attempted_at = new Date(now.getTime() - (attempts - n) * 60_000);
-        await subject.deliveries.upsertBatch([{ id, tenant_id: 'tenant_a', target, status, http_status, error, payload, headers, attempted_at }], 'dispatcher');
+        await subject.deliveries.upsertBatch(
+          [{ id, tenant_id: 'tenant_a', target, status, http_status, error, payload, headers, attempted_at }],
+          'dispatcher',
+        );
       }
       return id;
     }
@@ -64,11 +67,28 @@ export function describeReplayLedgerContract(name: string, factory: () => Promis
       const cycleId = randomUUID();
       const claim = await ledger.claim(id, ctx(cycleId));
       expect(claim).toMatchObject({
-        deliveryId: id, tenantId: 'tenant_a', target, payload, headers: { 'x-signature': 'sha256=abc' },
-        replayKey: `${id}:autoheal:3`, attemptNumber: 3, cycleId, actor, claimedAt: now,
+        deliveryId: id,
+        tenantId: 'tenant_a',
+        target,
+        payload,
+        headers: { 'x-signature': 'sha256=abc' },
+        replayKey: `${id}:autoheal:3`,
+        attemptNumber: 3,
+        cycleId,
+        actor,
+        claimedAt: now,
       });
       expect(await subject.replayAttempts(id)).toEqual([
-        expect.objectContaining({ id: claim!.attemptId, source: 'autoheal', actor, outcome: 'pending', replay_key: `${id}:autoheal:3`, cycle_id: cycleId, attempted_at: now, finished_at: null }),
+        expect.objectContaining({
+          id: claim!.attemptId,
+          source: 'autoheal',
+          actor,
+          outcome: 'pending',
+          replay_key: `${id}:autoheal:3`,
+          cycle_id: cycleId,
+          attempted_at: now,
+          finished_at: null,
+        }),
       ]);
     });
 
@@ -77,14 +97,31 @@ export function describeReplayLedgerContract(name: string, factory: () => Promis
       const claim = await ledger.claim(id, ctx());
       const settlement = await ledger.settle(claim!, { ok: true, httpStatus: 200, error: null, durationMs: 41.6 }, later);
       expect(settlement).toEqual({
-        attemptId: claim!.attemptId, deliveryId: id, outcome: 'succeeded', deliveryStatus: 'delivered', attempts: 4,
-        triageLabel: 'transient_endpoint_down', triageScore: expect.closeTo(0.95),
+        attemptId: claim!.attemptId,
+        deliveryId: id,
+        outcome: 'succeeded',
+        deliveryStatus: 'delivered',
+        attempts: 4,
+        triageLabel: 'transient_endpoint_down',
+        triageScore: expect.closeTo(0.95),
       });
       expect(await delivery(id)).toMatchObject({
-        status: 'delivered', attempts: 4, http_status: 200, error: null, last_attempt_at: later, meta: { autoheal: true, last_replay_attempt_id: claim!.attemptId },
+        status: 'delivered',
+        attempts: 4,
+        http_status: 200,
+        error: null,
+        last_attempt_at: later,
+        meta: { autoheal: true, last_replay_attempt_id: claim!.attemptId },
       });
       expect(await subject.replayAttempts(id)).toEqual([
-        expect.objectContaining({ id: claim!.attemptId, outcome: 'succeeded', http_status: 200, error: null, duration_ms: 42, finished_at: later }),
+        expect.objectContaining({
+          id: claim!.attemptId,
+          outcome: 'succeeded',
+          http_status: 200,
+          error: null,
+          duration_ms: 42,
+          finished_at: later,
+        }),
       ]);
     });
 
@@ -93,11 +130,24 @@ export function describeReplayLedgerContract(name: string, factory: () => Promis
       expect(await delivery(id)).toMatchObject({ triage_label: 'unknown' });
       const claim = await ledger.claim(id, ctx());
       const settlement = await ledger.settle(claim!, { ok: false, httpStatus: 503, error: 'HTTP 503', durationMs: 7 }, later);
-      expect(settlement).toMatchObject({ outcome: 'failed', deliveryStatus: 'dead_letter', attempts: 3, triageLabel: 'transient_endpoint_down' });
+      expect(settlement).toMatchObject({
+        outcome: 'failed',
+        deliveryStatus: 'dead_letter',
+        attempts: 3,
+        triageLabel: 'transient_endpoint_down',
+      });
       const row = await delivery(id);
-      expect(row).toMatchObject({ status: 'dead_letter', attempts: 3, http_status: 503, error: 'HTTP 503', triage_label: 'transient_endpoint_down' });
+      expect(row).toMatchObject({
+        status: 'dead_letter',
+        attempts: 3,
+        http_status: 503,
+        error: 'HTTP 503',
+        triage_label: 'transient_endpoint_down',
+      });
       expect(row.triage_score).toBeCloseTo(0.95);
-      expect(await subject.replayAttempts(id)).toEqual([expect.objectContaining({ outcome: 'failed', http_status: 503, error: 'HTTP 503' })]);
+      expect(await subject.replayAttempts(id)).toEqual([
+        expect.objectContaining({ outcome: 'failed', http_status: 503, error: 'HTTP 503' }),
+      ]);
     });
 
     it('after a settled failure the counter has moved on: a later cycle may claim again, the same cycle may not', async () => {
@@ -130,7 +180,12 @@ export function describeReplayLedgerContract(name: string, factory: () => Promis
       await report('delivered', new Date(later.getTime() - 1_000));
       expect(await delivery(id)).toMatchObject({ status: 'failed', http_status: 502, attempts: 3, last_attempt_at: later });
       await report('delivered', new Date(later.getTime() + 1_000));
-      expect(await delivery(id)).toMatchObject({ status: 'delivered', http_status: 200, attempts: 4, last_attempt_at: new Date(later.getTime() + 1_000) });
+      expect(await delivery(id)).toMatchObject({
+        status: 'delivered',
+        http_status: 200,
+        attempts: 4,
+        last_attempt_at: new Date(later.getTime() + 1_000),
+      });
     });
 
     it('settles an attempt only once', async () => {
@@ -243,7 +298,12 @@ export function describeReplayLedgerContract(name: string, factory: () => Promis
         await ledger.settle(claim!, { ok: true, httpStatus: 200, error: null, durationMs: 9 }, later);
         expect((await subject.auditTrail(id)).map((row) => row.action)).toEqual([SEND_AUDIT_ACTION, OUTCOME_AUDIT_ACTION]);
         expect((await subject.auditTrail(id))[1].meta).toEqual({
-          cycle_id: cycleId, attempt_id: claim!.attemptId, outcome: 'succeeded', http_status: 200, error: null, duration_ms: 9,
+          cycle_id: cycleId,
+          attempt_id: claim!.attemptId,
+          outcome: 'succeeded',
+          http_status: 200,
+          error: null,
+          duration_ms: 9,
         });
       });
 
@@ -269,7 +329,11 @@ export function describeReplayLedgerContract(name: string, factory: () => Promis
         const result = await ledger.claimForResend(id, by);
         expect(result).toEqual({
           claim: expect.objectContaining({
-            deliveryId: id, replayKey: `${id}:autoheal:2`, actor: 'operator:alice', cycleId: null, attemptNumber: 2,
+            deliveryId: id,
+            replayKey: `${id}:autoheal:2`,
+            actor: 'operator:alice',
+            cycleId: null,
+            attemptNumber: 2,
           }),
         });
         expect(await ledger.claim(id, ctx(randomUUID(), later))).toBeNull();

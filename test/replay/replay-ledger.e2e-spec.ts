@@ -44,7 +44,15 @@ describe('Replay: claim, send, settle (PostgreSQL + a local receiver)', () => {
     await dataSource.query(
       `INSERT INTO deliveries (id, tenant_id, target, status, http_status, error, triage_label, triage_score, attempts, payload, headers, meta)
        VALUES ($1, 'tenant_a', $2, $3, 503, 'HTTP 503', 'transient_endpoint_down', 0.95, $4, $5, $6, $7)`,
-      [id, s.target, s.status ?? 'failed', s.attempts ?? 1, JSON.stringify(s.payload ?? { event: 'order.paid', id }), s.headers === undefined ? null : JSON.stringify(s.headers), JSON.stringify(s.meta ?? {})],
+      [
+        id,
+        s.target,
+        s.status ?? 'failed',
+        s.attempts ?? 1,
+        JSON.stringify(s.payload ?? { event: 'order.paid', id }),
+        s.headers === undefined ? null : JSON.stringify(s.headers),
+        JSON.stringify(s.meta ?? {}),
+      ],
     );
     return id;
   }
@@ -78,13 +86,28 @@ describe('Replay: claim, send, settle (PostgreSQL + a local receiver)', () => {
       target: receiver.url('/status/200?tenant=a'),
       attempts: 3,
       payload,
-      headers: { 'X-Signature': 'sha256=abc', Host: 'evil.example', 'Content-Length': '999', Connection: 'close', 'Transfer-Encoding': 'chunked' },
+      headers: {
+        'X-Signature': 'sha256=abc',
+        Host: 'evil.example',
+        'Content-Length': '999',
+        Connection: 'close',
+        'Transfer-Encoding': 'chunked',
+      },
       meta: { source: 'dispatcher' },
     });
     const cycleId = randomUUID();
 
     const claim = await ledger.claim(id, ctx(cycleId));
-    expect(claim).toMatchObject({ deliveryId: id, tenantId: 'tenant_a', target: receiver.url('/status/200?tenant=a'), payload, replayKey: `${id}:autoheal:3`, attemptNumber: 3, cycleId, actor });
+    expect(claim).toMatchObject({
+      deliveryId: id,
+      tenantId: 'tenant_a',
+      target: receiver.url('/status/200?tenant=a'),
+      payload,
+      replayKey: `${id}:autoheal:3`,
+      attemptNumber: 3,
+      cycleId,
+      actor,
+    });
     const result = await replayer.send(replayRequestFor(claim!));
     expect(result).toMatchObject({ ok: true, httpStatus: 200, error: null });
     const settlement = await ledger.settle(claim!, result, later);
@@ -97,8 +120,14 @@ describe('Replay: claim, send, settle (PostgreSQL + a local receiver)', () => {
     const rows = await attempts(id);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({
-      id: claim!.attemptId, source: 'autoheal', actor, outcome: 'succeeded', http_status: 200, error: null,
-      replay_key: `${id}:autoheal:3`, cycle_id: cycleId,
+      id: claim!.attemptId,
+      source: 'autoheal',
+      actor,
+      outcome: 'succeeded',
+      http_status: 200,
+      error: null,
+      replay_key: `${id}:autoheal:3`,
+      cycle_id: cycleId,
     });
     expect(rows[0].duration_ms).toEqual(expect.any(Number));
     expect(rows[0].finished_at.toISOString()).toBe(later.toISOString());
@@ -130,7 +159,13 @@ describe('Replay: claim, send, settle (PostgreSQL + a local receiver)', () => {
     await ledger.settle(claim!, result, later);
 
     const row = await delivery(id);
-    expect(row).toMatchObject({ status: 'dead_letter', attempts: 3, http_status: 503, error: 'HTTP 503', triage_label: 'transient_endpoint_down' });
+    expect(row).toMatchObject({
+      status: 'dead_letter',
+      attempts: 3,
+      http_status: 503,
+      error: 'HTTP 503',
+      triage_label: 'transient_endpoint_down',
+    });
     expect(row.triage_score).toBeCloseTo(0.95);
     expect(row.meta).toEqual({ autoheal: true, last_replay_attempt_id: claim!.attemptId });
     const rows = await attempts(id);
@@ -170,7 +205,9 @@ describeReplayLedgerContract('PostgreSQL', async () => {
     delivery: (id) => deliveries.findById(id),
     replayAttempts: async (id) => ((await deliveries.findById(id))?.attempt_history ?? []).filter((a) => a.source === 'autoheal').reverse(),
     auditTrail: (id) =>
-      dataSource.query(`SELECT action, operator_id, tenant_id, meta FROM operator_audit WHERE resource_id = $1 ORDER BY at, action DESC`, [id]),
+      dataSource.query(`SELECT action, operator_id, tenant_id, meta FROM operator_audit WHERE resource_id = $1 ORDER BY at, action DESC`, [
+        id,
+      ]),
     dispose: async () => {
       await dataSource.destroy();
       await db.drop();

@@ -36,7 +36,11 @@ export async function dispatchAndReport(app: INestApplication, ingestToken: stri
     });
   }
   for (let i = 0; i < outcomes.length; i += 1000) {
-    await request(app.getHttpServer()).post('/deliveries').auth(ingestToken, { type: 'bearer' }).send(outcomes.slice(i, i + 1000)).expect(200);
+    await request(app.getHttpServer())
+      .post('/deliveries')
+      .auth(ingestToken, { type: 'bearer' })
+      .send(outcomes.slice(i, i + 1000))
+      .expect(200);
   }
   return outcomes.map((o) => o.http_status);
 }

@@ -45,7 +45,7 @@ export async function startPrivateRedis(
     } catch (error) {
       if (Date.now() > deadline) {
         child.kill('SIGKILL');
-        throw new Error(`redis-server on port ${port} did not answer within ${timeoutMs}ms: ${error}`);
+        throw new Error(`redis-server on port ${port} did not answer within ${timeoutMs}ms: ${error}`, { cause: error });
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
     } finally {

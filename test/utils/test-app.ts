@@ -32,7 +32,9 @@ export interface TestApp {
 /** Boots the real AppModule, configured exactly as main.ts does, with only `overrides` swapped. */
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const config = AppConfig.fromEnv({ ...process.env, ...options.env });
-  let builder = Test.createTestingModule({ imports: [AppModule], controllers: options.controllers ?? [] }).overrideProvider(AppConfig).useValue(config);
+  let builder = Test.createTestingModule({ imports: [AppModule], controllers: options.controllers ?? [] })
+    .overrideProvider(AppConfig)
+    .useValue(config);
   for (const [token, value] of options.overrides ?? []) builder = builder.overrideProvider(token).useValue(value);
   if (options.customize) builder = options.customize(builder);
   const moduleRef = await builder.compile();

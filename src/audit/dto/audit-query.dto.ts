@@ -17,5 +17,4 @@ export class AuditQueryDto extends LimitQuery {
   @IsOptional()
   @IsISO8601({ strict: true }, { message: 'since must be an ISO 8601 timestamp, e.g. 2025-01-31T12:00:00Z' })
   since?: string;
-
 }

@@ -20,7 +20,9 @@ function main(): void {
   const roles = values.role ?? [];
   const unknown = roles.filter((role) => !ROLES.includes(role as Role));
   if (roles.length === 0 || unknown.length > 0) {
-    process.stderr.write(`--role is required, one or more of: ${ROLES.join(', ')}${unknown.length ? ` (unknown: ${unknown.join(', ')})` : ''}\n`);
+    process.stderr.write(
+      `--role is required, one or more of: ${ROLES.join(', ')}${unknown.length ? ` (unknown: ${unknown.join(', ')})` : ''}\n`,
+    );
     process.exit(2);
   }
   const tenants = values.tenant === undefined ? undefined : [...new Set(values.tenant)];

@@ -18,7 +18,9 @@ export class HealingLeases1764000900000 implements MigrationInterface {
         expires_at timestamptz NOT NULL,
         PRIMARY KEY (tenant_id, endpoint)
       )`);
-    await db.query(`ALTER TABLE deliveries ADD COLUMN new_status text CHECK (new_status IN ('pending', 'delivered', 'failed', 'dead_letter'))`);
+    await db.query(
+      `ALTER TABLE deliveries ADD COLUMN new_status text CHECK (new_status IN ('pending', 'delivered', 'failed', 'dead_letter'))`,
+    );
     await db.query(`
       ALTER TABLE autoheal_history
         ADD COLUMN cycle_id         uuid,

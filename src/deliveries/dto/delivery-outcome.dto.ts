@@ -54,14 +54,25 @@ export class DeliveryOutcomeDto {
 }
 
 const FIELDS: ReadonlySet<string> = new Set([
-  'id', 'tenant_id', 'target', 'status', 'http_status', 'error', 'event_type', 'payload', 'headers', 'created_at', 'attempted_at',
+  'id',
+  'tenant_id',
+  'target',
+  'status',
+  'http_status',
+  'error',
+  'event_type',
+  'payload',
+  'headers',
+  'created_at',
+  'attempted_at',
 ]);
 const STATUSES: ReadonlySet<unknown> = new Set(DELIVERY_STATUSES);
 const absent = (value: unknown) => value === undefined || value === null;
 
 // The form dispatchers send (RFC 3339), a subset of what IsISO8601 accepts; anything else is left to it.
 const RFC3339 = new RegExp(
-  String.raw`^([1-9]\d{3})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])` + String.raw`T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d+)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$`,
+  String.raw`^([1-9]\d{3})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])` +
+    String.raw`T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d+)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$`,
 );
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 

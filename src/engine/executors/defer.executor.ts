@@ -28,10 +28,23 @@ export class DeferExecutor extends StrategyExecutor {
     const delaySeconds = limits.recheck_delay_seconds ?? 120;
     const message = `Deferred ${incident.endpoint} for ${delaySeconds}s`;
     if (plan.dryRun) {
-      return { taken: { ...baseAction(plan, false), would_defer: true, recheck_after_seconds: delaySeconds, deferrals: (plan.deferral?.deferrals ?? 0) + 1, message } };
+      return {
+        taken: {
+          ...baseAction(plan, false),
+          would_defer: true,
+          recheck_after_seconds: delaySeconds,
+          deferrals: (plan.deferral?.deferrals ?? 0) + 1,
+          message,
+        },
+      };
     }
 
-    const deferral = await this.deferrals.record(incident.tenant_id, incident.endpoint, plan.now, new Date(plan.now.getTime() + delaySeconds * 1000));
+    const deferral = await this.deferrals.record(
+      incident.tenant_id,
+      incident.endpoint,
+      plan.now,
+      new Date(plan.now.getTime() + delaySeconds * 1000),
+    );
     let notified = false;
     const alertAfter = limits.alert_after_deferrals ?? 2;
     if (deferral.deferrals >= alertAfter && !deferral.notified_at && !limits.skip_notifications) {

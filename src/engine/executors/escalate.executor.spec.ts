@@ -279,7 +279,11 @@ describe('EscalateExecutor', () => {
 
   it('a page asking for an approval names it and its plan, and goes out even when the endpoint was already paged', async () => {
     await executor.execute(await planFor());
-    const approval = { id: 'approval-7', plan: { count: 42, oldest_at: '2026-11-25T11:00:00.000Z', target: 'https://x.example/hook' }, expires_at: NOW };
+    const approval = {
+      id: 'approval-7',
+      plan: { count: 42, oldest_at: '2026-11-25T11:00:00.000Z', target: 'https://x.example/hook' },
+      expires_at: NOW,
+    };
 
     const outcome = await executor.execute({ ...(await planFor()), approval });
 

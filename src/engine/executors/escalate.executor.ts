@@ -93,7 +93,12 @@ export class EscalateExecutor extends StrategyExecutor {
   }
 
   /** The escalation stands even when the page fails; the next cycle tries the page again. */
-  private async page(escalationId: string, priority: string, message: string, plan: ExecutionPlan): Promise<{ notified: boolean; notification_error?: string }> {
+  private async page(
+    escalationId: string,
+    priority: string,
+    message: string,
+    plan: ExecutionPlan,
+  ): Promise<{ notified: boolean; notification_error?: string }> {
     const { incident, approval } = plan;
     const ask = approval
       ? ` Approve recovering ${approval.plan.count} deliveries (oldest ${approval.plan.oldest_at ?? 'n/a'}) to ${approval.plan.target}:` +

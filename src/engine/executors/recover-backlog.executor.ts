@@ -62,7 +62,8 @@ export class RecoverBacklogExecutor extends StrategyExecutor {
     if (record.state === 'open') {
       const started = this.event(plan, 'state_changed', { reason: plan.rationale });
       const moved = await this.incidents.transition(record.id, ['open'], 'probing', { next_probe_at: plan.now }, started);
-      if (!moved) return { skipped: { check: 'incident_state', reason: `Incident ${record.id} moved on meanwhile; the next cycle follows it` } };
+      if (!moved)
+        return { skipped: { check: 'incident_state', reason: `Incident ${record.id} moved on meanwhile; the next cycle follows it` } };
       record = moved;
     }
     if (record.state === 'probing') return this.probe(record, plan);

@@ -238,9 +238,7 @@ describe('ReplayExecutor', () => {
 
       const outcome = await executor.execute(plan);
 
-      expect(taken(outcome)).toEqual(
-        expect.objectContaining({ replayed: rest, delivered: rest, not_claimed: ['d-2'], count: 4 }),
-      );
+      expect(taken(outcome)).toEqual(expect.objectContaining({ replayed: rest, delivered: rest, not_claimed: ['d-2'], count: 4 }));
       expect(sentIds()).toEqual(rest);
     });
 

@@ -48,7 +48,12 @@ export class ReplayExecutor extends StrategyExecutor {
     const { tenant_id: tenantId, endpoint } = plan.incident;
     const lease = await this.ledger.acquireEndpointLease(tenantId, endpoint, plan.cycleId, leaseMs);
     if (!lease) {
-      return { skipped: { check: 'endpoint_lease', reason: 'Another healing cycle holds this endpoint\'s healing lease and is replaying to it now' } };
+      return {
+        skipped: {
+          check: 'endpoint_lease',
+          reason: "Another healing cycle holds this endpoint's healing lease and is replaying to it now",
+        },
+      };
     }
     try {
       // The heal intent (cooldown, hourly count) is recorded before the first send, so a cycle that
@@ -56,7 +61,12 @@ export class ReplayExecutor extends StrategyExecutor {
       await plan.state.recordHeal(endpoint, plan.limits.cooldown_minutes ?? 0);
       const sent = await this.sendEach(ids, plan, lease);
       if (sent.replayed.length === 0 && !sent.error) {
-        return { skipped: { check: 'replay_claim', reason: `None of ${ids.length} deliveries could be claimed: already being replayed, or no longer failed` } };
+        return {
+          skipped: {
+            check: 'replay_claim',
+            reason: `None of ${ids.length} deliveries could be claimed: already being replayed, or no longer failed`,
+          },
+        };
       }
       const { error, not_sent: notSent, ...sentDetails } = sent;
       // The canary failed: the rest waits for RECOVER_BACKLOG's probes instead of going into an endpoint still down.
@@ -91,7 +101,14 @@ export class ReplayExecutor extends StrategyExecutor {
         break;
       }
       try {
-        const claim = await this.ledger.claim(id, { cycleId: plan.cycleId, cycleStartedAt: plan.now, actor: AUTOHEAL_OPERATOR, now: this.clock.now(), lease, audit });
+        const claim = await this.ledger.claim(id, {
+          cycleId: plan.cycleId,
+          cycleStartedAt: plan.now,
+          actor: AUTOHEAL_OPERATOR,
+          now: this.clock.now(),
+          lease,
+          audit,
+        });
         if (!claim) {
           result.not_claimed.push(id);
           continue;

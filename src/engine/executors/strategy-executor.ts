@@ -80,7 +80,13 @@ export function baseAction(plan: ExecutionPlan, executed: boolean): ActionTaken 
     probability: plan.probability,
     executed,
     ...(plan.dryRun ? { dry_run: true } : {}),
-    incident: { tenant_id: incident.tenant_id, endpoint: incident.endpoint, severity: incident.severity, failures: incident.failures, kind: incident.kind },
+    incident: {
+      tenant_id: incident.tenant_id,
+      endpoint: incident.endpoint,
+      severity: incident.severity,
+      failures: incident.failures,
+      kind: incident.kind,
+    },
     rationale: plan.rationale,
   };
 }

@@ -6,5 +6,4 @@ export class ListEscalationsDto extends LimitQuery {
   @IsOptional()
   @IsIn(ESCALATION_STATUSES)
   status?: EscalationStatus;
-
 }
