@@ -267,7 +267,8 @@ async function benchCycle(now: Date, databases: string[], subjects: Subject[]): 
     const seed = await withHeartbeat('seeding', seedLedger(url, size, now, Math.max(d.baseline_window_minutes, d.recent_window_minutes)));
     seeds.set(size, { database, seed });
     log(
-      `seeded ${database}: ${fmtInt(seed.deliveries)} deliveries (${seed.hotRows} hot failures on ${HOT_ENDPOINTS} endpoints; ${fmtInt(seed.windowRows)} in the detection window) in ${ms(seed.seedMs / 1000)} s, VACUUM ANALYZE ${ms(seed.vacuumMs / 1000)} s`,
+      `seeded ${database}: ${fmtInt(seed.deliveries)} deliveries (${seed.hotRows} hot failures on ${HOT_ENDPOINTS} endpoints; ` +
+        `${fmtInt(seed.windowRows)} in the detection window) in ${ms(seed.seedMs / 1000)} s, VACUUM ANALYZE ${ms(seed.vacuumMs / 1000)} s`,
     );
   }
 
@@ -364,7 +365,9 @@ async function benchCycle(now: Date, databases: string[], subjects: Subject[]): 
   for (const row of rows) {
     log('');
     log(
-      `where a ${fmtInt(row.size)}-row cycle spends its time (${row.profile.cycles} instrumented cycles, median ${ms(row.profile.instrumented_cycle_median_ms)} ms; ${row.profile.queries_per_cycle} queries = ${ms(row.profile.query_ms_per_cycle)} ms per cycle):`,
+      `where a ${fmtInt(row.size)}-row cycle spends its time (${row.profile.cycles} instrumented cycles, median ` +
+        `${ms(row.profile.instrumented_cycle_median_ms)} ms; ${row.profile.queries_per_cycle} queries = ` +
+          `${ms(row.profile.query_ms_per_cycle)} ms per cycle):`,
     );
     log(`  ${'phase (engine collaborator)'.padEnd(34)} ${'calls'.padStart(6)} ${'ms/cycle'.padStart(9)}`);
     for (const p of row.profile.phases) log(`  ${p.name.padEnd(34)} ${String(p.calls).padStart(6)} ${ms(p.ms).padStart(9)}`);
@@ -398,7 +401,8 @@ async function benchCycle(now: Date, databases: string[], subjects: Subject[]): 
   log(line(header));
   for (const r of table) log(line(r));
   log(
-    `  cost follows the window: cycle median 1M / 200k = ${window.cycle_1m_over_200k.toFixed(2)} (floor: ${window.floor_1m_over_200k.toFixed(2)}; rows in the 60-min window: ${window.window_rows_1m_over_200k.toFixed(2)})`,
+    `  cost follows the window: cycle median 1M / 200k = ${window.cycle_1m_over_200k.toFixed(2)} (floor: ` +
+      `${window.floor_1m_over_200k.toFixed(2)}; rows in the 60-min window: ${window.window_rows_1m_over_200k.toFixed(2)})`,
   );
   return { warmup: WARMUP, rounds: ROUNDS, sizes: rows, cost_follows_the_window: window };
 }

@@ -104,7 +104,8 @@ export async function seedLedger(url: string, size: number, now: Date, windowMin
          FROM hot h
         CROSS JOIN LATERAL generate_series(1, h.n) AS j
         CROSS JOIN LATERAL (SELECT $1::timestamptz - j * interval '13 seconds' - h.k * interval '100 milliseconds' AS at) t
-         JOIN kinds kk ON kk.slot = CASE WHEN h.k % 10 = 9 THEN (CASE WHEN j % 2 = 0 THEN ${SLOT.permanent404} ELSE ${SLOT.permanent410} END)
+         JOIN kinds kk ON kk.slot = CASE WHEN h.k % 10 = 9 THEN (CASE WHEN j % 2 = 0 THEN ${SLOT.permanent404} ELSE
+           ${SLOT.permanent410} END)
                                          ELSE (ARRAY[${HOT_TRANSIENT_SLOTS.join(', ')}])[1 + j % ${HOT_TRANSIENT_SLOTS.length}] END`,
       [now.toISOString()],
     );
@@ -118,7 +119,8 @@ export async function seedLedger(url: string, size: number, now: Date, windowMin
     const [{ n, w }] = (
       await client.query(
         `SELECT count(*)::int AS n,
-                count(*) FILTER (WHERE created_at >= $1::timestamptz - make_interval(mins => $2::int) AND created_at <= $1::timestamptz)::int AS w
+                count(*) FILTER (WHERE created_at >= $1::timestamptz - make_interval(mins => $2::int) AND created_at <=
+                  $1::timestamptz)::int AS w
            FROM deliveries`,
         [now.toISOString(), windowMinutes],
       )

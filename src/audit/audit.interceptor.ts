@@ -53,7 +53,8 @@ export class AuditInterceptor implements NestInterceptor {
     } catch (error) {
       const what = entry ? `${entry.action} by ${entry.operator_id}` : `${req.method} ${req.originalUrl}`;
       this.logger.error(
-        `AUDIT WRITE FAILED: ${what} [${requestIdOf(req)}] succeeded but is NOT in the audit trail: ${error instanceof Error ? error.message : String(error)}`,
+        `AUDIT WRITE FAILED: ${what} [${requestIdOf(req)}] succeeded but is NOT in ` +
+          `the audit trail: ${error instanceof Error ? error.message : String(error)}`,
         error instanceof Error ? error.stack : undefined,
       );
     }

@@ -174,7 +174,8 @@ export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables 
     if (secretProblem) problems.push(secretProblem);
     if (!env.DATABASE_URL && !env.ALLOW_EMBEDDED_DB) {
       problems.push(
-        'DATABASE_URL: production requires a PostgreSQL server (set DATABASE_URL, or ALLOW_EMBEDDED_DB=true to accept the embedded database)',
+        'DATABASE_URL: production requires a PostgreSQL server (set ' +
+          'DATABASE_URL, or ALLOW_EMBEDDED_DB=true to accept the embedded database)',
       );
     }
   }

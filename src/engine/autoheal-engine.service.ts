@@ -140,7 +140,8 @@ export class AutohealEngine {
     if (!controls.autoheal_enabled) {
       throw new DomainError(
         'autoheal_disabled',
-        `Auto-healing is disabled by the global kill switch${controls.reason ? ` (${controls.reason})` : ''}; enable it with PUT /autoheal/controls or in the rules file`,
+        `Auto-healing is disabled by the global kill ` +
+          `switch${controls.reason ? ` (${controls.reason})` : ''}; enable it with PUT /autoheal/controls or in the rules file`,
         HttpStatus.FORBIDDEN,
       );
     }
@@ -246,7 +247,8 @@ export class AutohealEngine {
   private tooManyCycles(rules: AutohealRules): DomainError {
     return new DomainError(
       'too_many_cycles',
-      `${rules.global_safety.max_concurrent_heals} healing cycles are already in flight (max_concurrent_heals); retry in ${RETRY_AFTER_SECONDS}s`,
+      `${rules.global_safety.max_concurrent_heals} healing cycles are already ` +
+        `in flight (max_concurrent_heals); retry in ${RETRY_AFTER_SECONDS}s`,
       HttpStatus.TOO_MANY_REQUESTS,
       { 'Retry-After': String(RETRY_AFTER_SECONDS) },
     );

@@ -96,7 +96,8 @@ export const SAFETY_CHECKS = [
     'maintenance',
     (f) =>
       f.maintenance && f.maintenance.until > f.now
-        ? `Endpoint in maintenance mode${f.maintenance.reason ? ` (${f.maintenance.reason})` : ''} until ${f.maintenance.until.toISOString()}`
+        ? `Endpoint in maintenance ` +
+          `mode${f.maintenance.reason ? ` (${f.maintenance.reason})` : ''} until ${f.maintenance.until.toISOString()}`
         : null,
   ],
   [
@@ -116,7 +117,8 @@ export const SAFETY_CHECKS = [
       const window = f.limits.time_window_minutes;
       if (f.recentFailures === 0) return `No failed deliveries in the last ${window} minutes to replay`;
       if (f.eligibleDeliveries === 0) {
-        return `No replayable deliveries: none of ${f.recentFailures} recent failures has an allowed triage label (${(f.limits.allowed_triage_labels ?? []).join(', ')})`;
+        return `No replayable deliveries: none of ${f.recentFailures} recent failures has an ` +
+          `allowed triage label (${(f.limits.allowed_triage_labels ?? []).join(', ')})`;
       }
       const max = f.limits.max_deliveries ?? 0;
       if (f.incident.failures > max) return `Incident has ${f.incident.failures} failures, above the ${max}-delivery replay limit`;

@@ -21,7 +21,8 @@ export class EscalationService {
     if (current.status === 'resolved') {
       throw new DomainError(
         'escalation_resolved',
-        `Escalation ${id} was resolved${current.resolved_by ? ` by ${current.resolved_by}` : ''}; a resolved escalation cannot be acknowledged`,
+        `Escalation ${id} was ` +
+          `resolved${current.resolved_by ? ` by ${current.resolved_by}` : ''}; a resolved escalation cannot be acknowledged`,
         HttpStatus.CONFLICT,
       );
     }

@@ -11,7 +11,8 @@ export function assertRulesFitConfig(rules: AutohealRules, config: AppConfig, fi
   if (abandonMs < 2 * config.replay.timeoutMs) {
     throw new InvalidRulesError(
       [
-        `cycle.abandon_pending_after_seconds: must be at least twice REPLAY_TIMEOUT_MS (${config.replay.timeoutMs} ms), got ${rules.cycle.abandon_pending_after_seconds}`,
+        `cycle.abandon_pending_after_seconds: must be at least twice REPLAY_TIMEOUT_MS ` +
+          `(${config.replay.timeoutMs} ms), got ${rules.cycle.abandon_pending_after_seconds}`,
       ],
       file,
     );

@@ -207,7 +207,8 @@ describe('validateRules', () => {
       ],
       [
         { global_safety: { business_hours: { start_hour: 17, end_hour: 9 } } },
-        'global_safety.business_hours.end_hour: must be greater than start_hour (got 17 to 9); for a window across midnight give the daytime hours with allow_actions "outside"',
+        'global_safety.business_hours.end_hour: must be greater than start_hour (got 17 to ' +
+          '9); for a window across midnight give the daytime hours with allow_actions "outside"',
       ],
       [
         { strategy_limits: { REPLAY_RECENT: { max_deliveries: -3 } } },
@@ -231,15 +232,18 @@ describe('validateRules', () => {
       ],
       [
         { strategy_limits: { REPLAY_RECENT: { allowed_triage_labels: ['transient', 'rate_limited'] } } },
-        'strategy_limits.REPLAY_RECENT.allowed_triage_labels: must be a list of distinct triage labels (transient_endpoint_down, rate_limited, invalid_payload, permanent_4xx, unknown) (got ["transient","rate_limited"])',
+        'strategy_limits.REPLAY_RECENT.allowed_triage_labels: must be a list of distinct triage labels ' +
+          '(transient_endpoint_down, rate_limited, invalid_payload, permanent_4xx, unknown) (got ["transient","rate_limited"])',
       ],
       [
         { strategy_limits: { REPLAY_RECENT: { allowed_triage_labels: 'rate_limited' } } },
-        'strategy_limits.REPLAY_RECENT.allowed_triage_labels: must be a list of distinct triage labels (transient_endpoint_down, rate_limited, invalid_payload, permanent_4xx, unknown) (got "rate_limited")',
+        'strategy_limits.REPLAY_RECENT.allowed_triage_labels: must be a list of distinct triage labels ' +
+          '(transient_endpoint_down, rate_limited, invalid_payload, permanent_4xx, unknown) (got "rate_limited")',
       ],
       [
         { strategy_limits: { REPLAY_RECENT: { max_delivery: 10 } } },
-        'strategy_limits.REPLAY_RECENT.max_delivery: unknown key (expected one of: max_deliveries, time_window_minutes, min_confidence, cooldown_minutes, allowed_triage_labels)',
+        'strategy_limits.REPLAY_RECENT.max_delivery: unknown key (expected one of: max_deliveries, ' +
+          'time_window_minutes, min_confidence, cooldown_minutes, allowed_triage_labels)',
       ],
       [
         { strategy_limits: { ESCALATE_OPERATOR: { max_deliveries: 10 } } },
@@ -247,7 +251,8 @@ describe('validateRules', () => {
       ],
       [
         { strategy_limits: { REPLAY: {} } },
-        'strategy_limits.REPLAY: unknown key (expected one of: REPLAY_RECENT, DEFER_AND_MONITOR, ESCALATE_OPERATOR, RATE_LIMIT_SOURCE, SILENCE_DUPES, RECOVER_BACKLOG)',
+        'strategy_limits.REPLAY: unknown key (expected one of: REPLAY_RECENT, DEFER_AND_MONITOR, ' +
+          'ESCALATE_OPERATOR, RATE_LIMIT_SOURCE, SILENCE_DUPES, RECOVER_BACKLOG)',
       ],
       [
         { strategy_limits: { DEFER_AND_MONITOR: { recheck_delay_seconds: 0 } } },
@@ -293,7 +298,8 @@ describe('validateRules', () => {
       ],
       [
         { strategy_priorities: { CANARY: 6 } },
-        'strategy_priorities.CANARY: unknown key (expected one of: REPLAY_RECENT, DEFER_AND_MONITOR, ESCALATE_OPERATOR, RATE_LIMIT_SOURCE, SILENCE_DUPES, RECOVER_BACKLOG)',
+        'strategy_priorities.CANARY: unknown key (expected one of: REPLAY_RECENT, ' +
+          'DEFER_AND_MONITOR, ESCALATE_OPERATOR, RATE_LIMIT_SOURCE, SILENCE_DUPES, RECOVER_BACKLOG)',
       ],
       [{ tenant_overrides: { t1: { max_replays: 0 } } }, 'tenant_overrides.t1.max_replays: must be an integer >= 1 (got 0)'],
       [
@@ -311,11 +317,13 @@ describe('validateRules', () => {
       [{ tenant_overrides: { t1: { autoheal_enabled: 0 } } }, 'tenant_overrides.t1.autoheal_enabled: must be true or false (got 0)'],
       [
         { tenant_overrides: { t1: { disabled_strategies: ['REPLAY'] } } },
-        'tenant_overrides.t1.disabled_strategies: must be a list of distinct strategies (REPLAY_RECENT, DEFER_AND_MONITOR, ESCALATE_OPERATOR, RATE_LIMIT_SOURCE, SILENCE_DUPES, RECOVER_BACKLOG) (got ["REPLAY"])',
+        'tenant_overrides.t1.disabled_strategies: must be a list of distinct strategies (REPLAY_RECENT, ' +
+          'DEFER_AND_MONITOR, ESCALATE_OPERATOR, RATE_LIMIT_SOURCE, SILENCE_DUPES, RECOVER_BACKLOG) (got ["REPLAY"])',
       ],
       [
         { tenant_overrides: { t1: { max_replay: 5 } } },
-        'tenant_overrides.t1.max_replay: unknown key (expected one of: max_replays, escalation_delay_minutes, skip_notifications, disabled_strategies, autoheal_enabled, require_approval_for_critical, strategy_limits)',
+        'tenant_overrides.t1.max_replay: unknown key (expected one of: max_replays, escalation_delay_minutes, ' +
+          'skip_notifications, disabled_strategies, autoheal_enabled, require_approval_for_critical, strategy_limits)',
       ],
       [{ tenant_overrides: { t1: 50 } }, 'tenant_overrides.t1: must be an object (got 50)'],
       [{ tenant_overrides: { '': {} } }, 'tenant_overrides: keys must be non-empty (got "")'],
@@ -376,12 +384,15 @@ describe('validateRules', () => {
       ],
       [
         { strategy_limits: { RECOVER_BACKLOG: { allowed_triage_labels: ['down'] } } },
-        'strategy_limits.RECOVER_BACKLOG.allowed_triage_labels: must be a list of distinct triage labels (transient_endpoint_down, rate_limited, invalid_payload, permanent_4xx, unknown) (got ["down"])',
+        'strategy_limits.RECOVER_BACKLOG.allowed_triage_labels: must be a list of distinct triage labels ' +
+          '(transient_endpoint_down, rate_limited, invalid_payload, permanent_4xx, unknown) (got ["down"])',
       ],
       [
         { strategy_limits: { RECOVER_BACKLOG: { cooldown_minutes: 5 } } },
-        'strategy_limits.RECOVER_BACKLOG.cooldown_minutes: unknown key (expected one of: probe_interval_seconds, drain_concurrency, drain_rate_per_second, ' +
-          'drain_max_consecutive_failures, max_backlog_age_hours, max_backlog_deliveries, max_ineffective_attempts, allowed_triage_labels, min_confidence)',
+        'strategy_limits.RECOVER_BACKLOG.cooldown_minutes: unknown key (expected ' +
+          'one of: probe_interval_seconds, drain_concurrency, drain_rate_per_second, ' +
+          'drain_max_consecutive_failures, max_backlog_age_hours, max_backlog_deliveries, ' +
+            'max_ineffective_attempts, allowed_triage_labels, min_confidence)',
       ],
       [
         { strategy_priorities: { RECOVER_BACKLOG: 1 } },
@@ -410,8 +421,10 @@ describe('validateRules', () => {
       ],
       [
         { tenant_overrides: { t1: { strategy_limits: { RECOVER_BACKLOG: { max_deliveries: 10 } } } } },
-        'tenant_overrides.t1.strategy_limits.RECOVER_BACKLOG.max_deliveries: unknown key (expected one of: probe_interval_seconds, drain_concurrency, ' +
-          'drain_rate_per_second, drain_max_consecutive_failures, max_backlog_age_hours, max_backlog_deliveries, max_ineffective_attempts, ' +
+        'tenant_overrides.t1.strategy_limits.RECOVER_BACKLOG.max_deliveries: ' +
+          'unknown key (expected one of: probe_interval_seconds, drain_concurrency, ' +
+          'drain_rate_per_second, drain_max_consecutive_failures, ' +
+            'max_backlog_age_hours, max_backlog_deliveries, max_ineffective_attempts, ' +
           'allowed_triage_labels, min_confidence)',
       ],
       [
@@ -427,15 +440,18 @@ describe('validateRules', () => {
       [{ cycle: { abandon_pending_after_seconds: null } }, 'cycle.abandon_pending_after_seconds: must be a number > 0 (got null)'],
       [
         { globalSafety: {} },
-        'globalSafety: unknown key (expected one of: global_safety, strategy_limits, strategy_priorities, tenant_overrides, detection, cycle, approvals, storm)',
+        'globalSafety: unknown key (expected one of: global_safety, strategy_limits, ' +
+          'strategy_priorities, tenant_overrides, detection, cycle, approvals, storm)',
       ],
       [
         JSON.parse('{"__proto__": {"autoheal_enabled": false}}'),
-        '__proto__: unknown key (expected one of: global_safety, strategy_limits, strategy_priorities, tenant_overrides, detection, cycle, approvals, storm)',
+        '__proto__: unknown key (expected one of: global_safety, strategy_limits, ' +
+          'strategy_priorities, tenant_overrides, detection, cycle, approvals, storm)',
       ],
       [
         { tenant_overrides: { t1: { constructor: 1 } } },
-        'tenant_overrides.t1.constructor: unknown key (expected one of: max_replays, escalation_delay_minutes, skip_notifications, disabled_strategies, autoheal_enabled, require_approval_for_critical, strategy_limits)',
+        'tenant_overrides.t1.constructor: unknown key (expected one of: max_replays, escalation_delay_minutes, ' +
+          'skip_notifications, disabled_strategies, autoheal_enabled, require_approval_for_critical, strategy_limits)',
       ],
       [
         { cycle: { toString: 1 } },

@@ -52,7 +52,8 @@ export class AutohealScheduler implements OnApplicationBootstrap {
     try {
       const result = await this.engine.runCycle(this.clock.now(), false, trigger);
       this.logger.log(
-        `Cycle (${trigger}): ${result.incidents_detected} incidents, ${result.actions_taken.length} actions, ${result.actions_skipped.length} skipped${result.dry_run ? ' (dry run)' : ''}`,
+        `Cycle (${trigger}): ${result.incidents_detected} incidents, ${result.actions_taken.length} ` +
+          `actions, ${result.actions_skipped.length} skipped${result.dry_run ? ' (dry run)' : ''}`,
       );
     } catch (error) {
       if (error instanceof DomainError) this.logger.log(`Cycle (${trigger}) not run: ${error.message}`);

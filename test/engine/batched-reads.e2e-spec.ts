@@ -43,7 +43,8 @@ describe('batched per-incident reads', () => {
     // Replays of t1/a: 6 settled autoheal attempts, 4 of them 2xx, so its rate has the replay basis.
     await ds.query(
       `INSERT INTO delivery_attempts (delivery_id, attempted_at, http_status, source, actor, outcome)
-       SELECT id, $1::timestamptz - interval '1 hour', CASE WHEN row_number() OVER () <= 4 THEN 200 ELSE 503 END, 'autoheal', 'system:autoheal',
+       SELECT id, $1::timestamptz - interval '1 hour', CASE WHEN row_number() OVER () <= 4 THEN 200 ELSE 503 END, 'autoheal',
+         'system:autoheal',
               CASE WHEN row_number() OVER () <= 4 THEN 'succeeded' ELSE 'failed' END
        FROM (SELECT id FROM deliveries WHERE tenant_id = 't1' AND target = 'https://a.example/hook' ORDER BY id LIMIT 6) d`,
       [now],

@@ -151,7 +151,8 @@ export class EngineHarness {
   async seedFailures(prefix: string, tenantId: string, endpoint: string, labels: string[], ageSeconds = 60): Promise<string[]> {
     const ids = labels.map((_, i) => `${prefix}_${i + 1}`);
     await this.sql(
-      `INSERT INTO deliveries (id, tenant_id, target, status, http_status, error, triage_label, triage_score, payload, headers, created_at, updated_at)
+      `INSERT INTO deliveries (id, tenant_id, target, status, http_status, error, triage_label, triage_score, payload, headers,
+        created_at, updated_at)
        SELECT id, $2, $3, 'failed', 503, 'HTTP 503', label, 0.9, jsonb_build_object('n', id), '{"content-type": "application/json"}', $4, $4
        FROM unnest($1::text[], $5::text[]) AS t(id, label)`,
       [ids, tenantId, endpoint, new Date(this.clock.now().getTime() - ageSeconds * 1000), labels],

@@ -107,7 +107,8 @@ describe('migrations', () => {
     expect(lastHour).toMatch(/idx_deliveries_created_at/);
     expect(lastHour).not.toMatch(/Seq Scan/);
     const failures = await plan(
-      `SELECT id FROM deliveries WHERE tenant_id = $1 AND target = $2 AND created_at >= $3 AND status IN ('failed', 'dead_letter') ORDER BY created_at DESC LIMIT 100`,
+      `SELECT id FROM deliveries WHERE tenant_id = $1 AND target = $2 AND created_at >= $3 AND status IN ('failed',
+        'dead_letter') ORDER BY created_at DESC LIMIT 100`,
       ['t1', 'https://e1.example/hook', new Date(Date.now() - 600_000)],
     );
     expect(failures).toMatch(/idx_deliveries_failures_by_endpoint/);

@@ -42,7 +42,8 @@ describe('Replay: claim, send, settle (PostgreSQL + a local receiver)', () => {
   async function seed(s: Seed): Promise<string> {
     const id = `dlv_${++seq}_${randomUUID().slice(0, 8)}`;
     await dataSource.query(
-      `INSERT INTO deliveries (id, tenant_id, target, status, http_status, error, triage_label, triage_score, attempts, payload, headers, meta)
+      `INSERT INTO deliveries (id, tenant_id, target, status, http_status, error, triage_label, triage_score, attempts, payload,
+        headers, meta)
        VALUES ($1, 'tenant_a', $2, $3, 503, 'HTTP 503', 'transient_endpoint_down', 0.95, $4, $5, $6, $7)`,
       [
         id,
