@@ -367,7 +367,7 @@ async function benchCycle(now: Date, databases: string[], subjects: Subject[]): 
     log(
       `where a ${fmtInt(row.size)}-row cycle spends its time (${row.profile.cycles} instrumented cycles, median ` +
         `${ms(row.profile.instrumented_cycle_median_ms)} ms; ${row.profile.queries_per_cycle} queries = ` +
-          `${ms(row.profile.query_ms_per_cycle)} ms per cycle):`,
+        `${ms(row.profile.query_ms_per_cycle)} ms per cycle):`,
     );
     log(`  ${'phase (engine collaborator)'.padEnd(34)} ${'calls'.padStart(6)} ${'ms/cycle'.padStart(9)}`);
     for (const p of row.profile.phases) log(`  ${p.name.padEnd(34)} ${String(p.calls).padStart(6)} ${ms(p.ms).padStart(9)}`);

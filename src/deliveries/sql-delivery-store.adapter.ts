@@ -52,8 +52,8 @@ const RECENT_FAILURE_SUMMARIES = claimableFailures(FAILURE_SUMMARY_COLUMNS);
 // idx_deliveries_created_at bounds the scan to the window.
 const ACTIVE_ENDPOINTS = `SELECT count(*)::int AS n FROM (SELECT DISTINCT tenant_id, target FROM deliveries WHERE created_at >= $1) e`;
 
-const STALE_REPORT = `(d.last_attempt_at IS NOT NULL AND (EXCLUDED.last_attempt_at ` +
-  `IS NULL OR EXCLUDED.last_attempt_at < d.last_attempt_at))`;
+const STALE_REPORT =
+  `(d.last_attempt_at IS NOT NULL AND (EXCLUDED.last_attempt_at ` + `IS NULL OR EXCLUDED.last_attempt_at < d.last_attempt_at))`;
 const unlessStale = (column: string) => `${column} = CASE WHEN ${STALE_REPORT} THEN d.${column} ELSE EXCLUDED.${column} END`;
 /** NULL keeps the stored value. */
 const givenUnlessStale = (column: string) =>

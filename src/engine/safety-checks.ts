@@ -117,8 +117,10 @@ export const SAFETY_CHECKS = [
       const window = f.limits.time_window_minutes;
       if (f.recentFailures === 0) return `No failed deliveries in the last ${window} minutes to replay`;
       if (f.eligibleDeliveries === 0) {
-        return `No replayable deliveries: none of ${f.recentFailures} recent failures has an ` +
-          `allowed triage label (${(f.limits.allowed_triage_labels ?? []).join(', ')})`;
+        return (
+          `No replayable deliveries: none of ${f.recentFailures} recent failures has an ` +
+          `allowed triage label (${(f.limits.allowed_triage_labels ?? []).join(', ')})`
+        );
       }
       const max = f.limits.max_deliveries ?? 0;
       if (f.incident.failures > max) return `Incident has ${f.incident.failures} failures, above the ${max}-delivery replay limit`;

@@ -392,7 +392,7 @@ describe('validateRules', () => {
         'strategy_limits.RECOVER_BACKLOG.cooldown_minutes: unknown key (expected ' +
           'one of: probe_interval_seconds, drain_concurrency, drain_rate_per_second, ' +
           'drain_max_consecutive_failures, max_backlog_age_hours, max_backlog_deliveries, ' +
-            'max_ineffective_attempts, allowed_triage_labels, min_confidence)',
+          'max_ineffective_attempts, allowed_triage_labels, min_confidence)',
       ],
       [
         { strategy_priorities: { RECOVER_BACKLOG: 1 } },
@@ -424,7 +424,7 @@ describe('validateRules', () => {
         'tenant_overrides.t1.strategy_limits.RECOVER_BACKLOG.max_deliveries: ' +
           'unknown key (expected one of: probe_interval_seconds, drain_concurrency, ' +
           'drain_rate_per_second, drain_max_consecutive_failures, ' +
-            'max_backlog_age_hours, max_backlog_deliveries, max_ineffective_attempts, ' +
+          'max_backlog_age_hours, max_backlog_deliveries, max_ineffective_attempts, ' +
           'allowed_triage_labels, min_confidence)',
       ],
       [

@@ -51,7 +51,8 @@ export class DeferExecutor extends StrategyExecutor {
       try {
         await this.notifier.notify({
           title: `Auto-heal deferred ${incident.endpoint} ${deferral.deferrals} times`,
-          text: `${incident.endpoint} (tenant ${incident.tenant_id}) still shows no clear pattern after ` +
+          text:
+            `${incident.endpoint} (tenant ${incident.tenant_id}) still shows no clear pattern after ` +
             `${deferral.deferrals} deferrals: ${plan.rationale}. It will be escalated after ${limits.max_deferrals ?? 3}.`,
           severity: 'warning',
           tenant_id: incident.tenant_id,

@@ -47,7 +47,8 @@ export class EscalateExecutor extends StrategyExecutor {
       return {
         skipped: {
           check: 'already_escalated',
-          reason: `Already escalated (escalation ${existing.id}, ${existing.status} since ` +
+          reason:
+            `Already escalated (escalation ${existing.id}, ${existing.status} since ` +
             `${new Date(existing.created_at).toISOString()}); awaiting operator`,
         },
       };

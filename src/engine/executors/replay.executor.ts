@@ -120,8 +120,8 @@ export class ReplayExecutor extends StrategyExecutor {
         (response.ok && settled ? result.delivered : result.still_failing).push(id);
       } catch (error) {
         // A claimed attempt left unsettled stays `pending`, then `abandoned`: visible, never re-sent.
-        result.error = `Stopped after ${result.replayed.length} of ${ids.length}: ` +
-          `${error instanceof Error ? error.message : String(error)}`;
+        result.error =
+          `Stopped after ${result.replayed.length} of ${ids.length}: ` + `${error instanceof Error ? error.message : String(error)}`;
         break;
       }
     }
