@@ -9,13 +9,18 @@ import { urlWithoutCredentials } from './common/url-without-credentials';
 import { configFromProcess } from './config/dotenv';
 import { Coordination } from './coordination/coordination.port';
 import { AppLogger } from './logging/app-logger';
+import { RAW_BODY_APP_OPTIONS } from './common/raw-body';
 
 const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 
 async function bootstrap(): Promise<void> {
   // Validate before Nest starts, so a bad variable is one clear message, not a DI stack trace.
   const config = configFromProcess();
-  const app = await NestFactory.create<NestExpressApplication>(AppModule, { abortOnError: false, logger: AppLogger.forConfig(config) });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, {
+    ...RAW_BODY_APP_OPTIONS,
+    abortOnError: false,
+    logger: AppLogger.forConfig(config),
+  });
   configureApp(app);
   drainOnSignals(app);
   await app.listen(config.port, config.host);

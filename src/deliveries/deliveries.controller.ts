@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
 import { AuditAction } from '../audit/audit-action.decorator';
 import { CallerScope, CurrentUser, Roles } from '../auth/auth.decorators';
 import type { AuthenticatedUser } from '../auth/roles';
@@ -6,7 +6,7 @@ import type { TenantScope } from '../auth/tenant-scope';
 import { NotFoundError } from '../common/domain-error';
 import { OutageTrigger } from '../recovery/outage-trigger.service';
 import { OperatorResend, ResendView } from '../replay/operator-resend.service';
-import { DeliveryBatchPipe } from './delivery-batch.pipe';
+import { DeliveryBatchBody, DeliveryBatchPipe } from './delivery-batch.pipe';
 import { DeliveryDetail, DeliveryOutcome, DeliveryRecord, DeliveryStore, UpsertResult } from './delivery-store.port';
 import { toDeliveryDetailView, toDeliveryView } from './delivery.view';
 import { ListDeliveriesQuery } from './dto/list-deliveries.query';
@@ -26,7 +26,10 @@ export class DeliveriesController {
   @Post()
   @HttpCode(HttpStatus.OK)
   @Roles('ingest', 'admin')
-  async record(@Body(DeliveryBatchPipe) items: DeliveryOutcome[], @CurrentUser() user: AuthenticatedUser): Promise<UpsertResult> {
+  async record(
+    @DeliveryBatchBody(DeliveryBatchPipe) items: DeliveryOutcome[],
+    @CurrentUser() user: AuthenticatedUser,
+  ): Promise<UpsertResult> {
     items.forEach((item, index) => user.scope.assert(item.tenant_id, `[${index}].tenant_id`));
     const result = await this.store.upsertBatch(items, user.subject);
     this.outages.afterIngest(items);

@@ -1,6 +1,15 @@
-import { BadRequestException, Injectable, PayloadTooLargeException, PipeTransform } from '@nestjs/common';
+import {
+  BadRequestException,
+  createParamDecorator,
+  ExecutionContext,
+  Injectable,
+  PayloadTooLargeException,
+  PipeTransform,
+} from '@nestjs/common';
+import type { Request } from 'express';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
+import { rawBodyFacts } from '../common/raw-body';
 import { describeValidationErrors } from '../common/validation';
 import type { DeliveryOutcome } from './delivery-store.port';
 import type { DeliveryStatus } from './delivery.constants';
@@ -12,16 +21,29 @@ export const MAX_DELIVERY_BYTES = 1024 * 1024;
 const MAX_REPORTED_PROBLEMS = 20;
 export const ITEM_VALIDATION = { whitelist: true, forbidNonWhitelisted: true, stopAtFirstError: true };
 
+/** The request body and the bytes it came as (undefined when no JSON parser read it). */
+export interface SizedBody {
+  body: unknown;
+  bytes: number | undefined;
+}
+
+/** `@DeliveryBatchBody(DeliveryBatchPipe)`: the body with its size, for the pipe below. */
+export const DeliveryBatchBody = createParamDecorator((_data: unknown, context: ExecutionContext): SizedBody => {
+  const request = context.switchToHttp().getRequest<Request>();
+  return { body: request.body, bytes: rawBodyFacts(request)?.bytes };
+});
+
 /** The global ValidationPipe does not look inside arrays; NUL, surrogates and depth were refused before (input limits). */
 @Injectable()
-export class DeliveryBatchPipe implements PipeTransform<unknown, DeliveryOutcome[]> {
-  transform(body: unknown): DeliveryOutcome[] {
+export class DeliveryBatchPipe implements PipeTransform<SizedBody, DeliveryOutcome[]> {
+  transform({ body, bytes }: SizedBody): DeliveryOutcome[] {
     if (!Array.isArray(body)) throw new BadRequestException('Request body must be a JSON array of delivery outcomes');
     if (body.length === 0) throw new BadRequestException('Request body is an empty array; send 1 to 1000 delivery outcomes');
     if (body.length > MAX_BATCH_SIZE) {
       throw new BadRequestException(`Request body holds ${body.length} delivery outcomes; send at most ${MAX_BATCH_SIZE} per request`);
     }
-    body.forEach(assertDeliverySize);
+    // A body no bigger than one delivery's limit holds no delivery above it: the usual batch skips re-serialising.
+    if (bytes === undefined || bytes > MAX_DELIVERY_BYTES) body.forEach(assertDeliverySize);
     const problems: string[] = [];
     const items = body.map((raw: unknown, index) => {
       const found = isObject(raw) && passesDeliveryOutcomeDto(raw) ? [] : problemsOf(raw, index);

@@ -6,17 +6,26 @@ import type { DeliveryOutcome } from '../deliveries/delivery-store.port';
 import { FAILED_STATUSES } from '../deliveries/delivery.constants';
 import { IncidentStore } from '../incidents/incident-store.port';
 import { RulesSource } from '../rules/rules.source';
+import { probeIntervalSeconds } from '../scheduler/probe-loop.service';
 
 /**
  * Detection that does not wait for the cycle: after an ingest batch with failures, the endpoints of
  * those failures are judged by the outage signal (exactly as detection judges them), and those
  * crossing it get their incident at once, so the probe loop probes them within one probe interval.
- * An endpoint that just got its incident is not judged again for half a probe interval.
+ * An endpoint that just got its incident is not judged again for half a probe interval. One check runs at a
+ * time, and checks start at least CHECK_SPACING apart (a quarter of a probe interval when that is shorter): the
+ * failures of batches that arrive meanwhile are judged together in the next check, so a dispatcher's burst costs
+ * about one outage query per second however fast it reports, and detection stays well within a probe interval.
  */
+const CHECK_SPACING_MS = 1000;
+
 @Injectable()
 export class OutageTrigger {
   private readonly logger = new Logger(OutageTrigger.name);
   private readonly openedAt = new Map<string, number>();
+  /** One failed report per endpoint, waiting for the check in flight to finish. */
+  private readonly queued = new Map<string, DeliveryOutcome>();
+  private inFlight: Promise<void> | null = null;
 
   constructor(
     private readonly detector: AnomalyDetector,
@@ -27,9 +36,36 @@ export class OutageTrigger {
 
   /** Fire and forget: never throws, never delays the ingest; a failure is logged. */
   afterIngest(items: readonly DeliveryOutcome[]): void {
-    void this.open(items).catch((error: unknown) =>
-      this.logger.error(`Outage check after ingest failed: ${error instanceof Error ? error.stack : error}`),
-    );
+    for (const item of items) {
+      if (FAILED_STATUSES.includes(item.status)) this.queued.set(endpointKey(item.tenant_id, item.target), item);
+    }
+    if (this.queued.size > 0 && this.inFlight === null) this.inFlight = this.checkQueued();
+  }
+
+  /** Settles once every failure handed to afterIngest so far has been judged. */
+  async settled(): Promise<void> {
+    while (this.inFlight !== null) await this.inFlight;
+  }
+
+  private async checkQueued(): Promise<void> {
+    try {
+      while (this.queued.size > 0) {
+        const items = [...this.queued.values()];
+        this.queued.clear();
+        const started = performance.now();
+        await this.open(items).catch((error: unknown) =>
+          this.logger.error(`Outage check after ingest failed: ${error instanceof Error ? error.stack : error}`),
+        );
+        const wait = this.checkSpacingMs() - (performance.now() - started);
+        if (this.queued.size > 0 && wait > 0) await new Promise((resolve) => setTimeout(resolve, wait).unref());
+      }
+    } finally {
+      this.inFlight = null;
+    }
+  }
+
+  private checkSpacingMs(): number {
+    return Math.min(CHECK_SPACING_MS, (probeIntervalSeconds(this.rules.current()) * 1000) / 4);
   }
 
   /** The incidents opened or widened for this batch (what afterIngest does, awaited). */

@@ -146,6 +146,17 @@ describe('hostile input is a 4xx naming the field, never a 500', () => {
       expect(res.body.message).toMatch(message);
     });
 
+    // A form body decodes %00 with no escape in its bytes: the quick scan of escape-free JSON must not cover it.
+    it('a form-encoded controls body with an encoded NUL is a 400', async () => {
+      const res = await http()
+        .put('/autoheal/controls')
+        .auth(admin, { type: 'bearer' })
+        .set('content-type', 'application/x-www-form-urlencoded')
+        .send('dry_run=true&reason=x%00y')
+        .expect(400);
+      expect(res.body.message).toMatch(/^reason: must not contain the NUL/);
+    });
+
     it('an endpoint path parameter with an encoded NUL is a 400', async () => {
       const res = await http().delete('/autoheal/cooldown/https%3A%2F%2Fx.example%2Fh%00').auth(admin, { type: 'bearer' }).expect(400);
       expect(res.body.message).toMatch(/NUL/);

@@ -6,6 +6,7 @@ import { configureApp } from '../../src/app.setup';
 import { AppConfig } from '../../src/config/app-config';
 import { mintToken } from '../../src/auth/token';
 import type { Role } from '../../src/auth/roles';
+import { RAW_BODY_APP_OPTIONS } from '../../src/common/raw-body';
 
 /** A class (abstract ports included), a symbol or a string. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -38,7 +39,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   for (const [token, value] of options.overrides ?? []) builder = builder.overrideProvider(token).useValue(value);
   if (options.customize) builder = options.customize(builder);
   const moduleRef = await builder.compile();
-  const app = configureApp(moduleRef.createNestApplication<NestExpressApplication>({ logger: ['error'] }));
+  const app = configureApp(moduleRef.createNestApplication<NestExpressApplication>({ ...RAW_BODY_APP_OPTIONS, logger: ['error'] }));
   await app.init();
   return {
     app,
