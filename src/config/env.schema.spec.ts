@@ -67,7 +67,9 @@ describe('validateEnv', () => {
     const problems = problemsOf({ SIGNING_KEYS: weak });
     expect(problems).toEqual([expect.stringMatching(/^SIGNING_KEYS=\(value hidden\): key "k1" is too weak/)]);
     expect(problems.join('\n')).not.toContain(weak.slice(3));
-    expect(problemsOf({ SIGNING_KEYS: 'k1:c2hvcnQ=' })).toEqual([expect.stringMatching(/^SIGNING_KEYS=\(value hidden\): key "k1" is 5 bytes/)]);
+    expect(problemsOf({ SIGNING_KEYS: 'k1:c2hvcnQ=' })).toEqual([
+      expect.stringMatching(/^SIGNING_KEYS=\(value hidden\): key "k1" is 5 bytes/),
+    ]);
     expect(AppConfig.fromEnv({}).signingKeys).toBeNull();
     const good = randomBytes(32);
     expect(AppConfig.fromEnv({ SIGNING_KEYS: `k2:${good.toString('base64')}` }).signingKeys).toEqual([{ id: 'k2', key: good }]);

@@ -29,10 +29,10 @@ export function parseSigningKeys(value: string): SigningKey[] | string {
     if (keys.some((key) => key.id === id)) return `key id "${id}" appears twice`;
     if (!/^[A-Za-z0-9+/]+={0,2}$/.test(encoded)) return `key "${id}" is not base64`;
     const key = Buffer.from(encoded, 'base64');
-    if (key.length !== KEY_BYTES) return `key "${id}" is ${key.length} bytes; AES-256 needs exactly ${KEY_BYTES} random bytes (${SIGNING_KEYS_ADVICE})`;
+    if (key.length !== KEY_BYTES)
+      return `key "${id}" is ${key.length} bytes; AES-256 needs exactly ${KEY_BYTES} random bytes (${SIGNING_KEYS_ADVICE})`;
     if (new Set(key).size < MIN_DISTINCT_BYTES) return `key "${id}" is too weak (a pattern, not random bytes); ${SIGNING_KEYS_ADVICE}`;
     keys.push({ id, key });
   }
   return keys;
 }
-

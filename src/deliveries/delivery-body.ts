@@ -16,7 +16,8 @@ export const isContentType = (value: unknown): value is string =>
 
 export const isJsonContentType = (value: string): boolean => JSON_MEDIA_TYPE.test(value);
 
-export const CONTENT_TYPE_MESSAGE = `must be a media type of at most ${MAX_CONTENT_TYPE} characters, e.g. application/x-www-form-urlencoded`;
+export const CONTENT_TYPE_MESSAGE =
+  `must be a media type of at most ${MAX_CONTENT_TYPE} characters, ` + 'e.g. application/x-www-form-urlencoded';
 
 export interface DeliveryContent {
   body?: unknown;

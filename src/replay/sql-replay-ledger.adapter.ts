@@ -35,7 +35,11 @@ interface ClaimRow {
   audited: boolean;
 }
 
-type DeliveryToResend = Pick<ClaimRow, 'tenant_id' | 'target' | 'payload' | 'body' | 'content_type' | 'headers'> & { id: string; status: string; attempts: number };
+type DeliveryToResend = Pick<ClaimRow, 'tenant_id' | 'target' | 'payload' | 'body' | 'content_type' | 'headers'> & {
+  id: string;
+  status: string;
+  attempts: number;
+};
 
 const RESEND_CANDIDATE = `SELECT id, tenant_id, target, payload, body, content_type, headers, attempts, status
   FROM deliveries WHERE id = $1 FOR NO KEY UPDATE`;

@@ -76,7 +76,7 @@ export class EndpointSigning {
 
   /** Moves every secret under the current key; safe to run again, and beside PUTs (a PUT in between wins). */
   async reencrypt(scope: TenantScope): Promise<ReencryptResult> {
-    scope.assertPlatformWide('POST /autoheal/endpoints/signing/reencrypt is platform-wide: it rewrites every tenant\'s secrets');
+    scope.assertPlatformWide("POST /autoheal/endpoints/signing/reencrypt is platform-wide: it rewrites every tenant's secrets");
     if (!this.cipher) throw new SigningNotConfiguredError();
     const cipher = this.cipher;
     const result: ReencryptResult = { key_id: cipher.currentKeyId, reencrypted: 0, unreadable: [] };
@@ -103,7 +103,10 @@ export class EndpointSigning {
 
   private checkOptions(body: PutSigningBody): { header: string | null; prefix: string | null } {
     if (body.scheme === 'standard-webhooks' && body.header !== undefined) {
-      throw new DomainError('invalid_header', 'header: standard-webhooks always signs in webhook-id, webhook-timestamp and webhook-signature');
+      throw new DomainError(
+        'invalid_header',
+        'header: standard-webhooks always signs in webhook-id, webhook-timestamp and webhook-signature',
+      );
     }
     if (body.scheme !== 'hmac-sha256' && body.prefix !== undefined) {
       throw new DomainError('invalid_prefix', `prefix: only for hmac-sha256 (${body.scheme} has a fixed format)`);

@@ -15,7 +15,8 @@ const copy = (s: StoredSigningSettings): StoredSigningSettings => ({
   updated_at: new Date(s.updated_at),
   secret: copySecret(s.secret),
 });
-const sameSecret = (a: EncryptedSecret, b: EncryptedSecret) => a.keyId === b.keyId && a.iv.equals(b.iv) && a.ciphertext.equals(b.ciphertext);
+const sameSecret = (a: EncryptedSecret, b: EncryptedSecret) =>
+  a.keyId === b.keyId && a.iv.equals(b.iv) && a.ciphertext.equals(b.ciphertext);
 
 export class MemorySigningSettingsStore extends SigningSettingsStore {
   private readonly rows = new Map<string, StoredSigningSettings>();

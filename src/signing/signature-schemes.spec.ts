@@ -10,7 +10,15 @@ describe('signatureHeaders', () => {
   const now = new Date();
 
   it('standard-webhooks: verifies with the official library, with the original message id and the given timestamp', () => {
-    const headers = signatureHeaders({ scheme: 'standard-webhooks', secret: SECRET, header: null, prefix: null, messageId: 'msg_1', timestamp: now, body: BODY });
+    const headers = signatureHeaders({
+      scheme: 'standard-webhooks',
+      secret: SECRET,
+      header: null,
+      prefix: null,
+      messageId: 'msg_1',
+      timestamp: now,
+      body: BODY,
+    });
     expect(headers).toMatchObject({ 'webhook-id': 'msg_1', 'webhook-timestamp': String(Math.floor(now.getTime() / 1000)) });
     expect(headers['webhook-signature']).toMatch(/^v1,/);
     expect(new Webhook(SECRET).verify(BODY, headers)).toEqual(JSON.parse(BODY));
@@ -18,16 +26,40 @@ describe('signatureHeaders', () => {
   });
 
   it('hmac-sha256: GitHub style by default, verified by @octokit/webhooks-methods; header and prefix configurable', async () => {
-    const github = signatureHeaders({ scheme: 'hmac-sha256', secret: 'gh-secret', header: null, prefix: null, messageId: 'm', timestamp: now, body: BODY });
+    const github = signatureHeaders({
+      scheme: 'hmac-sha256',
+      secret: 'gh-secret',
+      header: null,
+      prefix: null,
+      messageId: 'm',
+      timestamp: now,
+      body: BODY,
+    });
     expect(Object.keys(github)).toEqual(['x-hub-signature-256']);
     expect(await verifyGithub('gh-secret', BODY, github['x-hub-signature-256'])).toBe(true);
     expect(await verifyGithub('other', BODY, github['x-hub-signature-256'])).toBe(false);
-    const custom = signatureHeaders({ scheme: 'hmac-sha256', secret: 's', header: 'X-Signature', prefix: '', messageId: 'm', timestamp: now, body: BODY });
+    const custom = signatureHeaders({
+      scheme: 'hmac-sha256',
+      secret: 's',
+      header: 'X-Signature',
+      prefix: '',
+      messageId: 'm',
+      timestamp: now,
+      body: BODY,
+    });
     expect(custom).toEqual({ 'x-signature': createHmac('sha256', 's').update(BODY).digest('hex') });
   });
 
   it('stripe-style: t=<seconds>,v1=<hex of HMAC(t.body)>', () => {
-    const headers = signatureHeaders({ scheme: 'stripe-style', secret: 'whsec_x', header: null, prefix: null, messageId: 'm', timestamp: now, body: BODY });
+    const headers = signatureHeaders({
+      scheme: 'stripe-style',
+      secret: 'whsec_x',
+      header: null,
+      prefix: null,
+      messageId: 'm',
+      timestamp: now,
+      body: BODY,
+    });
     const t = Math.floor(now.getTime() / 1000);
     expect(headers).toEqual({ 'stripe-signature': `t=${t},v1=${createHmac('sha256', 'whsec_x').update(`${t}.${BODY}`).digest('hex')}` });
   });

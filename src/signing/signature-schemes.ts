@@ -48,7 +48,9 @@ export function signatureHeaders(input: SigningInput): Record<string, string> {
         [(input.header ?? DEFAULT_HMAC_HEADER).toLowerCase()]: `${input.prefix ?? DEFAULT_HMAC_PREFIX}${hmacHex(input.secret, input.body)}`,
       };
     case 'stripe-style':
-      return { [(input.header ?? DEFAULT_STRIPE_HEADER).toLowerCase()]: `t=${seconds},v1=${hmacHex(input.secret, `${seconds}.${input.body}`)}` };
+      return {
+        [(input.header ?? DEFAULT_STRIPE_HEADER).toLowerCase()]: `t=${seconds},v1=${hmacHex(input.secret, `${seconds}.${input.body}`)}`,
+      };
   }
 }
 

@@ -14,7 +14,11 @@ const SECRET_CIPHER = Symbol('SECRET_CIPHER');
 @Module({
   controllers: [SigningController],
   providers: [
-    { provide: SigningSettingsStore, inject: [DataSource], useFactory: (dataSource: DataSource) => new SqlSigningSettingsStore(dataSource) },
+    {
+      provide: SigningSettingsStore,
+      inject: [DataSource],
+      useFactory: (dataSource: DataSource) => new SqlSigningSettingsStore(dataSource),
+    },
     {
       provide: SECRET_CIPHER,
       inject: [AppConfig],
@@ -52,9 +56,11 @@ export class SigningModule implements OnApplicationBootstrap {
     }
     const missing = [...usage.keys()].filter((id) => !this.cipher!.has(id));
     if (missing.length > 0) {
+      const ids = missing.map((id) => `"${id}"`).join(', ');
+      const counts = missing.map((id) => usage.get(id)).join(', ');
       throw new Error(
-        `SIGNING_KEYS lacks key id(s) ${missing.map((id) => `"${id}"`).join(', ')}, used by ${missing.map((id) => usage.get(id)).join(', ')} ` +
-          'signing setting(s); keep an old key in SIGNING_KEYS (after the current one) until POST /autoheal/endpoints/signing/reencrypt has moved them',
+        `SIGNING_KEYS lacks key id(s) ${ids}, used by ${counts} signing setting(s); keep an old key in SIGNING_KEYS ` +
+          '(after the current one) until POST /autoheal/endpoints/signing/reencrypt has moved them',
       );
     }
   }

@@ -97,7 +97,11 @@ describe('tenant-scoped tokens, on every route', () => {
     db = await createTestDatabase();
     dataSource = await openDataSource(db.url);
     t = await createTestApp({
-      env: { DATABASE_URL: db.url, NOTIFY_WEBHOOK_URL: undefined, SIGNING_KEYS: `k1:${Buffer.from(Array.from({ length: 32 }, (_, i) => i * 7 + 1)).toString('base64')}` },
+      env: {
+        DATABASE_URL: db.url,
+        NOTIFY_WEBHOOK_URL: undefined,
+        SIGNING_KEYS: `k1:${Buffer.from(Array.from({ length: 32 }, (_, i) => i * 7 + 1)).toString('base64')}`,
+      },
       overrides: [[Clock, clock]],
     });
     for (const [tenant, endpoint] of [
@@ -681,7 +685,7 @@ describe('tenant-scoped tokens, on every route', () => {
     },
     {
       route: 'PUT /autoheal/endpoints/signing',
-      name: 'sets its own tenant\'s settings',
+      name: "sets its own tenant's settings",
       method: 'put',
       path: () => '/autoheal/endpoints/signing',
       body: { tenant_id: A, endpoint: EA, scheme: 'stripe-style', secret: 'whsec_a' },

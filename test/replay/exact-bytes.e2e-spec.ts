@@ -149,19 +149,31 @@ describe('Exact bytes: what the dispatcher sent is what every replay sends (Post
       status: 'failed',
       ...fields,
     });
-    const post = (fields: Record<string, unknown>) => http().post('/deliveries').set('Authorization', as('ingest')).send([item(fields)]);
+    const post = (fields: Record<string, unknown>) =>
+      http()
+        .post('/deliveries')
+        .set('Authorization', as('ingest'))
+        .send([item(fields)]);
 
     it.each([
       [{ body: '{"a":1}' }, 400, /^\[0\]\.content_type: required with body: the Content-Type the dispatcher sent/],
       [{ body: '{"a":1}', content_type: 'application/json', payload: { a: 2 } }, 400, /^\[0\]\.payload: differs from the JSON in body/],
       [{ body: 'a=1', content_type: 'application/x-www-form-urlencoded', payload: { a: 1 } }, 400, /^\[0\]\.payload: must be left out/],
-      [{ body: '{"a":', content_type: 'application/json' }, 400, /^\[0\]\.body: is not valid JSON \(.*\), but content_type is "application\/json"/],
+      [
+        { body: '{"a":', content_type: 'application/json' },
+        400,
+        /^\[0\]\.body: is not valid JSON \(.*\), but content_type is "application\/json"/,
+      ],
       [{ body: '{"a":"\\u0000"}', content_type: 'application/json' }, 400, /^\[0\]\.body\.a: must not contain the NUL character/],
       [{ body: 42, content_type: 'text/plain' }, 400, /^\[0\]\.body: must be a string/],
       [{ body: 'x', content_type: 'not a type' }, 400, /^\[0\]\.content_type: must be a media type/],
       [{ content_type: 'application/json' }, 400, /^\[0\]\.content_type: describes body \(or payload\)/],
       [{ payload: { a: 1 }, content_type: 'text/xml' }, 400, /^\[0\]\.content_type: "text\/xml" needs the bytes in body/],
-      [{ body: 'x'.repeat(1024 * 1024 + 1), content_type: 'text/plain' }, 413, /^\[0\]\.body: is 1048577 bytes; at most 1048576 bytes \(1 MB\)/],
+      [
+        { body: 'x'.repeat(1024 * 1024 + 1), content_type: 'text/plain' },
+        413,
+        /^\[0\]\.body: is 1048577 bytes; at most 1048576 bytes \(1 MB\)/,
+      ],
     ])('case %# answers the status and message', async (fields, status, message) => {
       const res = await post(fields as Record<string, unknown>).expect(status);
       expect(res.body.message).toMatch(message);
@@ -187,7 +199,11 @@ describe('Exact bytes: what the dispatcher sent is what every replay sends (Post
         .expect(200);
       const row = (await http().get(`/deliveries/${id}`).set('Authorization', as('operator')).expect(200)).body;
       expect(row).toMatchObject({ body: null, content_type: null, payload: { v: 2 } });
-      await http().post('/deliveries').set('Authorization', as('ingest')).send([{ ...base, status: 'failed', error: 'again' }]).expect(200);
+      await http()
+        .post('/deliveries')
+        .set('Authorization', as('ingest'))
+        .send([{ ...base, status: 'failed', error: 'again' }])
+        .expect(200);
       expect((await http().get(`/deliveries/${id}`).set('Authorization', as('operator')).expect(200)).body).toMatchObject({
         body: null,
         payload: { v: 2 },

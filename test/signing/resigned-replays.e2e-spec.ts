@@ -56,7 +56,8 @@ describe('Re-signed replays, verified by real receivers (standardwebhooks, @octo
       .set('Authorization', as('admin'))
       .send({ tenant_id: 'acme', endpoint: receiver.url(path), ...settings })
       .expect(200);
-  const replay = async (id: string) => (await http().post(`/deliveries/${id}/replay`).set('Authorization', as('operator')).expect(200)).body;
+  const replay = async (id: string) =>
+    (await http().post(`/deliveries/${id}/replay`).set('Authorization', as('operator')).expect(200)).body;
   const lastAt = (path: string) => receiver.at(path).at(-1)!;
 
   beforeAll(async () => {
@@ -84,7 +85,7 @@ describe('Re-signed replays, verified by real receivers (standardwebhooks, @octo
   });
   beforeEach(() => (clock.offsetMs = 0));
 
-  it('standard-webhooks: the original webhook-id, a fresh timestamp from the clock, one new v1 signature; Webhook.verify accepts', async () => {
+  it('standard-webhooks: the original webhook-id, a fresh timestamp, one new v1 signature; Webhook.verify accepts', async () => {
     await sign('/sw', { scheme: 'standard-webhooks', secret: SW_SECRET });
     const id = await report('/sw', { body: JSON_BODY, content_type: 'application/json' });
     expect(await replay(id)).toMatchObject({ outcome: 'delivered', http_status: 200 });
@@ -125,7 +126,7 @@ describe('Re-signed replays, verified by real receivers (standardwebhooks, @octo
     expect(got.rejection).toMatch(/timestamp too old/);
   });
 
-  it('hmac-sha256 (GitHub style): X-Hub-Signature-256: sha256=<hex> over the raw body, JSON or form-encoded; octokit verify accepts', async () => {
+  it('hmac-sha256 (GitHub style): sha256=<hex> over the raw body, JSON or form-encoded; octokit verify accepts', async () => {
     await sign('/gh', { scheme: 'hmac-sha256', secret: GH_SECRET });
     await sign('/gh-form', { scheme: 'hmac-sha256', secret: GH_SECRET, header: 'X-Hub-Signature-256', prefix: 'sha256=' });
     const json = await report('/gh', { body: JSON_BODY, content_type: 'application/json' });
@@ -152,7 +153,7 @@ describe('Re-signed replays, verified by real receivers (standardwebhooks, @octo
     expect(lastAt('/gh-wrong-secret').rejection).toBe('octokit: signature does not match');
   });
 
-  it('stripe-style: Stripe-Signature: t=<now>,v1=<hex> over "t.body", verified as Stripe documents; wrong secret or bytes fail', async () => {
+  it('stripe-style: t=<now>,v1=<hex> over "t.body", verified as Stripe documents; wrong secret or bytes fail', async () => {
     await sign('/stripe', { scheme: 'stripe-style', secret: STRIPE_SECRET });
     const id = await report('/stripe', { body: JSON_BODY, content_type: 'application/json' });
     expect(await replay(id)).toMatchObject({ outcome: 'delivered' });
@@ -165,7 +166,7 @@ describe('Re-signed replays, verified by real receivers (standardwebhooks, @octo
     );
   });
 
-  it('the timestamp is the injected clock\'s: a clock 10 minutes behind makes the receiver reject it as stale', async () => {
+  it("the timestamp is the injected clock's: a clock 10 minutes behind makes the receiver reject it as stale", async () => {
     await sign('/stripe-stale-clock', { scheme: 'stripe-style', secret: STRIPE_SECRET });
     const id = await report('/stripe-stale-clock', { body: JSON_BODY, content_type: 'application/json' });
     clock.offsetMs = -10 * 60_000;

@@ -18,7 +18,10 @@ const EP = 'https://hooks.example.com/in';
 /** Boots the real AppModule; the promise rejects when the boot does. */
 async function boot(env: Record<string, string | undefined>): Promise<NestExpressApplication> {
   const config = AppConfig.fromEnv({ ...process.env, ...env });
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).overrideProvider(AppConfig).useValue(config).compile();
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
+    .overrideProvider(AppConfig)
+    .useValue(config)
+    .compile();
   const app = configureApp(moduleRef.createNestApplication<NestExpressApplication>({ logger: false }));
   try {
     await app.init();
@@ -61,14 +64,25 @@ describe('Signing settings API: PUT/GET/DELETE /autoheal/endpoints/signing, re-e
       created_at: expect.any(String),
       updated_at: expect.any(String),
     });
-    await put({ tenant_id: 'acme', endpoint: `${EP}/gh`, scheme: 'hmac-sha256', secret: 'gh-secret', header: 'X-Signature', prefix: '' }).expect(200);
+    await put({
+      tenant_id: 'acme',
+      endpoint: `${EP}/gh`,
+      scheme: 'hmac-sha256',
+      secret: 'gh-secret',
+      header: 'X-Signature',
+      prefix: '',
+    }).expect(200);
 
     const listed = await http().get('/autoheal/endpoints/signing').set('Authorization', as('operator')).expect(200);
     expect(listed.body.settings.map((s: { endpoint: string; header: string | null }) => [s.endpoint, s.header])).toEqual([
       [EP, null],
       [`${EP}/gh`, 'x-signature'],
     ]);
-    const filtered = await http().get('/autoheal/endpoints/signing').query({ endpoint: `${EP}/gh` }).set('Authorization', as('admin')).expect(200);
+    const filtered = await http()
+      .get('/autoheal/endpoints/signing')
+      .query({ endpoint: `${EP}/gh` })
+      .set('Authorization', as('admin'))
+      .expect(200);
     expect(filtered.body.settings).toHaveLength(1);
 
     const everything = JSON.stringify([res.body, listed.body, await dataSource.query(`SELECT * FROM operator_audit`)]);
@@ -90,16 +104,30 @@ describe('Signing settings API: PUT/GET/DELETE /autoheal/endpoints/signing, re-e
       .expect(404);
     expect(again.body.message).toBe(`Signing settings for acme ${EP}/gh not found`);
 
-    const audit = await dataSource.query(`SELECT action, operator_id, tenant_id, meta FROM operator_audit WHERE action LIKE 'endpoint_signing%' ORDER BY id`);
-    expect(audit.map((a: { action: string }) => a.action)).toEqual(['endpoint_signing_set', 'endpoint_signing_set', 'endpoint_signing_delete']);
-    expect(audit[0]).toMatchObject({ operator_id: 'admin-alice', tenant_id: 'acme', meta: { body: { secret: '[redacted]', scheme: 'standard-webhooks' } } });
+    const audit = await dataSource.query(
+      `SELECT action, operator_id, tenant_id, meta FROM operator_audit WHERE action LIKE 'endpoint_signing%' ORDER BY id`,
+    );
+    expect(audit.map((a: { action: string }) => a.action)).toEqual([
+      'endpoint_signing_set',
+      'endpoint_signing_set',
+      'endpoint_signing_delete',
+    ]);
+    expect(audit[0]).toMatchObject({
+      operator_id: 'admin-alice',
+      tenant_id: 'acme',
+      meta: { body: { secret: '[redacted]', scheme: 'standard-webhooks' } },
+    });
     expect(audit[2]).toMatchObject({ tenant_id: 'acme', meta: { query: { tenant_id: 'acme', endpoint: `${EP}/gh` } } });
   });
 
   it('is admin only for writes; operators may read', async () => {
     await put({ tenant_id: 'acme', endpoint: EP, scheme: 'hmac-sha256', secret: 'x' }, 'operator').expect(403);
     await http().get('/autoheal/endpoints/signing').set('Authorization', as('viewer')).expect(403);
-    await http().delete('/autoheal/endpoints/signing').query({ tenant_id: 'acme', endpoint: EP }).set('Authorization', as('operator')).expect(403);
+    await http()
+      .delete('/autoheal/endpoints/signing')
+      .query({ tenant_id: 'acme', endpoint: EP })
+      .set('Authorization', as('operator'))
+      .expect(403);
   });
 
   it.each([
@@ -108,7 +136,10 @@ describe('Signing settings API: PUT/GET/DELETE /autoheal/endpoints/signing, re-e
     [{ scheme: 'standard-webhooks', secret: 'plain' }, /^secret: a standard-webhooks secret is "whsec_" followed by the base64/],
     [{ scheme: 'standard-webhooks', secret: SW_SECRET, header: 'x-sig' }, /^header: standard-webhooks always signs in webhook-id/],
     [{ scheme: 'stripe-style', secret: 'x', prefix: 'v1=' }, /^prefix: only for hmac-sha256/],
-    [{ scheme: 'hmac-sha256', secret: 'x', header: 'Content-Type' }, /^header: "Content-Type" must be an HTTP header name the replayer does not set/],
+    [
+      { scheme: 'hmac-sha256', secret: 'x', header: 'Content-Type' },
+      /^header: "Content-Type" must be an HTTP header name the replayer does not set/,
+    ],
     [{ scheme: 'hmac-sha256', secret: 'x', header: 'bad header' }, /^header: "bad header" must be an HTTP header name/],
     [{ scheme: 'hmac-sha256', secret: 'x', endpoint: 'ftp://x' }, /^endpoint: "ftp:\/\/x"/],
     [{ scheme: 'hmac-sha256', secret: 'x', extra: 1 }, /property extra should not exist/],
@@ -118,7 +149,11 @@ describe('Signing settings API: PUT/GET/DELETE /autoheal/endpoints/signing, re-e
   });
 
   it('DELETE needs both tenant_id and endpoint', async () => {
-    const res = await http().delete('/autoheal/endpoints/signing').query({ tenant_id: 'acme' }).set('Authorization', as('admin')).expect(400);
+    const res = await http()
+      .delete('/autoheal/endpoints/signing')
+      .query({ tenant_id: 'acme' })
+      .set('Authorization', as('admin'))
+      .expect(400);
     expect(res.body.message).toMatch(/tenant_id and endpoint are both required/);
   });
 
@@ -127,7 +162,9 @@ describe('Signing settings API: PUT/GET/DELETE /autoheal/endpoints/signing, re-e
       await expect(boot({ DATABASE_URL: db.url, SIGNING_KEYS: undefined })).rejects.toThrow(
         /SIGNING_KEYS is not set, but 1 endpoint\(s\) have signing settings/,
       );
-      await expect(boot({ DATABASE_URL: db.url, SIGNING_KEYS: K2 })).rejects.toThrow(/SIGNING_KEYS lacks key id\(s\) "k1", used by 1 signing/);
+      await expect(boot({ DATABASE_URL: db.url, SIGNING_KEYS: K2 })).rejects.toThrow(
+        /SIGNING_KEYS lacks key id\(s\) "k1", used by 1 signing/,
+      );
     });
 
     it('with a new key first, old rows still work, new writes use it, and reencrypt moves the rest so the old key can go', async () => {
@@ -142,14 +179,22 @@ describe('Signing settings API: PUT/GET/DELETE /autoheal/endpoints/signing, re-e
           .expect((res) => expect(res.body.key_id).toBe('k2'));
         const scoped = `Bearer ${t.token('admin', 'admin-carol', '1h', ['acme'])}`;
         await request(rotated.getHttpServer()).post('/autoheal/endpoints/signing/reencrypt').set('Authorization', scoped).expect(403);
-        const res = await request(rotated.getHttpServer()).post('/autoheal/endpoints/signing/reencrypt').set('Authorization', admin).expect(200);
+        const res = await request(rotated.getHttpServer())
+          .post('/autoheal/endpoints/signing/reencrypt')
+          .set('Authorization', admin)
+          .expect(200);
         expect(res.body).toEqual({ key_id: 'k2', reencrypted: 1, unreadable: [] });
-        const again = await request(rotated.getHttpServer()).post('/autoheal/endpoints/signing/reencrypt').set('Authorization', admin).expect(200);
+        const again = await request(rotated.getHttpServer())
+          .post('/autoheal/endpoints/signing/reencrypt')
+          .set('Authorization', admin)
+          .expect(200);
         expect(again.body).toEqual({ key_id: 'k2', reencrypted: 0, unreadable: [] });
       } finally {
         await rotated.close();
       }
-      expect(await dataSource.query(`SELECT key_id, count(*)::int AS n FROM endpoint_signing GROUP BY key_id`)).toEqual([{ key_id: 'k2', n: 2 }]);
+      expect(await dataSource.query(`SELECT key_id, count(*)::int AS n FROM endpoint_signing GROUP BY key_id`)).toEqual([
+        { key_id: 'k2', n: 2 },
+      ]);
       // k1 is no longer needed: the service boots with k2 alone.
       const later = await boot({ DATABASE_URL: db.url, SIGNING_KEYS: K2 });
       await later.close();

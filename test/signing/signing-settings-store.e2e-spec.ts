@@ -4,4 +4,7 @@ import { sqlStore } from '../utils/sql-store';
 import { describeSigningSettingsStoreContract } from './signing-settings-store.contract';
 
 describeSigningSettingsStoreContract('PostgreSQL', () => sqlStore((dataSource) => new SqlSigningSettingsStore(dataSource)));
-describeSigningSettingsStoreContract('in memory', async () => ({ store: new MemorySigningSettingsStore(), dispose: async () => undefined }));
+describeSigningSettingsStoreContract('in memory', async () => ({
+  store: new MemorySigningSettingsStore(),
+  dispose: async () => undefined,
+}));
