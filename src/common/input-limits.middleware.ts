@@ -85,3 +85,14 @@ function describe(found: Hostile | null): string | null {
   const path = found.path.map((part, i) => (typeof part === 'number' ? `[${part}]` : i === 0 ? part : `.${part}`)).join('');
   return `${path || 'body'}: ${found.problem}`;
 }
+
+/**
+ * The same limits for JSON that arrives inside a string (a delivery's `body`): null when PostgreSQL's jsonb can store
+ * it, else the problem, with its path after `where` (`[0].body.items[2]: ...`). Depth counts from `depth`.
+ */
+export function jsonValueProblem(value: unknown, where: string, depth = 0): string | null {
+  const found = findHostile(value, depth);
+  if (!found) return null;
+  const path = found.path.map((part) => (typeof part === 'number' ? `[${part}]` : `.${part}`)).join('');
+  return `${where}${path}: ${found.problem}`;
+}

@@ -1,3 +1,4 @@
+import { parseSigningKeys, SigningKey } from './signing-keys';
 import { DEV_JWT_SECRET, EnvironmentVariables, LogFormat, NodeEnv, PredictorKind, validateEnv } from './env.schema';
 
 export interface DatabaseSettings {
@@ -25,6 +26,8 @@ export class AppConfig {
   readonly replay: { allowPrivateTargets: boolean; timeoutMs: number };
   readonly recovery: { drainLockDurationMs: number };
   readonly notifyWebhookUrl?: string;
+  /** Current key first; null when SIGNING_KEYS is unset. */
+  readonly signingKeys: SigningKey[] | null;
 
   constructor(env: EnvironmentVariables) {
     this.nodeEnv = env.NODE_ENV;
@@ -45,6 +48,9 @@ export class AppConfig {
     };
     this.recovery = { drainLockDurationMs: env.DRAIN_LOCK_DURATION_MS };
     this.notifyWebhookUrl = env.NOTIFY_WEBHOOK_URL;
+    const keys = env.SIGNING_KEYS === undefined ? null : parseSigningKeys(env.SIGNING_KEYS);
+    if (typeof keys === 'string') throw new Error(`SIGNING_KEYS: ${keys}`);
+    this.signingKeys = keys;
   }
 
   get isProduction(): boolean {

@@ -62,6 +62,19 @@ describe('validateEnv', () => {
     expect(problems.join('\n')).not.toMatch(/hunter/);
   });
 
+  it('checks SIGNING_KEYS when set (never repeating it), and leaves it unset otherwise', () => {
+    const weak = `k1:${Buffer.alloc(32, 1).toString('base64')}`;
+    const problems = problemsOf({ SIGNING_KEYS: weak });
+    expect(problems).toEqual([expect.stringMatching(/^SIGNING_KEYS=\(value hidden\): key "k1" is too weak/)]);
+    expect(problems.join('\n')).not.toContain(weak.slice(3));
+    expect(problemsOf({ SIGNING_KEYS: 'k1:c2hvcnQ=' })).toEqual([
+      expect.stringMatching(/^SIGNING_KEYS=\(value hidden\): key "k1" is 5 bytes/),
+    ]);
+    expect(AppConfig.fromEnv({}).signingKeys).toBeNull();
+    const good = randomBytes(32);
+    expect(AppConfig.fromEnv({ SIGNING_KEYS: `k2:${good.toString('base64')}` }).signingKeys).toEqual([{ id: 'k2', key: good }]);
+  });
+
   it('reports every bad variable at once', () => {
     expect(problemsOf({ PORT: 'x', NODE_ENV: 'y' }).map((p) => p.split('=')[0])).toEqual(['NODE_ENV', 'PORT']);
   });

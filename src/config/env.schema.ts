@@ -1,6 +1,7 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUrl, Max, Min, MinLength, validateSync } from 'class-validator';
 import { MIN_SECRET_LENGTH, SECRET_ADVICE, weakSecretReason } from './secret-strength';
+import { parseSigningKeys } from './signing-keys';
 
 export const NODE_ENVS = ['development', 'test', 'production'] as const;
 export type NodeEnv = (typeof NODE_ENVS)[number];
@@ -9,7 +10,7 @@ export const LOG_FORMATS = ['json', 'pretty'] as const;
 export type LogFormat = (typeof LOG_FORMATS)[number];
 
 /** A validation message never repeats these: their values are or hold credentials. */
-const SECRET_VARIABLES = new Set(['JWT_SECRET', 'DATABASE_URL', 'REDIS_URL', 'NOTIFY_WEBHOOK_URL']);
+const SECRET_VARIABLES = new Set(['JWT_SECRET', 'DATABASE_URL', 'REDIS_URL', 'NOTIFY_WEBHOOK_URL', 'SIGNING_KEYS']);
 
 export const PREDICTORS = ['rules'] as const;
 export type PredictorKind = (typeof PREDICTORS)[number];
@@ -144,6 +145,12 @@ export class EnvironmentVariables {
   @IsOptional()
   @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
   NOTIFY_WEBHOOK_URL?: string;
+
+  /** `<key id>:<base64 32 bytes>[,…]`, the current key first; checked in validateEnv. Needed once signing settings exist. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  SIGNING_KEYS?: string;
 }
 
 function jwtSecretProblem(secret: string | undefined): string | null {
@@ -169,6 +176,10 @@ export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables 
     return `${error.property}=${value}: ${Object.values(error.constraints ?? {}).join('; ')}`;
   });
 
+  if (env.SIGNING_KEYS !== undefined) {
+    const keys = parseSigningKeys(env.SIGNING_KEYS);
+    if (typeof keys === 'string') problems.push(`SIGNING_KEYS=(value hidden): ${keys}`);
+  }
   if (env.NODE_ENV === 'production') {
     const secretProblem = jwtSecretProblem(env.JWT_SECRET);
     if (secretProblem) problems.push(secretProblem);

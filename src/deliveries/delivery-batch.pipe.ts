@@ -13,6 +13,7 @@ import { rawBodyFacts } from '../common/raw-body';
 import { describeValidationErrors } from '../common/validation';
 import type { DeliveryOutcome } from './delivery-store.port';
 import type { DeliveryStatus } from './delivery.constants';
+import { checkDeliveryContent, MAX_BODY_BYTES } from './delivery-body';
 import { DeliveryOutcomeDto, passesDeliveryOutcomeDto } from './dto/delivery-outcome.dto';
 
 export const MAX_BATCH_SIZE = 1000;
@@ -48,7 +49,7 @@ export class DeliveryBatchPipe implements PipeTransform<SizedBody, DeliveryOutco
     const items = body.map((raw: unknown, index) => {
       const found = isObject(raw) && passesDeliveryOutcomeDto(raw) ? [] : problemsOf(raw, index);
       const outcome = found.length === 0 ? toOutcome(raw as Record<string, unknown>) : null;
-      if (outcome) found.push(...unreadableDates(outcome, index));
+      if (outcome) found.push(...unreadableDates(outcome, index), ...contentProblems(outcome, index));
       problems.push(...found);
       return outcome;
     });
@@ -67,6 +68,11 @@ function problemsOf(raw: unknown, index: number): string[] {
 }
 
 function assertDeliverySize(raw: unknown, index: number): void {
+  const body = isObject(raw) ? raw.body : undefined;
+  if (typeof body === 'string' && body.length > MAX_BODY_BYTES / 3) {
+    const check = checkDeliveryContent({ body, content_type: 'text/plain' }, `[${index}]`);
+    if (!check.ok && check.tooLarge) throw new PayloadTooLargeException(check.problem);
+  }
   const bytes = Buffer.byteLength(JSON.stringify(raw) ?? '');
   if (bytes > MAX_DELIVERY_BYTES) {
     throw new PayloadTooLargeException(`[${index}]: delivery is ${bytes} bytes; at most ${MAX_DELIVERY_BYTES} bytes (1 MB) per delivery`);
@@ -85,10 +91,21 @@ function toOutcome(raw: Record<string, unknown>): DeliveryOutcome {
     error: raw.error as string | null | undefined,
     event_type: raw.event_type as string | null | undefined,
     payload: raw.payload,
+    body: raw.body as string | null | undefined,
+    content_type: raw.content_type as string | null | undefined,
     headers: raw.headers as Record<string, string> | null | undefined,
     created_at: created_at == null ? undefined : new Date(created_at),
     attempted_at: attempted_at == null ? undefined : new Date(attempted_at),
   };
+}
+
+/** Sets the payload a body derives (its JSON, or null), so the store replaces body and payload together. */
+function contentProblems(outcome: DeliveryOutcome, index: number): string[] {
+  if (outcome.body == null && outcome.content_type == null) return [];
+  const check = checkDeliveryContent(outcome, `[${index}]`);
+  if (!check.ok) return [check.problem];
+  outcome.payload = check.payload;
+  return [];
 }
 
 const UNREADABLE_DATE = 'must be a calendar date and time, e.g. 2025-01-23T12:34:56Z (week and ordinal dates are not accepted)';

@@ -11,6 +11,12 @@ export interface DeliveryOutcome {
   error?: string | null;
   event_type?: string | null;
   payload?: unknown;
+  /**
+   * The bytes as sent, with their content type. Given (or a payload given), body, content type and payload replace
+   * the stored ones together, so a replay never mixes two reports' content.
+   */
+  body?: string | null;
+  content_type?: string | null;
   headers?: Record<string, string> | null;
   /** Defaults to the time of the request. Kept from the first report. */
   created_at?: Date;
@@ -35,6 +41,9 @@ export interface DeliveryRecord {
   triage_score: number | null;
   attempts: number;
   payload: unknown;
+  /** Null: a replay sends the payload as JSON. */
+  body: string | null;
+  content_type: string | null;
   headers: Record<string, string> | null;
   meta: Record<string, unknown>;
   created_at: Date;

@@ -14,6 +14,7 @@ import type {
 } from './delivery-store.port';
 import { DeliveryStore } from './delivery-store.port';
 import { assertDistinctIds, TenantMismatchError } from './delivery-batch';
+import { givesContent } from './delivery-body';
 import { FAILED_STATUSES } from './delivery.constants';
 
 type ReplayClaimRecord = Pick<AttemptRecord, 'attempted_at' | 'source' | 'actor' | 'outcome' | 'cycle_id'>;
@@ -66,7 +67,9 @@ export class MemoryDeliveryStore extends DeliveryStore {
         event_type: (stale ? undefined : item.event_type) ?? stored?.event_type ?? null,
         ...outcome,
         attempts: stored?.attempts ?? 0,
-        payload: stale || item.payload === undefined ? (stored?.payload ?? null) : structuredClone(item.payload),
+        ...(stale || !givesContent(item)
+          ? { payload: stored?.payload ?? null, body: stored?.body ?? null, content_type: stored?.content_type ?? null }
+          : { payload: structuredClone(item.payload ?? null), body: item.body ?? null, content_type: item.content_type ?? null }),
         headers: !stale && item.headers ? { ...item.headers } : (stored?.headers ?? null),
         meta: stored?.meta ?? {},
         created_at: stored?.created_at ?? item.created_at ?? now,

@@ -4,6 +4,7 @@ import { Clock } from '../clock/clock';
 import { replayKeySql } from '../replay/replay-key';
 import { classifyFailure } from '../triage/triage';
 import { assertDistinctIds, TenantMismatchError } from './delivery-batch';
+import { givesContent } from './delivery-body';
 import {
   AttemptRecord,
   DeliveryDetail,
@@ -18,7 +19,7 @@ import {
 } from './delivery-store.port';
 
 const DELIVERY_COLUMNS = `id, tenant_id, target, event_type, status, http_status, error, triage_label, triage_score,
-  attempts, payload, headers, meta, created_at, updated_at, last_attempt_at`;
+  attempts, payload, body, content_type, headers, meta, created_at, updated_at, last_attempt_at`;
 
 const ATTEMPT_COLUMNS = `id, attempted_at, finished_at, http_status, error, duration_ms, source, actor, outcome, replay_key, cycle_id`;
 
@@ -58,6 +59,9 @@ const unlessStale = (column: string) => `${column} = CASE WHEN ${STALE_REPORT} T
 /** NULL keeps the stored value. */
 const givenUnlessStale = (column: string) =>
   `${column} = CASE WHEN ${STALE_REPORT} THEN d.${column} ELSE COALESCE(EXCLUDED.${column}, d.${column}) END`;
+/** Body and content type go with the payload: a report that gives content (its boxed payload) replaces all three. */
+const withPayloadUnlessStale = (column: string) =>
+  `${column} = CASE WHEN ${STALE_REPORT} OR EXCLUDED.payload IS NULL THEN d.${column} ELSE EXCLUDED.${column} END`;
 
 // `payload` is boxed as {"v": ...} so an explicit JSON null is stored while an absent payload keeps the old one.
 // A re-posted attempt hits uq_delivery_attempts_dispatcher and is skipped, so counting what `recorded` returns
@@ -67,7 +71,8 @@ const UPSERT_BATCH = `
   WITH i AS MATERIALIZED (
     SELECT * FROM jsonb_to_recordset($1::jsonb) AS i(
       id text, tenant_id text, target text, event_type text, status text, http_status int, error text,
-      triage_label text, triage_score real, payload jsonb, headers jsonb, created_at timestamptz, attempted_at timestamptz)
+      triage_label text, triage_score real, payload jsonb, body text, content_type text, headers jsonb,
+      created_at timestamptz, attempted_at timestamptz)
   ), recorded AS (
     INSERT INTO delivery_attempts (delivery_id, attempted_at, http_status, error, source, actor, outcome)
     SELECT i.id, i.attempted_at, i.http_status, i.error, 'dispatcher', $3,
@@ -79,9 +84,10 @@ const UPSERT_BATCH = `
   )
   INSERT INTO deliveries AS d
     (id, tenant_id, target, event_type, status, http_status, error, triage_label, triage_score,
-     attempts, payload, headers, created_at, updated_at, last_attempt_at)
+     attempts, payload, body, content_type, headers, created_at, updated_at, last_attempt_at)
   SELECT i.id, i.tenant_id, i.target, i.event_type, i.status, i.http_status, i.error, i.triage_label, i.triage_score,
-         (r.delivery_id IS NOT NULL)::int, i.payload -> 'v', i.headers, COALESCE(i.created_at, $2), $2, i.attempted_at
+         (r.delivery_id IS NOT NULL)::int, i.payload -> 'v', i.body, i.content_type, i.headers, COALESCE(i.created_at, $2), $2,
+         i.attempted_at
   FROM i LEFT JOIN recorded r ON r.delivery_id = i.id
   ON CONFLICT (id) DO UPDATE SET
     ${unlessStale('status')},
@@ -90,6 +96,8 @@ const UPSERT_BATCH = `
     ${unlessStale('triage_label')},
     ${unlessStale('triage_score')},
     ${givenUnlessStale('event_type')},
+    ${withPayloadUnlessStale('body')},
+    ${withPayloadUnlessStale('content_type')},
     ${givenUnlessStale('payload')},
     ${givenUnlessStale('headers')},
     attempts     = d.attempts + EXCLUDED.attempts,
@@ -122,7 +130,9 @@ export class SqlDeliveryStore extends DeliveryStore {
         error: item.error ?? null,
         triage_label: triage?.label ?? null,
         triage_score: triage?.score ?? null,
-        payload: item.payload === undefined ? null : { v: item.payload },
+        payload: givesContent(item) ? { v: item.payload ?? null } : null,
+        body: givesContent(item) ? (item.body ?? null) : null,
+        content_type: givesContent(item) ? (item.content_type ?? null) : null,
         headers: item.headers ?? null,
         created_at: item.created_at?.toISOString() ?? null,
         attempted_at: item.status === 'pending' ? null : (item.attempted_at ?? now).toISOString(),

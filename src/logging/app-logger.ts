@@ -113,6 +113,7 @@ export function secretsIn(config: AppConfig): string[] {
     secrets.push(config.notifyWebhookUrl);
     if (pathname.length > 1) secrets.push(pathname);
   }
+  for (const { key } of config.signingKeys ?? []) secrets.push(key.toString('base64'));
   return secrets;
 }
 

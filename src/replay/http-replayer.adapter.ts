@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { Agent, request } from 'undici';
 import { version } from '../../package.json';
 import { isHeaderName, isHeaderValue } from '../common/http-header';
+import type { ReplaySignature, ReplaySigner } from '../signing/replay-signer.service';
 import { Replayer } from './replayer.port';
 import type { ReplayRequest, ReplayResult } from './replay.types';
 import { TargetGuard } from './target-guard';
@@ -19,8 +20,8 @@ export const REPLAY_HEADER = 'x-aetherlink-replay';
 export const DELIVERY_ID_HEADER = 'x-aetherlink-delivery-id';
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
 
-// Hop-by-hop headers, those the transport computes, and those describing the original bytes (the body is
-// re-serialised JSON, so an old content-encoding would be a lie).
+// Hop-by-hop headers, those the transport computes, and those describing the original bytes (the body is sent
+// decoded, so an old content-encoding would be a lie; the content type is the delivery's own).
 const DROPPED_HEADERS = new Set([
   'host',
   'content-length',
@@ -51,6 +52,8 @@ export class HttpReplayer extends Replayer implements OnApplicationShutdown {
   constructor(
     private readonly options: HttpReplayerOptions,
     private readonly guard: TargetGuard,
+    /** Absent: stored headers are sent as they are, signatures included. */
+    private readonly signer?: ReplaySigner,
   ) {
     super();
     this.maxResponseBytes = options.maxResponseBytes ?? 64 * 1024;
@@ -72,12 +75,20 @@ export class HttpReplayer extends Replayer implements OnApplicationShutdown {
       const verdict = await this.guard.check(req.target);
       if (!verdict.allowed) return failure(`target refused: ${verdict.reason}`, elapsed());
 
+      if (this.agent.closed) return failure('not sent: the replayer is shut down (UND_ERR_CLOSED)', elapsed());
+      const body = req.body ?? JSON.stringify(req.payload ?? null);
+      let signature: ReplaySignature | null = null;
+      try {
+        signature = (await this.signer?.sign({ ...req, body, storedHeaders: req.headers })) ?? null;
+      } catch (error) {
+        return failure(`not sent: the endpoint's signing settings could not be used (${errorText(error)})`, elapsed());
+      }
       const signal = AbortSignal.timeout(this.options.timeoutMs);
       const response = await request(req.target, {
         dispatcher: this.agent,
         method: 'POST',
-        headers: this.headersFor(req),
-        body: JSON.stringify(req.payload ?? null),
+        headers: this.headersFor(req, signature),
+        body,
         signal,
       });
       // The status is the answer; a body that is too large or too slow does not change it.
@@ -97,7 +108,7 @@ export class HttpReplayer extends Replayer implements OnApplicationShutdown {
     }
   }
 
-  private headersFor(req: ReplayRequest): Record<string, string> {
+  private headersFor(req: ReplayRequest, signature: ReplaySignature | null): Record<string, string> {
     const stored = req.headers ?? {};
     const named = new Set(
       Object.entries(stored)
@@ -108,12 +119,13 @@ export class HttpReplayer extends Replayer implements OnApplicationShutdown {
     const headers: Record<string, string> = {};
     for (const [name, raw] of Object.entries(stored)) {
       const lower = name.toLowerCase();
-      if (DROPPED_HEADERS.has(lower) || named.has(lower) || !isHeaderName(name)) continue;
+      if (DROPPED_HEADERS.has(lower) || named.has(lower) || signature?.drop.has(lower) || !isHeaderName(name)) continue;
       if (typeof raw !== 'string' && typeof raw !== 'number' && typeof raw !== 'boolean') continue;
       const value = String(raw);
       if (isHeaderValue(value)) headers[lower] = value;
     }
-    headers['content-type'] = 'application/json';
+    Object.assign(headers, signature?.headers);
+    headers['content-type'] = req.contentType ?? 'application/json';
     headers['user-agent'] = this.userAgent;
     headers[IDEMPOTENCY_HEADER] = req.idempotencyKey;
     headers[REPLAY_HEADER] = 'autoheal';
@@ -132,6 +144,8 @@ function headerValue(value: string | string[] | undefined): string | undefined {
   const first = Array.isArray(value) ? value[0] : value;
   return first === undefined || first.trim() === '' ? undefined : first.trim();
 }
+
+const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 function failure(error: string, durationMs: number): ReplayResult {
   return { ok: false, httpStatus: null, error, durationMs };

@@ -124,6 +124,8 @@ export class MemoryReplayLedger extends ReplayLedger {
       tenantId: delivery.tenant_id,
       target: delivery.target,
       payload: delivery.payload,
+      body: delivery.body ?? null,
+      contentType: delivery.content_type ?? null,
       headers: delivery.headers,
       replayKey,
       attemptNumber: delivery.attempts,

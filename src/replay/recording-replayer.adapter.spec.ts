@@ -3,6 +3,7 @@ import type { ReplayRequest } from './replay.types';
 
 const request = (deliveryId: string): ReplayRequest => ({
   deliveryId,
+  tenantId: 'tenant-1',
   target: 'https://hooks.example.com/in',
   payload: { n: 1 },
   headers: { 'x-sig': 'abc' },

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
+import { ReplaySigner } from '../signing/replay-signer.service';
+import { SigningModule } from '../signing/signing.module';
 import { HttpReplayer } from './http-replayer.adapter';
 import { OperatorResend } from './operator-resend.service';
 import { ReplayLedger } from './replay-ledger.port';
@@ -9,6 +11,7 @@ import { SqlReplayLedger } from './sql-replay-ledger.adapter';
 import { TargetGuard } from './target-guard';
 
 @Module({
+  imports: [SigningModule],
   providers: [
     {
       provide: ReplayLedger,
@@ -22,8 +25,9 @@ import { TargetGuard } from './target-guard';
     },
     {
       provide: Replayer,
-      inject: [AppConfig, TargetGuard],
-      useFactory: (config: AppConfig, guard: TargetGuard) => new HttpReplayer({ timeoutMs: config.replay.timeoutMs }, guard),
+      inject: [AppConfig, TargetGuard, ReplaySigner],
+      useFactory: (config: AppConfig, guard: TargetGuard, signer: ReplaySigner) =>
+        new HttpReplayer({ timeoutMs: config.replay.timeoutMs }, guard, signer),
     },
     OperatorResend,
   ],

@@ -5,6 +5,9 @@ export interface ReplayClaim {
   tenantId: string;
   target: string;
   payload: unknown;
+  /** The bytes as the dispatcher sent them; null: the payload is sent as JSON. */
+  body: string | null;
+  contentType: string | null;
   headers: Record<string, unknown> | null;
   /** Unique, so it is the claim itself. */
   replayKey: string;
@@ -52,8 +55,14 @@ export type ResendClaim = { claim: ReplayClaim } | { refused: ResendRefusal; sta
 
 export interface ReplayRequest {
   deliveryId: string;
+  /** Whose signing settings apply. */
+  tenantId: string;
   target: string;
   payload: unknown;
+  /** Sent byte for byte when given, else the payload as JSON. */
+  body?: string | null;
+  /** Defaults to application/json. */
+  contentType?: string | null;
   headers: Record<string, unknown> | null;
   idempotencyKey: string;
 }
@@ -83,8 +92,11 @@ export interface ReplaySettlement {
 export function replayRequestFor(claim: ReplayClaim): ReplayRequest {
   return {
     deliveryId: claim.deliveryId,
+    tenantId: claim.tenantId,
     target: claim.target,
     payload: claim.payload,
+    body: claim.body,
+    contentType: claim.contentType,
     headers: claim.headers,
     idempotencyKey: claim.deliveryId,
   };

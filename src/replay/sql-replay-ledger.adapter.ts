@@ -24,6 +24,8 @@ interface ClaimRow {
   tenant_id: string;
   target: string;
   payload: unknown;
+  body: string | null;
+  content_type: string | null;
   headers: Record<string, unknown> | null;
   replay_key: string;
   attempt_number: number;
@@ -33,9 +35,14 @@ interface ClaimRow {
   audited: boolean;
 }
 
-type DeliveryToResend = Pick<ClaimRow, 'tenant_id' | 'target' | 'payload' | 'headers'> & { id: string; status: string; attempts: number };
+type DeliveryToResend = Pick<ClaimRow, 'tenant_id' | 'target' | 'payload' | 'body' | 'content_type' | 'headers'> & {
+  id: string;
+  status: string;
+  attempts: number;
+};
 
-const RESEND_CANDIDATE = `SELECT id, tenant_id, target, payload, headers, attempts, status FROM deliveries WHERE id = $1 FOR NO KEY UPDATE`;
+const RESEND_CANDIDATE = `SELECT id, tenant_id, target, payload, body, content_type, headers, attempts, status
+  FROM deliveries WHERE id = $1 FOR NO KEY UPDATE`;
 
 // Every pending send of the delivery blocks a re-send; the keys of the current counter say which is next.
 const RESEND_BLOCKERS = `
@@ -56,6 +63,8 @@ function toClaim(row: ClaimRow): ReplayClaim {
     tenantId: row.tenant_id,
     target: row.target,
     payload: row.payload,
+    body: row.body,
+    contentType: row.content_type,
     headers: row.headers,
     replayKey: row.replay_key,
     attemptNumber: row.attempt_number,
@@ -92,7 +101,7 @@ export class SqlReplayLedger extends ReplayLedger {
           WHERE $6::text IS NOT NULL AND tenant_id = $6 AND endpoint = $7 AND holder = $8 AND fence = $9::bigint AND expires_at > now()
           RETURNING fence
        ), candidate AS (
-         SELECT d.id, d.tenant_id, d.target, d.payload, d.headers, d.attempts
+         SELECT d.id, d.tenant_id, d.target, d.payload, d.body, d.content_type, d.headers, d.attempts
            FROM deliveries d
           WHERE d.id = $1
             AND d.status IN ('failed', 'dead_letter')
@@ -115,7 +124,7 @@ export class SqlReplayLedger extends ReplayLedger {
           WHERE $11::boolean
          RETURNING id
        )
-       SELECT cl.id::text AS attempt_id, cl.delivery_id, c.tenant_id, c.target, c.payload, c.headers,
+       SELECT cl.id::text AS attempt_id, cl.delivery_id, c.tenant_id, c.target, c.payload, c.body, c.content_type, c.headers,
               cl.replay_key, c.attempts AS attempt_number, cl.cycle_id, cl.actor, cl.attempted_at,
               EXISTS (SELECT 1 FROM audited) AS audited
          FROM claimed cl JOIN candidate c ON c.id = cl.delivery_id`,
@@ -151,8 +160,8 @@ export class SqlReplayLedger extends ReplayLedger {
       const key = automaticTaken ? resendKeyFor(delivery.id, delivery.attempts, resends + 1) : automaticKey;
       const [claimed]: ClaimRow[] = await tx.query(INSERT_RESEND_CLAIM, [delivery.id, ctx.now, ctx.actor, key]);
       if (!claimed) return { refused: 'in_flight' };
-      const { tenant_id, target, payload, headers, attempts } = delivery;
-      return { claim: toClaim({ ...claimed, tenant_id, target, payload, headers, attempt_number: attempts }) };
+      const { tenant_id, target, payload, body, content_type, headers, attempts } = delivery;
+      return { claim: toClaim({ ...claimed, tenant_id, target, payload, body, content_type, headers, attempt_number: attempts }) };
     });
   }
 

@@ -245,6 +245,8 @@ describe('/deliveries: validation, access and reads', () => {
       expect(Object.keys(listed).sort()).toEqual(
         [
           'attempts',
+          'body',
+          'content_type',
           'created_at',
           'error',
           'event_type',

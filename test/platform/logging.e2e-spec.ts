@@ -22,6 +22,7 @@ describe('logs of the running service', () => {
   const pgPassword = 'pg-password-never-logged';
   const redisPassword = 'redis-password-never-logged';
   const hookSecret = 'hook-secret-never-logged';
+  const signingKey = Buffer.from('signing-key-never-logged-32bytes').toString('base64');
   let db: TestDatabase;
   let redis: PrivateRedis;
   let service: ServiceProcess;
@@ -56,6 +57,7 @@ describe('logs of the running service', () => {
       REDIS_URL: `redis://:${redisPassword}@127.0.0.1:${redis.port}`,
       REDIS_KEY_PREFIX: `logs-${process.pid}:`,
       NOTIFY_WEBHOOK_URL: `http://127.0.0.1:${closedPort}/services/T000/B000/${hookSecret}`,
+      SIGNING_KEYS: `k1:${signingKey}`,
       AUTOHEAL_INTERVAL_SECONDS: '0',
     });
 
@@ -164,7 +166,9 @@ describe('logs of the running service', () => {
   });
 
   it('never prints a secret or a token', () => {
-    for (const secret of [jwtSecret, pgPassword, redisPassword, hookSecret, admin, ingest, forged]) expect(rawOutput).not.toContain(secret);
+    for (const secret of [jwtSecret, pgPassword, redisPassword, hookSecret, signingKey, admin, ingest, forged]) {
+      expect(rawOutput).not.toContain(secret);
+    }
     // The leaks above were possible: the run did try the webhook and failed, and said so.
     const notificationFailed = expect.stringMatching(/^Notification for escalation .* failed/);
     expect(records).toContainEqual(expect.objectContaining({ level: 'error', message: notificationFailed }));

@@ -19,6 +19,7 @@ const TABLES = [
   'approvals',
   'endpoint_leases',
   'recoveries',
+  'endpoint_signing',
 ];
 
 async function tablesIn(ds: DataSource): Promise<string[]> {

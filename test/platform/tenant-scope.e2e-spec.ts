@@ -12,6 +12,7 @@ import { EscalationService } from '../../src/escalation/escalation.service';
 import { IncidentStore } from '../../src/incidents/incident-store.port';
 import { MaintenanceStore } from '../../src/maintenance/maintenance-store.port';
 import { RecoveryStore } from '../../src/recovery/recovery-store.port';
+import { SigningSettingsStore } from '../../src/signing/signing-settings-store.port';
 import { openDataSource, seedDeliveries } from '../anomalies/seed-deliveries';
 import { createTestApp, TestApp } from '../utils/test-app';
 import { createTestDatabase, TestDatabase } from '../utils/test-database';
@@ -66,6 +67,10 @@ describe('tenant-scoped tokens, on every route', () => {
     return body === undefined ? req : req.send(body as object);
   };
 
+  const putSigning = (token: string, tenant: string, endpoint: string) =>
+    send('put', '/autoheal/endpoints/signing', token, { tenant_id: tenant, endpoint, scheme: 'hmac-sha256', secret: `secret-${tenant}` });
+  const signed = async (tenant: string, endpoint: string) => (await t.app.get(SigningSettingsStore).get(tenant, endpoint)) !== null;
+
   const summary = (tenant: string, endpoint: string): IncidentSummary => ({
     tenant_id: tenant,
     endpoint,
@@ -91,7 +96,20 @@ describe('tenant-scoped tokens, on every route', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     dataSource = await openDataSource(db.url);
-    t = await createTestApp({ env: { DATABASE_URL: db.url, NOTIFY_WEBHOOK_URL: undefined }, overrides: [[Clock, clock]] });
+    t = await createTestApp({
+      env: {
+        DATABASE_URL: db.url,
+        NOTIFY_WEBHOOK_URL: undefined,
+        SIGNING_KEYS: `k1:${Buffer.from(Array.from({ length: 32 }, (_, i) => i * 7 + 1)).toString('base64')}`,
+      },
+      overrides: [[Clock, clock]],
+    });
+    for (const [tenant, endpoint] of [
+      [A, EA],
+      [B, EB],
+    ]) {
+      await putSigning(t.token('admin'), tenant, endpoint).expect(200);
+    }
     deliveries = t.app.get(DeliveryStore);
     incidents = t.app.get(IncidentStore);
     maintenance = t.app.get(MaintenanceStore);
@@ -640,6 +658,68 @@ describe('tenant-scoped tokens, on every route', () => {
       roles: ['operator', 'admin'],
       status: 404,
       check: async (_, s) => expect((await t.app.get(RecoveryStore).get(s.recovery[B]))?.state).not.toBe('cancelled'),
+    },
+  );
+  ROUTES.push(
+    {
+      route: 'GET /autoheal/endpoints/signing',
+      name: "lists only its tenants' signing settings",
+      method: 'get',
+      path: () => '/autoheal/endpoints/signing',
+      roles: ['operator', 'admin'],
+      status: 200,
+      check: (body) => expect(tenantsOf((body as { settings: unknown[] }).settings)).toEqual([A]),
+    },
+    {
+      route: 'PUT /autoheal/endpoints/signing',
+      name: "refuses another tenant's settings, which stay as they were",
+      method: 'put',
+      path: () => '/autoheal/endpoints/signing',
+      body: { tenant_id: B, endpoint: `${EB}/new`, scheme: 'hmac-sha256', secret: 'forged' },
+      roles: ['admin'],
+      status: 403,
+      check: async (_, __, message) => {
+        expect(message).toBe(`tenant_id: tenant "${B}" is outside this token's scope (tenant "${A}")`);
+        expect(await signed(B, `${EB}/new`)).toBe(false);
+      },
+    },
+    {
+      route: 'PUT /autoheal/endpoints/signing',
+      name: "sets its own tenant's settings",
+      method: 'put',
+      path: () => '/autoheal/endpoints/signing',
+      body: { tenant_id: A, endpoint: EA, scheme: 'stripe-style', secret: 'whsec_a' },
+      roles: ['admin'],
+      status: 200,
+      check: (body) => expect(body).toMatchObject({ tenant_id: A, endpoint: EA, scheme: 'stripe-style' }),
+    },
+    {
+      route: 'DELETE /autoheal/endpoints/signing',
+      name: "refuses to delete another tenant's settings, which stay",
+      method: 'delete',
+      path: () => `/autoheal/endpoints/signing?tenant_id=${B}&endpoint=${enc(EB)}`,
+      roles: ['admin'],
+      status: 403,
+      check: async () => expect(await signed(B, EB)).toBe(true),
+    },
+    {
+      route: 'DELETE /autoheal/endpoints/signing',
+      name: 'deletes its own',
+      method: 'delete',
+      path: () => `/autoheal/endpoints/signing?tenant_id=${A}&endpoint=${enc(EA)}`,
+      roles: ['admin'],
+      before: () => putSigning(t.token('admin'), A, EA),
+      status: 204,
+      check: async () => expect(await signed(A, EA)).toBe(false),
+    },
+    {
+      route: 'POST /autoheal/endpoints/signing/reencrypt',
+      name: 're-encryption is platform-wide: refused',
+      method: 'post',
+      path: () => '/autoheal/endpoints/signing/reencrypt',
+      roles: ['admin'],
+      status: 403,
+      check: (_, __, message) => expect(message).toMatch(/^POST \/autoheal\/endpoints\/signing\/reencrypt is platform-wide/),
     },
   );
   const PUBLIC_ROUTES = ['GET /health', 'GET /metrics'];

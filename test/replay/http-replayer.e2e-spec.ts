@@ -8,6 +8,7 @@ import { closedPort, TestReceiver } from './receiver';
 
 const request = (target: string, overrides: Partial<ReplayRequest> = {}): ReplayRequest => ({
   deliveryId: 'dlv_http_1',
+  tenantId: 'tenant-http',
   target,
   payload: { event: 'ping' },
   headers: null,

@@ -92,6 +92,34 @@ export function describeReplayLedgerContract(name: string, factory: () => Promis
       ]);
     });
 
+    it('claims carry the exact body and content type as reported, for an automatic claim and an operator re-send', async () => {
+      const body = '<order id="7">\n  <b/>\n</order>';
+      const id = `dlv_${++seq}_${randomUUID().slice(0, 8)}`;
+      await subject.deliveries.upsertBatch(
+        [
+          {
+            id,
+            tenant_id: 'tenant_a',
+            target,
+            status: 'failed',
+            http_status: 503,
+            body,
+            content_type: 'text/xml',
+            payload: null,
+            attempted_at: now,
+          },
+        ],
+        'dispatcher',
+      );
+      const claim = await ledger.claim(id, ctx());
+      expect(claim).toMatchObject({ body, contentType: 'text/xml', payload: null });
+      await ledger.settle(claim!, { ok: false, httpStatus: 503, error: 'HTTP 503', durationMs: 5 }, later);
+      const resent = await ledger.claimForResend(id, { actor: 'operator:bob', now: later });
+      expect(resent).toMatchObject({ claim: { body, contentType: 'text/xml' } });
+      const jsonOnly = await seed({ payload: { a: 1 } });
+      expect(await ledger.claim(jsonOnly, ctx())).toMatchObject({ body: null, contentType: null, payload: { a: 1 } });
+    });
+
     it('a success makes the delivery delivered, counts the attempt and marks it autoheal', async () => {
       const id = await seed({ attempts: 3 });
       const claim = await ledger.claim(id, ctx());

@@ -1,4 +1,5 @@
-import { Allow, IsIn, IsISO8601, isISO8601, IsOptional } from 'class-validator';
+import { Allow, IsIn, IsISO8601, isISO8601, IsOptional, IsString, ValidateBy } from 'class-validator';
+import { CONTENT_TYPE_MESSAGE, isContentType } from '../delivery-body';
 import { DELIVERY_STATUSES, DeliveryStatus } from '../delivery.constants';
 import { headersProblem, IsHeaderMap } from '../../common/http-header';
 import { isWebhookUrl, IsWebhookUrl } from '../../common/webhook-url';
@@ -40,6 +41,15 @@ export class DeliveryOutcomeDto {
   @Allow()
   payload?: unknown;
 
+  /** The request body exactly as the dispatcher sent it; replays send these bytes. Needs `content_type`. */
+  @IsOptional()
+  @IsString({ message: 'must be a string (the request body exactly as sent)' })
+  body?: string | null;
+
+  @IsOptional()
+  @ValidateBy({ name: 'isContentType', validator: { validate: isContentType } }, { message: CONTENT_TYPE_MESSAGE })
+  content_type?: string | null;
+
   @IsOptional()
   @IsHeaderMap()
   headers?: Record<string, string> | null;
@@ -62,6 +72,8 @@ const FIELDS: ReadonlySet<string> = new Set([
   'error',
   'event_type',
   'payload',
+  'body',
+  'content_type',
   'headers',
   'created_at',
   'attempted_at',
@@ -90,7 +102,7 @@ function isIsoDate(value: unknown): boolean {
  * refuse more than the DTO, never less; delivery-outcome.dto.spec.ts runs both on the same inputs.
  */
 export function passesDeliveryOutcomeDto(raw: Record<string, unknown>): boolean {
-  const { id, tenant_id, target, status, http_status, error, event_type, headers, created_at, attempted_at } = raw;
+  const { id, tenant_id, target, status, http_status, error, event_type, body, content_type, headers, created_at, attempted_at } = raw;
   return (
     Object.keys(raw).every((key) => FIELDS.has(key)) &&
     isText(id, 1, MAX_NAME) &&
@@ -100,6 +112,8 @@ export function passesDeliveryOutcomeDto(raw: Record<string, unknown>): boolean 
     (absent(http_status) || isIntegerBetween(http_status, ...HTTP_STATUS)) &&
     (absent(error) || isText(error, 0, MAX_ERROR)) &&
     (absent(event_type) || isText(event_type, 1, MAX_NAME)) &&
+    (absent(body) || typeof body === 'string') &&
+    (absent(content_type) || isContentType(content_type)) &&
     (absent(headers) || headersProblem(headers) === null) &&
     (absent(created_at) || isIsoDate(created_at)) &&
     (absent(attempted_at) || isIsoDate(attempted_at))

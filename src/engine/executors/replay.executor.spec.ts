@@ -147,8 +147,11 @@ describe('ReplayExecutor', () => {
       expect(sentIds()).toEqual(IDS);
       expect(replayer.requests[0]).toEqual({
         deliveryId: 'd-1',
+        tenantId: 'tenant-1',
         target: ENDPOINT,
         payload: { id: 'd-1' },
+        body: null,
+        contentType: null,
         headers: null,
         idempotencyKey: 'd-1',
       });
