@@ -15,29 +15,6 @@ export default async () => {
     '@nestjs/swagger': {
       models: [
         [
-          import('./openapi/api-error.dto'),
-          {
-            ApiErrorBody: {
-              statusCode: { required: true, type: () => Number, description: 'The HTTP status, repeated.' },
-              error: {
-                required: true,
-                type: () => String,
-                description: 'A snake_case code: `bad_request`, `not_found`, `tenant_forbidden`, `database_unavailable`, \u2026',
-              },
-              message: {
-                required: true,
-                type: () => String,
-                description: 'What went wrong; a 400 names each bad field (`limit: limit must be an integer between 1 and 1000`).',
-              },
-              request_id: {
-                required: true,
-                type: () => String,
-                description: 'The `x-request-id` of the request: quote it when reporting a problem.',
-              },
-            },
-          },
-        ],
-        [
           import('./anomalies/dto/anomaly-response.dto'),
           {
             AnomalyDto: {
@@ -559,6 +536,29 @@ export default async () => {
               details: { required: true, type: 'object', additionalProperties: { type: 'object', additionalProperties: true } },
             },
             HealthDownReportDto: { request_id: { required: true, type: () => String } },
+          },
+        ],
+        [
+          import('./openapi/api-error.dto'),
+          {
+            ApiErrorBody: {
+              statusCode: { required: true, type: () => Number, description: 'The HTTP status, repeated.' },
+              error: {
+                required: true,
+                type: () => String,
+                description: 'A snake_case code: `bad_request`, `not_found`, `tenant_forbidden`, `database_unavailable`, \u2026',
+              },
+              message: {
+                required: true,
+                type: () => String,
+                description: 'What went wrong; a 400 names each bad field (`limit: limit must be an integer between 1 and 1000`).',
+              },
+              request_id: {
+                required: true,
+                type: () => String,
+                description: 'The `x-request-id` of the request: quote it when reporting a problem.',
+              },
+            },
           },
         ],
       ],

@@ -1,6 +1,5 @@
 import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
 import { ApiBearerAuth, ApiExtension } from '@nestjs/swagger';
-import { ApiErrors } from '../openapi/api-responses.decorator';
 import type { AuthenticatedUser, Role } from './roles';
 import type { TenantScope } from './tenant-scope';
 
@@ -14,9 +13,9 @@ export const ROLES_EXTENSION = 'x-required-roles';
 /** Only /health; everything else needs a token. */
 export const Public = () => SetMetadata(IS_PUBLIC, true);
 
-/** A caller needs at least one of them. Documents the bearer scheme, the roles and the 401/403 answers too. */
+/** A caller needs at least one of them. Documents the bearer scheme and the roles too (the document adds 401 and 403). */
 export const Roles = (...roles: Role[]) =>
-  applyDecorators(SetMetadata(REQUIRED_ROLES, roles), ApiBearerAuth(BEARER_SCHEME), ApiExtension(ROLES_EXTENSION, roles), ApiErrors(401, 403));
+  applyDecorators(SetMetadata(REQUIRED_ROLES, roles), ApiBearerAuth(BEARER_SCHEME), ApiExtension(ROLES_EXTENSION, roles));
 
 export const CurrentUser = createParamDecorator(
   (_: unknown, ctx: ExecutionContext): AuthenticatedUser => ctx.switchToHttp().getRequest().user,

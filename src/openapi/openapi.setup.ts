@@ -5,19 +5,29 @@ import { z } from 'zod';
 import { version } from '../../package.json';
 import { BEARER_SCHEME, ROLES_EXTENSION } from '../auth/auth.decorators';
 import metadata from '../metadata';
+import { ActionTakenDto } from '../engine/dto/cycle-result-response.dto';
 import { RULES_SCHEMA } from '../rules/rules.schema';
 import { ApiErrorBody } from './api-error.dto';
-import { CONFIG_SCHEMA_NAME } from './api-responses.decorator';
+import { CONFIG_SCHEMA_NAME, ERROR_STATUSES_EXTENSION } from './api-responses.decorator';
 
 export const DOCS_PATH = 'docs';
 export const DOCS_JSON_PATH = 'docs-json';
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head'] as const;
 
-/** Every operation can answer these (input limits run before any route; the database may be down). */
-const SHARED_ERRORS: Record<string, string> = {
-  '400': 'A parameter or the body is invalid, or breaks an input limit (NUL, nesting, prototype keys); the message names where',
-  '503': 'PostgreSQL is unreachable (`database_unavailable`, with Retry-After: 5)',
+const ERROR_MEANINGS: Record<number, string> = {
+  400: 'A parameter or the body is invalid, or breaks an input limit (NUL, nesting, prototype keys); the message names where',
+  401: 'No bearer token, or an expired or badly signed one',
+  403: 'The token lacks the role, or the tenant is outside its scope',
+  404: 'Not found (also another tenant’s, for a scoped token)',
+  409: 'Conflicts with the current state; the message says why',
+  413: 'The body is too large',
+  503: 'PostgreSQL is unreachable (`database_unavailable`, with Retry-After: 5)',
 };
+/** Input limits run before any route, and the database may be down. */
+const SHARED_ERRORS = [400, 503];
+const AUTHENTICATED_ERRORS = [401, 403];
+/** Models with keys that vary beside the documented ones (an action's strategy-specific details). */
+const OPEN_MODELS = [ActionTakenDto];
 
 /** GET /autoheal/config answers these sections of the rules; their schema is the rules' own zod schema. */
 const CONFIG_SECTIONS = ['global_safety', 'strategy_limits', 'strategy_priorities', 'tenant_overrides', 'detection', 'cycle', 'approvals', 'storm'];
@@ -26,6 +36,14 @@ function configSchema(): SchemaObject {
   const rules = z.toJSONSchema(RULES_SCHEMA, { target: 'openapi-3.0', io: 'output', unrepresentable: 'any' }) as SchemaObject;
   const properties = Object.fromEntries(Object.entries(rules.properties ?? {}).filter(([key]) => CONFIG_SECTIONS.includes(key)));
   return { ...rules, description: 'The rules in force (file and defaults), with the run-time controls merged in', properties, required: CONFIG_SECTIONS };
+}
+
+/** `@ApiProperty({ type: 'any' })` marks any JSON value, which OpenAPI 3.0 writes as a schema without a type. */
+function anyValueWithoutType(node: unknown): void {
+  if (typeof node !== 'object' || node === null) return;
+  const schema = node as Record<string, unknown>;
+  if (schema.type === 'any') delete schema.type;
+  Object.values(schema).forEach(anyValueWithoutType);
 }
 
 let pluginMetadata: Promise<void> | undefined;
@@ -45,16 +63,25 @@ export async function buildOpenApiDocument(app: INestApplication): Promise<OpenA
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, BEARER_SCHEME)
     .build();
   const document = SwaggerModule.createDocument(app, config, { extraModels: [ApiErrorBody] });
-  document.components!.schemas![CONFIG_SCHEMA_NAME] = configSchema();
+  const schemas = document.components!.schemas!;
+  schemas[CONFIG_SCHEMA_NAME] = configSchema();
+  for (const model of OPEN_MODELS) (schemas[model.name] as SchemaObject).additionalProperties = true;
+  anyValueWithoutType(schemas);
   for (const item of Object.values(document.paths)) {
     for (const method of HTTP_METHODS) {
       const operation = item[method];
       if (!operation) continue;
-      const roles = (operation as unknown as Record<string, unknown>)[ROLES_EXTENSION] as string[] | undefined;
+      const extensions = operation as unknown as Record<string, unknown>;
+      const roles = extensions[ROLES_EXTENSION] as string[] | undefined;
       const access = roles ? `**Roles:** ${roles.join(', ')}.` : '**Public:** no token needed.';
       operation.description = operation.description ? `${access}\n\n${operation.description}` : access;
-      for (const [status, description] of Object.entries(SHARED_ERRORS)) {
-        operation.responses[status] ??= { description, content: { 'application/json': { schema: { $ref: getSchemaPath(ApiErrorBody) } } } };
+      const own = (extensions[ERROR_STATUSES_EXTENSION] as number[] | undefined) ?? [];
+      delete extensions[ERROR_STATUSES_EXTENSION];
+      for (const status of [...SHARED_ERRORS, ...(roles ? AUTHENTICATED_ERRORS : []), ...own].sort()) {
+        operation.responses[status] ??= {
+          description: ERROR_MEANINGS[status] ?? 'Error',
+          content: { 'application/json': { schema: { $ref: getSchemaPath(ApiErrorBody) } } },
+        };
       }
     }
   }

@@ -33,7 +33,7 @@ interface Operation {
 }
 
 /**
- * What the document says may be stricter than what it is read as: every object schema that lists its properties and
+ * The document is read more strictly than it is written: every object schema that lists its properties and
  * does not say otherwise is closed, so an undocumented field in a real answer fails the test as a missing one does.
  */
 function closed(schema: unknown): unknown {
@@ -41,6 +41,23 @@ function closed(schema: unknown): unknown {
   if (typeof schema !== 'object' || schema === null) return schema;
   const copy = Object.fromEntries(Object.entries(schema).map(([key, value]) => [key, closed(value)]));
   if ('properties' in copy && !('additionalProperties' in copy)) copy.additionalProperties = false;
+  // OpenAPI 3.0 (draft 4) writes an exclusive bound as a flag beside the bound; JSON Schema 7, which ajv reads, as the bound.
+  if (copy.nullable === true) {
+    // OpenAPI 3.0's `nullable` is JSON Schema's null type; for a reference or a composition, null besides it.
+    delete copy.nullable;
+    if ('$ref' in copy || 'allOf' in copy || 'oneOf' in copy || 'anyOf' in copy) return { anyOf: [{ type: 'null' }, copy] };
+    if (typeof copy.type === 'string') copy.type = [copy.type, 'null'];
+    if (Array.isArray(copy.enum)) copy.enum = [...copy.enum, null];
+  }
+  for (const [flag, bound] of [
+    ['exclusiveMinimum', 'minimum'],
+    ['exclusiveMaximum', 'maximum'],
+  ] as const) {
+    if (typeof copy[flag] !== 'boolean') continue;
+    if (copy[flag]) copy[flag] = copy[bound];
+    else delete copy[flag];
+    delete copy[bound];
+  }
   return copy;
 }
 

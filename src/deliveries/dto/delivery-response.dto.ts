@@ -1,3 +1,4 @@
+import { ApiProperty } from '@nestjs/swagger';
 import type { ResendView } from '../../replay/operator-resend.service';
 import type { AttemptOutcome, DeliveryStatus } from '../delivery.constants';
 import type { AttemptRecord, DeliveryDetail, DeliveryRecord, UpsertResult } from '../delivery-store.port';
@@ -22,7 +23,7 @@ export class DeliveryDto implements DeliveryRecord {
   /** How sure the label is, 0..1. */
   triage_score: number | null;
   attempts: number;
-  /** The stored JSON payload, as reported. */
+  @ApiProperty({ description: 'The stored JSON payload, as reported: any JSON value', type: 'any', nullable: true })
   payload: unknown;
   /** Credentials (authorization, cookies, secrets, tokens, signatures) read `[redacted]`. */
   headers: Record<string, string> | null;
