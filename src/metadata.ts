@@ -222,11 +222,11 @@ export default async () => {
                 required: true,
                 type: () => String,
                 nullable: true,
-                description: 'transient_endpoint_down, rate_limited, invalid_payload, permanent_4xx or unknown; null while pending.',
+                description: 'transient_endpoint_down, rate_limited, invalid_payload, permanent_4xx or unknown; null ' + 'while pending.',
               },
               triage_score: { required: true, type: () => Number, nullable: true, description: 'How sure the label is, 0..1.' },
               attempts: { required: true, type: () => Number },
-              payload: { required: true, type: () => Object, description: 'The stored JSON payload, as reported.' },
+              payload: { required: true, type: () => Object },
               headers: {
                 required: true,
                 type: 'object',
@@ -597,13 +597,15 @@ export default async () => {
             DeliveriesController: {
               record: {
                 summary:
-                  'The dispatcher reports 1..1000 outcomes; re-posting an id updates it. A scoped token writes only its tenants.\nFailures that cross the outage signal open their incident right away (never failing the ingest).',
+                  'The dispatcher reports 1..1000 outcomes; re-posting an id updates it. A scoped token ' +
+                  'writes only its tenants.\nFailures that cross the outage signal open their incident right ' +
+                  'away (never failing the ingest).',
                 type: t['./deliveries/dto/delivery-response.dto'].UpsertResultDto,
               },
               list: { type: [t['./deliveries/dto/delivery-response.dto'].DeliveryDto] },
               get: { type: t['./deliveries/dto/delivery-response.dto'].DeliveryDetailDto },
               replay: {
-                summary: 'Sends one failed, dead-lettered or abandoned delivery again now; 409 while a send of it is in flight.',
+                summary: 'Sends one failed, dead-lettered or abandoned delivery again now; 409 while a send of it is ' + 'in flight.',
                 type: t['./deliveries/dto/delivery-response.dto'].ResendDto,
               },
             },

@@ -38,14 +38,6 @@ function configSchema(): SchemaObject {
   return { ...rules, description: 'The rules in force (file and defaults), with the run-time controls merged in', properties, required: CONFIG_SECTIONS };
 }
 
-/** `@ApiProperty({ type: 'any' })` marks any JSON value, which OpenAPI 3.0 writes as a schema without a type. */
-function anyValueWithoutType(node: unknown): void {
-  if (typeof node !== 'object' || node === null) return;
-  const schema = node as Record<string, unknown>;
-  if (schema.type === 'any') delete schema.type;
-  Object.values(schema).forEach(anyValueWithoutType);
-}
-
 let pluginMetadata: Promise<void> | undefined;
 
 /** The OpenAPI document of every controller the app mounts, with the roles each operation needs in its description. */
@@ -66,7 +58,6 @@ export async function buildOpenApiDocument(app: INestApplication): Promise<OpenA
   const schemas = document.components!.schemas!;
   schemas[CONFIG_SCHEMA_NAME] = configSchema();
   for (const model of OPEN_MODELS) (schemas[model.name] as SchemaObject).additionalProperties = true;
-  anyValueWithoutType(schemas);
   for (const item of Object.values(document.paths)) {
     for (const method of HTTP_METHODS) {
       const operation = item[method];

@@ -3,6 +3,8 @@ import type { ResendView } from '../../replay/operator-resend.service';
 import type { AttemptOutcome, DeliveryStatus } from '../delivery.constants';
 import type { AttemptRecord, DeliveryDetail, DeliveryRecord, UpsertResult } from '../delivery-store.port';
 
+const ANY_JSON = ['object', 'array', 'string', 'number', 'boolean'].map((type) => ({ type }));
+
 // Response models for the OpenAPI document; `implements` keeps them in step with what the store returns.
 
 export class UpsertResultDto implements UpsertResult {
@@ -23,7 +25,7 @@ export class DeliveryDto implements DeliveryRecord {
   /** How sure the label is, 0..1. */
   triage_score: number | null;
   attempts: number;
-  @ApiProperty({ description: 'The stored JSON payload, as reported: any JSON value', type: 'any', nullable: true })
+  @ApiProperty({ description: 'The stored JSON payload, as reported: any JSON value', oneOf: ANY_JSON, nullable: true })
   payload: unknown;
   /** Credentials (authorization, cookies, secrets, tokens, signatures) read `[redacted]`. */
   headers: Record<string, string> | null;
