@@ -43,5 +43,5 @@ for (const node of longStrings.reverse()) {
   const parts = node.text.match(/.{1,90}(?: |$)|.{1,90}/gs).map((part) => JSON.stringify(part));
   text = text.slice(0, node.getStart(source)) + parts.join(' + ') + text.slice(node.getEnd());
 }
-const options = await prettier.resolveConfig(output);
+const options = await prettier.resolveConfig(path.join(root, 'src', 'metadata.ts'));
 writeFileSync(output, await prettier.format(text, { ...options, filepath: output }));

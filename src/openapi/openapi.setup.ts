@@ -30,12 +30,26 @@ const AUTHENTICATED_ERRORS = [401, 403];
 const OPEN_MODELS = [ActionTakenDto];
 
 /** GET /autoheal/config answers these sections of the rules; their schema is the rules' own zod schema. */
-const CONFIG_SECTIONS = ['global_safety', 'strategy_limits', 'strategy_priorities', 'tenant_overrides', 'detection', 'cycle', 'approvals', 'storm'];
+const CONFIG_SECTIONS = [
+  'global_safety',
+  'strategy_limits',
+  'strategy_priorities',
+  'tenant_overrides',
+  'detection',
+  'cycle',
+  'approvals',
+  'storm',
+];
 
 function configSchema(): SchemaObject {
   const rules = z.toJSONSchema(RULES_SCHEMA, { target: 'openapi-3.0', io: 'output', unrepresentable: 'any' }) as SchemaObject;
   const properties = Object.fromEntries(Object.entries(rules.properties ?? {}).filter(([key]) => CONFIG_SECTIONS.includes(key)));
-  return { ...rules, description: 'The rules in force (file and defaults), with the run-time controls merged in', properties, required: CONFIG_SECTIONS };
+  return {
+    ...rules,
+    description: 'The rules in force (file and defaults), with the run-time controls merged in',
+    properties,
+    required: CONFIG_SECTIONS,
+  };
 }
 
 let pluginMetadata: Promise<void> | undefined;
@@ -85,12 +99,17 @@ export async function buildOpenApiDocument(app: INestApplication): Promise<OpenA
  */
 export function setupOpenApi(app: NestExpressApplication): void {
   let document: Promise<OpenAPIObject> | undefined;
-  SwaggerModule.setup(DOCS_PATH, app, { openapi: '3.0.0', info: { title: '', version }, paths: {} }, {
-    raw: ['json'],
-    jsonDocumentUrl: DOCS_JSON_PATH,
-    customSiteTitle: 'AetherLink Auto-Heal API',
-    patchDocumentOnRequest: () => (document ??= buildOpenApiDocument(app)),
-    // Swagger UI would otherwise ask an online validator about the document.
-    swaggerOptions: { validatorUrl: null, persistAuthorization: true },
-  });
+  SwaggerModule.setup(
+    DOCS_PATH,
+    app,
+    { openapi: '3.0.0', info: { title: '', version }, paths: {} },
+    {
+      raw: ['json'],
+      jsonDocumentUrl: DOCS_JSON_PATH,
+      customSiteTitle: 'AetherLink Auto-Heal API',
+      patchDocumentOnRequest: () => (document ??= buildOpenApiDocument(app)),
+      // Swagger UI would otherwise ask an online validator about the document.
+      swaggerOptions: { validatorUrl: null, persistAuthorization: true },
+    },
+  );
 }

@@ -74,7 +74,12 @@ describe('OpenAPI: /docs and /docs-json', () => {
     db = await createTestDatabase();
     dataSource = await openDataSource(db.url);
     t = await createTestApp({ env: { DATABASE_URL: db.url, NOTIFY_WEBHOOK_URL: undefined }, overrides: [[Clock, clock]] });
-    document = (await http().get('/docs-json').expect(200).expect('content-type', /application\/json/)).body;
+    document = (
+      await http()
+        .get('/docs-json')
+        .expect(200)
+        .expect('content-type', /application\/json/)
+    ).body;
     routes = nestRoutes(t.app);
   });
   afterAll(async () => {
@@ -85,7 +90,10 @@ describe('OpenAPI: /docs and /docs-json', () => {
 
   describe('the document', () => {
     it('is public, and Swagger UI is served from the swagger-ui-dist package, with no CDN', async () => {
-      const page = await http().get('/docs').expect(200).expect('content-type', /text\/html/);
+      const page = await http()
+        .get('/docs')
+        .expect(200)
+        .expect('content-type', /text\/html/);
       const assets = [...page.text.matchAll(/(?:src|href)=['"]([^'"]+)['"]/g)].map(([, url]) => url);
       expect(assets).toEqual(expect.arrayContaining(['./docs/swagger-ui-bundle.js', './docs/swagger-ui.css']));
       expect(assets.filter((url) => /^(https?:)?\/\//.test(url))).toEqual([]);
@@ -117,7 +125,11 @@ describe('OpenAPI: /docs and /docs-json', () => {
       expect(document.components.securitySchemes.bearer).toEqual({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
       for (const route of routes) {
         const operation = document.paths[route.openApiPath][route.method as Method]!;
-        const documented = { roles: operation[ROLES_EXTENSION], security: operation.security, access: operation.description?.split('\n')[0] };
+        const documented = {
+          roles: operation[ROLES_EXTENSION],
+          security: operation.security,
+          access: operation.description?.split('\n')[0],
+        };
         const expected = route.isPublic
           ? { roles: undefined, security: undefined, access: '**Public:** no token needed.' }
           : { roles: route.roles, security: [{ bearer: [] }], access: `**Roles:** ${route.roles?.join(', ')}.` };
@@ -191,9 +203,15 @@ describe('OpenAPI: /docs and /docs-json', () => {
         },
       ]);
       const incidents = t.app.get(IncidentStore);
-      const opened = { kind: 'failure_burst' as const, severity: 'critical' as const, firstFailureAt: minutesAgo(4), lastFailureAt: minutesAgo(1) };
+      const opened = {
+        kind: 'failure_burst' as const,
+        severity: 'critical' as const,
+        firstFailureAt: minutesAgo(4),
+        lastFailureAt: minutesAgo(1),
+      };
       const { incident } = await incidents.openOrUpdate({ tenantId: TENANT, endpoint: ENDPOINT, ...opened, backlogSize: 40 }, NOW);
-      const other = (await incidents.openOrUpdate({ tenantId: TENANT, endpoint: `${ENDPOINT}/2`, ...opened, backlogSize: 3 }, NOW)).incident;
+      const other = (await incidents.openOrUpdate({ tenantId: TENANT, endpoint: `${ENDPOINT}/2`, ...opened, backlogSize: 3 }, NOW))
+        .incident;
       const plan = { count: 3, oldest_at: minutesAgo(4).toISOString(), target: `${ENDPOINT}/2` };
       const { approval } = await incidents.requestApproval(other.id, { plan, ttlMinutes: 60, actor: 'autoheal' }, NOW);
       const current = await http().get('/anomalies/current').auth(t.token('operator'), { type: 'bearer' }).expect(200);
@@ -237,7 +255,10 @@ describe('OpenAPI: /docs and /docs-json', () => {
       const config = await sample('get', '/autoheal/config', '/autoheal/config', 'operator', 200);
       expect(config.body.strategy_limits.REPLAY_RECENT).toHaveProperty('max_deliveries');
       await sample('get', '/autoheal/controls', '/autoheal/controls', 'operator', 200);
-      const off = await sample('put', '/autoheal/controls', '/autoheal/controls', 'admin', 200, { autoheal_enabled: false, reason: 'docs' });
+      const off = await sample('put', '/autoheal/controls', '/autoheal/controls', 'admin', 200, {
+        autoheal_enabled: false,
+        reason: 'docs',
+      });
       expect(off.body.override).toMatchObject({ autoheal_enabled: false, updated_by: 'tester' });
       await sample('put', '/autoheal/controls', '/autoheal/controls', 'admin', 200, { autoheal_enabled: null, dry_run: null });
     });
@@ -247,9 +268,16 @@ describe('OpenAPI: /docs and /docs-json', () => {
       const detail = await sample('get', '/autoheal/incidents/{id}', `/autoheal/incidents/${seeded.incident}`, 'operator', 200);
       expect(detail.body.timeline.length).toBeGreaterThan(0);
       await sample('get', '/autoheal/approvals', '/autoheal/approvals?status=pending', 'operator', 200);
-      const approved = await sample('post', '/autoheal/approvals/{id}/approve', `/autoheal/approvals/${seeded.approval}/approve`, 'operator', 200, {
-        note: 'receiver is back',
-      });
+      const approved = await sample(
+        'post',
+        '/autoheal/approvals/{id}/approve',
+        `/autoheal/approvals/${seeded.approval}/approve`,
+        'operator',
+        200,
+        {
+          note: 'receiver is back',
+        },
+      );
       expect(approved.body).toMatchObject({ status: 'approved', incident: { state: 'probing' } });
       await sample('post', '/autoheal/approvals/{id}/reject', `/autoheal/approvals/${seeded.approval}/reject`, 'operator', 409, {});
       await sample('post', '/autoheal/incidents/{id}/resolve', `/autoheal/incidents/${seeded.incident}/resolve`, 'operator', 200, {
@@ -297,7 +325,12 @@ describe('OpenAPI: /docs and /docs-json', () => {
 
     it('the error shape {statusCode, error, message, request_id}: 400, 401, 403, 404', async () => {
       const bad = await sample('get', '/autoheal/history', '/autoheal/history?limit=0', 'operator', 400);
-      expect(bad.body).toEqual({ statusCode: 400, error: 'bad_request', message: expect.stringMatching(/^limit: /), request_id: expect.any(String) });
+      expect(bad.body).toEqual({
+        statusCode: 400,
+        error: 'bad_request',
+        message: expect.stringMatching(/^limit: /),
+        request_id: expect.any(String),
+      });
       await sample('get', '/autoheal/incidents', '/autoheal/incidents', null, 401);
       await sample('put', '/autoheal/controls', '/autoheal/controls', 'operator', 403, { dry_run: true });
       await sample('get', '/autoheal/incidents/{id}', '/autoheal/incidents/00000000-0000-4000-8000-000000000000', 'operator', 404);

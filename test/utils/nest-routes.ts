@@ -32,7 +32,10 @@ export function nestRoutes(app: INestApplication): NestRoute[] {
       const metadata = <T>(key: string): T | undefined => Reflect.getMetadata(key, handler) ?? Reflect.getMetadata(key, metatype);
       return prefixes.flatMap((prefix) =>
         [paths].flat().map((path) => {
-          const full = `/${[prefix, path].flatMap((part) => part.split('/')).filter(Boolean).join('/')}`;
+          const full = `/${[prefix, path]
+            .flatMap((part) => part.split('/'))
+            .filter(Boolean)
+            .join('/')}`;
           return {
             route: `${method} ${full}`,
             method: method.toLowerCase(),
