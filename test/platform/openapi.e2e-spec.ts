@@ -137,6 +137,18 @@ describe('OpenAPI: /docs and /docs-json', () => {
       }
     });
 
+    it('documents the query parameters as optional (no list query of this API requires one)', () => {
+      const history = document.paths['/autoheal/history'].get as unknown as { parameters: Array<{ name: string; required: boolean }> };
+      expect(history.parameters).toEqual([expect.objectContaining({ name: 'limit', required: false })]);
+      const required = routes.flatMap((route) => {
+        const { parameters = [] } = document.paths[route.openApiPath][route.method as Method] as {
+          parameters?: Array<Record<string, unknown>>;
+        };
+        return parameters.filter((p) => p.in === 'query' && p.required).map((p) => `${route.route} ?${p.name}`);
+      });
+      expect(required).toEqual([]);
+    });
+
     it('gives every operation a success answer and the error shape', () => {
       for (const route of routes) {
         const { responses } = document.paths[route.openApiPath][route.method as Method]!;
