@@ -187,12 +187,15 @@ describe('OpenAPI: /docs and /docs-json', () => {
       return validators.get(key)!;
     }
 
-    /** Sends the request and checks its JSON answer against the document's schema for that status. */
-    async function sample(method: Method, path: string, url: string, role: Role | null, status: number, body?: object) {
+    /** Sends the request and checks its JSON answer against the document's schema for its status (one of `statuses`). */
+    async function sample(method: Method, path: string, url: string, role: Role | null, statuses: number | number[], body?: object) {
       let req = http()[method](url);
       if (role) req = req.set('Authorization', `Bearer ${t.token(role)}`);
       const res = await (body === undefined ? req : req.send(body));
-      expect({ url, status: res.status, body: res.status === status ? undefined : res.body }).toEqual({ url, status, body: undefined });
+      const { status } = res;
+      const expected = [statuses].flat();
+      const wanted = expected.includes(status) ? status : expected.join(' or ');
+      expect({ url, status, body: expected.includes(status) ? undefined : res.body }).toEqual({ url, status: wanted, body: undefined });
       checked.add(`${method} ${path}`);
       if (status === 204) return res;
       const validate = validatorFor(method, path, status);
@@ -321,8 +324,8 @@ describe('OpenAPI: /docs and /docs-json', () => {
       seeded.recovery = created.body.id;
       await sample('get', '/autoheal/recoveries', `/autoheal/recoveries?tenant_id=${TENANT}`, 'operator', 200);
       await sample('get', '/autoheal/recoveries/{id}', `/autoheal/recoveries/${seeded.recovery}`, 'operator', 200);
-      const cancel = await http().delete(`/autoheal/recoveries/${seeded.recovery}`).auth(t.token('operator'), { type: 'bearer' });
-      await sample('delete', '/autoheal/recoveries/{id}', `/autoheal/recoveries/${seeded.recovery}`, 'operator', cancel.status);
+      // A recovery of nothing may have completed already: then cancelling it is a 409.
+      await sample('delete', '/autoheal/recoveries/{id}', `/autoheal/recoveries/${seeded.recovery}`, 'operator', [200, 409]);
     });
 
     it('the audit trail, health and metrics', async () => {
