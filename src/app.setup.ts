@@ -4,6 +4,7 @@ import { bodyParserErrorMiddleware, inputLimitsMiddleware, MAX_BODY_BYTES } from
 import { requestIdMiddleware } from './common/request-id.middleware';
 import { createValidationPipe } from './common/validation';
 import { accessLogMiddleware } from './logging/access-log.middleware';
+import { setupOpenApi } from './openapi/openapi.setup';
 
 /** What main.ts and the e2e tests both apply on top of AppModule. */
 export function configureApp(app: NestExpressApplication): NestExpressApplication {
@@ -17,5 +18,6 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   app.use(inputLimitsMiddleware);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());
+  setupOpenApi(app);
   return app;
 }

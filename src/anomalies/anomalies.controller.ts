@@ -3,6 +3,7 @@ import { CallerScope, Roles } from '../auth/auth.decorators';
 import type { TenantScope } from '../auth/tenant-scope';
 import { Clock } from '../clock/clock';
 import { AnomalyDetector } from './anomaly-detector.port';
+import { CurrentAnomaliesDto } from './dto/anomaly-response.dto';
 import type { Incident } from './incident';
 
 export interface CurrentAnomaliesResponse {
@@ -19,7 +20,7 @@ export class AnomaliesController {
 
   @Roles('admin', 'operator')
   @Get('current')
-  async current(@CallerScope() scope: TenantScope): Promise<CurrentAnomaliesResponse> {
+  async current(@CallerScope() scope: TenantScope): Promise<CurrentAnomaliesDto> {
     const now = this.clock.now();
     return { detected_at: now.toISOString(), incidents: scope.only(await this.detector.detect(now)) };
   }

@@ -1,7 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { CallerScope, Roles } from '../auth/auth.decorators';
 import type { TenantScope } from '../auth/tenant-scope';
-import { AuditEntry, AuditLog } from './audit-log.port';
+import { AuditLog } from './audit-log.port';
+import { AuditEntryDto } from './dto/audit-entry-response.dto';
 import { AuditQueryDto } from './dto/audit-query.dto';
 
 @Controller('operator/audit')
@@ -11,7 +12,7 @@ export class AuditController {
   /** Newest first. */
   @Roles('admin', 'operator')
   @Get()
-  list(@Query() query: AuditQueryDto, @CallerScope() scope: TenantScope): Promise<AuditEntry[]> {
+  list(@Query() query: AuditQueryDto, @CallerScope() scope: TenantScope): Promise<AuditEntryDto[]> {
     return this.audit.query({
       action: query.action,
       tenant_id: query.tenant_id,

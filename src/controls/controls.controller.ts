@@ -5,6 +5,7 @@ import type { AuthenticatedUser } from '../auth/roles';
 import { Clock } from '../clock/clock';
 import { RulesSource } from '../rules/rules.source';
 import { ControlsStore } from './controls-store.port';
+import { EffectiveControlsDto } from './dto/controls-response.dto';
 import { SetControlsBody } from './dto/set-controls.dto';
 
 @Controller('autoheal/controls')
@@ -17,7 +18,7 @@ export class ControlsController {
 
   @Roles('admin', 'operator')
   @Get()
-  async getControls() {
+  async getControls(): Promise<EffectiveControlsDto> {
     return this.controls.effective(this.rules.current().global_safety);
   }
 
@@ -25,7 +26,7 @@ export class ControlsController {
   @Roles('admin')
   @Put()
   @AuditAction('autoheal_controls_set', { resourceType: 'autoheal_controls' })
-  async setControls(@Body() body: SetControlsBody, @CurrentUser() user: AuthenticatedUser) {
+  async setControls(@Body() body: SetControlsBody, @CurrentUser() user: AuthenticatedUser): Promise<EffectiveControlsDto> {
     user.scope.assertPlatformWide(
       'PUT /autoheal/controls is platform-wide: the kill switch and dry-run mode stop or start healing for every tenant',
     );

@@ -3,7 +3,9 @@ import { CallerScope, Roles } from '../auth/auth.decorators';
 import type { TenantScope } from '../auth/tenant-scope';
 import { NotFoundError } from '../common/domain-error';
 import { endpointKey } from '../common/endpoint-key';
+import { HistoryEntryDto, RecordedCycleDto } from '../engine/dto/cycle-result-response.dto';
 import { CycleResult, totalsOf } from '../engine/cycle-result';
+import { ApiErrors } from '../openapi/api-responses.decorator';
 import { CycleHistoryStore } from './cycle-history-store.port';
 import { HistoryQuery } from './dto/history-query.dto';
 
@@ -14,7 +16,8 @@ export class CycleHistoryController {
   /** For a scoped token: the last cycle with only its tenants' actions. */
   @Roles('admin', 'operator')
   @Get('last')
-  async last(@CallerScope() scope: TenantScope) {
+  @ApiErrors(404)
+  async last(@CallerScope() scope: TenantScope): Promise<RecordedCycleDto> {
     const result = await this.history.last();
     if (!result) throw new NotFoundError('Healing cycle', '(none has run yet)');
     return scope.isPlatformWide ? result : scopedResult(result, scope);
@@ -23,7 +26,7 @@ export class CycleHistoryController {
   /** For a scoped token: its tenants' actions, and the lines of cycles that found nothing. */
   @Roles('admin', 'operator')
   @Get('history')
-  async historyEntries(@Query() query: HistoryQuery, @CallerScope() scope: TenantScope) {
+  async historyEntries(@Query() query: HistoryQuery, @CallerScope() scope: TenantScope): Promise<HistoryEntryDto[]> {
     const entries = await this.history.entries(query.limit);
     return entries.filter((entry) => entry.incident === null || scope.allows(entry.incident.tenant_id));
   }

@@ -1,14 +1,18 @@
 import { Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
+import { ApiBody } from '@nestjs/swagger';
 import { AuditAction } from '../audit/audit-action.decorator';
 import { CallerScope, CurrentUser, Roles } from '../auth/auth.decorators';
 import type { AuthenticatedUser } from '../auth/roles';
 import type { TenantScope } from '../auth/tenant-scope';
 import { NotFoundError } from '../common/domain-error';
 import { OutageTrigger } from '../recovery/outage-trigger.service';
-import { OperatorResend, ResendView } from '../replay/operator-resend.service';
+import { ApiErrors } from '../openapi/api-responses.decorator';
+import { OperatorResend } from '../replay/operator-resend.service';
 import { DeliveryBatchBody, DeliveryBatchPipe } from './delivery-batch.pipe';
-import { DeliveryDetail, DeliveryOutcome, DeliveryRecord, DeliveryStore, UpsertResult } from './delivery-store.port';
+import { DeliveryOutcome, DeliveryStore } from './delivery-store.port';
 import { toDeliveryDetailView, toDeliveryView } from './delivery.view';
+import { DeliveryDetailDto, DeliveryDto, ResendDto, UpsertResultDto } from './dto/delivery-response.dto';
+import { DeliveryOutcomeDto } from './dto/delivery-outcome.dto';
 import { ListDeliveriesQuery } from './dto/list-deliveries.query';
 
 @Controller('deliveries')
@@ -26,10 +30,12 @@ export class DeliveriesController {
   @Post()
   @HttpCode(HttpStatus.OK)
   @Roles('ingest', 'admin')
+  @ApiBody({ type: [DeliveryOutcomeDto], description: '1..1000 outcomes' })
+  @ApiErrors(409, 413)
   async record(
     @DeliveryBatchBody(DeliveryBatchPipe) items: DeliveryOutcome[],
     @CurrentUser() user: AuthenticatedUser,
-  ): Promise<UpsertResult> {
+  ): Promise<UpsertResultDto> {
     items.forEach((item, index) => user.scope.assert(item.tenant_id, `[${index}].tenant_id`));
     const result = await this.store.upsertBatch(items, user.subject);
     this.outages.afterIngest(items);
@@ -38,7 +44,7 @@ export class DeliveriesController {
 
   @Get()
   @Roles('admin', 'operator', 'viewer')
-  async list(@Query() query: ListDeliveriesQuery, @CallerScope() scope: TenantScope): Promise<DeliveryRecord[]> {
+  async list(@Query() query: ListDeliveriesQuery, @CallerScope() scope: TenantScope): Promise<DeliveryDto[]> {
     const deliveries = await this.store.list({
       tenant_id: query.tenant_id,
       tenant_ids: scope.filter(),
@@ -52,7 +58,8 @@ export class DeliveriesController {
 
   @Get(':id')
   @Roles('admin', 'operator', 'viewer')
-  async get(@Param('id') id: string, @CallerScope() scope: TenantScope): Promise<DeliveryDetail> {
+  @ApiErrors(404)
+  async get(@Param('id') id: string, @CallerScope() scope: TenantScope): Promise<DeliveryDetailDto> {
     const delivery = scope.visible(await this.store.findById(id));
     if (!delivery) throw new NotFoundError('Delivery', id);
     return toDeliveryDetailView(delivery);
@@ -63,7 +70,8 @@ export class DeliveriesController {
   @HttpCode(HttpStatus.OK)
   @Roles('admin', 'operator')
   @AuditAction('delivery_replay', { resourceType: 'delivery', resourceIdParam: 'id' })
-  async replay(@Param('id') id: string, @CurrentUser() user: AuthenticatedUser): Promise<ResendView> {
+  @ApiErrors(404, 409)
+  async replay(@Param('id') id: string, @CurrentUser() user: AuthenticatedUser): Promise<ResendDto> {
     // Another tenant's delivery is as unknown to a scoped token as a missing one.
     if (!user.scope.visible(await this.store.findById(id))) throw new NotFoundError('Delivery', id);
     return this.resender.resend(id, user.subject);

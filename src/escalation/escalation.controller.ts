@@ -4,8 +4,9 @@ import { CallerScope, CurrentUser, Roles } from '../auth/auth.decorators';
 import type { AuthenticatedUser } from '../auth/roles';
 import type { TenantScope } from '../auth/tenant-scope';
 import { Clock } from '../clock/clock';
+import { ApiErrors } from '../openapi/api-responses.decorator';
+import { EscalationDto } from './dto/escalation-response.dto';
 import { ListEscalationsDto } from './dto/list-escalations.dto';
-import { Escalation } from './escalation';
 import { EscalationService } from './escalation.service';
 
 const EscalationId = () => Param('id', new ParseUUIDPipe({ exceptionFactory: () => new BadRequestException('id: must be a UUID') }));
@@ -19,7 +20,7 @@ export class EscalationController {
 
   @Roles('admin', 'operator')
   @Get()
-  list(@Query() query: ListEscalationsDto, @CallerScope() scope: TenantScope): Promise<Escalation[]> {
+  list(@Query() query: ListEscalationsDto, @CallerScope() scope: TenantScope): Promise<EscalationDto[]> {
     return this.escalations.list({ status: query.status, tenantIds: scope.filter(), limit: query.limit });
   }
 
@@ -27,7 +28,8 @@ export class EscalationController {
   @AuditAction('escalation_acknowledge', { resourceType: 'escalation', resourceIdParam: 'id' })
   @Post(':id/ack')
   @HttpCode(HttpStatus.OK)
-  async acknowledge(@EscalationId() id: string, @CurrentUser() user: AuthenticatedUser): Promise<Escalation> {
+  @ApiErrors(404, 409)
+  async acknowledge(@EscalationId() id: string, @CurrentUser() user: AuthenticatedUser): Promise<EscalationDto> {
     await user.scope.assertSees('Escalation', id, () => this.escalations.find(id));
     return this.escalations.acknowledge(id, user.subject, this.clock.now());
   }
@@ -36,7 +38,8 @@ export class EscalationController {
   @AuditAction('escalation_resolve', { resourceType: 'escalation', resourceIdParam: 'id' })
   @Post(':id/resolve')
   @HttpCode(HttpStatus.OK)
-  async resolve(@EscalationId() id: string, @CurrentUser() user: AuthenticatedUser): Promise<Escalation> {
+  @ApiErrors(404, 409)
+  async resolve(@EscalationId() id: string, @CurrentUser() user: AuthenticatedUser): Promise<EscalationDto> {
     await user.scope.assertSees('Escalation', id, () => this.escalations.find(id));
     return this.escalations.resolve(id, user.subject, this.clock.now());
   }

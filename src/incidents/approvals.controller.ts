@@ -4,6 +4,8 @@ import { CallerScope, CurrentUser, Roles } from '../auth/auth.decorators';
 import type { AuthenticatedUser } from '../auth/roles';
 import type { TenantScope } from '../auth/tenant-scope';
 import { Clock } from '../clock/clock';
+import { ApiErrors } from '../openapi/api-responses.decorator';
+import { ApprovalDecisionDto, ApprovalListDto } from './dto/incident-response.dto';
 import { ListApprovalsQuery, OperatorNoteBody } from './dto/incidents.dto';
 import { Approval, ApprovalDecisionKind, IncidentRecord } from './incident';
 import { IncidentStore } from './incident-store.port';
@@ -21,7 +23,7 @@ export class ApprovalsController {
 
   @Roles('admin', 'operator')
   @Get()
-  async list(@Query() query: ListApprovalsQuery, @CallerScope() scope: TenantScope): Promise<{ approvals: Approval[] }> {
+  async list(@Query() query: ListApprovalsQuery, @CallerScope() scope: TenantScope): Promise<ApprovalListDto> {
     return { approvals: await this.incidents.listApprovals({ status: query.status, tenantIds: scope.filter(), limit: query.limit }) };
   }
 
@@ -29,7 +31,8 @@ export class ApprovalsController {
   @AuditAction('approval_approve', { resourceType: 'approval', resourceIdParam: 'id' })
   @Post(':id/approve')
   @HttpCode(HttpStatus.OK)
-  approve(@UuidParam() id: string, @Body() body: OperatorNoteBody, @CurrentUser() user: AuthenticatedUser): Promise<DecisionView> {
+  @ApiErrors(404, 409)
+  approve(@UuidParam() id: string, @Body() body: OperatorNoteBody, @CurrentUser() user: AuthenticatedUser): Promise<ApprovalDecisionDto> {
     return this.decide(id, 'approve', body, user);
   }
 
@@ -37,7 +40,8 @@ export class ApprovalsController {
   @AuditAction('approval_reject', { resourceType: 'approval', resourceIdParam: 'id' })
   @Post(':id/reject')
   @HttpCode(HttpStatus.OK)
-  reject(@UuidParam() id: string, @Body() body: OperatorNoteBody, @CurrentUser() user: AuthenticatedUser): Promise<DecisionView> {
+  @ApiErrors(404, 409)
+  reject(@UuidParam() id: string, @Body() body: OperatorNoteBody, @CurrentUser() user: AuthenticatedUser): Promise<ApprovalDecisionDto> {
     return this.decide(id, 'reject', body, user);
   }
 

@@ -5,8 +5,9 @@ import type { AuthenticatedUser } from '../auth/roles';
 import type { TenantScope } from '../auth/tenant-scope';
 import { Clock } from '../clock/clock';
 import { NotFoundError } from '../common/domain-error';
+import { ApiErrors } from '../openapi/api-responses.decorator';
+import { IncidentDetailDto, IncidentDto, IncidentListDto } from './dto/incident-response.dto';
 import { ListIncidentsQuery, OperatorNoteBody } from './dto/incidents.dto';
-import { IncidentDetail, IncidentRecord } from './incident';
 import { IncidentStore } from './incident-store.port';
 
 export const UuidParam = () => Param('id', new ParseUUIDPipe({ exceptionFactory: () => new BadRequestException('id: must be a UUID') }));
@@ -20,7 +21,7 @@ export class IncidentsController {
 
   @Roles('admin', 'operator')
   @Get()
-  async list(@Query() query: ListIncidentsQuery, @CallerScope() scope: TenantScope): Promise<{ incidents: IncidentRecord[] }> {
+  async list(@Query() query: ListIncidentsQuery, @CallerScope() scope: TenantScope): Promise<IncidentListDto> {
     const incidents = await this.incidents.list({
       state: query.state,
       tenantId: query.tenant_id,
@@ -32,7 +33,8 @@ export class IncidentsController {
 
   @Roles('admin', 'operator')
   @Get(':id')
-  async get(@UuidParam() id: string, @CallerScope() scope: TenantScope): Promise<IncidentDetail> {
+  @ApiErrors(404)
+  async get(@UuidParam() id: string, @CallerScope() scope: TenantScope): Promise<IncidentDetailDto> {
     const incident = scope.visible(await this.incidents.get(id));
     if (!incident) throw new NotFoundError('Incident', id);
     return incident;
@@ -42,7 +44,8 @@ export class IncidentsController {
   @AuditAction('incident_resolve', { resourceType: 'incident', resourceIdParam: 'id' })
   @Post(':id/resolve')
   @HttpCode(HttpStatus.OK)
-  async resolve(@UuidParam() id: string, @Body() body: OperatorNoteBody, @CurrentUser() user: AuthenticatedUser): Promise<IncidentRecord> {
+  @ApiErrors(404, 409)
+  async resolve(@UuidParam() id: string, @Body() body: OperatorNoteBody, @CurrentUser() user: AuthenticatedUser): Promise<IncidentDto> {
     await user.scope.assertSees('Incident', id, () => this.incidents.get(id));
     return this.incidents.resolve(id, user.subject, body.note ?? null, this.clock.now());
   }

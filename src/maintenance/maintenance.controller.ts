@@ -1,4 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Put, Req } from '@nestjs/common';
+import { ApiParam } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { AuditAction } from '../audit/audit-action.decorator';
 import { CallerScope, CurrentUser, Roles } from '../auth/auth.decorators';
@@ -8,6 +9,8 @@ import { Clock } from '../clock/clock';
 import { DomainError, NotFoundError } from '../common/domain-error';
 import { assertEndpointUrl, endpointFromPath } from '../common/endpoint-param';
 import { EndpointOwnership } from '../deliveries/endpoint-ownership.service';
+import { ApiErrors } from '../openapi/api-responses.decorator';
+import { MaintenanceWindowDto } from './dto/maintenance-response.dto';
 import { SetMaintenanceBody } from './dto/set-maintenance.dto';
 import { MaintenanceStore } from './maintenance-store.port';
 
@@ -23,7 +26,7 @@ export class MaintenanceController {
 
   @Roles('admin', 'operator')
   @Get()
-  async list(@CallerScope() scope: TenantScope) {
+  async list(@CallerScope() scope: TenantScope): Promise<MaintenanceWindowDto[]> {
     const windows = [...(await this.maintenance.active(this.clock.now())).values()];
     return this.ownership.only(scope, windows, (window) => window.endpoint);
   }
@@ -31,7 +34,7 @@ export class MaintenanceController {
   @Roles('admin', 'operator')
   @Put()
   @AuditAction('autoheal_maintenance_set', { resourceType: 'endpoint' })
-  async set(@Body() body: SetMaintenanceBody, @CurrentUser() user: AuthenticatedUser) {
+  async set(@Body() body: SetMaintenanceBody, @CurrentUser() user: AuthenticatedUser): Promise<MaintenanceWindowDto> {
     const endpoint = assertEndpointUrl(body.endpoint);
     const now = this.clock.now();
     const until = body.until ? new Date(body.until) : new Date(now.getTime() + (body.minutes ?? 0) * 60_000);
@@ -50,6 +53,8 @@ export class MaintenanceController {
   @Delete('*endpoint')
   @HttpCode(204)
   @AuditAction('autoheal_maintenance_clear', { resourceType: 'endpoint', resourceIdParam: 'endpoint' })
+  @ApiParam({ name: 'endpoint', description: 'The webhook URL, URL-encoded or raw' })
+  @ApiErrors(404)
   async clear(@Req() req: Request, @CallerScope() scope: TenantScope): Promise<void> {
     const endpoint = endpointFromPath(req, '/autoheal/maintenance/');
     await this.ownership.assert(scope, endpoint, 'clearing the maintenance window of');

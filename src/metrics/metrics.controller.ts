@@ -1,4 +1,5 @@
 import { Controller, Get, Header } from '@nestjs/common';
+import { ApiOkResponse, ApiProduces } from '@nestjs/swagger';
 import { Public } from '../auth/auth.decorators';
 import { AutohealMetrics } from './autoheal-metrics.service';
 
@@ -10,6 +11,8 @@ export class MetricsController {
   @Public()
   @Get()
   @Header('Content-Type', 'text/plain; version=0.0.4')
+  @ApiProduces('text/plain')
+  @ApiOkResponse({ description: 'Prometheus text exposition format', schema: { type: 'string' } })
   scrape(): Promise<string> {
     return this.metrics.registry.metrics();
   }

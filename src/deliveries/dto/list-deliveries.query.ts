@@ -1,3 +1,4 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsISO8601, IsOptional } from 'class-validator';
 import { DELIVERY_STATUSES, DeliveryStatus } from '../delivery.constants';
@@ -24,6 +25,7 @@ export class ListDeliveriesQuery {
   @IsISO8601({ strict: true, strictSeparator: true }, { message: 'must be an ISO 8601 date, e.g. 2025-01-23T12:34:56Z' })
   since?: string;
 
+  @ApiPropertyOptional({ type: Number, default: DEFAULT_LIST_LIMIT, minimum: 1, maximum: 1000 })
   @IsOptional()
   @Type(() => Number)
   @IsIntegerBetween(1, 1000)
