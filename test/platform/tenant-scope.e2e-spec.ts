@@ -642,7 +642,32 @@ describe('tenant-scoped tokens, on every route', () => {
       check: async (_, s) => expect((await t.app.get(RecoveryStore).get(s.recovery[B]))?.state).not.toBe('cancelled'),
     },
   );
-  const PUBLIC_ROUTES = ['GET /health', 'GET /metrics'];
+  ROUTES.push(
+    {
+      route: 'GET /autoheal/me',
+      name: 'says who the token is, with its tenants, and that it may not use the kill switch',
+      method: 'get',
+      path: () => '/autoheal/me',
+      roles: ['viewer', 'ingest', 'operator', 'admin'],
+      status: 200,
+      check: (body) => expect(body).toMatchObject({ tenants: [A], may: { controls: false } }),
+    },
+    {
+      route: 'GET /autoheal/insights/activity',
+      name: "only its tenants' endpoints",
+      method: 'get',
+      path: () => '/autoheal/insights/activity?minutes=60',
+      roles: ['viewer', 'operator', 'admin'],
+      status: 200,
+      check: (body) => {
+        const endpoints = (body as { endpoints: Array<{ tenant_id: string; endpoint: string; failures: number }> }).endpoints;
+        expect(tenantsOf(endpoints)).toEqual([A]);
+        expect(endpoints.find((e) => e.endpoint === EA)?.failures).toBeGreaterThan(0);
+      },
+    },
+  );
+  // The dashboard's page and assets hold no data (the page reads the API with the user's token).
+  const PUBLIC_ROUTES = ['GET /health', 'GET /metrics', 'GET /dashboard', 'GET /dashboard/dashboard.js', 'GET /dashboard/dashboard.css'];
 
   it('covers every route of the service', () => {
     type Layer = { route?: { path: string; methods: Record<string, boolean> } };
@@ -668,6 +693,7 @@ describe('tenant-scoped tokens, on every route', () => {
   it('public routes need no token at all', async () => {
     await http().get('/health').expect(200);
     await http().get('/metrics').expect(200);
+    await http().get('/dashboard').expect(200);
   });
 
   describe('the cross-tenant re-post attack', () => {
