@@ -195,8 +195,17 @@
     $('ctl-reason').textContent = controls.reason || '–';
   }
 
+  /** Active incidents first (newest first within each group), then the closed ones. */
   function renderIncidents(incidents) {
-    var rows = incidents.map(function (i) {
+    var sorted = incidents.filter(function (i) {
+      return !TERMINAL[i.state];
+    });
+    sorted = sorted.concat(
+      incidents.filter(function (i) {
+        return TERMINAL[i.state];
+      }),
+    );
+    var rows = sorted.map(function (i) {
       var buttons = [];
       if (may('operate') && !TERMINAL[i.state]) {
         buttons.push(
@@ -325,7 +334,7 @@
   function renderHistory(entries) {
     fillTable(
       'history',
-      entries.slice(0, 25).map(function (h) {
+      entries.slice(0, 12).map(function (h) {
         return {
           cells: [
             ago(h.timestamp),
