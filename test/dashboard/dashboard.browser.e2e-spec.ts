@@ -138,12 +138,15 @@ describe('the dashboard in headless Chromium', () => {
     await page.locator(`#incidents tbody tr[data-id="${approved.id}"]`, { hasText: 'recovered' }).waitFor({ timeout: 10_000 });
 
     // The chart has data points for both endpoints: failures for each, heals for the one that recovered.
-    await page.waitForFunction(() => document.querySelectorAll('#chart rect.bar.heals').length > 0, undefined, { timeout: 10_000 });
-    const chart = await page.evaluate(() => ({
-      endpoints: [...document.querySelectorAll('#chart g.endpoint')].map((g) => g.getAttribute('data-endpoint')),
-      failures: [...document.querySelectorAll('#chart rect.bar.failures')].reduce((n, r) => n + Number(r.getAttribute('data-count')), 0),
-      heals: [...document.querySelectorAll('#chart rect.bar.heals')].reduce((n, r) => n + Number(r.getAttribute('data-count')), 0),
-    }));
+    const heals = page.locator('#chart rect.bar.heals');
+    await heals.first().waitFor({ state: 'attached', timeout: 10_000 });
+    const sum = (counts: Array<string | null>) => counts.reduce((n, c) => n + Number(c), 0);
+    const countsOf = (selector: string) => page.locator(selector).evaluateAll((rects) => rects.map((r) => r.getAttribute('data-count')));
+    const chart = {
+      endpoints: await page.locator('#chart g.endpoint').evaluateAll((groups) => groups.map((g) => g.getAttribute('data-endpoint'))),
+      failures: sum(await countsOf('#chart rect.bar.failures')),
+      heals: sum(await countsOf('#chart rect.bar.heals')),
+    };
     expect(chart.endpoints.sort()).toEqual([receiver.url('/legacy'), receiver.url('/shop')].sort());
     expect(chart.failures).toBeGreaterThanOrEqual(132);
     expect(chart.heals).toBe(120);
