@@ -26,7 +26,8 @@ async function main(): Promise<void> {
   const out = (line = '') => process.stdout.write(`${line}\n`);
   out('AetherLink Auto-Heal demo: an outage healed, a dead endpoint escalated (about a minute; time compressed 60×: 1 s = 1 min).');
   out(
-    `  Flaky endpoint: ${DEFAULT_SCENARIO.flakyWebhooks} webhooks; it answers 503 for ${DEFAULT_SCENARIO.downUntilMinute - DEFAULT_SCENARIO.downFromMinute} scenario minutes, then 200.`,
+    `  Flaky endpoint: ${DEFAULT_SCENARIO.flakyWebhooks} webhooks; it answers 503 for ` +
+      `${DEFAULT_SCENARIO.downUntilMinute - DEFAULT_SCENARIO.downFromMinute} scenario minutes, then 200.`,
   );
   out(`  Broken endpoint: ${DEFAULT_SCENARIO.brokenWebhooks} webhooks, every one answered 410 Gone.`);
   out('  The dispatcher tries each webhook once and reports the outcome to POST /deliveries; the rest is Auto-Heal.');
@@ -94,7 +95,8 @@ async function main(): Promise<void> {
     for (const e of result.escalations) out(`Escalation ${e.status} (${e.priority}): ${e.endpoint}: ${e.reason}`);
     out();
     out(
-      `Healed: ${result.healed ? 'yes' : 'NO'} (${result.delivered}/${result.flakyWebhooks} webhooks delivered, ${result.duplicates} twice); ` +
+      `Healed: ${result.healed ? 'yes' : 'NO'} (${result.delivered}/${result.flakyWebhooks} webhooks delivered, ` +
+        `${result.duplicates} twice); ` +
         `broken endpoint escalated: ${result.escalated ? 'yes' : 'NO'}.`,
     );
     out(

@@ -188,7 +188,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
         recoveredAt = now;
         flaky.downBetween(downFrom, now);
         emit(
-          `+${secondsAfter(startAt, now)} s  ${flaky.url()} is back up (200), after ${flaky.resendsWhileDown().length} probes found it down`,
+          `+${secondsAfter(startAt, now)} s  ${flaky.url()} is back up (200), ` +
+            `after ${flaky.resendsWhileDown().length} probes found it down`,
         );
       }
       const { incidents } = await api<{ incidents: DemoIncident[] }>(`/autoheal/incidents?tenant_id=${DEMO_TENANT}&limit=100`);
@@ -197,7 +198,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
         const which = incident.endpoint === flaky.url() ? 'flaky' : 'broken';
         if (before === undefined) {
           emit(
-            `+${secondsAfter(startAt, now)} s  incident opened on the ${which} endpoint: ${incident.kind}, ${incident.severity}, ${incident.state}`,
+            `+${secondsAfter(startAt, now)} s  incident opened on the ${which} endpoint: ` +
+              `${incident.kind}, ${incident.severity}, ${incident.state}`,
           );
         } else if (before !== incident.state) {
           const extra =

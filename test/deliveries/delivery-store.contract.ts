@@ -166,7 +166,7 @@ export function describeDeliveryStoreContract(name: string, factory: () => Promi
       expect(await store.activeEndpoints(after(2))).toBe(2);
     });
 
-    it('endpointActivity: failed attempts of any source and 2xx auto-heal sends per endpoint and bucket, of the tenants asked', async () => {
+    it('endpointActivity: failed attempts of any source and 2xx auto-heal sends per endpoint and bucket, of given tenants', async () => {
       // Far in the future, so what other tests stored is outside the window.
       const since = new Date(Date.UTC(2041, 0, 1) + run * 86_400_000);
       const after = (seconds: number) => new Date(since.getTime() + seconds * 1000);
