@@ -57,7 +57,12 @@ async function main(): Promise<void> {
       format: ' Starting the service on a fresh embedded PostgreSQL (PGlite; 20-40 s) [{bar}] {seconds}s',
     },
   );
-  const log = (line: string) => bars.log(`${line}\n`);
+  // On a terminal, above the bar (cli-progress redraws it); elsewhere at once (its buffer is flushed only at a redraw).
+  const log = (line: string) => (tty ? bars.log(`${line}\n`) : out(line));
+  const finish = () => {
+    bars.update();
+    bars.stop();
+  };
   const show = (p: DemoProgress) => {
     if (boot) {
       bars.remove(boot);
@@ -83,7 +88,7 @@ async function main(): Promise<void> {
       onProgress: show,
       onBooting: (seconds) => boot?.update(Math.min(29, seconds), { seconds: seconds.toFixed(0) }),
     });
-    bars.stop();
+    finish();
     out();
     out('Incidents and their timelines (GET /autoheal/incidents/:id):');
     const first = Math.min(...result.incidents.map((i) => Date.parse(i.opened_at)));
@@ -106,7 +111,7 @@ async function main(): Promise<void> {
     out('Next: `npm start`, then open http://localhost:8010/dashboard with a token from `npm run token -- --role admin --sub you`.');
     if (!result.healed || !result.escalated) code = 1;
   } catch (error) {
-    bars.stop();
+    finish();
     process.stderr.write(
       `Demo failed after ${((Date.now() - started) / 1000).toFixed(1)} s: ${error instanceof Error ? error.message : error}\n`,
     );
