@@ -5,6 +5,7 @@ import { AuthModule } from './auth/auth.module';
 import { ClockModule } from './clock/clock.module';
 import { AppConfigModule } from './config/config.module';
 import { CoordinationModule } from './coordination/coordination.module';
+import { DashboardModule } from './dashboard/dashboard.module';
 import { DatabaseModule } from './database/database.module';
 import { DeliveriesModule } from './deliveries/deliveries.module';
 import { EngineModule } from './engine/engine.module';
@@ -38,6 +39,7 @@ import { SchedulerModule } from './scheduler/scheduler.module';
     RecoveriesModule,
     EngineModule,
     SchedulerModule,
+    DashboardModule,
   ],
 })
 export class AppModule {}

@@ -109,6 +109,27 @@ export type RecentFailure = Pick<
 
 export type FailureSummary = Pick<RecentFailure, 'id' | 'tenant_id' | 'target' | 'status' | 'triage_label' | 'triage_score' | 'created_at'>;
 
+/** `endpointActivity`: attempts in [since, until) of the tenants given (all when left out), in buckets of `bucketSeconds`. */
+export interface ActivityQuery {
+  since: Date;
+  until: Date;
+  bucketSeconds: number;
+  tenantIds?: string[];
+}
+
+/**
+ * One tenant+endpoint's attempts in one bucket (`bucket` counts from `since`): `failures` are failed attempts of any
+ * source (a dispatcher's report, a failed probe or drain send), `heals` the auto-heal sends (probes, drains,
+ * replays, operator re-sends) that got a 2xx. Buckets with neither are left out.
+ */
+export interface ActivityCount {
+  tenant_id: string;
+  endpoint: string;
+  bucket: number;
+  failures: number;
+  heals: number;
+}
+
 export abstract class DeliveryStore {
   /**
    * Atomic. Each non-pending outcome is also one dispatcher attempt, identified by (id, attempted_at), so
@@ -130,6 +151,9 @@ export abstract class DeliveryStore {
 
   /** Tenant+endpoints with any delivery created since `since`: what a storm's share is measured against. */
   abstract activeEndpoints(since: Date): Promise<number>;
+
+  /** Failures against heals per tenant+endpoint over time (the dashboard's chart), sorted by tenant, endpoint, bucket. */
+  abstract endpointActivity(query: ActivityQuery): Promise<ActivityCount[]>;
 
   /** Without payloads (a replay reads its payload when it claims); SQL answers all endpoints in one round trip. */
   async recentFailuresByEndpoint(refs: EndpointRef[], since: Date, limitPerEndpoint: number): Promise<Map<string, FailureSummary[]>> {

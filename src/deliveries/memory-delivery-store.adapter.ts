@@ -3,6 +3,8 @@ import { Clock } from '../clock/clock';
 import { replayKeyFor } from '../replay/replay-key';
 import { classifyFailure } from '../triage/triage';
 import type {
+  ActivityCount,
+  ActivityQuery,
   AttemptRecord,
   DeliveryDetail,
   DeliveryOutcome,
@@ -109,6 +111,27 @@ export class MemoryDeliveryStore extends DeliveryStore {
     return active.size;
   }
 
+  async endpointActivity(query: ActivityQuery): Promise<ActivityCount[]> {
+    const counts = new Map<string, ActivityCount>();
+    const tenants = query.tenantIds ? new Set(query.tenantIds) : null;
+    for (const [deliveryId, attempts] of this.attempts) {
+      const delivery = this.deliveries.get(deliveryId);
+      if (!delivery || (tenants && !tenants.has(delivery.tenant_id))) continue;
+      for (const a of attempts) {
+        const failure = a.outcome === 'failed';
+        const heal = a.outcome === 'succeeded' && a.source !== 'dispatcher';
+        if ((!failure && !heal) || a.attempted_at < query.since || a.attempted_at >= query.until) continue;
+        const bucket = Math.floor((a.attempted_at.getTime() - query.since.getTime()) / (query.bucketSeconds * 1000));
+        const key = `${endpointKey(delivery.tenant_id, delivery.target)}\u0000${bucket}`;
+        const count = counts.get(key) ?? { tenant_id: delivery.tenant_id, endpoint: delivery.target, bucket, failures: 0, heals: 0 };
+        if (failure) count.failures++;
+        else count.heals++;
+        counts.set(key, count);
+      }
+    }
+    return [...counts.values()].sort((a, b) => compare(a.tenant_id, b.tenant_id) || compare(a.endpoint, b.endpoint) || a.bucket - b.bucket);
+  }
+
   async recentFailures(query: RecentFailuresQuery): Promise<RecentFailure[]> {
     const rows = this.select(
       (d) =>
@@ -208,3 +231,6 @@ export class MemoryDeliveryStore extends DeliveryStore {
     return structuredClone(rows);
   }
 }
+
+/** Code-point order, as PostgreSQL's C collation would sort (the test database's). */
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

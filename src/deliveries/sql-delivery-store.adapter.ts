@@ -6,6 +6,8 @@ import { classifyFailure } from '../triage/triage';
 import { assertDistinctIds, TenantMismatchError } from './delivery-batch';
 import { givesContent } from './delivery-body';
 import {
+  ActivityCount,
+  ActivityQuery,
   AttemptRecord,
   DeliveryDetail,
   DeliveryOutcome,
@@ -52,6 +54,22 @@ const RECENT_FAILURE_SUMMARIES = claimableFailures(FAILURE_SUMMARY_COLUMNS);
 // what a replay would send; its attempt is still counted below.
 // idx_deliveries_created_at bounds the scan to the window.
 const ACTIVE_ENDPOINTS = `SELECT count(*)::int AS n FROM (SELECT DISTINCT tenant_id, target FROM deliveries WHERE created_at >= $1) e`;
+
+// idx_delivery_attempts_source_at bounds the attempts to the window (both sources listed so the index applies);
+// each joins its delivery by primary key.
+const ENDPOINT_ACTIVITY = `
+  SELECT d.tenant_id, d.target AS endpoint,
+         floor(extract(epoch FROM (a.attempted_at - $1::timestamptz)) / $3)::int AS bucket,
+         count(*) FILTER (WHERE a.outcome = 'failed')::int AS failures,
+         count(*) FILTER (WHERE a.outcome = 'succeeded' AND a.source <> 'dispatcher')::int AS heals
+  FROM delivery_attempts a
+  JOIN deliveries d ON d.id = a.delivery_id
+  WHERE a.source IN ('dispatcher', 'autoheal')
+    AND a.attempted_at >= $1 AND a.attempted_at < $2
+    AND ($4::text[] IS NULL OR d.tenant_id = ANY($4::text[]))
+  GROUP BY 1, 2, 3
+  HAVING count(*) FILTER (WHERE a.outcome = 'failed' OR (a.outcome = 'succeeded' AND a.source <> 'dispatcher')) > 0
+  ORDER BY 1, 2, 3`;
 
 const STALE_REPORT =
   `(d.last_attempt_at IS NOT NULL AND (EXCLUDED.last_attempt_at ` + `IS NULL OR EXCLUDED.last_attempt_at < d.last_attempt_at))`;
@@ -187,6 +205,10 @@ export class SqlDeliveryStore extends DeliveryStore {
   async activeEndpoints(since: Date): Promise<number> {
     const [row] = (await this.dataSource.query(ACTIVE_ENDPOINTS, [since])) as { n: number }[];
     return row?.n ?? 0;
+  }
+
+  async endpointActivity(query: ActivityQuery): Promise<ActivityCount[]> {
+    return this.dataSource.query(ENDPOINT_ACTIVITY, [query.since, query.until, query.bucketSeconds, query.tenantIds ?? null]);
   }
 
   /** A LATERAL index scan (idx_deliveries_failures_by_endpoint) per endpoint. */

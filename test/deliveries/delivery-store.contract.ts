@@ -7,7 +7,7 @@ export interface DeliveryStoreUnderTest {
   store: DeliveryStore;
   clock: ManualClock;
   /** Leaves what a replay claim on the delivery's current attempt leaves in the adapter's ledger. */
-  leaveReplayClaim(deliveryId: string, outcome: 'pending' | 'abandoned'): Promise<void>;
+  leaveReplayClaim(deliveryId: string, outcome: 'pending' | 'abandoned' | 'succeeded' | 'failed'): Promise<void>;
   dispose(): Promise<void>;
 }
 
@@ -164,6 +164,51 @@ export function describeDeliveryStoreContract(name: string, factory: () => Promi
       );
       expect(await store.activeEndpoints(since)).toBe(3);
       expect(await store.activeEndpoints(after(2))).toBe(2);
+    });
+
+    it('endpointActivity: failed attempts of any source and 2xx auto-heal sends per endpoint and bucket, of given tenants', async () => {
+      // Far in the future, so what other tests stored is outside the window.
+      const since = new Date(Date.UTC(2041, 0, 1) + run * 86_400_000);
+      const after = (seconds: number) => new Date(since.getTime() + seconds * 1000);
+      const other = p + 'other';
+      await store.upsertBatch(
+        [
+          item('f1', { attempted_at: after(5) }),
+          item('f2', { attempted_at: after(30) }),
+          item('f3', { attempted_at: after(70) }),
+          item('ok', { attempted_at: after(10), status: 'delivered', http_status: 200 }),
+          item('fb', { attempted_at: after(20), target: B }),
+          item('fo', { attempted_at: after(20), tenant_id: other }),
+          item('early', { attempted_at: after(-1) }),
+          item('late', { attempted_at: after(180) }),
+        ],
+        'd',
+      );
+      // A probe into the down endpoint (failed) and two heals, one of them late in the window.
+      subject.clock.set(after(65));
+      await subject.leaveReplayClaim(p + 'f1', 'failed');
+      subject.clock.set(after(100));
+      await subject.leaveReplayClaim(p + 'f2', 'succeeded');
+      await subject.leaveReplayClaim(p + 'fb', 'succeeded');
+      // Neither a failure nor a heal: not counted.
+      await subject.leaveReplayClaim(p + 'f3', 'pending');
+
+      const query = { since, until: after(120), bucketSeconds: 60 };
+      const tenant = p + 'tenant';
+      expect(await store.endpointActivity({ ...query, tenantIds: [tenant] })).toEqual([
+        { tenant_id: tenant, endpoint: A, bucket: 0, failures: 2, heals: 0 },
+        { tenant_id: tenant, endpoint: A, bucket: 1, failures: 2, heals: 1 },
+        { tenant_id: tenant, endpoint: B, bucket: 0, failures: 1, heals: 0 },
+        { tenant_id: tenant, endpoint: B, bucket: 1, failures: 0, heals: 1 },
+      ]);
+      const all = await store.endpointActivity(query);
+      expect(all.map((c) => c.tenant_id)).toEqual([other, tenant, tenant, tenant, tenant]);
+      expect(await store.endpointActivity({ ...query, tenantIds: [other] })).toEqual([
+        { tenant_id: other, endpoint: A, bucket: 0, failures: 1, heals: 0 },
+      ]);
+      expect(await store.endpointActivity({ ...query, bucketSeconds: 3600 })).toEqual(
+        expect.arrayContaining([{ tenant_id: tenant, endpoint: A, bucket: 0, failures: 4, heals: 1 }]),
+      );
     });
 
     it('recentFailures: failed and dead_letter of one tenant+endpoint since a time, newest first, limited', async () => {

@@ -721,8 +721,31 @@ describe('tenant-scoped tokens, on every route', () => {
       status: 403,
       check: (_, __, message) => expect(message).toMatch(/^POST \/autoheal\/endpoints\/signing\/reencrypt is platform-wide/),
     },
+    {
+      route: 'GET /autoheal/me',
+      name: 'says who the token is, with its tenants, and that it may not use the kill switch',
+      method: 'get',
+      path: () => '/autoheal/me',
+      roles: ['viewer', 'ingest', 'operator', 'admin'],
+      status: 200,
+      check: (body) => expect(body).toMatchObject({ tenants: [A], may: { controls: false } }),
+    },
+    {
+      route: 'GET /autoheal/insights/activity',
+      name: "only its tenants' endpoints",
+      method: 'get',
+      path: () => '/autoheal/insights/activity?minutes=60',
+      roles: ['viewer', 'operator', 'admin'],
+      status: 200,
+      check: (body) => {
+        const endpoints = (body as { endpoints: Array<{ tenant_id: string; endpoint: string; failures: number }> }).endpoints;
+        expect(tenantsOf(endpoints)).toEqual([A]);
+        expect(endpoints.find((e) => e.endpoint === EA)?.failures).toBeGreaterThan(0);
+      },
+    },
   );
-  const PUBLIC_ROUTES = ['GET /health', 'GET /metrics'];
+  // The dashboard's page and assets hold no data (the page reads the API with the user's token).
+  const PUBLIC_ROUTES = ['GET /health', 'GET /metrics', 'GET /dashboard', 'GET /dashboard/dashboard.js', 'GET /dashboard/dashboard.css'];
   /** Swagger UI and the OpenAPI document (src/openapi): public, no tenant data; their asset routes are swagger's own. */
   const DOCS_ROUTE = /^GET \/docs(\/|-json$|$)/;
 
@@ -753,6 +776,7 @@ describe('tenant-scoped tokens, on every route', () => {
     await http().get('/metrics').expect(200);
     await http().get('/docs').expect(200);
     await http().get('/docs-json').expect(200);
+    await http().get('/dashboard').expect(200);
   });
 
   describe('the cross-tenant re-post attack', () => {
