@@ -8,6 +8,7 @@ import type {
   DeliveryOutcome,
   DeliveryQuery,
   DeliveryRecord,
+  OutageStartQuery,
   RecentFailure,
   RecentFailuresQuery,
   UpsertResult,
@@ -104,6 +105,17 @@ export class MemoryDeliveryStore extends DeliveryStore {
     const active = new Set<string>();
     for (const d of this.deliveries.values()) if (d.created_at >= since) active.add(endpointKey(d.tenant_id, d.target));
     return active.size;
+  }
+
+  async outageStarts(refs: readonly OutageStartQuery[]): Promise<Map<string, Date>> {
+    const result = new Map<string, Date>();
+    for (const { tenantId, endpoint, notBefore } of refs) {
+      const mine = [...this.deliveries.values()].filter((d) => d.tenant_id === tenantId && d.target === endpoint && d.created_at >= notBefore);
+      const lastOk = mine.reduce((at, d) => (d.status === 'delivered' ? Math.max(at, d.created_at.getTime()) : at), -Infinity);
+      const failures = mine.filter((d) => FAILED_STATUSES.includes(d.status) && d.created_at.getTime() > lastOk).reduce((at, d) => Math.min(at, d.created_at.getTime()), Infinity);
+      if (failures !== Infinity) result.set(endpointKey(tenantId, endpoint), new Date(failures));
+    }
+    return result;
   }
 
   async recentFailures(query: RecentFailuresQuery): Promise<RecentFailure[]> {

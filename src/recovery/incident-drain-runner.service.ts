@@ -87,7 +87,7 @@ export class IncidentDrainRunner implements OnModuleInit {
     let result: DrainResult | null = null;
     for (let pass = 1; pass <= MAX_PASSES; pass++) {
       const audit = rules.global_safety.audit_all_actions;
-      const run = { actor: AUTOHEAL_OPERATOR, runId: record.id, startedAt: this.clock.now(), lease, audit };
+      const run = { actor: AUTOHEAL_OPERATOR, runId: record.id, startedAt: this.clock.now(), lease, audit, settleBehind: true };
       const sender = this.senders.create(run, (event) => {
         if (event.result.outcome === 'delivered') lastDeliveredAt = this.clock.now();
       });

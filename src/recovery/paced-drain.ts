@@ -185,6 +185,7 @@ class DrainRun<T extends DrainItem> {
       inFlight.add(sending);
     }
     await Promise.all(inFlight);
+    await sender.flush();
     return counts;
   }
 
