@@ -72,6 +72,7 @@ export class IncidentDrainRunner implements OnModuleInit {
       this.logger.log(`Drain of incident ${record.id} waits: another cycle holds the healing lease of ${record.endpoint}`);
       return null;
     }
+    this.logger.log(`Draining incident ${record.id} (${record.endpoint})`);
     try {
       return await this.drainUnder(record, rules, lease, signal);
     } finally {
