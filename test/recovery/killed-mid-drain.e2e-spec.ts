@@ -3,6 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
+import { Client } from 'pg';
 import { mintToken } from '../../src/auth/token';
 import { AppConfig } from '../../src/config/app-config';
 import type { IncidentRecord } from '../../src/incidents/incident';
@@ -95,8 +96,26 @@ describe('a worker killed mid-drain', () => {
 
     await eventually(() => expect(receiver.received.filter((r) => r.status !== null).length).toBeGreaterThanOrEqual(ANSWERED_BEFORE_KILL), 30_000);
     receiver.hang = true;
-    // Every send slot of the drain waits at the receiver: nothing is claimed and not yet sent.
-    await eventually(() => expect(receiver.received.filter((r) => r.status === null)).toHaveLength(DRAIN_CONCURRENCY), 10_000);
+    // The drain is stuck at the receiver (all its send slots, or what is left of its batch, wait for an answer) and
+    // every claim in the ledger has reached the receiver: nothing is claimed and not yet sent.
+    const pg = new Client({ connectionString: db.url });
+    await pg.connect();
+    let seen = -1;
+    try {
+      await eventually(async () => {
+        const unanswered = receiver.received.filter((r) => r.status === null).length;
+        const stable = unanswered === seen;
+        seen = unanswered;
+        const pending = await pg.query(`SELECT delivery_id FROM delivery_attempts WHERE source = 'autoheal' AND outcome = 'pending'`);
+        const arrived = new Set(receiver.received.map((r) => r.headers['idempotency-key']));
+        expect(unanswered).toBeGreaterThanOrEqual(1);
+        expect(pending.rows.filter((row: { delivery_id: string }) => !arrived.has(row.delivery_id))).toEqual([]);
+        expect(stable).toBe(true);
+        // A free send slot would start the next send within 1/drain_rate_per_second: 300 ms unchanged means stuck.
+      }, 15_000, 300);
+    } finally {
+      await pg.end();
+    }
     const holders = [a, b].filter(drainingIn);
     expect(holders).toHaveLength(1);
     const [holder] = holders;
@@ -114,7 +133,7 @@ describe('a worker killed mid-drain', () => {
     }, 60_000);
 
     // The survivor took the stalled job over (not a new job: the dead worker's was still active under its id).
-    expect(survivor.output()).toMatch(new RegExp(`drain job incident:${recovered.id} stalled`));
+    expect(survivor.output()).toMatch(new RegExp(`drain job incident-${recovered.id} stalled`));
     expect(drainingIn(survivor)).toBe(true);
     expect(receiver.received.length).toBeGreaterThan(receivedBeforeKill);
     // Exactly once each, the sends on the wire when the holder died included.
