@@ -110,9 +110,13 @@ export class MemoryDeliveryStore extends DeliveryStore {
   async outageStarts(refs: readonly OutageStartQuery[]): Promise<Map<string, Date>> {
     const result = new Map<string, Date>();
     for (const { tenantId, endpoint, notBefore } of refs) {
-      const mine = [...this.deliveries.values()].filter((d) => d.tenant_id === tenantId && d.target === endpoint && d.created_at >= notBefore);
+      const mine = [...this.deliveries.values()].filter(
+        (d) => d.tenant_id === tenantId && d.target === endpoint && d.created_at >= notBefore,
+      );
       const lastOk = mine.reduce((at, d) => (d.status === 'delivered' ? Math.max(at, d.created_at.getTime()) : at), -Infinity);
-      const failures = mine.filter((d) => FAILED_STATUSES.includes(d.status) && d.created_at.getTime() > lastOk).reduce((at, d) => Math.min(at, d.created_at.getTime()), Infinity);
+      const failures = mine
+        .filter((d) => FAILED_STATUSES.includes(d.status) && d.created_at.getTime() > lastOk)
+        .reduce((at, d) => Math.min(at, d.created_at.getTime()), Infinity);
       if (failures !== Infinity) result.set(endpointKey(tenantId, endpoint), new Date(failures));
     }
     return result;

@@ -65,7 +65,9 @@ export class IncidentTracking {
     // Only a new incident needs its start looked up: an existing one keeps the earliest it was given.
     const fresh = dryRun
       ? []
-      : anomalies.filter((a) => !records.has(endpointKey(a.tenant_id, a.endpoint))).map((a) => ({ tenantId: a.tenant_id, endpoint: a.endpoint }));
+      : anomalies
+          .filter((a) => !records.has(endpointKey(a.tenant_id, a.endpoint)))
+          .map((a) => ({ tenantId: a.tenant_id, endpoint: a.endpoint }));
     const starts = await outageStartsOf(this.deliveries, fresh, now, rules);
     const windowStart = new Date(now.getTime() - rules.detection.recent_window_minutes * 60_000);
     for (const anomaly of anomalies) {

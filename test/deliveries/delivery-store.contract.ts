@@ -201,7 +201,9 @@ export function describeDeliveryStoreContract(name: string, factory: () => Promi
         ]),
       );
       // A delivered delivery older than notBefore does not count: the failures since notBefore do.
-      expect(await store.outageStarts([{ tenantId, endpoint: A, notBefore: at(25) }])).toEqual(new Map([[endpointKey(tenantId, A), at(30)]]));
+      expect(await store.outageStarts([{ tenantId, endpoint: A, notBefore: at(25) }])).toEqual(
+        new Map([[endpointKey(tenantId, A), at(30)]]),
+      );
       expect(await store.outageStarts([])).toEqual(new Map());
     });
 

@@ -90,11 +90,22 @@ describe('a worker killed mid-drain', () => {
     const target = receiver.url('/hook');
     const ids = Array.from({ length: BACKLOG }, (_, i) => `kd_${String(i + 1).padStart(3, '0')}`);
     const createdAt = new Date(Date.now() - 60_000).toISOString();
-    const failed = ids.map((id, i) => ({ id, tenant_id: TENANT, target, status: 'failed', http_status: 503, payload: { n: i }, created_at: createdAt }));
+    const failed = ids.map((id, i) => ({
+      id,
+      tenant_id: TENANT,
+      target,
+      status: 'failed',
+      http_status: 503,
+      payload: { n: i },
+      created_at: createdAt,
+    }));
     // The outage signal opens the incident at ingest; a probe delivers the oldest, then the drain job starts.
     expect((await call(a, '/deliveries', { method: 'POST', body: JSON.stringify(failed) })).status).toBe(200);
 
-    await eventually(() => expect(receiver.received.filter((r) => r.status !== null).length).toBeGreaterThanOrEqual(ANSWERED_BEFORE_KILL), 30_000);
+    await eventually(
+      () => expect(receiver.received.filter((r) => r.status !== null).length).toBeGreaterThanOrEqual(ANSWERED_BEFORE_KILL),
+      30_000,
+    );
     receiver.hang = true;
     // The drain is stuck at the receiver (all its send slots, or what is left of its batch, wait for an answer) and
     // every claim in the ledger has reached the receiver: nothing is claimed and not yet sent.
@@ -102,17 +113,21 @@ describe('a worker killed mid-drain', () => {
     await pg.connect();
     let seen = -1;
     try {
-      await eventually(async () => {
-        const unanswered = receiver.received.filter((r) => r.status === null).length;
-        const stable = unanswered === seen;
-        seen = unanswered;
-        const pending = await pg.query(`SELECT delivery_id FROM delivery_attempts WHERE source = 'autoheal' AND outcome = 'pending'`);
-        const arrived = new Set(receiver.received.map((r) => r.headers['idempotency-key']));
-        expect(unanswered).toBeGreaterThanOrEqual(1);
-        expect(pending.rows.filter((row: { delivery_id: string }) => !arrived.has(row.delivery_id))).toEqual([]);
-        expect(stable).toBe(true);
-        // A free send slot would start the next send within 1/drain_rate_per_second: 300 ms unchanged means stuck.
-      }, 15_000, 300);
+      await eventually(
+        async () => {
+          const unanswered = receiver.received.filter((r) => r.status === null).length;
+          const stable = unanswered === seen;
+          seen = unanswered;
+          const pending = await pg.query(`SELECT delivery_id FROM delivery_attempts WHERE source = 'autoheal' AND outcome = 'pending'`);
+          const arrived = new Set(receiver.received.map((r) => r.headers['idempotency-key']));
+          expect(unanswered).toBeGreaterThanOrEqual(1);
+          expect(pending.rows.filter((row: { delivery_id: string }) => !arrived.has(row.delivery_id))).toEqual([]);
+          expect(stable).toBe(true);
+          // A free send slot would start the next send within 1/drain_rate_per_second: 300 ms unchanged means stuck.
+        },
+        15_000,
+        300,
+      );
     } finally {
       await pg.end();
     }

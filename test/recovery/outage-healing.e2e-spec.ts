@@ -224,7 +224,10 @@ describe('healing real outages', () => {
       // Straight into the store: POST /deliveries would open the incident itself.
       await t.app
         .get(DeliveryStore)
-        .upsertBatch([outcome(delivered(path), 'delivered', 40), ...failures.map((d, i) => outcome(d, 'failed', AGES_MINUTES[i]))], 'dispatcher');
+        .upsertBatch(
+          [outcome(delivered(path), 'delivered', 40), ...failures.map((d, i) => outcome(d, 'failed', AGES_MINUTES[i]))],
+          'dispatcher',
+        );
       await expectEachDeliveredOnce(
         path,
         failures.map((d) => d.id),
