@@ -2,7 +2,9 @@ import { Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock } from '../clock/clock';
 import { ClockModule } from '../clock/clock.module';
-import { OutageTriggerModule } from '../recovery/outage-trigger.module';
+import { AnomaliesModule } from '../anomalies/anomalies.module';
+import { IncidentsModule } from '../incidents/incidents.module';
+import { OutageTrigger } from '../recovery/outage-trigger.service';
 import { ReplayModule } from '../replay/replay.module';
 import { DeliveriesController } from './deliveries.controller';
 import { DeliveryStore } from './delivery-store.port';
@@ -10,7 +12,8 @@ import { EndpointOwnership } from './endpoint-ownership.service';
 import { SqlDeliveryStore } from './sql-delivery-store.adapter';
 
 @Module({
-  imports: [ClockModule, ReplayModule, OutageTriggerModule],
+  // OutageTrigger lives here: it reads the deliveries it was given (where an outage began).
+  imports: [ClockModule, ReplayModule, AnomaliesModule, IncidentsModule],
   controllers: [DeliveriesController],
   providers: [
     {
@@ -19,6 +22,7 @@ import { SqlDeliveryStore } from './sql-delivery-store.adapter';
       useFactory: (dataSource: DataSource, clock: Clock) => new SqlDeliveryStore(dataSource, clock),
     },
     EndpointOwnership,
+    OutageTrigger,
   ],
   exports: [DeliveryStore, EndpointOwnership],
 })

@@ -107,6 +107,11 @@ export type RecentFailure = Pick<
   | 'created_at'
 >;
 
+export interface OutageStartQuery extends EndpointRef {
+  /** Inclusive, on created_at. */
+  notBefore: Date;
+}
+
 export type FailureSummary = Pick<RecentFailure, 'id' | 'tenant_id' | 'target' | 'status' | 'triage_label' | 'triage_score' | 'created_at'>;
 
 /** `endpointActivity`: attempts in [since, until) of the tenants given (all when left out), in buckets of `bucketSeconds`. */
@@ -154,6 +159,12 @@ export abstract class DeliveryStore {
 
   /** Failures against heals per tenant+endpoint over time (the dashboard's chart), sorted by tenant, endpoint, bucket. */
   abstract endpointActivity(query: ActivityQuery): Promise<ActivityCount[]>;
+  /**
+   * Where each endpoint's current outage began: its oldest failed or dead-lettered delivery created after
+   * its newest delivered one (created_at), never before its `notBefore` (max_backlog_age_hours), by
+   * endpointKey. An endpoint without such a failure is left out. SQL answers all endpoints in one round trip.
+   */
+  abstract outageStarts(refs: readonly OutageStartQuery[]): Promise<Map<string, Date>>;
 
   /** Without payloads (a replay reads its payload when it claims); SQL answers all endpoints in one round trip. */
   async recentFailuresByEndpoint(refs: EndpointRef[], since: Date, limitPerEndpoint: number): Promise<Map<string, FailureSummary[]>> {

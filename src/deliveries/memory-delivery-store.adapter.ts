@@ -10,6 +10,7 @@ import type {
   DeliveryOutcome,
   DeliveryQuery,
   DeliveryRecord,
+  OutageStartQuery,
   RecentFailure,
   RecentFailuresQuery,
   UpsertResult,
@@ -130,6 +131,21 @@ export class MemoryDeliveryStore extends DeliveryStore {
       }
     }
     return [...counts.values()].sort((a, b) => compare(a.tenant_id, b.tenant_id) || compare(a.endpoint, b.endpoint) || a.bucket - b.bucket);
+  }
+
+  async outageStarts(refs: readonly OutageStartQuery[]): Promise<Map<string, Date>> {
+    const result = new Map<string, Date>();
+    for (const { tenantId, endpoint, notBefore } of refs) {
+      const mine = [...this.deliveries.values()].filter(
+        (d) => d.tenant_id === tenantId && d.target === endpoint && d.created_at >= notBefore,
+      );
+      const lastOk = mine.reduce((at, d) => (d.status === 'delivered' ? Math.max(at, d.created_at.getTime()) : at), -Infinity);
+      const failures = mine
+        .filter((d) => FAILED_STATUSES.includes(d.status) && d.created_at.getTime() > lastOk)
+        .reduce((at, d) => Math.min(at, d.created_at.getTime()), Infinity);
+      if (failures !== Infinity) result.set(endpointKey(tenantId, endpoint), new Date(failures));
+    }
+    return result;
   }
 
   async recentFailures(query: RecentFailuresQuery): Promise<RecentFailure[]> {

@@ -15,6 +15,7 @@ import {
   DeliveryRecord,
   DeliveryStore,
   FailureSummary,
+  OutageStartQuery,
   RecentFailure,
   RecentFailuresQuery,
   UpsertResult,
@@ -70,6 +71,26 @@ const ENDPOINT_ACTIVITY = `
   GROUP BY 1, 2, 3
   HAVING count(*) FILTER (WHERE a.outcome = 'failed' OR (a.outcome = 'succeeded' AND a.source <> 'dispatcher')) > 0
   ORDER BY 1, 2, 3`;
+// Two index scans per endpoint: idx_deliveries_endpoint_created backwards to the newest delivered, then
+// idx_deliveries_failures_by_endpoint to the oldest failure after it.
+const OUTAGE_STARTS = `
+  SELECT k.tenant_id, k.target, f.created_at AS first_failure_at
+  FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS k(tenant_id, target, not_before)
+  CROSS JOIN LATERAL (
+    SELECT COALESCE(
+      (SELECT s.created_at FROM deliveries s
+       WHERE s.tenant_id = k.tenant_id AND s.target = k.target AND s.status = 'delivered' AND s.created_at >= k.not_before
+       ORDER BY s.created_at DESC
+       LIMIT 1),
+      '-infinity'::timestamptz) AS at
+  ) ok
+  CROSS JOIN LATERAL (
+    SELECT d.created_at FROM deliveries d
+    WHERE d.tenant_id = k.tenant_id AND d.target = k.target AND d.status IN ('failed', 'dead_letter')
+      AND d.created_at >= k.not_before AND d.created_at > ok.at
+    ORDER BY d.created_at ASC
+    LIMIT 1
+  ) f`;
 
 const STALE_REPORT =
   `(d.last_attempt_at IS NOT NULL AND (EXCLUDED.last_attempt_at ` + `IS NULL OR EXCLUDED.last_attempt_at < d.last_attempt_at))`;
@@ -209,6 +230,19 @@ export class SqlDeliveryStore extends DeliveryStore {
 
   async endpointActivity(query: ActivityQuery): Promise<ActivityCount[]> {
     return this.dataSource.query(ENDPOINT_ACTIVITY, [query.since, query.until, query.bucketSeconds, query.tenantIds ?? null]);
+  }
+
+  async outageStarts(refs: readonly OutageStartQuery[]): Promise<Map<string, Date>> {
+    const result = new Map<string, Date>();
+    if (refs.length === 0) return result;
+    const params = [refs.map((r) => r.tenantId), refs.map((r) => r.endpoint), refs.map((r) => r.notBefore.toISOString())];
+    const rows = (await this.dataSource.query(OUTAGE_STARTS, params)) as Array<{
+      tenant_id: string;
+      target: string;
+      first_failure_at: Date;
+    }>;
+    for (const row of rows) result.set(endpointKey(row.tenant_id, row.target), new Date(row.first_failure_at));
+    return result;
   }
 
   /** A LATERAL index scan (idx_deliveries_failures_by_endpoint) per endpoint. */

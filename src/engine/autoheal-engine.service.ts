@@ -374,7 +374,9 @@ export class AutohealEngine {
     const followed = followStrategy(record?.state ?? null, detected, this.predictor.chooseStrategy(incident, context), recoveryAllowed);
     const strategy = 'hold' in followed ? null : followed.strategy;
     const selection = selectReplayCandidates(failures, replayLimits, ctx.now);
-    const approved = incident.severity === 'critical' ? await this.tracking.approved(record) : false;
+    // The approval gates starting a recovery: a drain already running (the endpoint answered its probe) is not
+    // stopped for one when its backlog grows critical meanwhile; should it fail again, the next drain asks.
+    const approved = incident.severity === 'critical' ? record?.state === 'draining' || (await this.tracking.approved(record)) : false;
     const verdict = strategy
       ? this.predictor.shouldApply(incident, strategy, {
           approved,

@@ -7,6 +7,7 @@ import { DeliveryStore, FailureSummary } from '../deliveries/delivery-store.port
 import type { IncidentRecord } from '../incidents/incident';
 import { IncidentStore } from '../incidents/incident-store.port';
 import { SYSTEM_ACTOR } from '../incidents/incident-lifecycle';
+import { outageStartsOf } from '../incidents/outage-start';
 import { AutohealMetrics } from '../metrics/autoheal-metrics.service';
 import type { AutohealRules } from '../rules/rules.types';
 import type { ActionSkipped } from './cycle-result';
@@ -61,7 +62,14 @@ export class IncidentTracking {
   async track(anomalies: Incident[], now: Date, rules: AutohealRules, dryRun: boolean, cycleId: string): Promise<TrackedIncidents> {
     const records = new Map((await this.store.active()).map((r) => [endpointKey(r.tenant_id, r.endpoint), r]));
     const detected = new Set<string>();
-    const since = new Date(now.getTime() - rules.detection.recent_window_minutes * 60_000);
+    // Only a new incident needs its start looked up: an existing one keeps the earliest it was given.
+    const fresh = dryRun
+      ? []
+      : anomalies
+          .filter((a) => !records.has(endpointKey(a.tenant_id, a.endpoint)))
+          .map((a) => ({ tenantId: a.tenant_id, endpoint: a.endpoint }));
+    const starts = await outageStartsOf(this.deliveries, fresh, now, rules);
+    const windowStart = new Date(now.getTime() - rules.detection.recent_window_minutes * 60_000);
     for (const anomaly of anomalies) {
       const key = endpointKey(anomaly.tenant_id, anomaly.endpoint);
       detected.add(key);
@@ -72,7 +80,7 @@ export class IncidentTracking {
           endpoint: anomaly.endpoint,
           kind: anomaly.kind,
           severity: anomaly.severity,
-          firstFailureAt: since,
+          firstFailureAt: starts.get(key) ?? windowStart,
           lastFailureAt: now,
           backlogSize: anomaly.failures,
           cycleId,

@@ -58,6 +58,8 @@ export class BullmqDrainQueue extends DrainQueue {
     });
     this.worker.on('failed', (job, error) => this.logger.error(`drain job ${job?.id} failed: ${error.message}`));
     this.worker.on('error', (error) => this.logger.warn(`drain worker: ${error.message}`));
+    // Its worker died or hung past the lock: BullMQ moved it back to the queue, and a live worker takes it over.
+    this.worker.on('stalled', (jobId) => this.logger.warn(`drain job ${jobId} stalled: its worker is gone, another takes it over`));
     this.worker.on('ready', () => (this.workerReady = true));
   }
 

@@ -27,5 +27,9 @@ export interface DrainSendResult {
 
 /** Claims one item, sends it, settles it. */
 export abstract class DrainSender<T extends DrainItem = DrainItem> {
+  /** Resolves once the request has been answered (its settlement may still be on its way: see flush). */
   abstract send(item: T): Promise<DrainSendResult>;
+
+  /** Every settlement of what send() returned is written. A drain awaits it after each batch. */
+  async flush(): Promise<void> {}
 }

@@ -72,6 +72,7 @@ export class IncidentDrainRunner implements OnModuleInit {
       this.logger.log(`Drain of incident ${record.id} waits: another cycle holds the healing lease of ${record.endpoint}`);
       return null;
     }
+    this.logger.log(`Draining incident ${record.id} (${record.endpoint})`);
     try {
       return await this.drainUnder(record, rules, lease, signal);
     } finally {
@@ -87,7 +88,7 @@ export class IncidentDrainRunner implements OnModuleInit {
     let result: DrainResult | null = null;
     for (let pass = 1; pass <= MAX_PASSES; pass++) {
       const audit = rules.global_safety.audit_all_actions;
-      const run = { actor: AUTOHEAL_OPERATOR, runId: record.id, startedAt: this.clock.now(), lease, audit };
+      const run = { actor: AUTOHEAL_OPERATOR, runId: record.id, startedAt: this.clock.now(), lease, audit, settleBehind: true };
       const sender = this.senders.create(run, (event) => {
         if (event.result.outcome === 'delivered') lastDeliveredAt = this.clock.now();
       });
@@ -165,31 +166,56 @@ export class IncidentDrainRunner implements OnModuleInit {
     await this.auditOf(record, 'autoheal_drain_paused', now, { reason, ...totals }, rules);
   }
 
-  /** Why the drain must stop now, or null; cached for DRAIN_CHECK_INTERVAL_MS. */
+  /**
+   * Why the drain must stop now, or null. Read before the drain starts, then again at most every
+   * DRAIN_CHECK_INTERVAL_MS in the background: the sends go on meanwhile instead of waiting for the
+   * reads (on a loaded host they take longer than the interval), and the first send after a read that
+   * says stop is not started. A read that fails stops the drain (it stays draining; the next tick queues it).
+   */
   private pauseCheck(record: IncidentRecord, rules: AutohealRules, limits: EffectiveLimits, signal: AbortSignal) {
     let checkedAt = -Infinity;
     let reason: string | null = null;
+    let reading: Promise<void> | null = null;
     const evaluate = async (): Promise<string | null> => {
       if (signal.aborted) return 'the drain worker is shutting down';
-      const killSwitch = await this.safety.killSwitch();
-      if (killSwitch) return killSwitch;
       if (!limits.autoheal_enabled || !limits.strategy_allowed) return `tenant ${record.tenant_id} does not allow RECOVER_BACKLOG`;
       const now = this.clock.now();
-      const maintenance = await this.safety.maintenanceOf([record.endpoint], now);
+      const hours = businessHoursProblem(rules.global_safety.business_hours, now);
+      const [killSwitch, maintenance, [still]] = await Promise.all([
+        this.safety.killSwitch(),
+        this.safety.maintenanceOf([record.endpoint], now),
+        this.incidents.active({ tenantId: record.tenant_id, endpoint: record.endpoint, states: ['draining'] }),
+      ]);
+      if (killSwitch) return killSwitch;
       if (maintenance) {
         return `endpoint in maintenance until ${maintenance.until.toISOString()}${maintenance.reason ? ` (${maintenance.reason})` : ''}`;
       }
-      const hours = businessHoursProblem(rules.global_safety.business_hours, now);
       if (hours) return hours;
-      const [still] = await this.incidents.active({ tenantId: record.tenant_id, endpoint: record.endpoint, states: ['draining'] });
       return still?.id === record.id ? null : 'the incident is no longer draining';
     };
+    const read = (): Promise<void> =>
+      (reading ??= evaluate()
+        .then(
+          (found) => {
+            reason ??= found;
+          },
+          (error: unknown) => {
+            reason ??= `the drain's safety checks could not be read: ${error instanceof Error ? error.message : error}`;
+          },
+        )
+        .finally(() => (reading = null)));
     return {
       ok: async (): Promise<boolean> => {
+        if (signal.aborted) reason ??= 'the drain worker is shutting down';
+        if (reason !== null) return false;
         const now = this.clock.now().getTime();
-        if (reason === null && now - checkedAt < DRAIN_CHECK_INTERVAL_MS && !signal.aborted) return true;
-        checkedAt = now;
-        reason = await evaluate();
+        if (checkedAt === -Infinity) {
+          checkedAt = now;
+          await read();
+        } else if (now - checkedAt >= DRAIN_CHECK_INTERVAL_MS) {
+          checkedAt = now;
+          void read();
+        }
         return reason === null;
       },
       reason: () => reason,

@@ -1,14 +1,15 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../clock/clock';
 import { ReplayLedger } from '../replay/replay-ledger.port';
 import { Replayer } from '../replay/replayer.port';
-import type { EndpointLease, ReplayResult } from '../replay/replay.types';
+import { EndpointLease, replayRequestFor, ReplayResult } from '../replay/replay.types';
 import { sendClaimed } from '../replay/send-claimed';
 import { TargetGuard } from '../replay/target-guard';
 import type { BacklogDelivery } from './backlog';
 import { DrainSender, DrainSendResult } from './drain-ports';
 import { parseRetryAfter } from './retry-after';
 
+const logger = new Logger('LedgerDrainSender');
 const CLAIM_REFUSED = 'claim refused: already claimed, sent since the run started, or no longer failed';
 
 export interface LedgerDrainSenderDeps {
@@ -29,7 +30,15 @@ export interface LedgerDrainRun {
   lease?: EndpointLease;
   /** Write each claim's audit intent with it. */
   audit?: boolean;
+  /**
+   * Settle behind: send() resolves with the answer while its settlement is written, so a drain's
+   * concurrency bounds the requests at the receiver, not the ledger's round trips; flush() awaits them.
+   */
+  settleBehind?: boolean;
 }
+
+/** Settlements written behind the sends, at most this many at once; the next send waits for one. */
+export const MAX_SETTLEMENTS_BEHIND = 16;
 
 /** What happened to one item, for a timeline or an audit trail. */
 export interface DrainSendEvent {
@@ -46,6 +55,8 @@ export interface DrainSendEvent {
 export class LedgerDrainSender extends DrainSender<BacklogDelivery> {
   /** The guard's verdict per endpoint for this run: the refusal, or null when allowed (the replayer still checks at connect). */
   private readonly verdicts = new Map<string, string | null>();
+  private readonly settling = new Set<Promise<void>>();
+  private readonly settleErrors: Error[] = [];
 
   constructor(
     private readonly deps: LedgerDrainSenderDeps,
@@ -60,10 +71,32 @@ export class LedgerDrainSender extends DrainSender<BacklogDelivery> {
     if (refused) return this.report({ item, result: { outcome: 'skipped', reason: refused } });
     const { ledger, replayer, clock } = this.deps;
     const { runId, startedAt, actor, lease, audit } = this.run;
+    while (this.settling.size >= MAX_SETTLEMENTS_BEHIND) await Promise.race(this.settling);
     const claim = await ledger.claim(item.id, { cycleId: runId, cycleStartedAt: startedAt, actor, now: clock.now(), lease, audit });
     if (!claim) return this.report({ item, result: { outcome: 'skipped', reason: CLAIM_REFUSED } });
-    const { result } = await sendClaimed(claim, replayer, ledger, clock);
+    if (!this.run.settleBehind) {
+      const { result } = await sendClaimed(claim, replayer, ledger, clock);
+      return this.report({ item, result: drainResultOf(result, clock.now()), attemptId: claim.attemptId });
+    }
+    const result = await replayer.send(replayRequestFor(claim));
+    // A settlement that fails leaves the claim pending (abandoned later): the send is never repeated, as after a crash.
+    const settled: Promise<void> = ledger
+      .settle(claim, result, clock.now())
+      .then(
+        () => undefined,
+        (error: unknown) => {
+          this.settleErrors.push(error instanceof Error ? error : new Error(String(error)));
+        },
+      )
+      .finally(() => this.settling.delete(settled));
+    this.settling.add(settled);
     return this.report({ item, result: drainResultOf(result, clock.now()), attemptId: claim.attemptId });
+  }
+
+  override async flush(): Promise<void> {
+    while (this.settling.size > 0) await Promise.all([...this.settling]);
+    const errors = this.settleErrors.splice(0);
+    if (errors.length > 0) logger.warn(`${errors.length} settlement(s) not written, their claims stay pending: ${errors[0].message}`);
   }
 
   private async targetRefusal(endpoint: string): Promise<string | null> {

@@ -2,6 +2,7 @@ import { buildIncident, ScriptedAnomalyDetector } from '../anomalies/scripted-an
 import { ManualClock } from '../clock/clock';
 import type { EndpointRef } from '../common/endpoint-key';
 import type { DeliveryOutcome } from '../deliveries/delivery-store.port';
+import { MemoryDeliveryStore } from '../deliveries/memory-delivery-store.adapter';
 import { MemoryIncidentStore } from '../incidents/memory-incident-store.adapter';
 import { StaticRulesSource } from '../rules/rules.source';
 import { validateRules } from '../rules/rules.validation';
@@ -49,7 +50,7 @@ describe('OutageTrigger', () => {
   beforeEach(() => {
     detector = new GatedDetector();
     incidents = new MemoryIncidentStore();
-    trigger = new OutageTrigger(detector, incidents, RULES, clock);
+    trigger = new OutageTrigger(detector, new MemoryDeliveryStore(clock), incidents, RULES, clock);
   });
 
   it('judges the failures of batches that arrive during a check together, in one more check', async () => {
@@ -100,7 +101,7 @@ describe('OutageTrigger', () => {
         return super.outageSignals(endpoints, now);
       }
     })();
-    const survivor = new OutageTrigger(failing, incidents, RULES, clock);
+    const survivor = new OutageTrigger(failing, new MemoryDeliveryStore(clock), incidents, RULES, clock);
     survivor.afterIngest([failure(0)]);
     await survivor.settled();
     survivor.afterIngest([failure(1)]);

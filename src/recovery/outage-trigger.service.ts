@@ -2,9 +2,10 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AnomalyDetector } from '../anomalies/anomaly-detector.port';
 import { Clock } from '../clock/clock';
 import { EndpointRef, endpointKey } from '../common/endpoint-key';
-import type { DeliveryOutcome } from '../deliveries/delivery-store.port';
+import { DeliveryOutcome, DeliveryStore } from '../deliveries/delivery-store.port';
 import { FAILED_STATUSES } from '../deliveries/delivery.constants';
 import { IncidentStore } from '../incidents/incident-store.port';
+import { outageStartsOf } from '../incidents/outage-start';
 import { RulesSource } from '../rules/rules.source';
 import { probeIntervalSeconds } from '../scheduler/probe-loop.service';
 
@@ -29,6 +30,7 @@ export class OutageTrigger {
 
   constructor(
     private readonly detector: AnomalyDetector,
+    private readonly deliveries: DeliveryStore,
     private readonly incidents: IncidentStore,
     private readonly rules: RulesSource,
     private readonly clock: Clock,
@@ -82,7 +84,12 @@ export class OutageTrigger {
     }
     if (refs.size === 0) return 0;
     const signals = await this.detector.outageSignals([...refs.values()], now);
-    const windowStart = new Date(now.getTime() - rules.detection.recent_window_minutes * 60_000);
+    const starts = await outageStartsOf(
+      this.deliveries,
+      signals.map((s) => ({ tenantId: s.tenant_id, endpoint: s.endpoint })),
+      now,
+      rules,
+    );
     for (const signal of signals) {
       await this.incidents.openOrUpdate(
         {
@@ -90,7 +97,7 @@ export class OutageTrigger {
           endpoint: signal.endpoint,
           kind: signal.kind,
           severity: signal.severity,
-          firstFailureAt: windowStart,
+          firstFailureAt: starts.get(endpointKey(signal.tenant_id, signal.endpoint))!,
           lastFailureAt: now,
           backlogSize: signal.failures,
         },

@@ -1,7 +1,7 @@
 import { ManualClock } from '../clock/clock';
 import { BacklogSource, DrainItem, DrainSender, DrainSendResult } from './drain-ports';
-import { DrainProgress, PacedDrain, PacedDrainOptions } from './paced-drain';
-import { ManualClockSleeper } from './sleeper.port';
+import { DrainProgress, PACER_BURST_MS, PacedDrain, PacedDrainOptions } from './paced-drain';
+import { ManualClockSleeper, Sleeper } from './sleeper.port';
 
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -96,6 +96,26 @@ describe('PacedDrain', () => {
     await drain.run(source, sender, { ratePerSecond: 5, concurrency: 4 });
     expect(sender.starts[0].at).toBe(t0);
     for (const gap of sender.gaps()) expect(gap).toBe(200);
+  });
+
+  it('keeps a high rate when its timer wakes it late: the sends it owes start at once, no more than PACER_BURST_MS of rate', async () => {
+    // A loaded host: every sleep, however short, takes 15 ms.
+    const late = new (class extends Sleeper {
+      async sleep(): Promise<void> {
+        clock.advance(15);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    })();
+    const { source, sender } = setup(200);
+    await new PacedDrain(clock, late).run(source, sender, { ratePerSecond: 1000, concurrency: 4 });
+    expect(sender.starts).toHaveLength(200);
+    // 200 at 1000/s is 200 ms; a bucket of one send would have taken 200 × 15 ms.
+    expect(sender.starts[199].at - t0).toBeLessThanOrEqual(400);
+    const at = sender.starts.map((s) => s.at);
+    for (const start of at) {
+      const inWindow = at.filter((t) => t >= start && t < start + 100).length;
+      expect(inWindow).toBeLessThanOrEqual(1 + (1000 * (PACER_BURST_MS + 100)) / 1000);
+    }
   });
 
   it('accepts fractional rates', async () => {

@@ -84,8 +84,17 @@ const isSlowDownSignal = (result: DrainSendResult) =>
   result.timedOut === true || result.httpStatus === 429 || (result.httpStatus !== undefined && result.httpStatus >= 500);
 
 /**
- * A token bucket holding at most one token: sends start evenly spaced at the current rate, with no
- * burst, so an endpoint that just came back sees a steady trickle rather than `concurrency` at once.
+ * The bucket holds what this long of the rate allows (and at least one send): a timer cannot wake a
+ * drain more precisely than a few milliseconds (tens on a loaded host), so at a high rate a bucket of
+ * one send would pace by the timer's lateness instead of the rate. At the usual rates (below 20/s) it
+ * is one send.
+ */
+export const PACER_BURST_MS = 50;
+
+/**
+ * A token bucket starting with one token and holding at most max(1, rate × PACER_BURST_MS): sends start
+ * evenly spaced at the current rate, never more than the rate allows over any window plus that
+ * allowance, so an endpoint that just came back sees a steady trickle rather than `concurrency` at once.
  */
 class Pacer {
   private tokens = 1;
@@ -118,7 +127,8 @@ class Pacer {
   }
 
   private refill(now: number): void {
-    this.tokens = Math.min(1, this.tokens + ((now - this.refilledAt) / 1000) * this.rate);
+    const capacity = Math.max(1, (this.rate * PACER_BURST_MS) / 1000);
+    this.tokens = Math.min(capacity, this.tokens + ((now - this.refilledAt) / 1000) * this.rate);
     this.refilledAt = now;
   }
 }
@@ -185,6 +195,7 @@ class DrainRun<T extends DrainItem> {
       inFlight.add(sending);
     }
     await Promise.all(inFlight);
+    await sender.flush();
     return counts;
   }
 

@@ -15,6 +15,42 @@ const ACQUIRE_LEASE = `INSERT INTO endpoint_leases (tenant_id, endpoint, holder,
   RETURNING fence::text AS fence`;
 const RELEASE_LEASE = `UPDATE endpoint_leases SET expires_at = now()
   WHERE tenant_id = $1 AND endpoint = $2 AND holder = $3 AND fence = $4::bigint AND expires_at > now()`;
+const RENEW_LEASE = `UPDATE endpoint_leases SET expires_at = now() + $5 * interval '1 millisecond'
+  WHERE tenant_id = $1 AND endpoint = $2 AND holder = $3 AND fence = $4::bigint AND expires_at > now()`;
+/**
+ * Claims renew their lease at most once per this share of its TTL, in a statement of its own: a claim only
+ * share-locks the lease row, so the claims of one drain commit side by side instead of one fsync at a time.
+ */
+const LEASE_RENEWAL_SHARE = 0.1;
+// A 2xx needs no triage: the attempt, the delivery and the outcome's audit row in one statement (one round trip
+// and one commit, where a drain sends hundreds a second). The UPDATE of deliveries runs only if the attempt was
+// still pending, exactly as the transaction below; FROM settled also row-locks the delivery like its FOR NO KEY UPDATE.
+const SETTLE_DELIVERED = `
+  WITH settled AS (
+    UPDATE delivery_attempts
+       SET outcome = 'succeeded', http_status = $3, error = $4, duration_ms = $5, finished_at = $6
+     WHERE id = $1 AND outcome = 'pending'
+     RETURNING id
+  ), delivery AS (
+    UPDATE deliveries d
+       SET attempts = d.attempts + 1,
+           last_attempt_at = $6,
+           updated_at = $6,
+           http_status = $3,
+           error = $4,
+           status = 'delivered',
+           new_status = 'delivered',
+           meta = d.meta || jsonb_build_object('autoheal', true, 'last_replay_attempt_id', $1::text)
+      FROM settled
+     WHERE d.id = $2
+     RETURNING d.status, d.attempts, d.triage_label, d.triage_score
+  ), audited AS (
+    INSERT INTO operator_audit (at, operator_id, action, resource_type, resource_id, tenant_id, meta)
+    SELECT $6, $7, '${OUTCOME_AUDIT_ACTION}', 'delivery', $2, $8, $9::jsonb
+      FROM delivery
+     WHERE $10::boolean
+  )
+  SELECT status, attempts, triage_label, triage_score FROM delivery`;
 const OUTCOME_AUDIT = `INSERT INTO operator_audit (at, operator_id, action, resource_type, resource_id, tenant_id, meta)
   VALUES ($1, $2, '${OUTCOME_AUDIT_ACTION}', 'delivery', $3, $4, $5::jsonb)`;
 
@@ -77,13 +113,29 @@ function toClaim(row: ClaimRow): ReplayClaim {
 
 /** The claim is an insert that the unique `replay_key` arbitrates. */
 export class SqlReplayLedger extends ReplayLedger {
+  /** When this process last extended each lease it holds (real time: expiry is the database's now()). */
+  private readonly renewedAt = new WeakMap<EndpointLease, number>();
+
   constructor(private readonly dataSource: DataSource) {
     super();
   }
 
   async acquireEndpointLease(tenantId: string, endpoint: string, holder: string, ttlMs: number): Promise<EndpointLease | null> {
     const [row]: Array<{ fence: string }> = await this.dataSource.query(ACQUIRE_LEASE, [tenantId, endpoint, holder, ttlMs]);
-    return row ? { tenantId, endpoint, holder, fence: row.fence, ttlMs } : null;
+    if (!row) return null;
+    const lease = { tenantId, endpoint, holder, fence: row.fence, ttlMs };
+    this.renewedAt.set(lease, Date.now());
+    return lease;
+  }
+
+  /** Extends a current lease by its TTL when LEASE_RENEWAL_SHARE of it has passed since it was last extended. */
+  private async renewIfDue(lease: EndpointLease): Promise<void> {
+    const last = this.renewedAt.get(lease);
+    const now = Date.now();
+    if (last !== undefined && now - last < lease.ttlMs * LEASE_RENEWAL_SHARE) return;
+    // Set first: the claims running alongside do not renew it again.
+    this.renewedAt.set(lease, now);
+    await this.dataSource.query(RENEW_LEASE, [lease.tenantId, lease.endpoint, lease.holder, lease.fence, lease.ttlMs]);
   }
 
   async releaseEndpointLease(lease: EndpointLease): Promise<void> {
@@ -92,14 +144,17 @@ export class SqlReplayLedger extends ReplayLedger {
 
   async claim(deliveryId: string, ctx: ClaimContext): Promise<ReplayClaim | null> {
     // The unique key stops overlapping claims; the NOT EXISTS stops a claim from a stale view once the first has
-    // settled. The lease check is an UPDATE, so its row lock holds a concurrent takeover until this claim commits.
+    // settled. The lease check share-locks the lease row, so a concurrent takeover (an UPDATE) waits until this
+    // claim commits, and a claim after a takeover sees the new fence and is refused. The lease is extended beside
+    // the claims (renewIfDue), not by each: one row lock per claim would make a drain's claims commit in single file.
     // One statement: the lease check, the claim and its audit intent commit together or not at all.
     const lease = ctx.lease;
+    if (lease) await this.renewIfDue(lease);
     const rows: ClaimRow[] = await this.dataSource.query(
       `WITH lease AS (
-         UPDATE endpoint_leases SET expires_at = now() + $10 * interval '1 millisecond'
+         SELECT fence FROM endpoint_leases
           WHERE $6::text IS NOT NULL AND tenant_id = $6 AND endpoint = $7 AND holder = $8 AND fence = $9::bigint AND expires_at > now()
-          RETURNING fence
+          FOR SHARE
        ), candidate AS (
          SELECT d.id, d.tenant_id, d.target, d.payload, d.body, d.content_type, d.headers, d.attempts
            FROM deliveries d
@@ -121,7 +176,7 @@ export class SqlReplayLedger extends ReplayLedger {
                 jsonb_build_object('cycle_id', cl.cycle_id, 'attempt_id', cl.id::text, 'replay_key', cl.replay_key,
                                    'target', c.target, 'fence', $9::text)
            FROM claimed cl JOIN candidate c ON c.id = cl.delivery_id
-          WHERE $11::boolean
+          WHERE $10::boolean
          RETURNING id
        )
        SELECT cl.id::text AS attempt_id, cl.delivery_id, c.tenant_id, c.target, c.payload, c.body, c.content_type, c.headers,
@@ -138,7 +193,6 @@ export class SqlReplayLedger extends ReplayLedger {
         lease?.endpoint ?? null,
         lease?.holder ?? null,
         lease?.fence ?? null,
-        lease?.ttlMs ?? 0,
         ctx.audit ?? false,
       ],
     );
@@ -169,6 +223,7 @@ export class SqlReplayLedger extends ReplayLedger {
   async settle(claim: ReplayClaim, result: ReplayResult, now: Date): Promise<ReplaySettlement | null> {
     const outcome = result.ok ? 'succeeded' : 'failed';
     const durationMs = Math.max(0, Math.round(result.durationMs));
+    if (result.ok) return this.settleDelivered(claim, result, durationMs, now);
     return this.dataSource.transaction(async (tx) => {
       const [settled]: [Array<{ id: string }>, number] = await tx.query(
         `UPDATE delivery_attempts
@@ -237,6 +292,41 @@ export class SqlReplayLedger extends ReplayLedger {
         triageScore: delivery.triage_score,
       };
     });
+  }
+
+  private async settleDelivered(claim: ReplayClaim, result: ReplayResult, durationMs: number, now: Date): Promise<ReplaySettlement | null> {
+    const audit = JSON.stringify({
+      cycle_id: claim.cycleId,
+      attempt_id: claim.attemptId,
+      outcome: 'succeeded',
+      http_status: result.httpStatus,
+      error: result.error,
+      duration_ms: durationMs,
+    });
+    const rows: Array<{ status: string; attempts: number; triage_label: string | null; triage_score: number | null }> =
+      await this.dataSource.query(SETTLE_DELIVERED, [
+        claim.attemptId,
+        claim.deliveryId,
+        result.httpStatus,
+        result.error,
+        durationMs,
+        now,
+        claim.actor,
+        claim.tenantId,
+        audit,
+        claim.audited === true,
+      ]);
+    const [delivery] = rows;
+    if (!delivery) return null;
+    return {
+      attemptId: claim.attemptId,
+      deliveryId: claim.deliveryId,
+      outcome: 'succeeded',
+      deliveryStatus: delivery.status,
+      attempts: delivery.attempts,
+      triageLabel: delivery.triage_label,
+      triageScore: delivery.triage_score,
+    };
   }
 
   async abandonStale(olderThan: Date): Promise<string[]> {

@@ -1,11 +1,12 @@
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { ManualClock } from '../clock/clock';
+import { ManualClock, SystemClock } from '../clock/clock';
 import { DomainError } from '../common/domain-error';
 import { AppConfig } from '../config/app-config';
 import type { AutohealEngine, CycleTrigger } from '../engine/autoheal-engine.service';
+import { MemoryIncidentStore } from '../incidents/memory-incident-store.adapter';
 import { StaticRulesSource } from '../rules/rules.source';
 import { validateRules } from '../rules/rules.validation';
-import { PROBE_JOB, ProbeLoop, probeIntervalSeconds } from './probe-loop.service';
+import { PROBE_JOB, PROBE_WAKE_MARGIN_MS, ProbeLoop, probeIntervalSeconds, probeWakeDelayMs } from './probe-loop.service';
 
 describe('ProbeLoop', () => {
   const clock = new ManualClock(new Date('2026-11-27T12:00:00Z'));
@@ -27,7 +28,14 @@ describe('ProbeLoop', () => {
     tenant_overrides: { fast: { strategy_limits: { RECOVER_BACKLOG: { probe_interval_seconds: 0.25 } } } },
   });
   const loop = (interval = '300', registry = new SchedulerRegistry()) =>
-    new ProbeLoop(engine, registry, AppConfig.fromEnv({ AUTOHEAL_INTERVAL_SECONDS: interval }), clock, new StaticRulesSource(rules));
+    new ProbeLoop(
+      engine,
+      registry,
+      AppConfig.fromEnv({ AUTOHEAL_INTERVAL_SECONDS: interval }),
+      clock,
+      new StaticRulesSource(rules),
+      new MemoryIncidentStore(),
+    );
 
   beforeEach(() => {
     runs = [];
@@ -67,5 +75,72 @@ describe('ProbeLoop', () => {
     const off = new SchedulerRegistry();
     loop('0', off).onApplicationBootstrap();
     expect(off.getIntervals()).toEqual([]);
+  });
+
+  it('wakes up for the earliest probe due before the next tick, never for one the last tick already had', () => {
+    // Due 300 ms after a tick at 1000, next tick at 2000: wake at 1302.
+    expect(probeWakeDelayMs([1_300, 5_000], 1_000, 2_000, 1_050)).toBe(1_300 + PROBE_WAKE_MARGIN_MS - 1_050);
+    // Due at or before the tick that just ran (it skipped it: lease, maintenance…): the regular tick retries.
+    expect(probeWakeDelayMs([900, 1_000], 1_000, 2_000, 1_050)).toBeNull();
+    // Due after the next regular tick: that tick takes it.
+    expect(probeWakeDelayMs([2_500], 1_000, 2_000, 1_050)).toBeNull();
+    expect(probeWakeDelayMs([], 1_000, 2_000, 1_050)).toBeNull();
+  });
+
+  describe('on its timers', () => {
+    beforeEach(() => jest.useFakeTimers({ now: new Date('2026-11-27T12:00:00Z') }));
+    afterEach(() => jest.useRealTimers());
+
+    it('probes a down endpoint once per probe interval, not once every two, when a probe is due just after a tick', async () => {
+      const intervalMs = 1_000;
+      const roundTripMs = 40;
+      const store = new MemoryIncidentStore();
+      const system = new SystemClock();
+      const at = system.now();
+      const { incident } = await store.openOrUpdate(
+        {
+          tenantId: 't',
+          endpoint: 'https://down.example.com/hook',
+          kind: 'sustained_outage',
+          severity: 'high',
+          firstFailureAt: at,
+          lastFailureAt: at,
+          backlogSize: 10,
+        },
+        at,
+      );
+      await store.transition(incident.id, ['open'], 'probing', { next_probe_at: at }, { type: 'state_changed', at, actor: 'test' });
+      // The engine as RecoverBacklogExecutor behaves: a due probe takes a round trip, and the next is due an interval after it came back.
+      const probes: number[] = [];
+      const probingEngine = {
+        runCycle: async (now: Date) => {
+          const [record] = await store.active({ states: ['probing'] });
+          if (record.next_probe_at && record.next_probe_at.getTime() > now.getTime()) return { actions_taken: [], actions_skipped: [] };
+          probes.push(now.getTime());
+          await new Promise((resolve) => setTimeout(resolve, roundTripMs));
+          const next = new Date(system.now().getTime() + intervalMs);
+          await store.transition(record.id, ['probing'], 'probing', { next_probe_at: next }, { type: 'probe', at: now, actor: 'test' });
+          return { actions_taken: [{}], actions_skipped: [] };
+        },
+      } as unknown as AutohealEngine;
+      const fastRules = validateRules({ strategy_limits: { RECOVER_BACKLOG: { probe_interval_seconds: intervalMs / 1000 } } });
+      const registry = new SchedulerRegistry();
+      const config = AppConfig.fromEnv({ AUTOHEAL_INTERVAL_SECONDS: '300' });
+      const probeLoop = new ProbeLoop(probingEngine, registry, config, system, new StaticRulesSource(fastRules), store);
+      probeLoop.onApplicationBootstrap();
+      try {
+        await jest.advanceTimersByTimeAsync(10_500);
+      } finally {
+        registry.deleteInterval(PROBE_JOB);
+        probeLoop.onApplicationShutdown();
+      }
+      const gaps = probes.slice(1).map((t, i) => t - probes[i]);
+      // Ticks alone: 1000, 3000, 5000… (each probe due 40 ms after a tick). Woken when due: ~every 1042 ms.
+      expect(probes.length).toBeGreaterThanOrEqual(9);
+      for (const gap of gaps) {
+        expect(gap).toBeGreaterThanOrEqual(intervalMs + roundTripMs);
+        expect(gap).toBeLessThanOrEqual(intervalMs + roundTripMs + 10);
+      }
+    });
   });
 });

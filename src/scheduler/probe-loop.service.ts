@@ -1,13 +1,16 @@
-import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { Clock } from '../clock/clock';
 import { DomainError } from '../common/domain-error';
 import { AppConfig } from '../config/app-config';
 import { AutohealEngine } from '../engine/autoheal-engine.service';
+import { IncidentStore } from '../incidents/incident-store.port';
 import { RulesSource } from '../rules/rules.source';
 import type { AutohealRules } from '../rules/rules.types';
 
 export const PROBE_JOB = 'autoheal-probe-loop';
+/** A wake-up for a due probe comes this long after its next_probe_at, so the tick's clock is past it. */
+export const PROBE_WAKE_MARGIN_MS = 2;
 
 /** The probe loop's period: the shortest RECOVER_BACKLOG.probe_interval_seconds, global or of any tenant (read at boot). */
 export function probeIntervalSeconds(rules: AutohealRules): number {
@@ -18,14 +21,34 @@ export function probeIntervalSeconds(rules: AutohealRules): number {
 }
 
 /**
+ * When the probe loop wakes up next, in ms from `nowMs`, or null for its regular tick: the earliest
+ * next_probe_at that falls after the last tick started (one at or before it was that tick's to send; if
+ * the tick skipped it, the regular tick tries again) and before the regular tick is due.
+ */
+export function probeWakeDelayMs(dueTimes: readonly number[], lastTickAtMs: number, nextTickAtMs: number, nowMs: number): number | null {
+  const upcoming = dueTimes.filter((at) => at > lastTickAtMs);
+  if (upcoming.length === 0) return null;
+  const wakeAt = Math.min(...upcoming) + PROBE_WAKE_MARGIN_MS;
+  if (wakeAt >= nextTickAtMs) return null;
+  return Math.max(0, wakeAt - nowMs);
+}
+
+/**
  * Probes do not wait for the cycle: every probe interval a live run of the engine over the active
  * incidents only (no detection query), through the same safety checks. Each incident's own
- * next_probe_at decides whether it is due. Off with scheduled healing (AUTOHEAL_INTERVAL_SECONDS=0).
+ * next_probe_at decides whether it is due, and the loop also wakes up when the earliest one falls due
+ * between two ticks: a failed probe's next is due one interval after the probe came back, which is
+ * just after a fixed tick, so ticks alone would probe every second interval. Off with scheduled
+ * healing (AUTOHEAL_INTERVAL_SECONDS=0).
  */
 @Injectable()
-export class ProbeLoop implements OnApplicationBootstrap {
+export class ProbeLoop implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ProbeLoop.name);
   private inFlight: Promise<void> | null = null;
+  private intervalMs: number | null = null;
+  private nextTickAt = 0;
+  private wake: NodeJS.Timeout | null = null;
+  private stopped = false;
 
   constructor(
     private readonly engine: AutohealEngine,
@@ -33,22 +56,37 @@ export class ProbeLoop implements OnApplicationBootstrap {
     private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly rules: RulesSource,
+    private readonly incidents: IncidentStore,
   ) {}
 
   onApplicationBootstrap(): void {
     if (this.config.autoheal.intervalSeconds === 0) return;
     const seconds = probeIntervalSeconds(this.rules.current());
+    const intervalMs = seconds * 1000;
+    this.intervalMs = intervalMs;
+    this.nextTickAt = this.clock.now().getTime() + intervalMs;
     this.registry.addInterval(
       PROBE_JOB,
-      setInterval(() => void this.tick(), seconds * 1000),
+      setInterval(() => {
+        this.nextTickAt = this.clock.now().getTime() + intervalMs;
+        void this.tick();
+      }, intervalMs),
     );
     this.logger.log(`Probing incidents every ${seconds}s`);
   }
 
+  onApplicationShutdown(): void {
+    this.stopped = true;
+    if (this.wake) clearTimeout(this.wake);
+    this.wake = null;
+  }
+
   /** One probe tick, unless the previous one is still running. Never throws. */
   tick(): Promise<void> {
-    this.inFlight ??= this.engine
-      .runCycle(this.clock.now(), false, 'probe')
+    if (this.inFlight) return this.inFlight;
+    const startedAt = this.clock.now();
+    this.inFlight = this.engine
+      .runCycle(startedAt, false, 'probe')
       .then(
         (result) => {
           const { actions_taken: taken, actions_skipped: skipped } = result;
@@ -60,7 +98,29 @@ export class ProbeLoop implements OnApplicationBootstrap {
           else this.logger.error(`Probe tick failed: ${error instanceof Error ? error.stack : error}`);
         },
       )
+      .then(() => this.scheduleWake(startedAt.getTime()))
       .finally(() => (this.inFlight = null));
     return this.inFlight;
+  }
+
+  /** After a tick: wake up for the earliest probe that falls due before the next regular tick. */
+  private async scheduleWake(tickAtMs: number): Promise<void> {
+    if (this.intervalMs === null || this.stopped) return;
+    let dueTimes: number[];
+    try {
+      const probing = await this.incidents.active({ states: ['probing'] });
+      dueTimes = probing.flatMap((r) => (r.next_probe_at ? [r.next_probe_at.getTime()] : []));
+    } catch (error) {
+      this.logger.debug(`Probe wake-up not planned: ${error instanceof Error ? error.message : error}`);
+      return;
+    }
+    const delay = probeWakeDelayMs(dueTimes, tickAtMs, this.nextTickAt, this.clock.now().getTime());
+    if (delay === null || this.stopped) return;
+    if (this.wake) clearTimeout(this.wake);
+    this.wake = setTimeout(() => {
+      this.wake = null;
+      void this.tick();
+    }, delay);
+    this.wake.unref();
   }
 }

@@ -211,6 +211,47 @@ export function describeDeliveryStoreContract(name: string, factory: () => Promi
       );
     });
 
+    it('outageStarts: the oldest failure after the newest delivered delivery, never before notBefore, per endpoint', async () => {
+      const at = (minute: number) => new Date(Date.UTC(2025, 5, 1, 8, 0) + minute * 60_000);
+      const C = 'https://c.example.com/hook';
+      await store.upsertBatch(
+        [
+          // A: failed, then delivered at 10, then down from 20 (dead_letter included), one out of order after.
+          item('a-old', { created_at: at(0) }),
+          item('a-ok', { created_at: at(10), status: 'delivered', http_status: 200 }),
+          item('a-1', { created_at: at(20), status: 'dead_letter' }),
+          item('a-2', { created_at: at(30) }),
+          item('a-3', { created_at: at(400) }),
+          // B: never delivered: its first failure, but not before notBefore.
+          item('b-1', { created_at: at(5), target: B }),
+          item('b-2', { created_at: at(50), target: B }),
+          // C: delivered last, nothing failing since.
+          item('c-1', { created_at: at(1), target: C }),
+          item('c-ok', { created_at: at(2), target: C, status: 'delivered', http_status: 200 }),
+          item('o-1', { created_at: at(3), tenant_id: p + 'other' }),
+        ],
+        'd',
+      );
+      const tenantId = p + 'tenant';
+      const starts = await store.outageStarts([
+        { tenantId, endpoint: A, notBefore: at(-60) },
+        { tenantId, endpoint: B, notBefore: at(6) },
+        { tenantId, endpoint: C, notBefore: at(-60) },
+        { tenantId, endpoint: 'https://none.example.com/hook', notBefore: at(-60) },
+      ]);
+      expect(starts).toEqual(
+        new Map([
+          [endpointKey(tenantId, A), at(20)],
+          [endpointKey(tenantId, B), at(50)],
+        ]),
+      );
+      // A delivered delivery older than notBefore does not count: the failures since notBefore do.
+      expect(await store.outageStarts([{ tenantId, endpoint: A, notBefore: at(25) }])).toEqual(
+        new Map([[endpointKey(tenantId, A), at(30)]]),
+      );
+      expect(await store.outageStarts([])).toEqual(new Map());
+    });
+
     it('recentFailures: failed and dead_letter of one tenant+endpoint since a time, newest first, limited', async () => {
       const at = (minute: number) => new Date(`2025-06-01T09:0${minute}:00.000Z`);
       await store.upsertBatch(

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
+import { DeliveryStore } from '../../src/deliveries/delivery-store.port';
 import { Notifier } from '../../src/escalation/notifier.port';
 import { RecordingNotifier } from '../../src/escalation/recording-notifier.adapter';
 import type { IncidentDetail, IncidentRecord } from '../../src/incidents/incident';
@@ -179,6 +180,65 @@ describe('healing real outages', () => {
     expect(healed.sends_wasted).toBe(healed.probes - 1);
     const timeline = (await detailOf(healed.id)).timeline.map((e) => e.type);
     expect(timeline).toEqual(expect.arrayContaining(['opened', 'state_changed', 'probe', 'drain_batch', 'recovered']));
+  });
+
+  describe('an outage seen only once the recent window holds enough failures (a long one, webhooks far apart)', () => {
+    // Scenario minutes ago: a delivery at 40, then one failure every 8 minutes (never 5 in a 5-minute window), then 2
+    // more now: the last 5 attempts failed, so it is a sustained outage, and its backlog begins 32 minutes ago.
+    const AGES_MINUTES = [32, 24, 16, 8, 0, 0];
+    const ageSeconds = (minutes: number) => (minutes * 60) / SCALE;
+    const failuresOf = (path: string) =>
+      deliveries(path, 1, AGES_MINUTES.length).map((d, i) => ({ ...d, ageSeconds: ageSeconds(AGES_MINUTES[i]) }));
+    const delivered = (path: string) => ({ ...deliveries(path, 0, 1)[0], ageSeconds: ageSeconds(40) });
+
+    it('opened by POST /deliveries: every failure since the last delivered one is drained, not only the recent window', async () => {
+      const path = endpoint();
+      await dispatchAndReport(t.app, ingest, [delivered(path)]);
+      down.add(path);
+      const failures = failuresOf(path);
+      await dispatchAndReport(t.app, ingest, failures);
+      const opened = await eventually(() => incidentOf(path), 10_000);
+      expect(opened.kind).toBe('sustained_outage');
+      expect(Date.parse(opened.first_failure_at as unknown as string)).toBeLessThanOrEqual(Date.now() - ageSeconds(32) * 1000 + 1000);
+      down.delete(path);
+      await expectEachDeliveredOnce(
+        path,
+        failures.map((d) => d.id),
+      );
+    });
+
+    it('opened by a scheduled cycle (no ingest trigger): the same', async () => {
+      const path = endpoint();
+      const failures = failuresOf(path);
+      const at = (minutes: number) => new Date(Date.now() - ageSeconds(minutes) * 1000);
+      const outcome = (d: DispatchedDelivery, status: 'delivered' | 'failed', minutes: number) => ({
+        id: d.id,
+        tenant_id: d.tenant_id,
+        target: d.target,
+        status,
+        http_status: status === 'delivered' ? 200 : 503,
+        payload: d.payload,
+        created_at: at(minutes),
+        attempted_at: at(minutes),
+      });
+      // Straight into the store: POST /deliveries would open the incident itself.
+      await t.app
+        .get(DeliveryStore)
+        .upsertBatch(
+          [outcome(delivered(path), 'delivered', 40), ...failures.map((d, i) => outcome(d, 'failed', AGES_MINUTES[i]))],
+          'dispatcher',
+        );
+      await expectEachDeliveredOnce(
+        path,
+        failures.map((d) => d.id),
+      );
+      const healed = await eventually(async () => {
+        const incident = await incidentOf(path);
+        expect(incident.state).toBe('recovered');
+        return incident;
+      });
+      expect(healed.delivered_by_heal).toBe(failures.length);
+    });
   });
 
   it.each([

@@ -184,7 +184,17 @@ describe('Operator recovery API: /autoheal/recoveries, POST /deliveries/:id/repl
       error: null,
       finished_at: expect.any(String),
     });
-    expect(deliveryIdsAt('/full')).toEqual(ids);
+    // Each once; oldest first is the order the sends start (are claimed): requests in flight together may arrive in any order.
+    expect([...deliveryIdsAt('/full')].sort()).toEqual([...ids].sort());
+    expect(deliveryIdsAt('/full')).toHaveLength(ids.length);
+    const claimedAt: Array<{ delivery_id: string; at: string }> = await dataSource.query(
+      `SELECT delivery_id, to_char(attempted_at, 'YYYY-MM-DD"T"HH24:MI:SS.US') AS at
+         FROM delivery_attempts WHERE delivery_id = ANY($1) AND source = 'autoheal'`,
+      [ids],
+    );
+    const claimOf = new Map(claimedAt.map((c) => [c.delivery_id, c.at]));
+    const inOrder = ids.map((id) => claimOf.get(id)!);
+    expect(inOrder.every((at, i) => i === 0 || inOrder[i - 1] <= at)).toBe(true);
     expect(receiver.maxInFlight).toBeLessThanOrEqual(CONCURRENCY);
     const statuses = await dataSource.query(`SELECT status, count(*)::int AS n FROM deliveries WHERE id = ANY($1) GROUP BY status`, [ids]);
     expect(statuses).toEqual([{ status: 'delivered', n: 40 }]);
