@@ -10,6 +10,7 @@ import { DeliveryBatchPipe } from './delivery-batch.pipe';
 import { DeliveryDetail, DeliveryOutcome, DeliveryRecord, DeliveryStore, UpsertResult } from './delivery-store.port';
 import { toDeliveryDetailView, toDeliveryView } from './delivery.view';
 import { ListDeliveriesQuery } from './dto/list-deliveries.query';
+import { TenantThrottles, ThrottleView } from '../throttles/tenant-throttles.service';
 
 @Controller('deliveries')
 export class DeliveriesController {
@@ -17,6 +18,7 @@ export class DeliveriesController {
     private readonly store: DeliveryStore,
     private readonly outages: OutageTrigger,
     private readonly resender: OperatorResend,
+    private readonly throttles: TenantThrottles,
   ) {}
 
   /**
@@ -26,11 +28,16 @@ export class DeliveriesController {
   @Post()
   @HttpCode(HttpStatus.OK)
   @Roles('ingest', 'admin')
-  async record(@Body(DeliveryBatchPipe) items: DeliveryOutcome[], @CurrentUser() user: AuthenticatedUser): Promise<UpsertResult> {
+  async record(
+    @Body(DeliveryBatchPipe) items: DeliveryOutcome[],
+    @CurrentUser() user: AuthenticatedUser,
+  ): Promise<UpsertResult & { throttles?: ThrottleView[] }> {
     items.forEach((item, index) => user.scope.assert(item.tenant_id, `[${index}].tenant_id`));
     const result = await this.store.upsertBatch(items, user.subject);
     this.outages.afterIngest(items);
-    return result;
+    // Only when one of the batch's tenants is throttled (RATE_LIMIT_SOURCE): the dispatcher slows it down.
+    const throttles = await this.throttles.forTenants(items.map((item) => item.tenant_id)).catch(() => []);
+    return throttles.length > 0 ? { ...result, throttles } : result;
   }
 
   @Get()

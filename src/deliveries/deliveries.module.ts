@@ -4,13 +4,14 @@ import { Clock } from '../clock/clock';
 import { ClockModule } from '../clock/clock.module';
 import { OutageTriggerModule } from '../recovery/outage-trigger.module';
 import { ReplayModule } from '../replay/replay.module';
+import { ThrottlesModule } from '../throttles/throttles.module';
 import { DeliveriesController } from './deliveries.controller';
 import { DeliveryStore } from './delivery-store.port';
 import { EndpointOwnership } from './endpoint-ownership.service';
 import { SqlDeliveryStore } from './sql-delivery-store.adapter';
 
 @Module({
-  imports: [ClockModule, ReplayModule, OutageTriggerModule],
+  imports: [ClockModule, ReplayModule, OutageTriggerModule, ThrottlesModule],
   controllers: [DeliveriesController],
   providers: [
     {

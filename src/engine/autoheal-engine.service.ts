@@ -55,6 +55,7 @@ interface Decision {
   eligibleDeliveries: number;
   record: IncidentRecord | null;
   approved: boolean;
+  approvedThrottleMinutes: number;
   /** Why nothing is done about it now (the incident waits for an operator), instead of acting. */
   hold?: string;
   /** The strategy waits for an operator's approval: what happens now is an escalation asking for it. */
@@ -370,11 +371,18 @@ export class AutohealEngine {
       replay_min_confidence: replayLimits.min_confidence,
       ineffective_attempts: record?.ineffective_attempts ?? 0,
       max_ineffective_attempts: recoverLimits.max_ineffective_attempts,
+      strategy_priorities: ctx.rules.strategy_priorities,
+      duplicate_ratio: effectiveLimits(ctx.rules, 'SILENCE_DUPES', incident.tenant_id).duplicate_ratio,
+      disabled_strategies: replayLimits.disabled_strategies,
+      tenant_throttled: await this.inputs.tenantThrottled(incident, ctx.now),
     };
     const followed = followStrategy(record?.state ?? null, detected, this.predictor.chooseStrategy(incident, context), recoveryAllowed);
     const strategy = 'hold' in followed ? null : followed.strategy;
     const selection = selectReplayCandidates(failures, replayLimits, ctx.now);
-    const approved = incident.severity === 'critical' ? await this.tracking.approved(record) : false;
+    // One approval per incident: a recovery's lets a critical incident be probed, a throttle's a long throttle.
+    const granted = await this.tracking.approvedPlan(record);
+    const approved = incident.severity === 'critical' && granted !== null && !granted.throttle;
+    const approvedThrottleMinutes = granted?.throttle?.duration_minutes ?? 0;
     const verdict = strategy
       ? this.predictor.shouldApply(incident, strategy, {
           approved,
@@ -391,6 +399,7 @@ export class AutohealEngine {
       eligibleDeliveries: detected ? selection.eligible : 0,
       record,
       approved,
+      approvedThrottleMinutes,
       asksApproval: verdict?.needs_approval === true && this.executors.get(strategy!)?.awaitApproval !== undefined,
     };
     return 'hold' in followed ? { ...decision, hold: followed.hold } : decision;
@@ -432,6 +441,7 @@ export class AutohealEngine {
           : ctx.now,
       healsThisHour: state?.healsThisHour ?? 0,
       approved: decision.approved,
+      approvedThrottleMinutes: decision.approvedThrottleMinutes,
     });
     const executor = this.executors.get(strategy);
     const approvalAsked = !verdict.allowed && verdict.needs_approval && executor?.awaitApproval;

@@ -8,6 +8,7 @@ import { DeliveryStore, FailureSummary } from '../deliveries/delivery-store.port
 import { EndpointSuccessRate, Insights } from '../insights/insights.port';
 import { MaintenanceStore, MaintenanceWindow } from '../maintenance/maintenance-store.port';
 import type { AutohealRules, GlobalSafety } from '../rules/rules.types';
+import { TenantThrottles } from '../throttles/tenant-throttles.service';
 
 const REPLAY_CANDIDATE_SCAN_LIMIT = 100;
 
@@ -34,7 +35,14 @@ export class CycleInputs {
     private readonly detector: AnomalyDetector,
     private readonly deliveries: DeliveryStore,
     private readonly insights: Insights,
+    private readonly throttles: TenantThrottles,
   ) {}
+
+  /** Read only for a flooding tenant's incidents: whether RATE_LIMIT_SOURCE has already throttled it. */
+  async tenantThrottled(incident: Incident, now: Date): Promise<boolean> {
+    if (!incident.flooding_tenant) return false;
+    return (await this.throttles.get(incident.tenant_id, now)) !== null;
+  }
 
   controls(safety: GlobalSafety): Promise<EffectiveControls> {
     return this.controlsStore.effective(safety);

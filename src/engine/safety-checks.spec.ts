@@ -67,6 +67,7 @@ describe('runSafetyChecks', () => {
       'business_hours',
       'strategy_limits',
       'tenant_policy',
+      'throttle_approval',
       'hourly_cap',
     ]);
   });

@@ -19,6 +19,8 @@ const TABLES = [
   'approvals',
   'endpoint_leases',
   'recoveries',
+  'tenant_throttles',
+  'notification_silences',
 ];
 
 async function tablesIn(ds: DataSource): Promise<string[]> {

@@ -3,6 +3,7 @@ import { HealingState1764000100000 } from './1764000100000-HealingState';
 import { Incidents1764000800000 } from './1764000800000-Incidents';
 import { HealingLeases1764000900000 } from './1764000900000-HealingLeases';
 import { Recoveries1764001300000 } from './1764001300000-Recoveries';
+import { ThrottlesAndSilences1764002200000 } from './1764002200000-ThrottlesAndSilences';
 
 /** Never edit a landed one: add the next. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   Incidents1764000800000,
   HealingLeases1764000900000,
   Recoveries1764001300000,
+  ThrottlesAndSilences1764002200000,
 ];
