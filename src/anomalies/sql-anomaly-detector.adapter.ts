@@ -30,7 +30,7 @@ export class SqlAnomalyDetector extends AnomalyDetector {
     const detection = this.rules.current().detection;
     const main = buildDetectionQuery(now, detection);
     const rows: DetectionRow[] = await this.dataSource.query(main.text, main.values);
-    return this.toIncidents(rows, now, detection);
+    return this.toIncidents(rows, now, detection, true);
   }
 
   async outageSignals(endpoints: readonly EndpointRef[], now: Date): Promise<Incident[]> {
@@ -53,9 +53,13 @@ export class SqlAnomalyDetector extends AnomalyDetector {
     );
   }
 
-  private async toIncidents(rows: DetectionRow[], now: Date, detection: DetectionRules): Promise<Incident[]> {
+  /** `cycle`: what only a healing cycle reads (error signatures); the ingest path's outage signal goes without. */
+  private async toIncidents(rows: DetectionRow[], now: Date, detection: DetectionRules, cycle = false): Promise<Incident[]> {
     if (rows.length === 0) return [];
-    const [errors, signatures] = await Promise.all([this.mostCommonErrors(rows, now, detection), this.signatures(rows, now, detection)]);
+    const [errors, signatures] = await Promise.all([
+      this.mostCommonErrors(rows, now, detection),
+      cycle ? this.signatures(rows, now, detection) : new Map<string, ErrorSignatureShare | null>(),
+    ]);
     return rows
       .map((row) => {
         const key = endpointKey(row.tenant_id, row.target);
@@ -117,7 +121,9 @@ function tenantFlood(
   const recent = row.tenant_recent ?? 0;
   const baseline = row.tenant_baseline ?? 0;
   const ratio = baseline > 0 && w.baselineMinutes > 0 ? recent / w.recentMinutes / (baseline / w.baselineMinutes) : recent;
-  const floods = share > detection.dominance_ratio && ratio >= detection.flood_traffic_ratio;
+  // A tenant dominates failures only with a failure pattern of its own (min_failures), not a share of a handful.
+  const floods =
+    row.tenant_failures >= detection.min_failures && share > detection.dominance_ratio && ratio >= detection.flood_traffic_ratio;
   return {
     tenant_failure_share: roundTo(share, 3),
     tenant_traffic_ratio: roundTo(ratio, 2),

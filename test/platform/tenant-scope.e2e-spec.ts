@@ -12,6 +12,7 @@ import { EscalationService } from '../../src/escalation/escalation.service';
 import { IncidentStore } from '../../src/incidents/incident-store.port';
 import { MaintenanceStore } from '../../src/maintenance/maintenance-store.port';
 import { RecoveryStore } from '../../src/recovery/recovery-store.port';
+import { TenantThrottles } from '../../src/throttles/tenant-throttles.service';
 import { openDataSource, seedDeliveries } from '../anomalies/seed-deliveries';
 import { createTestApp, TestApp } from '../utils/test-app';
 import { createTestDatabase, TestDatabase } from '../utils/test-database';
@@ -163,6 +164,9 @@ describe('tenant-scoped tokens, on every route', () => {
       );
       seeded.recovery[tenant] = recovery.id;
       await maintenance.set(endpoint, new Date(NOW.getTime() + 3_600_000), 'deploy', 'platform', NOW);
+      await t.app
+        .get(TenantThrottles)
+        .apply({ tenantId: tenant, factor: 0.5, durationMinutes: 30, reason: 'flood', actor: 'autoheal', now: NOW });
     }
     const audit = t.app.get(AuditLog);
     for (const [tenant, at] of [
@@ -640,6 +644,43 @@ describe('tenant-scoped tokens, on every route', () => {
       roles: ['operator', 'admin'],
       status: 404,
       check: async (_, s) => expect((await t.app.get(RecoveryStore).get(s.recovery[B]))?.state).not.toBe('cancelled'),
+    },
+  );
+  ROUTES.push(
+    {
+      route: 'GET /autoheal/throttles',
+      name: "only its tenants' throttles",
+      method: 'get',
+      path: () => '/autoheal/throttles',
+      roles: ['ingest', 'operator', 'admin'],
+      status: 200,
+      check: (body) => expect(tenantsOf((body as { throttles: unknown[] }).throttles)).toEqual([A]),
+    },
+    {
+      route: 'GET /autoheal/throttles/:tenant_id',
+      name: 'its own tenant',
+      method: 'get',
+      path: () => `/autoheal/throttles/${A}`,
+      roles: ['ingest', 'operator', 'admin'],
+      status: 200,
+      check: (body) => expect(body).toMatchObject({ tenant_id: A, factor: 0.5 }),
+    },
+    {
+      route: 'GET /autoheal/throttles/:tenant_id',
+      name: 'another tenant is not found',
+      method: 'get',
+      path: () => `/autoheal/throttles/${B}`,
+      roles: ['ingest', 'operator', 'admin'],
+      status: 404,
+    },
+    {
+      route: 'DELETE /autoheal/throttles/:tenant_id',
+      name: "another tenant's throttle is not found, and stays",
+      method: 'delete',
+      path: () => `/autoheal/throttles/${B}`,
+      roles: ['operator', 'admin'],
+      status: 404,
+      check: async () => expect(await t.app.get(TenantThrottles).get(B, NOW)).toMatchObject({ factor: 0.5 }),
     },
   );
   const PUBLIC_ROUTES = ['GET /health', 'GET /metrics'];
