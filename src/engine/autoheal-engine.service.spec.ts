@@ -51,6 +51,8 @@ import { validateRules } from '../rules/rules.validation';
 import { MemoryThrottleRecordStore } from '../throttles/memory-throttle-record-store.adapter';
 import { ThrottleRecordStore } from '../throttles/throttle-record-store.port';
 import { TenantThrottles } from '../throttles/tenant-throttles.service';
+import { MemorySilenceStore } from '../escalation/memory-silence-store.adapter';
+import { SilenceStore } from '../escalation/silence-store.port';
 import { AutohealEngine } from './autoheal-engine.service';
 import { CycleBookkeeping } from './cycle-bookkeeping.service';
 import { CycleInputs } from './cycle-inputs.service';
@@ -164,6 +166,7 @@ class EngineUnderTest {
   readonly incidents = new MemoryIncidentStore();
   readonly drains = new InProcessDrainQueue();
   readonly throttleRecords = new MemoryThrottleRecordStore();
+  readonly silences = new MemorySilenceStore();
   moduleRef!: TestingModule;
 
   async start(
@@ -206,6 +209,7 @@ class EngineUnderTest {
         { provide: Notifier, useValue: this.notifier },
         { provide: AuditLog, useValue: this.audit },
         { provide: ThrottleRecordStore, useValue: this.throttleRecords },
+        { provide: SilenceStore, useValue: this.silences },
         TenantThrottles,
       ],
     });

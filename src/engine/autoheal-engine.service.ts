@@ -360,6 +360,7 @@ export class AutohealEngine {
     const recoveryAllowed = recoverLimits.strategy_allowed && recoverLimits.autoheal_enabled;
     const deferral = ctx.deferrals.get(endpointKey(incident.tenant_id, incident.endpoint));
     const deferLimits = ctx.rules.strategy_limits.DEFER_AND_MONITOR;
+    const duplicateRatio = effectiveLimits(ctx.rules, 'SILENCE_DUPES', incident.tenant_id).duplicate_ratio ?? 0.9;
     const context = {
       recent_deliveries: failures.length > 0 ? failures : undefined,
       endpoint_success_rate: successRate,
@@ -372,9 +373,10 @@ export class AutohealEngine {
       ineffective_attempts: record?.ineffective_attempts ?? 0,
       max_ineffective_attempts: recoverLimits.max_ineffective_attempts,
       strategy_priorities: ctx.rules.strategy_priorities,
-      duplicate_ratio: effectiveLimits(ctx.rules, 'SILENCE_DUPES', incident.tenant_id).duplicate_ratio,
+      duplicate_ratio: duplicateRatio,
       disabled_strategies: replayLimits.disabled_strategies,
       tenant_throttled: await this.inputs.tenantThrottled(incident, ctx.now),
+      signature_silenced: await this.inputs.signatureSilenced(incident, ctx.now, duplicateRatio),
     };
     const followed = followStrategy(record?.state ?? null, detected, this.predictor.chooseStrategy(incident, context), recoveryAllowed);
     const strategy = 'hold' in followed ? null : followed.strategy;

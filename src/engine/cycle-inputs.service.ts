@@ -9,6 +9,7 @@ import { EndpointSuccessRate, Insights } from '../insights/insights.port';
 import { MaintenanceStore, MaintenanceWindow } from '../maintenance/maintenance-store.port';
 import type { AutohealRules, GlobalSafety } from '../rules/rules.types';
 import { TenantThrottles } from '../throttles/tenant-throttles.service';
+import { SilenceStore } from '../escalation/silence-store.port';
 
 const REPLAY_CANDIDATE_SCAN_LIMIT = 100;
 
@@ -36,7 +37,15 @@ export class CycleInputs {
     private readonly deliveries: DeliveryStore,
     private readonly insights: Insights,
     private readonly throttles: TenantThrottles,
+    private readonly silences: SilenceStore,
   ) {}
+
+  /** Read only where SILENCE_DUPES could apply: whether the incident's signature is silenced already. */
+  async signatureSilenced(incident: Incident, now: Date, duplicateRatio: number): Promise<boolean> {
+    const duplicates = incident.error_signature;
+    if (!duplicates || duplicates.share <= duplicateRatio) return false;
+    return (await this.silences.match(incident.tenant_id, duplicates.signature, now)) !== null;
+  }
 
   /** Read only for a flooding tenant's incidents: whether RATE_LIMIT_SOURCE has already throttled it. */
   async tenantThrottled(incident: Incident, now: Date): Promise<boolean> {

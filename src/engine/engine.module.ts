@@ -20,13 +20,14 @@ import { CycleInputs } from './cycle-inputs.service';
 import { DeferExecutor } from './executors/defer.executor';
 import { EscalateExecutor } from './executors/escalate.executor';
 import { RateLimitExecutor } from './executors/rate-limit.executor';
+import { SilenceDupesExecutor } from './executors/silence-dupes.executor';
 import { RecoverBacklogExecutor } from './executors/recover-backlog.executor';
 import { ReplayExecutor } from './executors/replay.executor';
 import { StrategyExecutorRegistry } from './executors/strategy-executor';
 import { IncidentTracking } from './incident-tracking.service';
 
 /** A new strategy is one executor class, added here. */
-export const EXECUTORS = [ReplayExecutor, EscalateExecutor, DeferExecutor, RecoverBacklogExecutor, RateLimitExecutor];
+export const EXECUTORS = [ReplayExecutor, EscalateExecutor, DeferExecutor, RecoverBacklogExecutor, RateLimitExecutor, SilenceDupesExecutor];
 
 export const executorRegistryProvider = {
   provide: StrategyExecutorRegistry,

@@ -6,7 +6,7 @@ import { DeferralStore } from '../../deferrals/deferral-store.port';
 import { ACTIVE_STATES, IncidentState } from '../../incidents/incident';
 import { IncidentStore } from '../../incidents/incident-store.port';
 import { SYSTEM_ACTOR } from '../../incidents/incident-lifecycle';
-import { auditAction } from './autoheal-audit';
+import { auditAction, signatureOf } from './autoheal-audit';
 import { baseAction, ExecutionOutcome, ExecutionPlan, followUp, StrategyExecutor } from './strategy-executor';
 
 /** The incident states an escalation moves to `escalated`: awaiting an approval stays as it is. */
@@ -118,6 +118,7 @@ export class EscalateExecutor extends StrategyExecutor {
         tenant_id: incident.tenant_id,
         endpoint: incident.endpoint,
         escalation_id: escalationId,
+        signature: signatureOf(incident),
         fields: {
           severity: incident.severity,
           failures: String(incident.failures),
