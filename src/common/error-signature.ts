@@ -4,12 +4,14 @@ const RULES: ReadonlyArray<readonly [RegExp, string]> = [
   // ISO 8601 / RFC 3339 and the common log spellings, with or without time, fraction and offset.
   [/\b\d{4}-\d{2}-\d{2}(?:[t ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:z|[+-]\d{2}:?\d{2})?)?\b/gi, '<ts>'],
   [/\b\d{2}:\d{2}:\d{2}(?:[.,]\d+)?\b/g, '<ts>'],
+  [/\b\d{1,3}(?:\.\d{1,3}){3}\b/g, '<ip>'],
   [/\b0x[0-9a-f]+\b/gi, '<hex>'],
   // A run of 8+ hex characters with at least one digit and one letter (hashes, trace ids); plain words and numbers stay.
   [/\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{8,}\b/gi, '<hex>'],
   // Identifiers with a digit in them: dlv_123, evt-9f2k, order/42abc.
   [/\b(?=[a-z0-9_-]*\d)[a-z][a-z0-9]*[_-][a-z0-9_-]+\b/gi, '<id>'],
-  [/[-+]?\b\d+(?:\.\d+)?\b/g, '<n>'],
+  // Numbers, units attached or not (3012ms), but not inside a word (http2).
+  [/(?<![a-z_])\d+(?:\.\d+)?/gi, '<n>'],
 ];
 
 export function errorSignature(message: string | null | undefined): string {
