@@ -396,6 +396,7 @@ describe('AutohealEngine', () => {
 
   describe('with another StrategyPredictor', () => {
     const escalateEverything: StrategyPredictor = {
+      prepare: async () => undefined,
       chooseStrategy: () => ({ strategy: 'ESCALATE_OPERATOR', reason: 'The fake predictor escalates everything' }),
       predictOutcomeProbability: () => 0.97,
       shouldApply: (incident) =>

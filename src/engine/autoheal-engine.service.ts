@@ -147,6 +147,7 @@ export class AutohealEngine {
       );
     }
     const effectiveDryRun = dryRun || controls.dry_run;
+    await this.predictor.prepare(now);
     const cycleId = randomUUID();
     enterLogContext({ cycleId });
 

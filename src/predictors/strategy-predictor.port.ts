@@ -64,4 +64,6 @@ export abstract class StrategyPredictor {
   abstract chooseStrategy(incident: IncidentLike, context: StrategyContext): StrategyChoice;
   abstract predictOutcomeProbability(incident: IncidentLike, strategy: Strategy, context: StrategyContext): number;
   abstract shouldApply(incident: IncidentLike, strategy: Strategy, context: ApplyContext): ApplyDecision;
+  /** Awaited at the start of every cycle: a predictor that learns reads what it learns from here, not while deciding. */
+  async prepare(_now: Date): Promise<void> {}
 }
