@@ -525,7 +525,7 @@ describe('AutohealEngine', () => {
           executed: true,
           throttle: { tenant_id: TENANT, factor: 0.5, duration_minutes: 30, until: new Date(NOW.getTime() + 30 * 60_000).toISOString() },
           rationale: expect.stringMatching(
-            /^Tenant tenant-1 floods: 72% of all failures in the window, traffic 4.2x its baseline \(priority 2, chosen over REPLAY_RECENT \(priority 3: /,
+            /^Tenant tenant-1 floods: 72% of all failures in the window, traffic 4.2x its baseline \(priority 2, chosen over REPLAY/,
           ),
         }),
       ]);

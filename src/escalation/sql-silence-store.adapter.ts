@@ -9,7 +9,8 @@ const COLUMNS = `id, signature, tenant_id, created_at, ends_at, dedup_window_sec
 const ACTIVE = (at: string) => `expired_at IS NULL AND ends_at > ${at}`;
 
 const INSERT = `
-  INSERT INTO notification_silences (signature, tenant_id, created_at, ends_at, dedup_window_seconds, max_occurrences, created_by, comment, incident_id)
+  INSERT INTO notification_silences
+         (signature, tenant_id, created_at, ends_at, dedup_window_seconds, max_occurrences, created_by, comment, incident_id)
   VALUES ($1, $2, $3, $3::timestamptz + make_interval(secs => $4::float8 * 60), $5, $6, $7, $8, $9)
   RETURNING ${COLUMNS}`;
 
