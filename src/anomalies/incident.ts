@@ -28,8 +28,8 @@ export interface Incident {
   detected_at: string;
   /** The tenant's share of all failures in the recent window, over every tenant (0..1). */
   tenant_failure_share?: number;
-  /** The tenant's deliveries per minute, recent over baseline, over all its endpoints (no baseline: its recent count). */
-  tenant_traffic_ratio?: number;
+  /** The tenant's deliveries per minute, recent over baseline, over all its endpoints; null without baseline traffic. */
+  tenant_traffic_ratio?: number | null;
   /** Named when the tenant floods: share above detection.dominance_ratio and traffic ≥ detection.flood_traffic_ratio. */
   flooding_tenant?: string | null;
   /** The error signature most of the recent failures share (SILENCE_DUPES), over up to 500 of the newest. */

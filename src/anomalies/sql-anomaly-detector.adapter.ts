@@ -120,13 +120,19 @@ function tenantFlood(
   const share = row.all_failures > 0 ? row.tenant_failures / row.all_failures : 0;
   const recent = row.tenant_recent ?? 0;
   const baseline = row.tenant_baseline ?? 0;
-  const ratio = baseline > 0 && w.baselineMinutes > 0 ? recent / w.recentMinutes / (baseline / w.baselineMinutes) : recent;
-  // A tenant dominates failures only with a failure pattern of its own (min_failures), not a share of a handful.
+  // Without baseline traffic there is nothing to be 3× of: a new tenant's first burst is an outage, not a flood.
+  const ratio = baseline > 0 && w.baselineMinutes > 0 ? recent / w.recentMinutes / (baseline / w.baselineMinutes) : null;
+  // A tenant dominates failures only with a failure pattern of its own (min_failures), not a share of a handful,
+  // and floods only with the volume a traffic spike needs (traffic_spike_min_deliveries in the recent window).
   const floods =
-    row.tenant_failures >= detection.min_failures && share > detection.dominance_ratio && ratio >= detection.flood_traffic_ratio;
+    row.tenant_failures >= detection.min_failures &&
+    recent >= detection.traffic_spike_min_deliveries &&
+    share > detection.dominance_ratio &&
+    ratio !== null &&
+    ratio >= detection.flood_traffic_ratio;
   return {
     tenant_failure_share: roundTo(share, 3),
-    tenant_traffic_ratio: roundTo(ratio, 2),
+    tenant_traffic_ratio: ratio === null ? null : roundTo(ratio, 2),
     flooding_tenant: floods ? row.tenant_id : null,
   };
 }

@@ -87,6 +87,24 @@ describe('RATE_LIMIT_SOURCE detection (PostgreSQL)', () => {
     const [outage] = await new SqlAnomalyDetector(dataSource, new StaticRulesSource(DEFAULT_RULES)).detect(NOW);
     expect(outage).toMatchObject({ tenant_failure_share: 1, tenant_traffic_ratio: 1, flooding_tenant: null });
 
+    // No baseline traffic at all: nothing to be 3× of (a new tenant's first burst is an outage, not a flood).
+    await clearDeliveries(dataSource);
+    await seedDeliveries(dataSource, NOW, [
+      { tenant: FLOOD, target: F1, minutesAgo: 0.5, spreadToMinutesAgo: 4, count: 40, status: 'failed', triage: 'transient_endpoint_down' },
+    ]);
+    const [cold] = await new SqlAnomalyDetector(dataSource, new StaticRulesSource(DEFAULT_RULES)).detect(NOW);
+    expect(cold).toMatchObject({ tenant_failure_share: 1, tenant_traffic_ratio: null, flooding_tenant: null });
+
+    // A few failures at 30× a quiet baseline: below the volume of a flood.
+    await clearDeliveries(dataSource);
+    await seedDeliveries(dataSource, NOW, [
+      { tenant: FLOOD, target: F1, minutesAgo: 6, spreadToMinutesAgo: 59, count: 3 },
+      { tenant: FLOOD, target: F1, minutesAgo: 0.5, spreadToMinutesAgo: 4, count: 10, status: 'failed', triage: 'transient_endpoint_down' },
+    ]);
+    const [small] = await new SqlAnomalyDetector(dataSource, new StaticRulesSource(DEFAULT_RULES)).detect(NOW);
+    expect(small).toMatchObject({ tenant_failure_share: 1, flooding_tenant: null });
+    expect(small.tenant_traffic_ratio).toBeGreaterThan(3);
+
     await clearDeliveries(dataSource);
     await seedFlood(dataSource);
     const strict = validateRules({ detection: { dominance_ratio: 0.9 } });
