@@ -123,10 +123,10 @@ function tenantFlood(
   // Without baseline traffic there is nothing to be 3× of: a new tenant's first burst is an outage, not a flood.
   const ratio = baseline > 0 && w.baselineMinutes > 0 ? recent / w.recentMinutes / (baseline / w.baselineMinutes) : null;
   // A tenant dominates failures only with a failure pattern of its own (min_failures), not a share of a handful,
-  // and floods only with the volume a traffic spike needs (traffic_spike_min_deliveries in the recent window).
+  // and floods only with volume (flood_min_deliveries in the recent window), not with a small burst of retries.
   const floods =
     row.tenant_failures >= detection.min_failures &&
-    recent >= detection.traffic_spike_min_deliveries &&
+    recent >= detection.flood_min_deliveries &&
     share > detection.dominance_ratio &&
     ratio !== null &&
     ratio >= detection.flood_traffic_ratio;

@@ -14,7 +14,8 @@ export class SilencingNotifier extends Notifier {
   private readonly logger = new Logger(SilencingNotifier.name);
 
   constructor(
-    private readonly channel: Notifier,
+    /** Where pages go: the Slack-compatible webhook or the log. */
+    readonly channel: Notifier,
     private readonly silences: SilenceStore,
     private readonly metrics: AutohealMetrics,
     private readonly clock: Clock,

@@ -93,6 +93,7 @@ export const DEFAULT_RULES: AutohealRules = {
     sustained_failure_ratio: 0.9,
     dominance_ratio: 0.6,
     flood_traffic_ratio: 3,
+    flood_min_deliveries: 100,
     severity_thresholds: { medium: 10, high: 25, critical: 100 },
   },
   cycle: {

@@ -237,6 +237,8 @@ const detection = strictObject({
   dominance_ratio: share,
   /** … and its traffic per minute is at least this many times its baseline's. */
   flood_traffic_ratio: atLeastOne,
+  /** … with at least this many of its deliveries in the recent window: a flood is volume, not a small burst. */
+  flood_min_deliveries: integer(1),
   severity_thresholds: strictObject({ medium: integer(1), high: integer(1), critical: integer(1) }).superRefine(
     ({ medium, high, critical }, ctx) => {
       if (!(medium < high && high < critical)) {

@@ -22,8 +22,8 @@ const F1 = 'https://flood.example.com/one';
 const F2 = 'https://flood.example.com/two';
 const C1 = 'https://calm.example.com/hook';
 
-/** A flooding tenant (two endpoints, 30× its baseline traffic, 86% of all failures) and a calm one with failures of its own. */
-async function seedFlood(dataSource: DataSource, floodFailures = 30): Promise<void> {
+/** A flooding tenant (two endpoints, 66× its baseline traffic, 92% of all failures) and a calm one with failures of its own. */
+async function seedFlood(dataSource: DataSource, floodFailures = 60): Promise<void> {
   for (const target of [F1, F2]) {
     await seedDeliveries(dataSource, NOW, [
       { tenant: FLOOD, target, minutesAgo: 6, spreadToMinutesAgo: 59, count: 10 },
@@ -71,11 +71,11 @@ describe('RATE_LIMIT_SOURCE detection (PostgreSQL)', () => {
     await seedFlood(dataSource);
     const incidents = await new SqlAnomalyDetector(dataSource, new StaticRulesSource(DEFAULT_RULES)).detect(NOW);
     const byEndpoint = Object.fromEntries(incidents.map((i) => [i.endpoint, i]));
-    // 60 of 70 failures; (60 / 5 min) over (20 / 55 min) = 33×.
+    // 120 of 130 failures; (120 / 5 min) over (20 / 55 min) = 66×.
     for (const endpoint of [F1, F2]) {
-      expect(byEndpoint[endpoint]).toMatchObject({ tenant_failure_share: 0.857, tenant_traffic_ratio: 33, flooding_tenant: FLOOD });
+      expect(byEndpoint[endpoint]).toMatchObject({ tenant_failure_share: 0.923, tenant_traffic_ratio: 66, flooding_tenant: FLOOD });
     }
-    expect(byEndpoint[C1]).toMatchObject({ tenant_failure_share: 0.143, flooding_tenant: null });
+    expect(byEndpoint[C1]).toMatchObject({ tenant_failure_share: 0.077, flooding_tenant: null });
   });
 
   it('does not name a tenant that fails most but sends as usual, nor one below a stricter dominance_ratio', async () => {
@@ -95,7 +95,7 @@ describe('RATE_LIMIT_SOURCE detection (PostgreSQL)', () => {
     const [cold] = await new SqlAnomalyDetector(dataSource, new StaticRulesSource(DEFAULT_RULES)).detect(NOW);
     expect(cold).toMatchObject({ tenant_failure_share: 1, tenant_traffic_ratio: null, flooding_tenant: null });
 
-    // A few failures at 30× a quiet baseline: below the volume of a flood.
+    // A burst of retries at 30× a quiet baseline: below the volume of a flood (flood_min_deliveries).
     await clearDeliveries(dataSource);
     await seedDeliveries(dataSource, NOW, [
       { tenant: FLOOD, target: F1, minutesAgo: 6, spreadToMinutesAgo: 59, count: 3 },
@@ -107,7 +107,7 @@ describe('RATE_LIMIT_SOURCE detection (PostgreSQL)', () => {
 
     await clearDeliveries(dataSource);
     await seedFlood(dataSource);
-    const strict = validateRules({ detection: { dominance_ratio: 0.9 } });
+    const strict = validateRules({ detection: { dominance_ratio: 0.95 } });
     const incidents = await new SqlAnomalyDetector(dataSource, new StaticRulesSource(strict)).detect(NOW);
     expect(incidents.map((i) => i.flooding_tenant)).toEqual([null, null, null]);
   });
@@ -173,7 +173,7 @@ describe('throttles end to end (PostgreSQL, Redis, HTTP)', () => {
           tenant_id: FLOOD,
           factor: 0.5,
           until,
-          reason: expect.stringMatching(/^Tenant tenant-flood floods: 86% of all failures/),
+          reason: expect.stringMatching(/^Tenant tenant-flood floods: 92% of all failures/),
           set_by: 'system:autoheal',
           created_at: NOW.toISOString(),
         },
