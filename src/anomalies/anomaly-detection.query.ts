@@ -46,6 +46,11 @@ export interface DetectionRow {
   /** Minutes of the baseline the endpoint had traffic in (see CLASSIFY); 0 without baseline traffic. */
   baseline_minutes: number;
   triage_distribution: Record<string, number>;
+  /** The endpoint's tenant over every endpoint of it, and all failures in the recent window (detection query only). */
+  tenant_failures?: number;
+  all_failures?: number;
+  tenant_recent?: number;
+  tenant_baseline?: number;
 }
 
 /** Both statements take the same parameters, $1 … $12 (endpoint lists follow). */
@@ -161,11 +166,16 @@ export function buildDetectionQuery(now: Date, rules: DetectionRules): SqlQuery 
              ${Object.keys(COUNTS)
                .map((name) => `sum(${name})::int AS ${name}`)
                .join(', ')},
-             COALESCE(jsonb_object_agg(triage_label, failures) FILTER (WHERE failures > 0), '{}'::jsonb) AS triage_distribution
+             COALESCE(jsonb_object_agg(triage_label, failures) FILTER (WHERE failures > 0), '{}'::jsonb) AS triage_distribution,
+             -- Per tenant and platform-wide, for RATE_LIMIT_SOURCE: over every endpoint, before any is filtered out.
+             (sum(sum(failures)) OVER (PARTITION BY tenant_id))::int AS tenant_failures,
+             (sum(sum(failures)) OVER ())::int AS all_failures,
+             (sum(sum(total_recent)) OVER (PARTITION BY tenant_id))::int AS tenant_recent,
+             (sum(sum(total_baseline)) OVER (PARTITION BY tenant_id))::int AS tenant_baseline
         FROM per_label
        GROUP BY tenant_id, target
     ),${CLASSIFY}
-    SELECT ${ROW_COLUMNS}, triage_distribution
+    SELECT ${ROW_COLUMNS}, triage_distribution, tenant_failures, all_failures, tenant_recent, tenant_baseline
       FROM reported`;
   return { text, values: detectionValues(now, rules) };
 }
@@ -221,6 +231,41 @@ export function buildRecentTriageQuery(
   return {
     text,
     values: [endpoints.map((e) => e.tenant_id), endpoints.map((e) => e.target), w.recentSince.toISOString(), w.now.toISOString()],
+  };
+}
+
+/** At most this many of an endpoint's newest failures are read to find its dominant error signature. */
+export const SIGNATURE_SAMPLE = 500;
+
+/** The newest failures' error texts per endpoint, for SILENCE_DUPES's signature share (normalized by the caller). */
+export function buildRecentErrorsQuery(
+  endpoints: Array<{ tenant_id: string; target: string }>,
+  now: Date,
+  rules: DetectionRules,
+): SqlQuery {
+  const w = detectionWindows(now, rules);
+  const text = `
+    SELECT e.tenant_id, e.target, recent.errors
+      FROM unnest($1::text[], $2::text[]) AS e(tenant_id, target)
+      CROSS JOIN LATERAL (
+        SELECT array_agg(s.error) AS errors
+          FROM (SELECT COALESCE(d.error, 'HTTP ' || d.http_status, '') AS error
+                  FROM deliveries d
+                 WHERE d.tenant_id = e.tenant_id AND d.target = e.target
+                   AND d.status IN (${FAILED})
+                   AND d.created_at >= $3::timestamptz AND d.created_at <= $4::timestamptz
+                 ORDER BY d.created_at DESC
+                 LIMIT $5::int) s
+      ) recent`;
+  return {
+    text,
+    values: [
+      endpoints.map((e) => e.tenant_id),
+      endpoints.map((e) => e.target),
+      w.recentSince.toISOString(),
+      w.now.toISOString(),
+      SIGNATURE_SAMPLE,
+    ],
   };
 }
 

@@ -1,3 +1,4 @@
+import type { ErrorSignatureShare } from '../common/error-signature';
 import type { Severity } from '../rules/rules.types';
 
 /**
@@ -25,4 +26,12 @@ export interface Incident {
   triage_distribution: Record<string, number>;
   most_common_error: string | null;
   detected_at: string;
+  /** The tenant's share of all failures in the recent window, over every tenant (0..1). */
+  tenant_failure_share?: number;
+  /** The tenant's deliveries per minute, recent over baseline, over all its endpoints; null without baseline traffic. */
+  tenant_traffic_ratio?: number | null;
+  /** Named when the tenant floods: share above detection.dominance_ratio and traffic ≥ detection.flood_traffic_ratio. */
+  flooding_tenant?: string | null;
+  /** The error signature most of the recent failures share (SILENCE_DUPES), over up to 500 of the newest. */
+  error_signature?: ErrorSignatureShare | null;
 }

@@ -7,12 +7,14 @@ import {
   buildDetectionQuery,
   buildMostCommonErrorQuery,
   buildOutageSignalQuery,
+  buildRecentErrorsQuery,
   buildRecentTriageQuery,
   detectionWindows,
   type DetectionRow,
 } from './anomaly-detection.query';
 import type { Incident } from './incident';
 import { compareIncidents, roundTo, severityFor } from './incident-severity';
+import { dominantSignature, type ErrorSignatureShare } from '../common/error-signature';
 
 type EndpointRow = { tenant_id: string; target: string };
 
@@ -28,7 +30,7 @@ export class SqlAnomalyDetector extends AnomalyDetector {
     const detection = this.rules.current().detection;
     const main = buildDetectionQuery(now, detection);
     const rows: DetectionRow[] = await this.dataSource.query(main.text, main.values);
-    return this.toIncidents(rows, now, detection);
+    return this.toIncidents(rows, now, detection, true);
   }
 
   async outageSignals(endpoints: readonly EndpointRef[], now: Date): Promise<Incident[]> {
@@ -51,12 +53,28 @@ export class SqlAnomalyDetector extends AnomalyDetector {
     );
   }
 
-  private async toIncidents(rows: DetectionRow[], now: Date, detection: DetectionRules): Promise<Incident[]> {
+  /** `cycle`: what only a healing cycle reads (error signatures); the ingest path's outage signal goes without. */
+  private async toIncidents(rows: DetectionRow[], now: Date, detection: DetectionRules, cycle = false): Promise<Incident[]> {
     if (rows.length === 0) return [];
-    const errors = await this.mostCommonErrors(rows, now, detection);
+    const [errors, signatures] = await Promise.all([
+      this.mostCommonErrors(rows, now, detection),
+      cycle ? this.signatures(rows, now, detection) : new Map<string, ErrorSignatureShare | null>(),
+    ]);
     return rows
-      .map((row) => toIncident(row, errors.get(endpointKey(row.tenant_id, row.target)) ?? null, now, detection))
+      .map((row) => {
+        const key = endpointKey(row.tenant_id, row.target);
+        const incident = toIncident(row, errors.get(key) ?? null, now, detection);
+        return signatures.has(key) ? { ...incident, error_signature: signatures.get(key) ?? null } : incident;
+      })
       .sort(compareIncidents);
+  }
+
+  private async signatures(rows: DetectionRow[], now: Date, detection: DetectionRules): Promise<Map<string, ErrorSignatureShare | null>> {
+    const failing = rows.filter((row) => row.failures > 0);
+    if (failing.length === 0) return new Map();
+    const query = buildRecentErrorsQuery(failing, now, detection);
+    const found: Array<EndpointRow & { errors: string[] | null }> = await this.dataSource.query(query.text, query.values);
+    return new Map(found.map((r) => [endpointKey(r.tenant_id, r.target), dominantSignature(r.errors ?? [])]));
   }
 
   private async mostCommonErrors(rows: DetectionRow[], now: Date, detection: DetectionRules): Promise<Map<string, string>> {
@@ -88,5 +106,33 @@ export function toIncident(row: DetectionRow, mostCommonError: string | null, no
     triage_distribution: row.triage_distribution,
     most_common_error: mostCommonError,
     detected_at: now.toISOString(),
+    ...tenantFlood(row, w, detection),
+  };
+}
+
+/** Only the detection query counts per tenant; the outage signal (one endpoint at a time) cannot, and leaves them out. */
+function tenantFlood(
+  row: DetectionRow,
+  w: { recentMinutes: number; baselineMinutes: number },
+  detection: DetectionRules,
+): Pick<Incident, 'tenant_failure_share' | 'tenant_traffic_ratio' | 'flooding_tenant'> {
+  if (row.all_failures === undefined || row.tenant_failures === undefined) return {};
+  const share = row.all_failures > 0 ? row.tenant_failures / row.all_failures : 0;
+  const recent = row.tenant_recent ?? 0;
+  const baseline = row.tenant_baseline ?? 0;
+  // Without baseline traffic there is nothing to be 3× of: a new tenant's first burst is an outage, not a flood.
+  const ratio = baseline > 0 && w.baselineMinutes > 0 ? recent / w.recentMinutes / (baseline / w.baselineMinutes) : null;
+  // A tenant dominates failures only with a failure pattern of its own (min_failures), not a share of a handful,
+  // and floods only with volume (flood_min_deliveries in the recent window), not with a small burst of retries.
+  const floods =
+    row.tenant_failures >= detection.min_failures &&
+    recent >= detection.flood_min_deliveries &&
+    share > detection.dominance_ratio &&
+    ratio !== null &&
+    ratio >= detection.flood_traffic_ratio;
+  return {
+    tenant_failure_share: roundTo(share, 3),
+    tenant_traffic_ratio: ratio === null ? null : roundTo(ratio, 2),
+    flooding_tenant: floods ? row.tenant_id : null,
   };
 }

@@ -35,7 +35,7 @@ describe('validateEnv', () => {
     [{ NOTIFY_WEBHOOK_URL: 'not a url' }, 'NOTIFY_WEBHOOK_URL'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ AUTOHEAL_INTERVAL_SECONDS: 'often' }, 'AUTOHEAL_INTERVAL_SECONDS'],
-    [{ PREDICTOR: 'learned' }, 'PREDICTOR'],
+    [{ PREDICTOR: 'neural' }, 'PREDICTOR'],
     [{ DRAIN_LOCK_DURATION_MS: '1e3' }, 'DRAIN_LOCK_DURATION_MS'],
     [{ DRAIN_LOCK_DURATION_MS: '50' }, 'DRAIN_LOCK_DURATION_MS'],
     [{ LOG_FORMAT: 'xml' }, 'LOG_FORMAT'],

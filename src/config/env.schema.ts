@@ -12,7 +12,7 @@ export type LogFormat = (typeof LOG_FORMATS)[number];
 /** A validation message never repeats these: their values are or hold credentials. */
 const SECRET_VARIABLES = new Set(['JWT_SECRET', 'DATABASE_URL', 'REDIS_URL', 'NOTIFY_WEBHOOK_URL', 'SIGNING_KEYS']);
 
-export const PREDICTORS = ['rules'] as const;
+export const PREDICTORS = ['rules', 'learned'] as const;
 export type PredictorKind = (typeof PREDICTORS)[number];
 
 /** Production refuses to boot with it. */

@@ -14,6 +14,7 @@ import { toDeliveryDetailView, toDeliveryView } from './delivery.view';
 import { DeliveryDetailDto, DeliveryDto, ResendDto, UpsertResultDto } from './dto/delivery-response.dto';
 import { DeliveryOutcomeDto } from './dto/delivery-outcome.dto';
 import { ListDeliveriesQuery } from './dto/list-deliveries.query';
+import { TenantThrottles } from '../throttles/tenant-throttles.service';
 
 @Controller('deliveries')
 export class DeliveriesController {
@@ -21,6 +22,7 @@ export class DeliveriesController {
     private readonly store: DeliveryStore,
     private readonly outages: OutageTrigger,
     private readonly resender: OperatorResend,
+    private readonly throttles: TenantThrottles,
   ) {}
 
   /**
@@ -39,7 +41,9 @@ export class DeliveriesController {
     items.forEach((item, index) => user.scope.assert(item.tenant_id, `[${index}].tenant_id`));
     const result = await this.store.upsertBatch(items, user.subject);
     this.outages.afterIngest(items);
-    return result;
+    // Only when one of the batch's tenants is throttled (RATE_LIMIT_SOURCE): the dispatcher slows it down.
+    const throttles = await this.throttles.forTenants(items.map((item) => item.tenant_id)).catch(() => []);
+    return throttles.length > 0 ? { ...result, throttles } : result;
   }
 
   @Get()

@@ -6,6 +6,7 @@ import { AnomaliesModule } from '../anomalies/anomalies.module';
 import { IncidentsModule } from '../incidents/incidents.module';
 import { OutageTrigger } from '../recovery/outage-trigger.service';
 import { ReplayModule } from '../replay/replay.module';
+import { ThrottlesModule } from '../throttles/throttles.module';
 import { DeliveriesController } from './deliveries.controller';
 import { DeliveryStore } from './delivery-store.port';
 import { EndpointOwnership } from './endpoint-ownership.service';
@@ -13,7 +14,7 @@ import { SqlDeliveryStore } from './sql-delivery-store.adapter';
 
 @Module({
   // OutageTrigger lives here: it reads the deliveries it was given (where an outage began).
-  imports: [ClockModule, ReplayModule, AnomaliesModule, IncidentsModule],
+  imports: [ClockModule, ReplayModule, AnomaliesModule, IncidentsModule, ThrottlesModule],
   controllers: [DeliveriesController],
   providers: [
     {

@@ -48,6 +48,11 @@ import { DEFAULT_RULES } from '../rules/rules.defaults';
 import { RulesSource, StaticRulesSource } from '../rules/rules.source';
 import type { AutohealRules, Strategy } from '../rules/rules.types';
 import { validateRules } from '../rules/rules.validation';
+import { MemoryThrottleRecordStore } from '../throttles/memory-throttle-record-store.adapter';
+import { ThrottleRecordStore } from '../throttles/throttle-record-store.port';
+import { TenantThrottles } from '../throttles/tenant-throttles.service';
+import { MemorySilenceStore } from '../escalation/memory-silence-store.adapter';
+import { SilenceStore } from '../escalation/silence-store.port';
 import { AutohealEngine } from './autoheal-engine.service';
 import { CycleBookkeeping } from './cycle-bookkeeping.service';
 import { CycleInputs } from './cycle-inputs.service';
@@ -160,6 +165,8 @@ class EngineUnderTest {
   readonly coordination = new WritesFailCoordination();
   readonly incidents = new MemoryIncidentStore();
   readonly drains = new InProcessDrainQueue();
+  readonly throttleRecords = new MemoryThrottleRecordStore();
+  readonly silences = new MemorySilenceStore();
   moduleRef!: TestingModule;
 
   async start(
@@ -201,6 +208,9 @@ class EngineUnderTest {
         { provide: EscalationService, useValue: this.escalations },
         { provide: Notifier, useValue: this.notifier },
         { provide: AuditLog, useValue: this.audit },
+        { provide: ThrottleRecordStore, useValue: this.throttleRecords },
+        { provide: SilenceStore, useValue: this.silences },
+        TenantThrottles,
       ],
     });
     this.moduleRef = await customize(builder).compile();
@@ -386,6 +396,7 @@ describe('AutohealEngine', () => {
 
   describe('with another StrategyPredictor', () => {
     const escalateEverything: StrategyPredictor = {
+      prepare: async () => undefined,
       chooseStrategy: () => ({ strategy: 'ESCALATE_OPERATOR', reason: 'The fake predictor escalates everything' }),
       predictOutcomeProbability: () => 0.97,
       shouldApply: (incident) =>
@@ -490,6 +501,164 @@ describe('AutohealEngine', () => {
     const result = await run;
     expect(await engine.history.last()).toEqual(result);
     expect(result.actions_taken.map((a) => a.strategy)).toEqual(['ESCALATE_OPERATOR', 'REPLAY_RECENT']);
+  });
+
+  describe('RATE_LIMIT_SOURCE', () => {
+    /** failing(name) of a tenant detection names as flooding (72% of all failures, 4.2x its baseline traffic). */
+    const flooding = async (name: string): Promise<Incident> => ({
+      ...(await engine.failing(name)),
+      tenant_failure_share: 0.72,
+      tenant_traffic_ratio: 4.2,
+      flooding_tenant: TENANT,
+    });
+    const throttles = () => engine.moduleRef.get(TenantThrottles);
+
+    it('throttles the flooding tenant by throttle_factor for duration_minutes, before replaying (strategy_priorities)', async () => {
+      engine = await new EngineUnderTest().start();
+      engine.detector.set([await flooding('flood')]);
+
+      const result = await engine.run();
+
+      expect(result.actions_taken).toEqual([
+        expect.objectContaining({
+          strategy: 'RATE_LIMIT_SOURCE',
+          executed: true,
+          throttle: { tenant_id: TENANT, factor: 0.5, duration_minutes: 30, until: new Date(NOW.getTime() + 30 * 60_000).toISOString() },
+          rationale: expect.stringMatching(
+            /^Tenant tenant-1 floods: 72% of all failures in the window, traffic 4.2x its baseline \(priority 2, chosen over REPLAY/,
+          ),
+        }),
+      ]);
+      expect(engine.replayer.requests).toEqual([]);
+      expect(await throttles().get(TENANT, NOW)).toMatchObject({ factor: 0.5, until: new Date(NOW.getTime() + 1_800_000).toISOString() });
+      expect(await engine.coordination.ttlMs(`throttle:${TENANT}`)).toBeGreaterThan(29 * 60_000);
+      expect(await engine.auditedActions()).toEqual([`autoheal_rate_limit ${url('flood')}`]);
+
+      // Throttled, the flood has had its answer: the failure pattern decides again (a replay, held by the endpoint's cooldown).
+      const next = await engine.run();
+      expect(next.actions_skipped).toEqual([expect.objectContaining({ strategy: 'REPLAY_RECENT', check: 'cooldown' })]);
+    });
+
+    it('a dry run says what it would throttle and throttles nothing', async () => {
+      engine = await new EngineUnderTest().start();
+      engine.detector.set([await flooding('flood')]);
+      const result = await engine.run(true);
+      expect(result.actions_taken).toEqual([
+        expect.objectContaining({
+          strategy: 'RATE_LIMIT_SOURCE',
+          executed: false,
+          would_throttle: expect.objectContaining({ factor: 0.5 }),
+        }),
+      ]);
+      expect(await throttles().get(TENANT, NOW)).toBeNull();
+      expect(await engine.throttleRecords.active(NOW)).toEqual([]);
+    });
+
+    it('a throttle above 60 minutes waits for an approval; approved, the next cycle applies it', async () => {
+      engine = await new EngineUnderTest().start(validateRules({ strategy_limits: { RATE_LIMIT_SOURCE: { duration_minutes: 120 } } }));
+      engine.detector.set([await flooding('flood')]);
+
+      const asked = await engine.run();
+      const [approval] = await engine.incidents.listApprovals({ status: 'pending', limit: 10 });
+      expect(asked.actions_taken).toEqual([
+        expect.objectContaining({
+          strategy: 'ESCALATE_OPERATOR',
+          approval_id: approval.id,
+          approval_plan: expect.objectContaining({ throttle: { tenant_id: TENANT, factor: 0.5, duration_minutes: 120 } }),
+        }),
+      ]);
+      expect(engine.notifier.sent[0].text).toContain(`Approve throttling tenant ${TENANT} to 0.5 of its rate for 120 minutes`);
+      expect(await throttles().get(TENANT, NOW)).toBeNull();
+
+      const waiting = await engine.run();
+      expect(waiting.actions_skipped).toEqual([expect.objectContaining({ check: 'incident_state' })]);
+      expect(await throttles().get(TENANT, NOW)).toBeNull();
+
+      await engine.incidents.decideApproval(approval.id, 'approve', { actor: 'oncall', note: null, now: NOW });
+      expect((await engine.incidents.active())[0].state).toBe('open');
+      const approved = await engine.run();
+      expect(approved.actions_taken).toEqual([
+        expect.objectContaining({ strategy: 'RATE_LIMIT_SOURCE', throttle: expect.objectContaining({ duration_minutes: 120 }) }),
+      ]);
+      expect(await throttles().get(TENANT, NOW)).toMatchObject({ until: new Date(NOW.getTime() + 120 * 60_000).toISOString() });
+    });
+
+    it('a rejected throttle approval throttles nothing', async () => {
+      engine = await new EngineUnderTest().start(validateRules({ strategy_limits: { RATE_LIMIT_SOURCE: { duration_minutes: 61 } } }));
+      engine.detector.set([await flooding('flood')]);
+      await engine.run();
+      const [approval] = await engine.incidents.listApprovals({ status: 'pending', limit: 10 });
+      await engine.incidents.decideApproval(approval.id, 'reject', { actor: 'oncall', note: null, now: NOW });
+      const after = await engine.run();
+      expect(after.actions_taken.filter((a) => a.strategy === 'RATE_LIMIT_SOURCE')).toEqual([]);
+      expect(await throttles().get(TENANT, NOW)).toBeNull();
+    });
+
+    it.each<[string, (e: EngineUnderTest) => Promise<unknown> | unknown, AutohealRules, string, RegExp]>([
+      [
+        'the kill switch of the tenant',
+        () => undefined,
+        validateRules({ tenant_overrides: { [TENANT]: { autoheal_enabled: false } } }),
+        'kill_switch',
+        /disabled for tenant/,
+      ],
+      [
+        'maintenance',
+        (e) => e.moduleRef.get(MaintenanceStore).set(url('flood'), new Date(NOW.getTime() + 60_000), 'deploy', 'bob', NOW),
+        DEFAULT_RULES,
+        'maintenance',
+        /maintenance/,
+      ],
+      [
+        'a cooldown of the endpoint',
+        (e) => e.coordination.set(`cooldown:${url('flood')}`, new Date(NOW.getTime() - 60_000).toISOString(), 60_000),
+        DEFAULT_RULES,
+        'cooldown',
+        /Cooldown active/,
+      ],
+      [
+        'the hourly heal cap',
+        () => undefined,
+        validateRules({ global_safety: { max_heals_per_hour: 0 } }),
+        'hourly_cap',
+        /Hourly heal cap/,
+      ],
+      [
+        'a confidence minimum above its probability',
+        () => undefined,
+        validateRules({ strategy_limits: { RATE_LIMIT_SOURCE: { min_confidence: 0.95 } } }),
+        'confidence',
+        /below RATE_LIMIT_SOURCE minimum/,
+      ],
+    ])('is held back by %s', async (_, arrange, rules, check, reason) => {
+      engine = await new EngineUnderTest().start(rules);
+      engine.detector.set([await flooding('flood')]);
+      await arrange(engine);
+      const result = await engine.run();
+      expect(result.actions_skipped).toEqual([
+        expect.objectContaining({ strategy: 'RATE_LIMIT_SOURCE', check, reason: expect.stringMatching(reason) }),
+      ]);
+      expect(await throttles().get(TENANT, NOW)).toBeNull();
+    });
+
+    it("never throttles a tenant the predictor was told floods but detection did not name (another tenant's incident)", async () => {
+      engine = await new EngineUnderTest().start();
+      engine.detector.set([{ ...(await flooding('flood')), flooding_tenant: 'someone-else' }]);
+      const result = await engine.run();
+      expect(result.actions_taken.map((a) => a.strategy)).toEqual(['REPLAY_RECENT']);
+      expect(await throttles().get(TENANT, NOW)).toBeNull();
+      expect(await throttles().get('someone-else', NOW)).toBeNull();
+    });
+
+    it('a tenant that disables RATE_LIMIT_SOURCE is not throttled; its failures are healed as usual', async () => {
+      engine = await new EngineUnderTest().start(
+        validateRules({ tenant_overrides: { [TENANT]: { disabled_strategies: ['RATE_LIMIT_SOURCE'] } } }),
+      );
+      engine.detector.set([await flooding('flood')]);
+      const result = await engine.run();
+      expect(result.actions_taken.map((a) => a.strategy)).toEqual(['REPLAY_RECENT']);
+      expect(await throttles().get(TENANT, NOW)).toBeNull();
+    });
   });
 
   describe('RECOVER_BACKLOG', () => {

@@ -55,6 +55,7 @@ interface Decision {
   eligibleDeliveries: number;
   record: IncidentRecord | null;
   approved: boolean;
+  approvedThrottleMinutes: number;
   /** Why nothing is done about it now (the incident waits for an operator), instead of acting. */
   hold?: string;
   /** The strategy waits for an operator's approval: what happens now is an escalation asking for it. */
@@ -146,6 +147,7 @@ export class AutohealEngine {
       );
     }
     const effectiveDryRun = dryRun || controls.dry_run;
+    await this.predictor.prepare(now);
     const cycleId = randomUUID();
     enterLogContext({ cycleId });
 
@@ -359,6 +361,7 @@ export class AutohealEngine {
     const recoveryAllowed = recoverLimits.strategy_allowed && recoverLimits.autoheal_enabled;
     const deferral = ctx.deferrals.get(endpointKey(incident.tenant_id, incident.endpoint));
     const deferLimits = ctx.rules.strategy_limits.DEFER_AND_MONITOR;
+    const duplicateRatio = effectiveLimits(ctx.rules, 'SILENCE_DUPES', incident.tenant_id).duplicate_ratio ?? 0.9;
     const context = {
       recent_deliveries: failures.length > 0 ? failures : undefined,
       endpoint_success_rate: successRate,
@@ -370,13 +373,21 @@ export class AutohealEngine {
       replay_min_confidence: replayLimits.min_confidence,
       ineffective_attempts: record?.ineffective_attempts ?? 0,
       max_ineffective_attempts: recoverLimits.max_ineffective_attempts,
+      strategy_priorities: ctx.rules.strategy_priorities,
+      duplicate_ratio: duplicateRatio,
+      disabled_strategies: replayLimits.disabled_strategies,
+      tenant_throttled: await this.inputs.tenantThrottled(incident, ctx.now),
+      signature_silenced: await this.inputs.signatureSilenced(incident, ctx.now, duplicateRatio),
     };
     const followed = followStrategy(record?.state ?? null, detected, this.predictor.chooseStrategy(incident, context), recoveryAllowed);
     const strategy = 'hold' in followed ? null : followed.strategy;
     const selection = selectReplayCandidates(failures, replayLimits, ctx.now);
-    // The approval gates starting a recovery: a drain already running (the endpoint answered its probe) is not
-    // stopped for one when its backlog grows critical meanwhile; should it fail again, the next drain asks.
-    const approved = incident.severity === 'critical' ? record?.state === 'draining' || (await this.tracking.approved(record)) : false;
+    // One approval per incident: a recovery's lets a critical incident be probed, a throttle's a long throttle.
+    // A drain already running (the endpoint answered its probe) is not stopped for an approval when its backlog
+    // grows critical meanwhile; should it fail again, the next drain asks.
+    const granted = await this.tracking.approvedPlan(record);
+    const approved = incident.severity === 'critical' && (record?.state === 'draining' || (granted !== null && !granted.throttle));
+    const approvedThrottleMinutes = granted?.throttle?.duration_minutes ?? 0;
     const verdict = strategy
       ? this.predictor.shouldApply(incident, strategy, {
           approved,
@@ -393,6 +404,7 @@ export class AutohealEngine {
       eligibleDeliveries: detected ? selection.eligible : 0,
       record,
       approved,
+      approvedThrottleMinutes,
       asksApproval: verdict?.needs_approval === true && this.executors.get(strategy!)?.awaitApproval !== undefined,
     };
     return 'hold' in followed ? { ...decision, hold: followed.hold } : decision;
@@ -434,6 +446,7 @@ export class AutohealEngine {
           : ctx.now,
       healsThisHour: state?.healsThisHour ?? 0,
       approved: decision.approved,
+      approvedThrottleMinutes: decision.approvedThrottleMinutes,
     });
     const executor = this.executors.get(strategy);
     const approvalAsked = !verdict.allowed && verdict.needs_approval && executor?.awaitApproval;

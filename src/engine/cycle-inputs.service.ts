@@ -8,6 +8,8 @@ import { DeliveryStore, FailureSummary } from '../deliveries/delivery-store.port
 import { EndpointSuccessRate, Insights } from '../insights/insights.port';
 import { MaintenanceStore, MaintenanceWindow } from '../maintenance/maintenance-store.port';
 import type { AutohealRules, GlobalSafety } from '../rules/rules.types';
+import { TenantThrottles } from '../throttles/tenant-throttles.service';
+import { SilenceStore } from '../escalation/silence-store.port';
 
 const REPLAY_CANDIDATE_SCAN_LIMIT = 100;
 
@@ -34,7 +36,22 @@ export class CycleInputs {
     private readonly detector: AnomalyDetector,
     private readonly deliveries: DeliveryStore,
     private readonly insights: Insights,
+    private readonly throttles: TenantThrottles,
+    private readonly silences: SilenceStore,
   ) {}
+
+  /** Read only where SILENCE_DUPES could apply: whether the incident's signature is silenced already. */
+  async signatureSilenced(incident: Incident, now: Date, duplicateRatio: number): Promise<boolean> {
+    const duplicates = incident.error_signature;
+    if (!duplicates || duplicates.share <= duplicateRatio) return false;
+    return (await this.silences.match(incident.tenant_id, duplicates.signature, now)) !== null;
+  }
+
+  /** Read only for a flooding tenant's incidents: whether RATE_LIMIT_SOURCE has already throttled it. */
+  async tenantThrottled(incident: Incident, now: Date): Promise<boolean> {
+    if (!incident.flooding_tenant) return false;
+    return (await this.throttles.get(incident.tenant_id, now)) !== null;
+  }
 
   controls(safety: GlobalSafety): Promise<EffectiveControls> {
     return this.controlsStore.effective(safety);

@@ -12,19 +12,22 @@ import { MetricsModule } from '../metrics/metrics.module';
 import { PredictorsModule } from '../predictors/predictors.module';
 import { IncidentHealingModule } from '../recovery/incident-healing.module';
 import { ReplayModule } from '../replay/replay.module';
+import { ThrottlesModule } from '../throttles/throttles.module';
 import { AutohealController } from './autoheal.controller';
 import { AutohealEngine } from './autoheal-engine.service';
 import { CycleBookkeeping } from './cycle-bookkeeping.service';
 import { CycleInputs } from './cycle-inputs.service';
 import { DeferExecutor } from './executors/defer.executor';
 import { EscalateExecutor } from './executors/escalate.executor';
+import { RateLimitExecutor } from './executors/rate-limit.executor';
+import { SilenceDupesExecutor } from './executors/silence-dupes.executor';
 import { RecoverBacklogExecutor } from './executors/recover-backlog.executor';
 import { ReplayExecutor } from './executors/replay.executor';
 import { StrategyExecutorRegistry } from './executors/strategy-executor';
 import { IncidentTracking } from './incident-tracking.service';
 
 /** A new strategy is one executor class, added here. */
-export const EXECUTORS = [ReplayExecutor, EscalateExecutor, DeferExecutor, RecoverBacklogExecutor];
+export const EXECUTORS = [ReplayExecutor, EscalateExecutor, DeferExecutor, RecoverBacklogExecutor, RateLimitExecutor, SilenceDupesExecutor];
 
 export const executorRegistryProvider = {
   provide: StrategyExecutorRegistry,
@@ -47,6 +50,7 @@ export const executorRegistryProvider = {
     MetricsModule,
     IncidentsModule,
     IncidentHealingModule,
+    ThrottlesModule,
   ],
   controllers: [AutohealController],
   providers: [...EXECUTORS, executorRegistryProvider, AutohealEngine, CycleInputs, CycleBookkeeping, IncidentTracking],

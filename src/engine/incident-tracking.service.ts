@@ -4,7 +4,7 @@ import { endpointKey } from '../common/endpoint-key';
 import { Coordination } from '../coordination/coordination.port';
 import { StormPager } from '../escalation/storm-pager.service';
 import { DeliveryStore, FailureSummary } from '../deliveries/delivery-store.port';
-import type { IncidentRecord } from '../incidents/incident';
+import type { ApprovalPlan, IncidentRecord } from '../incidents/incident';
 import { IncidentStore } from '../incidents/incident-store.port';
 import { SYSTEM_ACTOR } from '../incidents/incident-lifecycle';
 import { outageStartsOf } from '../incidents/outage-start';
@@ -138,8 +138,14 @@ export class IncidentTracking {
   }
 
   async approved(record: IncidentRecord | null): Promise<boolean> {
-    if (!record?.approval_id) return false;
-    return (await this.store.getApproval(record.approval_id))?.status === 'approved';
+    return (await this.approvedPlan(record)) !== null;
+  }
+
+  /** What an operator approved for the incident (its latest approval), or null. */
+  async approvedPlan(record: IncidentRecord | null): Promise<ApprovalPlan | null> {
+    if (!record?.approval_id) return null;
+    const approval = await this.store.getApproval(record.approval_id);
+    return approval?.status === 'approved' ? approval.plan : null;
   }
 
   /** A skip of a persisted incident goes on its timeline, once per reason in a row. */

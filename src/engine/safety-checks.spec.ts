@@ -67,6 +67,7 @@ describe('runSafetyChecks', () => {
       'business_hours',
       'strategy_limits',
       'tenant_policy',
+      'throttle_approval',
       'hourly_cap',
     ]);
   });
@@ -272,4 +273,79 @@ describe('selectReplayCandidates', () => {
     const failures = Array.from({ length: 60 }, (_, i) => delivery(`t${i}`, i * 0.1, 'transient_endpoint_down'));
     expect(selectReplayCandidates(failures, premium, NOW).selected).toHaveLength(50);
   });
+});
+
+describe('the safety table holds RATE_LIMIT_SOURCE and SILENCE_DUPES too', () => {
+  const flooding: Incident = { ...incident, flooding_tenant: incident.tenant_id, tenant_failure_share: 0.8, tenant_traffic_ratio: 5 };
+  const duplicated: Incident = { ...incident, error_signature: { signature: 'timeout', count: 19, sampled: 20, share: 0.95 } };
+  const rateLimit = (overrides: Partial<SafetyFacts> = {}, rules: AutohealRules = DEFAULT_RULES) =>
+    facts({ strategy: 'RATE_LIMIT_SOURCE', incident: flooding, probability: 0.8, ...overrides }, rules);
+  const silence = (overrides: Partial<SafetyFacts> = {}, rules: AutohealRules = DEFAULT_RULES) =>
+    facts({ strategy: 'SILENCE_DUPES', incident: duplicated, probability: 0.8, ...overrides }, rules);
+
+  it('lets a flood throttle and a duplicate silence through within the limits', () => {
+    expect(runSafetyChecks(rateLimit())).toEqual({ allowed: true });
+    expect(runSafetyChecks(silence())).toEqual({ allowed: true });
+  });
+
+  it('refuses to throttle without a flooding tenant named by detection, or one that is not the incident tenant', () => {
+    expect(runSafetyChecks(rateLimit({ incident }))).toMatchObject({
+      allowed: false,
+      check: 'strategy_limits',
+      reason: /No flooding tenant/,
+    });
+    expect(runSafetyChecks(rateLimit({ incident: { ...flooding, flooding_tenant: 'other' } }))).toMatchObject({
+      check: 'strategy_limits',
+      reason: /named tenant other, not the incident's tenant tenant-123/,
+    });
+  });
+
+  it('refuses to silence below duplicate_ratio', () => {
+    const mixed = { ...duplicated, error_signature: { signature: 'timeout', count: 18, sampled: 20, share: 0.9 } };
+    expect(runSafetyChecks(silence({ incident: mixed }))).toMatchObject({ check: 'strategy_limits', reason: /Only 90% .* needs > 90%/ });
+  });
+
+  it('a throttle above approval_above_minutes needs an approval, and one approved for as long passes', () => {
+    const long = rulesWith({ strategy_limits: { RATE_LIMIT_SOURCE: { duration_minutes: 61 } } });
+    expect(runSafetyChecks(rateLimit({}, long))).toEqual({
+      allowed: false,
+      check: 'throttle_approval',
+      reason: "Throttling tenant tenant-123 for 61 minutes (> 60) needs an operator's approval",
+      needs_approval: true,
+    });
+    expect(runSafetyChecks(rateLimit({ approvedThrottleMinutes: 30 }, long))).toMatchObject({ check: 'throttle_approval' });
+    expect(runSafetyChecks(rateLimit({ approvedThrottleMinutes: 61 }, long))).toEqual({ allowed: true });
+    // A tenant cannot lengthen its own throttle past the approval either.
+    const tenantLong = rulesWith({
+      tenant_overrides: { 'tenant-123': { strategy_limits: { RATE_LIMIT_SOURCE: { duration_minutes: 240 } } } },
+    });
+    expect(runSafetyChecks(rateLimit({}, tenantLong))).toMatchObject({ check: 'throttle_approval', needs_approval: true });
+  });
+
+  it.each<['RATE_LIMIT_SOURCE' | 'SILENCE_DUPES']>([['RATE_LIMIT_SOURCE'], ['SILENCE_DUPES']])(
+    '%s is held by every layer: kill switch, severity, confidence, maintenance, cooldown, business hours, tenant policy, hourly cap',
+    (strategy) => {
+      const make = strategy === 'RATE_LIMIT_SOURCE' ? rateLimit : silence;
+      const closed = rulesWith({
+        global_safety: {
+          business_hours: { enabled: true, start_hour: 0, end_hour: 1, days: [0], timezone: 'UTC', allow_actions: 'inside' },
+        },
+      });
+      const disabled = rulesWith({ tenant_overrides: { 'tenant-123': { disabled_strategies: [strategy] } } });
+      const cases: Array<[Partial<SafetyFacts>, AutohealRules, string]> = [
+        [{ coordinationProblem: 'ECONNREFUSED' }, DEFAULT_RULES, 'coordination'],
+        [{ killSwitch: { enabled: false } }, DEFAULT_RULES, 'kill_switch'],
+        [{ incident: { ...make().incident, severity: 'critical' } }, DEFAULT_RULES, 'severity'],
+        [{ probability: 0.6 }, DEFAULT_RULES, 'confidence'],
+        [{ maintenance: { until: minutesAgo(-10), reason: 'deploy' } }, DEFAULT_RULES, 'maintenance'],
+        [{ lastHealedAt: minutesAgo(1) }, DEFAULT_RULES, 'cooldown'],
+        [{}, closed, 'business_hours'],
+        [{}, disabled, 'tenant_policy'],
+        [{ healsThisHour: 100 }, DEFAULT_RULES, 'hourly_cap'],
+      ];
+      for (const [overrides, rules, check] of cases) {
+        expect(runSafetyChecks(make(overrides, rules))).toMatchObject({ allowed: false, check });
+      }
+    },
+  );
 });

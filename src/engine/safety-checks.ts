@@ -37,6 +37,8 @@ export interface SafetyFacts {
   healsThisHour: number;
   /** An operator approved recovering this incident. */
   approved?: boolean;
+  /** An operator approved throttling this incident's tenant for up to this many minutes. */
+  approvedThrottleMinutes?: number;
 }
 
 export type SafetyVerdict =
@@ -113,6 +115,8 @@ export const SAFETY_CHECKS = [
   [
     'strategy_limits',
     (f) => {
+      if (f.strategy === 'RATE_LIMIT_SOURCE') return floodProblem(f);
+      if (f.strategy === 'SILENCE_DUPES') return duplicatesProblem(f);
       if (f.strategy !== 'REPLAY_RECENT') return null;
       const window = f.limits.time_window_minutes;
       if (f.recentFailures === 0) return `No failed deliveries in the last ${window} minutes to replay`;
@@ -140,6 +144,19 @@ export const SAFETY_CHECKS = [
     },
   ],
   [
+    'throttle_approval',
+    (f) => {
+      if (f.strategy !== 'RATE_LIMIT_SOURCE') return null;
+      const minutes = f.limits.duration_minutes ?? 30;
+      const above = f.limits.approval_above_minutes ?? 60;
+      if (minutes <= above || (f.approvedThrottleMinutes ?? 0) >= minutes) return null;
+      return {
+        reason: `Throttling tenant ${f.incident.tenant_id} for ${minutes} minutes (> ${above}) needs an operator's approval`,
+        needs_approval: true,
+      };
+    },
+  ],
+  [
     'hourly_cap',
     (f) => {
       const cap = f.rules.global_safety.max_heals_per_hour;
@@ -148,6 +165,23 @@ export const SAFETY_CHECKS = [
     },
   ],
 ] as const satisfies ReadonlyArray<readonly [string, Check]>;
+
+/** RATE_LIMIT_SOURCE throttles only the tenant detection named, and only its own incident's tenant. */
+function floodProblem(f: SafetyFacts): string | null {
+  const named = f.incident.flooding_tenant;
+  if (!named) return `No flooding tenant detected: RATE_LIMIT_SOURCE throttles only a tenant detection names`;
+  if (named !== f.incident.tenant_id) return `Detection named tenant ${named}, not the incident's tenant ${f.incident.tenant_id}`;
+  const factor = f.limits.throttle_factor ?? 0;
+  if (!(factor > 0 && factor <= 1)) return `throttle_factor ${factor} is not a slowdown (must be > 0 and <= 1)`;
+  return null;
+}
+
+function duplicatesProblem(f: SafetyFacts): string | null {
+  const share = f.incident.error_signature?.share ?? 0;
+  const ratio = f.limits.duplicate_ratio ?? 0.9;
+  if (share > ratio) return null;
+  return `Only ${Math.round(share * 100)}% of the failures share one error signature (SILENCE_DUPES needs > ${Math.round(ratio * 100)}%)`;
+}
 
 export type SafetyCheckName = (typeof SAFETY_CHECKS)[number][0];
 

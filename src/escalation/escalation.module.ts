@@ -9,9 +9,24 @@ import { Notifier } from './notifier.port';
 import { SlackWebhookNotifier } from './slack-webhook-notifier.adapter';
 import { SqlEscalationStore } from './sql-escalation-store.adapter';
 import { StormPager } from './storm-pager.service';
+import { Clock } from '../clock/clock';
+import { AutohealMetrics } from '../metrics/autoheal-metrics.service';
+import { MetricsModule } from '../metrics/metrics.module';
+import { SilenceStore } from './silence-store.port';
+import { SilencesController } from './silences.controller';
+import { SilencingNotifier } from './silencing-notifier';
+import { SqlSilenceStore } from './sql-silence-store.adapter';
+
+/** The page channel named by configuration: a Slack-compatible webhook, or the log. */
+export function createNotificationChannel(config: AppConfig): Notifier {
+  if (config.notifyWebhookUrl) return new SlackWebhookNotifier(config.notifyWebhookUrl);
+  new Logger('Notifications').log('NOTIFY_WEBHOOK_URL is not set: notifications go to the log only');
+  return new LogNotifier();
+}
 
 @Module({
-  controllers: [EscalationController],
+  imports: [MetricsModule],
+  controllers: [EscalationController, SilencesController],
   providers: [
     {
       provide: EscalationStore,
@@ -20,16 +35,15 @@ import { StormPager } from './storm-pager.service';
     },
     EscalationService,
     StormPager,
+    // PostgreSQL always (the embedded PGlite included); the memory adapter is the unit tests' fake.
+    { provide: SilenceStore, inject: [DataSource], useFactory: (dataSource: DataSource): SilenceStore => new SqlSilenceStore(dataSource) },
     {
       provide: Notifier,
-      inject: [AppConfig],
-      useFactory: (config: AppConfig): Notifier => {
-        if (config.notifyWebhookUrl) return new SlackWebhookNotifier(config.notifyWebhookUrl);
-        new Logger('Notifications').log('NOTIFY_WEBHOOK_URL is not set: notifications go to the log only');
-        return new LogNotifier();
-      },
+      inject: [AppConfig, SilenceStore, AutohealMetrics, Clock],
+      useFactory: (config: AppConfig, silences: SilenceStore, metrics: AutohealMetrics, clock: Clock): Notifier =>
+        new SilencingNotifier(createNotificationChannel(config), silences, metrics, clock),
     },
   ],
-  exports: [EscalationService, Notifier, StormPager],
+  exports: [EscalationService, Notifier, StormPager, SilenceStore],
 })
 export class EscalationModule {}

@@ -8,6 +8,8 @@ export interface Notification {
   endpoint?: string;
   escalation_id?: string;
   fields?: Record<string, string>;
+  /** The error signature the page is about (errorSignature): silences (SILENCE_DUPES) match it with tenant_id. */
+  signature?: string;
 }
 
 /** Tells people (on-call, a channel) that something needs them. Rejects when delivery failed. */

@@ -83,6 +83,19 @@ export interface ApprovalPlan {
   count: number;
   oldest_at: string | null;
   target: string;
+  /** A RATE_LIMIT_SOURCE throttle longer than its approval_above_minutes: approved, the incident is open again and throttled. */
+  throttle?: ThrottlePlan;
+}
+
+export interface ThrottlePlan {
+  tenant_id: string;
+  factor: number;
+  duration_minutes: number;
+}
+
+/** Where an approved incident goes: a recovery probes, a throttle is applied by the next cycle that still sees the flood. */
+export function approvedState(plan: ApprovalPlan): 'probing' | 'open' {
+  return plan.throttle ? 'open' : 'probing';
 }
 
 export interface Approval {

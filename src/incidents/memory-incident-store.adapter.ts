@@ -4,6 +4,7 @@ import {
   ACTIVE_STATES,
   Approval,
   ApprovalDecisionKind,
+  approvedState,
   IncidentDetail,
   IncidentEvent,
   IncidentPatch,
@@ -243,8 +244,8 @@ export class MemoryIncidentStore extends IncidentStore {
       decided_by: by.actor,
       note: by.note ?? null,
     });
-    const to = approved ? 'probing' : 'escalated';
-    this.change(incident, approved ? { state: to, next_probe_at: new Date(by.now) } : { state: to }, by.now);
+    const to = approved ? approvedState(approval.plan) : 'escalated';
+    this.change(incident, to === 'probing' ? { state: to, next_probe_at: new Date(by.now) } : { state: to }, by.now);
     this.append(incident.id, {
       type: approved ? 'approved' : 'rejected',
       at: by.now,

@@ -5,6 +5,7 @@ import {
   ACTIVE_STATES,
   Approval,
   ApprovalDecisionKind,
+  approvedState,
   IncidentDetail,
   IncidentEvent,
   IncidentPatch,
@@ -356,8 +357,8 @@ export class SqlIncidentStore extends IncidentStore {
       const approved = decision === 'approve';
       const note = by.note ?? null;
       await tx.query(DECIDE_APPROVAL, [id, approved ? 'approved' : 'rejected', by.now, by.actor, note]);
-      const to = approved ? 'probing' : 'escalated';
-      const updated = await this.update(tx, incident.id, approved ? { state: to, next_probe_at: by.now } : { state: to }, by.now);
+      const to = approved ? approvedState(approval.plan) : 'escalated';
+      const updated = await this.update(tx, incident.id, to === 'probing' ? { state: to, next_probe_at: by.now } : { state: to }, by.now);
       await this.insertEvents(tx, [
         {
           incidentId: incident.id,

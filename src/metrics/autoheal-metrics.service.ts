@@ -52,6 +52,11 @@ export class AutohealMetrics {
     help: 'Deliveries replayed by live cycles',
     registers: [this.registry],
   });
+  private readonly suppressed = new Counter({
+    name: 'autoheal_notifications_suppressed_total',
+    help: 'Notifications not sent because a silence (SILENCE_DUPES) matched them',
+    registers: [this.registry],
+  });
   private readonly escalations = new Counter({
     name: 'autoheal_escalations_total',
     help: 'Escalations created by live cycles',
@@ -139,6 +144,10 @@ export class AutohealMetrics {
 
   setBacklog(deliveries: number): void {
     this.backlog.set(countOrZero(deliveries));
+  }
+
+  countSuppressed(): void {
+    this.suppressed.inc();
   }
 
   countProbe(outcome: ProbeOutcome): void {

@@ -2,6 +2,7 @@ import type { Strategy } from '../rules/rules.types';
 import {
   chooseStrategy,
   chooseStrategyWithReason,
+  DEFAULT_STRATEGY_PRIORITIES,
   predictOutcomeProbability,
   RuleBasedPredictor,
   shouldApplyAutoheal,
@@ -543,5 +544,99 @@ describe('backlog recovery (RECOVER_BACKLOG)', () => {
       check: 'severity',
       needs_approval: true,
     });
+  });
+});
+
+describe('all five strategies, in strategy_priorities order (RATE_LIMIT_SOURCE, SILENCE_DUPES)', () => {
+  const flood = { tenant_id: 't1', flooding_tenant: 't1', tenant_failure_share: 0.72, tenant_traffic_ratio: 4.2 } as const;
+  const dupes = { error_signature: { signature: 'connect econnrefused <ip>:<n>', count: 19, sampled: 20, share: 0.95 } };
+  const transient = { transient_ratio: 0.9, permanent_ratio: 0 };
+  const unclear = { transient_ratio: 0.4, permanent_ratio: 0.4 };
+  const choose = (incident: IncidentLike, context: StrategyContext = {}) => chooseStrategyWithReason(incident, context);
+
+  it.each<[string, IncidentLike, StrategyContext, Strategy, RegExp]>([
+    ['a small transient burst', { failures: 10, severity: 'medium' }, transient, 'REPLAY_RECENT', /^Mostly transient failures/],
+    ['a massive cluster', { failures: 60, severity: 'high' }, unclear, 'ESCALATE_OPERATOR', /^Massive failure cluster/],
+    ['an unclear pattern', { failures: 10, severity: 'medium' }, unclear, 'DEFER_AND_MONITOR', /^Unclear pattern/],
+    [
+      'a flooding tenant with a small transient burst: before the replay (2 < 3)',
+      { failures: 10, severity: 'medium', ...flood },
+      transient,
+      'RATE_LIMIT_SOURCE',
+      /^Tenant t1 floods: 72% of all failures in the window, traffic 4.2x its baseline \(priority 2, chosen over REPLAY_RECENT/,
+    ],
+    [
+      'duplicate errors of an unclear pattern: before the deferral (4 < 5)',
+      { failures: 20, severity: 'medium', ...dupes },
+      unclear,
+      'SILENCE_DUPES',
+      /^Duplicate errors: 95% of 20 failures \(> 90%\) share the signature "connect econnrefused <ip>:<n>" \(priority 4, chosen over DEFER/,
+    ],
+    [
+      'a sustained outage: RECOVER_BACKLOG',
+      { failures: 30, severity: 'high', kind: 'sustained_outage' },
+      { ...transient, backlog_recovery: true },
+      'RECOVER_BACKLOG',
+      /^Sustained outage/,
+    ],
+  ])('%s → %s, with a reason', (_, incident, context, strategy, reason) => {
+    const choice = choose(incident, context);
+    expect(choice.strategy).toBe(strategy);
+    expect(choice.reason).toMatch(reason);
+  });
+
+  it('an escalation comes before a flood and duplicates (priority 1), and says what it passed over', () => {
+    const choice = choose({ failures: 60, severity: 'high', ...flood, ...dupes }, unclear);
+    expect(choice.strategy).toBe('ESCALATE_OPERATOR');
+    expect(choice.reason).toMatch(
+      /chosen over RATE_LIMIT_SOURCE \(priority 2: Tenant t1 floods.*; SILENCE_DUPES \(priority 4: Duplicate errors/,
+    );
+  });
+
+  it('follows custom strategy_priorities', () => {
+    const priorities = { ...DEFAULT_STRATEGY_PRIORITIES, REPLAY_RECENT: 1, ESCALATE_OPERATOR: 3 };
+    expect(choose({ failures: 10, severity: 'medium', ...flood }, { ...transient, strategy_priorities: priorities }).strategy).toBe(
+      'REPLAY_RECENT',
+    );
+    const silenceFirst = { ...DEFAULT_STRATEGY_PRIORITIES, SILENCE_DUPES: 1, ESCALATE_OPERATOR: 4 };
+    expect(choose({ failures: 60, severity: 'high', ...dupes }, { ...unclear, strategy_priorities: silenceFirst }).strategy).toBe(
+      'SILENCE_DUPES',
+    );
+  });
+
+  it('never displaces a heal by a silence: duplicates of a replayable burst or an outage are healed', () => {
+    expect(choose({ failures: 10, severity: 'medium', ...dupes }, transient).strategy).toBe('REPLAY_RECENT');
+    const outage = { failures: 30, severity: 'high', kind: 'sustained_outage', ...dupes } as const;
+    expect(choose(outage, { ...transient, backlog_recovery: true }).strategy).toBe('RECOVER_BACKLOG');
+  });
+
+  it('a critical incident is never throttled or silenced automatically', () => {
+    expect(choose({ failures: 150, severity: 'critical', ...flood, ...dupes }, unclear).strategy).toBe('ESCALATE_OPERATOR');
+  });
+
+  it('offers neither once done (throttled, silenced), nor when the tenant disables them, nor for another named tenant', () => {
+    const incident = { failures: 10, severity: 'medium', ...flood } as const;
+    expect(choose(incident, { ...transient, tenant_throttled: true }).strategy).toBe('REPLAY_RECENT');
+    expect(choose(incident, { ...transient, disabled_strategies: ['RATE_LIMIT_SOURCE'] }).strategy).toBe('REPLAY_RECENT');
+    expect(choose({ ...incident, flooding_tenant: 'someone-else' }, transient).strategy).toBe('REPLAY_RECENT');
+    const duplicated = { failures: 20, severity: 'medium', ...dupes } as const;
+    expect(choose(duplicated, { ...unclear, signature_silenced: true }).strategy).toBe('DEFER_AND_MONITOR');
+    expect(choose(duplicated, { ...unclear, disabled_strategies: ['SILENCE_DUPES'] }).strategy).toBe('DEFER_AND_MONITOR');
+  });
+
+  it('SILENCE_DUPES needs more than duplicate_ratio of the failures on one signature', () => {
+    const at = (share: number, ratio?: number) =>
+      choose(
+        { failures: 20, severity: 'medium', error_signature: { ...dupes.error_signature, share } },
+        { ...unclear, duplicate_ratio: ratio },
+      ).strategy;
+    expect(at(0.9)).toBe('DEFER_AND_MONITOR');
+    expect(at(0.91)).toBe('SILENCE_DUPES');
+    expect(at(0.91, 0.95)).toBe('DEFER_AND_MONITOR');
+  });
+
+  it('gives each of the new strategies its base probability', () => {
+    expect(predictOutcomeProbability({}, 'RATE_LIMIT_SOURCE')).toBe(0.7);
+    expect(predictOutcomeProbability({}, 'SILENCE_DUPES')).toBe(0.8);
   });
 });

@@ -43,11 +43,74 @@ export function resolveRatios(incident: IncidentLike, context: StrategyContext):
   };
 }
 
+/** The guide's order: a person first, then the flood, then quick heals; RECOVER_BACKLOG last. */
+export const DEFAULT_STRATEGY_PRIORITIES: Readonly<Record<Strategy, number>> = {
+  ESCALATE_OPERATOR: 1,
+  RATE_LIMIT_SOURCE: 2,
+  REPLAY_RECENT: 3,
+  SILENCE_DUPES: 4,
+  DEFER_AND_MONITOR: 5,
+  RECOVER_BACKLOG: 6,
+};
+
+export const DEFAULT_DUPLICATE_RATIO = 0.9;
+
+/**
+ * Every strategy that applies, the first by strategy_priorities wins. The failure-pattern tree
+ * (failurePatternChoice) gives one of ESCALATE_OPERATOR, REPLAY_RECENT, DEFER_AND_MONITOR and
+ * RECOVER_BACKLOG; RATE_LIMIT_SOURCE applies when detection named the incident's tenant as flooding (and it is
+ * not throttled yet), SILENCE_DUPES when one error signature covers more than duplicate_ratio of its failures
+ * and the tree would page or defer (not yet silenced). A critical
+ * incident is the tree's alone (only an escalation or an approved recovery acts on it). The reason says
+ * what was passed over and why.
+ */
+export function chooseStrategyWithReason(incident: IncidentLike, context: StrategyContext = {}): StrategyChoice {
+  const tree = failurePatternChoice(incident, context);
+  if (incident.severity === 'critical') return tree;
+  const options = [tree, ...floodAndDuplicateChoices(incident, context, tree)];
+  if (options.length === 1) return tree;
+  const priorities = context.strategy_priorities ?? DEFAULT_STRATEGY_PRIORITIES;
+  const rank = (choice: StrategyChoice) => priorities[choice.strategy] ?? Number.MAX_SAFE_INTEGER;
+  const [chosen, ...passed] = [...options].sort((a, b) => rank(a) - rank(b));
+  const over = passed.map((other) => `${other.strategy} (priority ${rank(other)}: ${other.reason})`).join('; ');
+  return { strategy: chosen.strategy, reason: `${chosen.reason} (priority ${rank(chosen)}, chosen over ${over})` };
+}
+
+/** Only `tree`'s pages are silenced: a replay or a recovery heals the duplicates, and must not give way to a silence. */
+const SILENCEABLE: readonly Strategy[] = ['DEFER_AND_MONITOR', 'ESCALATE_OPERATOR'];
+
+function floodAndDuplicateChoices(incident: IncidentLike, context: StrategyContext, tree: StrategyChoice): StrategyChoice[] {
+  const allowed = (strategy: Strategy) => !(context.disabled_strategies ?? []).includes(strategy);
+  const choices: StrategyChoice[] = [];
+  const floods =
+    incident.flooding_tenant !== undefined && incident.flooding_tenant !== null && incident.flooding_tenant === incident.tenant_id;
+  if (allowed('RATE_LIMIT_SOURCE') && floods && context.tenant_throttled !== true) {
+    choices.push({
+      strategy: 'RATE_LIMIT_SOURCE',
+      reason:
+        `Tenant ${incident.tenant_id} floods: ${pct(incident.tenant_failure_share ?? 0)} of all failures in the window, ` +
+        `traffic ${incident.tenant_traffic_ratio ?? 0}x its baseline`,
+    });
+  }
+  const duplicates = incident.error_signature;
+  const ratio = context.duplicate_ratio ?? DEFAULT_DUPLICATE_RATIO;
+  const silenceable = SILENCEABLE.includes(tree.strategy) && context.signature_silenced !== true;
+  if (allowed('SILENCE_DUPES') && silenceable && duplicates && (incident.failures ?? 0) > 0 && duplicates.share > ratio) {
+    choices.push({
+      strategy: 'SILENCE_DUPES',
+      reason:
+        `Duplicate errors: ${pct(duplicates.share)} of ${duplicates.sampled} failures (> ${pct(ratio)}) ` +
+        `share the signature "${duplicates.signature}"`,
+    });
+  }
+  return choices;
+}
+
 /**
  * First match wins. With `backlog_recovery`, a transient outage a replay would not suit (sustained, too big,
  * critical, or untrusted) is recovered instead of deferred, escalated or skipped.
  */
-export function chooseStrategyWithReason(incident: IncidentLike, context: StrategyContext = {}): StrategyChoice {
+function failurePatternChoice(incident: IncidentLike, context: StrategyContext): StrategyChoice {
   const t = STRATEGY_THRESHOLDS;
   const failures = incident.failures ?? 0;
   const { transient_ratio, permanent_ratio } = resolveRatios(incident, context);

@@ -19,6 +19,16 @@ export interface StrategyContext {
   /** Probes and drains that recovered nothing. */
   ineffective_attempts?: number;
   max_ineffective_attempts?: number;
+  /** When several strategies apply, the lowest wins (the rules' strategy_priorities; the guide's by default). */
+  strategy_priorities?: Readonly<Record<Strategy, number>>;
+  /** SILENCE_DUPES (tenant-effective): the share of failures one error signature must exceed. */
+  duplicate_ratio?: number;
+  /** The tenant's disabled_strategies: RATE_LIMIT_SOURCE and SILENCE_DUPES are not offered when listed. */
+  disabled_strategies?: readonly Strategy[];
+  /** The tenant is throttled already: RATE_LIMIT_SOURCE has done its part, the failure pattern decides. */
+  tenant_throttled?: boolean;
+  /** The incident's error signature is silenced already: SILENCE_DUPES has done its part. */
+  signature_silenced?: boolean;
 }
 
 export type IncidentLike = Partial<Incident>;
@@ -54,4 +64,6 @@ export abstract class StrategyPredictor {
   abstract chooseStrategy(incident: IncidentLike, context: StrategyContext): StrategyChoice;
   abstract predictOutcomeProbability(incident: IncidentLike, strategy: Strategy, context: StrategyContext): number;
   abstract shouldApply(incident: IncidentLike, strategy: Strategy, context: ApplyContext): ApplyDecision;
+  /** Awaited at the start of every cycle: a predictor that learns reads what it learns from here, not while deciding. */
+  async prepare(_now: Date): Promise<void> {}
 }

@@ -17,7 +17,8 @@ import { DrainJobRouter } from './drain-job-router';
 import { incidentBacklogFilter } from './incident-backlog.service';
 import { LedgerDrainSenderFactory } from './ledger-drain-sender';
 import { DrainCounts, DrainProgress, DrainResult, PacedDrain } from './paced-drain';
-import { batchSizeFor } from './recovery-pacing';
+import { batchSizeFor, throttledPacing } from './recovery-pacing';
+import { TenantThrottles } from '../throttles/tenant-throttles.service';
 import { RecoverySafety } from './recovery-safety.service';
 
 /** A drain's pause conditions are read at most this often: a kill switch stops it within a batch, not a round trip per send. */
@@ -55,6 +56,7 @@ export class IncidentDrainRunner implements OnModuleInit {
     private readonly metrics: AutohealMetrics,
     private readonly clock: Clock,
     private readonly ledger: ReplayLedger,
+    private readonly throttles: TenantThrottles,
   ) {}
 
   onModuleInit(): void {
@@ -89,19 +91,25 @@ export class IncidentDrainRunner implements OnModuleInit {
     for (let pass = 1; pass <= MAX_PASSES; pass++) {
       const audit = rules.global_safety.audit_all_actions;
       const run = { actor: AUTOHEAL_OPERATOR, runId: record.id, startedAt: this.clock.now(), lease, audit, settleBehind: true };
-      const sender = this.senders.create(run, (event) => {
-        if (event.result.outcome === 'delivered') lastDeliveredAt = this.clock.now();
-      });
-      result = await this.drain.run(this.reader.source(incidentBacklogFilter(record, limits)), sender, {
-        concurrency: limits.drain_concurrency,
-        ratePerSecond: limits.drain_rate_per_second,
-        maxConsecutiveFailures: limits.drain_max_consecutive_failures,
-        batchSize: batchSizeFor({
+      // Read each pass: a throttle applied (or lifted) meanwhile takes effect on the next one.
+      const pacing = throttledPacing(
+        {
           concurrency: limits.drain_concurrency ?? 4,
           ratePerSecond: limits.drain_rate_per_second ?? 20,
           maxConsecutiveFailures: limits.drain_max_consecutive_failures ?? 5,
           maxDeliveries: limits.max_backlog_deliveries ?? 100_000,
-        }),
+        },
+        await this.throttles.factorFor(record.tenant_id),
+      );
+      const sender = this.senders.create(run, (event) => {
+        if (event.result.outcome === 'delivered') lastDeliveredAt = this.clock.now();
+      });
+      result = await this.drain.run(this.reader.source(incidentBacklogFilter(record, limits)), sender, {
+        concurrency: pacing.concurrency,
+        ratePerSecond: pacing.ratePerSecond,
+        minRatePerSecond: Math.min(1, pacing.ratePerSecond),
+        maxConsecutiveFailures: pacing.maxConsecutiveFailures,
+        batchSize: batchSizeFor(pacing),
         shouldContinue: () => check.ok(),
         onBatch: (progress) => this.onBatch(record, progress, pass, rules),
       });

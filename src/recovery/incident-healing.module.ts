@@ -6,6 +6,7 @@ import { IncidentDrainRunner } from './incident-drain-runner.service';
 import { ReplayModule } from '../replay/replay.module';
 import { RecoveriesModule } from './recoveries.module';
 import { RecoveryModule } from './recovery.module';
+import { ThrottlesModule } from '../throttles/throttles.module';
 
 /**
  * Healing incidents on the drain machinery operator recoveries use: the backlog probes and
@@ -13,7 +14,7 @@ import { RecoveryModule } from './recovery.module';
  * RECOVER_BACKLOG executor uses both.
  */
 @Module({
-  imports: [RecoveryModule, RecoveriesModule, ReplayModule, IncidentsModule, MetricsModule],
+  imports: [RecoveryModule, RecoveriesModule, ReplayModule, IncidentsModule, MetricsModule, ThrottlesModule],
   providers: [IncidentBacklog, IncidentDrainRunner],
   exports: [IncidentBacklog, RecoveryModule],
 })

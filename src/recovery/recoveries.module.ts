@@ -10,6 +10,7 @@ import { RecoveriesController } from './recoveries.controller';
 import { RecoveriesService } from './recoveries.service';
 import { RecoveryModule } from './recovery.module';
 import { RecoveryRunner } from './recovery-runner.service';
+import { ThrottlesModule } from '../throttles/throttles.module';
 import { RecoverySafety } from './recovery-safety.service';
 import { RecoveryStore } from './recovery-store.port';
 import { SqlBacklogReader } from './sql-backlog-reader.adapter';
@@ -21,7 +22,7 @@ import { SqlRecoveryStore } from './sql-recovery-store.adapter';
  * the only choice; the memory ones are swapped in with overrideProvider.
  */
 @Module({
-  imports: [RecoveryModule, ReplayModule, ControlsModule, MaintenanceModule],
+  imports: [RecoveryModule, ReplayModule, ControlsModule, MaintenanceModule, ThrottlesModule],
   controllers: [RecoveriesController],
   providers: [
     {

@@ -30,6 +30,11 @@ export function recoveryPacing(rules: AutohealRules): RecoveryPacing {
   };
 }
 
+/** A throttled tenant's sends (RATE_LIMIT_SOURCE): the rate times its factor; concurrency stays. */
+export function throttledPacing(pacing: RecoveryPacing, factor: number): RecoveryPacing {
+  return factor >= 1 ? pacing : { ...pacing, ratePerSecond: pacing.ratePerSecond * factor };
+}
+
 /** Seconds to send `total` at the pacing's top rate: the best case, as a plan promises nothing better. */
 export function estimatedSeconds(total: number, pacing: RecoveryPacing): number {
   return Math.ceil((total / pacing.ratePerSecond) * 10) / 10;

@@ -16,6 +16,9 @@ import { PacedDrain } from './paced-drain';
 import { RecoveryRunner } from './recovery-runner.service';
 import { RecoverySafety } from './recovery-safety.service';
 import { ManualClockSleeper } from './sleeper.port';
+import { MemoryCoordination } from '../coordination/memory-coordination.adapter';
+import { MemoryThrottleRecordStore } from '../throttles/memory-throttle-record-store.adapter';
+import { TenantThrottles } from '../throttles/tenant-throttles.service';
 
 describe('RecoveryRunner (memory adapters, manual clock)', () => {
   const target = 'https://hooks.example.com/in';
@@ -27,6 +30,7 @@ describe('RecoveryRunner (memory adapters, manual clock)', () => {
   let maintenance: MemoryMaintenanceStore;
   let runner: RecoveryRunner;
   let sentAt: number[];
+  let throttles: TenantThrottles;
   const queue = new InProcessDrainQueue();
   afterAll(() => queue.close());
 
@@ -41,6 +45,7 @@ describe('RecoveryRunner (memory adapters, manual clock)', () => {
     maintenance = new MemoryMaintenanceStore();
     const rules = new StaticRulesSource(DEFAULT_RULES);
     const sleeper = new ManualClockSleeper(clock);
+    throttles = new TenantThrottles(new MemoryCoordination(), new MemoryThrottleRecordStore(), clock);
     runner = new RecoveryRunner(
       new DrainJobRouter(queue),
       store,
@@ -51,6 +56,7 @@ describe('RecoveryRunner (memory adapters, manual clock)', () => {
       rules,
       clock,
       sleeper,
+      throttles,
     );
     const items = Array.from({ length: 8 }, (_, n) => ({
       id: `d${n}`,
@@ -88,6 +94,16 @@ describe('RecoveryRunner (memory adapters, manual clock)', () => {
     // 8 sends evenly spaced at 20/s take 350 ms from the first to the last start.
     expect(sentAt).toHaveLength(8);
     expect(Math.max(...sentAt) - t0).toBeGreaterThanOrEqual(350);
+  });
+
+  it("runs a throttled tenant's recovery at drain_rate_per_second × the throttle factor", async () => {
+    await throttles.apply({ tenantId: 'acme', factor: 0.25, durationMinutes: 30, reason: 'flood', actor: 'test', now: clock.now() });
+    const { id } = await recovery();
+    const t0 = clock.now().getTime();
+    await runner.run({ kind: 'recovery', id }, signal);
+    expect(await store.get(id)).toMatchObject({ state: 'completed', sent: 8, delivered: 8 });
+    // 5/s instead of 20/s: 8 starts evenly spaced take 1400 ms, not 350.
+    expect(Math.max(...sentAt) - t0).toBeGreaterThanOrEqual(1400);
   });
 
   it('waits while the endpoint is in maintenance: nothing goes out before the window ends', async () => {

@@ -8,7 +8,8 @@ import { DrainJobRouter } from './drain-job-router';
 import { DrainSendEvent, LedgerDrainSenderFactory } from './ledger-drain-sender';
 import { DrainCounts, DrainResult, PacedDrain } from './paced-drain';
 import { RecoveryRecord } from './recovery';
-import { batchSizeFor, recoveryPacing } from './recovery-pacing';
+import { batchSizeFor, recoveryPacing, throttledPacing } from './recovery-pacing';
+import { TenantThrottles } from '../throttles/tenant-throttles.service';
 import { RecoverySafety } from './recovery-safety.service';
 import { RecoveryStore } from './recovery-store.port';
 import { Sleeper } from './sleeper.port';
@@ -57,6 +58,7 @@ export class RecoveryRunner implements OnModuleInit {
     private readonly rules: RulesSource,
     private readonly clock: Clock,
     private readonly sleeper: Sleeper,
+    private readonly throttles: TenantThrottles,
   ) {}
 
   onModuleInit(): void {
@@ -76,7 +78,8 @@ export class RecoveryRunner implements OnModuleInit {
   }
 
   private async execute(recovery: RecoveryRecord, signal: AbortSignal): Promise<void> {
-    const pacing = recoveryPacing(this.rules.current());
+    // A flooding tenant's recovery runs at its throttled rate, as the dispatcher is asked to.
+    const pacing = throttledPacing(recoveryPacing(this.rules.current()), await this.throttles.factorFor(recovery.tenant_id));
     const filter = backlogFilterOf(recovery, pacing.maxDeliveries);
     const endpoints = recovery.endpoint ? [recovery.endpoint] : (await this.reader.plan(filter)).perEndpoint.map((e) => e.endpoint);
     // A resumed run goes on counting from what the earlier run recorded.

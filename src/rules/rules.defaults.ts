@@ -42,10 +42,12 @@ export const DEFAULT_RULES: AutohealRules = {
     RATE_LIMIT_SOURCE: {
       throttle_factor: 0.5,
       duration_minutes: 30,
+      approval_above_minutes: 60,
       min_confidence: 0.7,
       cooldown_minutes: 30,
     },
     SILENCE_DUPES: {
+      duplicate_ratio: 0.9,
       dedup_window_seconds: 300,
       max_occurrences: 10,
       duration_minutes: 15,
@@ -89,6 +91,9 @@ export const DEFAULT_RULES: AutohealRules = {
     traffic_spike_min_deliveries: 20,
     sustained_last_attempts: 5,
     sustained_failure_ratio: 0.9,
+    dominance_ratio: 0.6,
+    flood_traffic_ratio: 3,
+    flood_min_deliveries: 100,
     severity_thresholds: { medium: 10, high: 25, critical: 100 },
   },
   cycle: {

@@ -86,6 +86,10 @@ export const STRATEGY_LIMIT_FIELDS = {
   duration_minutes: positive,
   dedup_window_seconds: positive,
   max_occurrences: integer(1),
+  /** RATE_LIMIT_SOURCE: a throttle longer than this waits for an operator's approval. */
+  approval_above_minutes: positive,
+  /** SILENCE_DUPES: the share of an incident's failures that must share one error signature. */
+  duplicate_ratio: share,
   /** RECOVER_BACKLOG: one real failed delivery is re-sent as a probe this often while the endpoint is down. */
   probe_interval_seconds: positive,
   /** Per endpoint. */
@@ -120,8 +124,8 @@ const STRATEGY_FIELDS = {
   REPLAY_RECENT: ['max_deliveries', 'time_window_minutes', 'min_confidence', 'cooldown_minutes', 'allowed_triage_labels'],
   DEFER_AND_MONITOR: ['recheck_delay_seconds', 'max_deferrals', 'alert_after_deferrals', 'min_confidence', 'cooldown_minutes'],
   ESCALATE_OPERATOR: ['priority', 'min_confidence', 'cooldown_minutes'],
-  RATE_LIMIT_SOURCE: ['throttle_factor', 'duration_minutes', 'min_confidence', 'cooldown_minutes'],
-  SILENCE_DUPES: ['dedup_window_seconds', 'max_occurrences', 'duration_minutes', 'min_confidence', 'cooldown_minutes'],
+  RATE_LIMIT_SOURCE: ['throttle_factor', 'duration_minutes', 'approval_above_minutes', 'min_confidence', 'cooldown_minutes'],
+  SILENCE_DUPES: ['duplicate_ratio', 'dedup_window_seconds', 'max_occurrences', 'duration_minutes', 'min_confidence', 'cooldown_minutes'],
   RECOVER_BACKLOG: [
     'probe_interval_seconds',
     'drain_concurrency',
@@ -229,6 +233,12 @@ const detection = strictObject({
   sustained_last_attempts: integer(2),
   /** … or at least this share of the recent window failed (with at least min_failures failures). */
   sustained_failure_ratio: share,
+  /** A tenant floods when its share of all failures in the recent window is above this … */
+  dominance_ratio: share,
+  /** … and its traffic per minute is at least this many times its baseline's. */
+  flood_traffic_ratio: atLeastOne,
+  /** … with at least this many of its deliveries in the recent window: a flood is volume, not a small burst. */
+  flood_min_deliveries: integer(1),
   severity_thresholds: strictObject({ medium: integer(1), high: integer(1), critical: integer(1) }).superRefine(
     ({ medium, high, critical }, ctx) => {
       if (!(medium < high && high < critical)) {

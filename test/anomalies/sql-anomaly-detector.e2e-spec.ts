@@ -71,6 +71,12 @@ describe('SqlAnomalyDetector (PostgreSQL)', () => {
         triage_distribution: { transient_endpoint_down: 10, rate_limited: 3, unknown: 1 },
         most_common_error: 'connect ECONNREFUSED',
         detected_at: NOW.toISOString(),
+        // The only tenant with failures, at its usual traffic: dominant, not flooding.
+        tenant_failure_share: 1,
+        tenant_traffic_ratio: 1.7,
+        flooding_tenant: null,
+        // 10 of the 14 failures say "connect ECONNREFUSED" (case and spacing aside).
+        error_signature: { signature: 'connect econnrefused', count: 10, sampled: 14, share: 0.714 },
       },
     ]);
   });
@@ -137,6 +143,11 @@ describe('SqlAnomalyDetector (PostgreSQL)', () => {
         triage_distribution: { transient_endpoint_down: 3 },
         most_common_error: 'timeout',
         detected_at: NOW.toISOString(),
+        // Only 3 failures: below min_failures, so no tenant dominates failures.
+        tenant_failure_share: 1,
+        tenant_traffic_ratio: 5.93,
+        flooding_tenant: null,
+        error_signature: { signature: 'timeout', count: 3, sampled: 3, share: 1 },
       },
       {
         tenant_id: 'tenant-1',
@@ -153,6 +164,9 @@ describe('SqlAnomalyDetector (PostgreSQL)', () => {
         triage_distribution: {},
         most_common_error: null,
         detected_at: NOW.toISOString(),
+        tenant_failure_share: 1,
+        tenant_traffic_ratio: 5.93,
+        flooding_tenant: null,
       },
     ]);
   });

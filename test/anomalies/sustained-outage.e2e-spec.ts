@@ -3,12 +3,20 @@ import { SqlAnomalyDetector } from '../../src/anomalies/sql-anomaly-detector.ada
 import { DEFAULT_RULES } from '../../src/rules/rules.defaults';
 import { StaticRulesSource } from '../../src/rules/rules.source';
 import type { AutohealRules } from '../../src/rules/rules.types';
+import type { Incident } from '../../src/anomalies/incident';
 import { createTestDatabase, TestDatabase } from '../utils/test-database';
 import { clearDeliveries, openDataSource, seedDeliveries, type DeliverySeed } from './seed-deliveries';
 
 // Defaults: recent window 5 min, baseline window 60 min, min_failures 5, baseline_multiplier 2,
 // sustained: the last 5 attempts failed, or >= 90 % of the recent window with >= 5 failures.
 const NOW = new Date('2025-01-23T12:00:00.000Z');
+
+/** What only the detection query measures (per tenant, across the window) and only a cycle reads (error signatures). */
+const asSignal = (incident: Incident | undefined) => {
+  if (!incident) return incident;
+  const { tenant_failure_share: _s, tenant_traffic_ratio: _r, flooding_tenant: _f, error_signature: _e, ...signal } = incident;
+  return signal;
+};
 const A = 'https://a.example.com/hook';
 const B = 'https://b.example.com/hook';
 const C = 'https://c.example.com/hook';
@@ -80,7 +88,7 @@ describe('SqlAnomalyDetector: sustained outages and the traffic-time baseline (P
 
     it('gives the same incident as the outage signal of its endpoint', async () => {
       const [detected] = await detector.detect(NOW);
-      await expect(detector.outageSignal('tenant-1', A, NOW)).resolves.toEqual(detected);
+      await expect(detector.outageSignal('tenant-1', A, NOW)).resolves.toEqual(asSignal(detected));
     });
   });
 
@@ -250,7 +258,7 @@ describe('SqlAnomalyDetector: sustained outages and the traffic-time baseline (P
         ],
         NOW,
       );
-      expect(signals).toEqual(detected.filter((i) => i.tenant_id === 'tenant-1' && i.kind !== 'traffic_spike'));
+      expect(signals).toEqual(detected.filter((i) => i.tenant_id === 'tenant-1' && i.kind !== 'traffic_spike').map(asSignal));
     });
 
     it('keeps tenants apart and answers nothing for no endpoints', async () => {

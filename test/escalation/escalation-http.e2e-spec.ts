@@ -4,6 +4,7 @@ import { Escalation } from '../../src/escalation/escalation';
 import { EscalationService } from '../../src/escalation/escalation.service';
 import { LogNotifier } from '../../src/escalation/log-notifier.adapter';
 import { Notifier } from '../../src/escalation/notifier.port';
+import { SilencingNotifier } from '../../src/escalation/silencing-notifier';
 import { createTestApp, TestApp } from '../utils/test-app';
 import { createTestDatabase, TestDatabase } from '../utils/test-database';
 
@@ -133,7 +134,9 @@ describe('/autoheal/escalations', () => {
     expect((await service.get(e.id)).status).toBe('open');
   });
 
-  it('notifies through the log when no webhook is configured', () => {
-    expect(t.app.get(Notifier)).toBeInstanceOf(LogNotifier);
+  it('notifies through the log when no webhook is configured (behind the silences)', () => {
+    const notifier = t.app.get(Notifier);
+    expect(notifier).toBeInstanceOf(SilencingNotifier);
+    expect((notifier as SilencingNotifier).channel).toBeInstanceOf(LogNotifier);
   });
 });

@@ -1,6 +1,7 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Notifier } from '../../src/escalation/notifier.port';
+import { SilencingNotifier } from '../../src/escalation/silencing-notifier';
 import { SlackWebhookNotifier } from '../../src/escalation/slack-webhook-notifier.adapter';
 import { createTestApp } from '../utils/test-app';
 import { createTestDatabase } from '../utils/test-database';
@@ -88,7 +89,8 @@ describe('SlackWebhookNotifier', () => {
     const t = await createTestApp({ env: { DATABASE_URL: db.url, NOTIFY_WEBHOOK_URL: `${base}/app-hook` } });
     try {
       const notifier = t.app.get(Notifier);
-      expect(notifier).toBeInstanceOf(SlackWebhookNotifier);
+      expect(notifier).toBeInstanceOf(SilencingNotifier);
+      expect((notifier as SilencingNotifier).channel).toBeInstanceOf(SlackWebhookNotifier);
       await notifier.notify({ title: 'from the app', text: 'hello', severity: 'warning' });
       expect(received.map((r) => r.url)).toEqual(['/app-hook']);
     } finally {

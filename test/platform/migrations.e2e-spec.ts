@@ -20,6 +20,8 @@ const TABLES = [
   'endpoint_leases',
   'recoveries',
   'endpoint_signing',
+  'tenant_throttles',
+  'notification_silences',
 ];
 
 async function tablesIn(ds: DataSource): Promise<string[]> {

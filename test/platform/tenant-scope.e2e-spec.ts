@@ -13,6 +13,8 @@ import { IncidentStore } from '../../src/incidents/incident-store.port';
 import { MaintenanceStore } from '../../src/maintenance/maintenance-store.port';
 import { RecoveryStore } from '../../src/recovery/recovery-store.port';
 import { SigningSettingsStore } from '../../src/signing/signing-settings-store.port';
+import { TenantThrottles } from '../../src/throttles/tenant-throttles.service';
+import { SilenceStore } from '../../src/escalation/silence-store.port';
 import { openDataSource, seedDeliveries } from '../anomalies/seed-deliveries';
 import { createTestApp, TestApp } from '../utils/test-app';
 import { createTestDatabase, TestDatabase } from '../utils/test-database';
@@ -32,6 +34,7 @@ interface Seeded {
   approval: Record<string, string>;
   escalation: Record<string, string>;
   recovery: Record<string, string>;
+  silence: Record<string, string>;
 }
 
 interface RouteCase {
@@ -58,7 +61,7 @@ describe('tenant-scoped tokens, on every route', () => {
   let deliveries: DeliveryStore;
   let incidents: IncidentStore;
   let maintenance: MaintenanceStore;
-  const seeded: Seeded = { incident: {}, approval: {}, escalation: {}, recovery: {} };
+  const seeded: Seeded = { incident: {}, approval: {}, escalation: {}, recovery: {}, silence: {} };
   const clock = new ManualClock(NOW);
   const http = () => request(t.app.getHttpServer());
   const scoped = (role: Role, tenants = [A]) => t.token(role, `support-${role}`, '1h', tenants);
@@ -181,6 +184,21 @@ describe('tenant-scoped tokens, on every route', () => {
       );
       seeded.recovery[tenant] = recovery.id;
       await maintenance.set(endpoint, new Date(NOW.getTime() + 3_600_000), 'deploy', 'platform', NOW);
+      const silence = await t.app.get(SilenceStore).create({
+        signature: 'http <n>',
+        tenantId: tenant,
+        now: NOW,
+        durationMinutes: 15,
+        dedupWindowSeconds: 300,
+        maxOccurrences: 10,
+        createdBy: 'system:autoheal',
+        comment: null,
+        incidentId: null,
+      });
+      seeded.silence[tenant] = silence.id;
+      await t.app
+        .get(TenantThrottles)
+        .apply({ tenantId: tenant, factor: 0.5, durationMinutes: 30, reason: 'flood', actor: 'autoheal', now: NOW });
     }
     const audit = t.app.get(AuditLog);
     for (const [tenant, at] of [
@@ -742,6 +760,61 @@ describe('tenant-scoped tokens, on every route', () => {
         expect(tenantsOf(endpoints)).toEqual([A]);
         expect(endpoints.find((e) => e.endpoint === EA)?.failures).toBeGreaterThan(0);
       },
+    },
+    {
+      route: 'GET /autoheal/throttles',
+      name: "only its tenants' throttles",
+      method: 'get',
+      path: () => '/autoheal/throttles',
+      roles: ['ingest', 'operator', 'admin'],
+      status: 200,
+      check: (body) => expect(tenantsOf((body as { throttles: unknown[] }).throttles)).toEqual([A]),
+    },
+    {
+      route: 'GET /autoheal/throttles/:tenant_id',
+      name: 'its own tenant',
+      method: 'get',
+      path: () => `/autoheal/throttles/${A}`,
+      roles: ['ingest', 'operator', 'admin'],
+      status: 200,
+      check: (body) => expect(body).toMatchObject({ tenant_id: A, factor: 0.5 }),
+    },
+    {
+      route: 'GET /autoheal/throttles/:tenant_id',
+      name: 'another tenant is not found',
+      method: 'get',
+      path: () => `/autoheal/throttles/${B}`,
+      roles: ['ingest', 'operator', 'admin'],
+      status: 404,
+    },
+    {
+      route: 'DELETE /autoheal/throttles/:tenant_id',
+      name: "another tenant's throttle is not found, and stays",
+      method: 'delete',
+      path: () => `/autoheal/throttles/${B}`,
+      roles: ['operator', 'admin'],
+      status: 404,
+      check: async () => expect(await t.app.get(TenantThrottles).get(B, NOW)).toMatchObject({ factor: 0.5 }),
+    },
+  );
+  ROUTES.push(
+    {
+      route: 'GET /autoheal/silences',
+      name: "only its tenants' silences",
+      method: 'get',
+      path: () => '/autoheal/silences',
+      roles: ['operator', 'admin'],
+      status: 200,
+      check: (body) => expect(tenantsOf((body as { silences: unknown[] }).silences)).toEqual([A]),
+    },
+    {
+      route: 'DELETE /autoheal/silences/:id',
+      name: "another tenant's silence is not found, and stays active",
+      method: 'delete',
+      path: (s) => `/autoheal/silences/${s.silence[B]}`,
+      roles: ['operator', 'admin'],
+      status: 404,
+      check: async (_, s) => expect(await t.app.get(SilenceStore).get(s.silence[B])).toMatchObject({ expired_at: null }),
     },
   );
   // The dashboard's page and assets hold no data (the page reads the API with the user's token).

@@ -4,6 +4,7 @@ import { Incidents1764000800000 } from './1764000800000-Incidents';
 import { HealingLeases1764000900000 } from './1764000900000-HealingLeases';
 import { Recoveries1764001300000 } from './1764001300000-Recoveries';
 import { ExactBytesAndSigning1764001450000 } from './1764001450000-ExactBytesAndSigning';
+import { ThrottlesAndSilences1764002200000 } from './1764002200000-ThrottlesAndSilences';
 
 /** Never edit a landed one: add the next. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   HealingLeases1764000900000,
   Recoveries1764001300000,
   ExactBytesAndSigning1764001450000,
+  ThrottlesAndSilences1764002200000,
 ];

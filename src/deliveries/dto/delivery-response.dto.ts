@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { ThrottleDto } from '../../throttles/dto/throttle-response.dto';
 import type { ResendView } from '../../replay/operator-resend.service';
 import type { AttemptOutcome, DeliveryStatus } from '../delivery.constants';
 import type { AttemptRecord, DeliveryDetail, DeliveryRecord, UpsertResult } from '../delivery-store.port';
@@ -10,6 +11,8 @@ const ANY_JSON = ['object', 'array', 'string', 'number', 'boolean'].map((type) =
 export class UpsertResultDto implements UpsertResult {
   inserted: number;
   updated: number;
+  /** Only when a tenant of the batch is throttled (RATE_LIMIT_SOURCE): the dispatcher should slow it down. */
+  throttles?: ThrottleDto[];
 }
 
 export class DeliveryDto implements DeliveryRecord {

@@ -1,8 +1,16 @@
 import { Logger } from '@nestjs/common';
 import type { AuditLog } from '../../audit/audit-log.port';
 import type { ExecutionPlan } from './strategy-executor';
+import type { Incident } from '../../anomalies/incident';
+import { errorSignature } from '../../common/error-signature';
 
 export const AUTOHEAL_OPERATOR = 'system:autoheal';
+
+/** What a page about the incident is silenced by: its dominant error signature, else its most common error's. */
+export function signatureOf(incident: Incident): string | undefined {
+  if (incident.error_signature) return incident.error_signature.signature;
+  return incident.most_common_error ? errorSignature(incident.most_common_error) : undefined;
+}
 const logger = new Logger('AutohealAudit');
 
 /**

@@ -156,6 +156,8 @@ describe('DeferExecutor', () => {
         severity: 'warning',
         tenant_id: TENANT,
         endpoint: ENDPOINT,
+        // The incident's most common error, normalized: what a silence of SILENCE_DUPES matches.
+        signature: 'connect econnrefused',
       },
     ]);
     expect(await deferral()).toMatchObject({ deferrals: 3, notified_at: new Date(START.getTime() + DELAY_MS) });

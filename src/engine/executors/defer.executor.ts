@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AuditLog } from '../../audit/audit-log.port';
 import { Notifier } from '../../escalation/notifier.port';
 import { DeferralStore } from '../../deferrals/deferral-store.port';
-import { auditAction } from './autoheal-audit';
+import { auditAction, signatureOf } from './autoheal-audit';
 import { baseAction, ExecutionOutcome, ExecutionPlan, StrategyExecutor } from './strategy-executor';
 
 /**
@@ -57,6 +57,7 @@ export class DeferExecutor extends StrategyExecutor {
           severity: 'warning',
           tenant_id: incident.tenant_id,
           endpoint: incident.endpoint,
+          signature: signatureOf(incident),
         });
         await this.deferrals.markNotified(incident.tenant_id, incident.endpoint, plan.now);
         notified = true;

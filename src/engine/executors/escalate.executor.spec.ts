@@ -152,6 +152,7 @@ describe('EscalateExecutor', () => {
         endpoint: ENDPOINT,
         escalation_id: escalation.id,
         fields: { severity: 'high', failures: '40', failure_rate: '0.8', most_common_error: 'HTTP 500' },
+        signature: 'http <n>',
       },
     ]);
     expect(await deferrals.active()).toEqual(new Map());

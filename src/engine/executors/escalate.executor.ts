@@ -6,7 +6,7 @@ import { DeferralStore } from '../../deferrals/deferral-store.port';
 import { ACTIVE_STATES, IncidentState } from '../../incidents/incident';
 import { IncidentStore } from '../../incidents/incident-store.port';
 import { SYSTEM_ACTOR } from '../../incidents/incident-lifecycle';
-import { auditAction } from './autoheal-audit';
+import { auditAction, signatureOf } from './autoheal-audit';
 import { baseAction, ExecutionOutcome, ExecutionPlan, followUp, StrategyExecutor } from './strategy-executor';
 
 /** The incident states an escalation moves to `escalated`: awaiting an approval stays as it is. */
@@ -38,7 +38,8 @@ export class EscalateExecutor extends StrategyExecutor {
     const priority = incident.severity === 'critical' ? 'critical' : (plan.limits.priority ?? 'high');
     const { approval } = plan;
     const message = approval
-      ? `Escalated incident for ${incident.endpoint} – recovering it awaits operator approval${approval.id ? ` ${approval.id}` : ''}`
+      ? `Escalated incident for ${incident.endpoint} – ${approval.plan.throttle ? 'throttling its tenant' : 'recovering it'} ` +
+        `awaits operator approval${approval.id ? ` ${approval.id}` : ''}`
       : `Escalated incident for ${incident.endpoint} – requires operator review`;
     const existing = await this.escalations.findUnresolved(incident.tenant_id, incident.endpoint);
     // Someone already knows (or chose silence): bump the escalation, do not page again.
@@ -102,9 +103,12 @@ export class EscalateExecutor extends StrategyExecutor {
     plan: ExecutionPlan,
   ): Promise<{ notified: boolean; notification_error?: string }> {
     const { incident, approval } = plan;
+    const throttle = approval?.plan.throttle;
+    const what = throttle
+      ? `throttling tenant ${throttle.tenant_id} to ${throttle.factor} of its rate for ${throttle.duration_minutes} minutes`
+      : `recovering ${approval?.plan.count} deliveries (oldest ${approval?.plan.oldest_at ?? 'n/a'}) to ${approval?.plan.target}`;
     const ask = approval
-      ? ` Approve recovering ${approval.plan.count} deliveries (oldest ${approval.plan.oldest_at ?? 'n/a'}) to ${approval.plan.target}:` +
-        ` POST /autoheal/approvals/${approval.id}/approve (or /reject) before ${approval.expires_at?.toISOString()}.`
+      ? ` Approve ${what}: POST /autoheal/approvals/${approval.id}/approve (or /reject) before ${approval.expires_at?.toISOString()}.`
       : '';
     try {
       await this.notifier.notify({
@@ -114,6 +118,7 @@ export class EscalateExecutor extends StrategyExecutor {
         tenant_id: incident.tenant_id,
         endpoint: incident.endpoint,
         escalation_id: escalationId,
+        signature: signatureOf(incident),
         fields: {
           severity: incident.severity,
           failures: String(incident.failures),
