@@ -90,21 +90,25 @@ export class OutageTrigger {
       now,
       rules,
     );
-    for (const signal of signals) {
-      await this.incidents.openOrUpdate(
-        {
-          tenantId: signal.tenant_id,
-          endpoint: signal.endpoint,
-          kind: signal.kind,
-          severity: signal.severity,
-          firstFailureAt: starts.get(endpointKey(signal.tenant_id, signal.endpoint))!,
-          lastFailureAt: now,
-          backlogSize: signal.failures,
-        },
-        now,
-      );
-      this.openedAt.set(endpointKey(signal.tenant_id, signal.endpoint), now.getTime());
-    }
+    // All at once, not one after another: a probe-loop cycle that reads the active incidents meanwhile then sees
+    // the batch's incidents together (a storm of them is one storm page, not a page each before the storm shows).
+    await Promise.all(
+      signals.map((signal) =>
+        this.incidents.openOrUpdate(
+          {
+            tenantId: signal.tenant_id,
+            endpoint: signal.endpoint,
+            kind: signal.kind,
+            severity: signal.severity,
+            firstFailureAt: starts.get(endpointKey(signal.tenant_id, signal.endpoint))!,
+            lastFailureAt: now,
+            backlogSize: signal.failures,
+          },
+          now,
+        ),
+      ),
+    );
+    for (const signal of signals) this.openedAt.set(endpointKey(signal.tenant_id, signal.endpoint), now.getTime());
     for (const [key, at] of this.openedAt) if (now.getTime() - at >= quietMs) this.openedAt.delete(key);
     return signals.length;
   }
