@@ -3,9 +3,13 @@ export default async () => {
   const t = {
     ['./anomalies/dto/anomaly-response.dto']: await import('./anomalies/dto/anomaly-response.dto'),
     ['./incidents/dto/incident-response.dto']: await import('./incidents/dto/incident-response.dto'),
+    ['./signing/dto/signing-response.dto']: await import('./signing/dto/signing-response.dto'),
+    ['./throttles/dto/throttle-response.dto']: await import('./throttles/dto/throttle-response.dto'),
     ['./deliveries/dto/delivery-response.dto']: await import('./deliveries/dto/delivery-response.dto'),
+    ['./dashboard/dto/dashboard-response.dto']: await import('./dashboard/dto/dashboard-response.dto'),
     ['./controls/dto/controls-response.dto']: await import('./controls/dto/controls-response.dto'),
     ['./engine/dto/cycle-result-response.dto']: await import('./engine/dto/cycle-result-response.dto'),
+    ['./escalation/dto/silence-response.dto']: await import('./escalation/dto/silence-response.dto'),
     ['./recovery/dto/recovery-response.dto']: await import('./recovery/dto/recovery-response.dto'),
     ['./audit/dto/audit-entry-response.dto']: await import('./audit/dto/audit-entry-response.dto'),
     ['./escalation/dto/escalation-response.dto']: await import('./escalation/dto/escalation-response.dto'),
@@ -17,6 +21,18 @@ export default async () => {
         [
           import('./anomalies/dto/anomaly-response.dto'),
           {
+            ErrorSignatureShareDto: {
+              signature: {
+                required: true,
+                type: () => String,
+                description:
+                  'The error message with what varies between occurrences (ids, timestamps, addresses, ' +
+                  'numbers) replaced by placeholders.',
+              },
+              count: { required: true, type: () => Number, description: 'Failures with it, of `sampled`.' },
+              sampled: { required: true, type: () => Number },
+              share: { required: true, type: () => Number, description: 'count / sampled, 0..1.' },
+            },
             AnomalyDto: {
               tenant_id: { required: true, type: () => String },
               endpoint: { required: true, type: () => String },
@@ -41,6 +57,33 @@ export default async () => {
               },
               most_common_error: { required: true, type: () => String, nullable: true },
               detected_at: { required: true, type: () => String },
+              tenant_failure_share: {
+                required: false,
+                type: () => Number,
+                description: "The tenant's share of all failures in the recent window, over every tenant (0..1).",
+              },
+              tenant_traffic_ratio: {
+                required: false,
+                type: () => Number,
+                nullable: true,
+                description:
+                  "The tenant's deliveries per minute, recent over baseline, over all its endpoints; null " + 'without baseline traffic.',
+              },
+              flooding_tenant: {
+                required: false,
+                type: () => String,
+                nullable: true,
+                description:
+                  'Named when the tenant floods: share above detection.dominance_ratio and traffic ≥ ' + 'detection.flood_traffic_ratio.',
+              },
+              error_signature: {
+                required: false,
+                type: () => t['./anomalies/dto/anomaly-response.dto'].ErrorSignatureShareDto,
+                nullable: true,
+                description:
+                  'The error signature most of the recent failures share (SILENCE_DUPES), over up to 500 of ' +
+                  'the newest; null without messages.',
+              },
             },
             CurrentAnomaliesDto: {
               detected_at: { required: true, type: () => String },
@@ -185,6 +228,113 @@ export default async () => {
           },
         ],
         [
+          import('./signing/dto/signing.dto'),
+          {
+            PutSigningBody: {
+              tenant_id: { required: true, type: () => String, minLength: 1, maxLength: 200 },
+              endpoint: { required: true, type: () => String, maxLength: 2048 },
+              scheme: { required: true, enum: ['standard-webhooks', 'hmac-sha256', 'stripe-style'] },
+              secret: {
+                required: true,
+                type: () => String,
+                description: 'Write-only: stored encrypted, never returned.',
+                minLength: 1,
+                maxLength: 1024,
+              },
+              header: {
+                required: false,
+                type: () => String,
+                description: 'hmac-sha256 (default X-Hub-Signature-256) and stripe-style (default Stripe-Signature) only.',
+                minLength: 1,
+                maxLength: 100,
+              },
+              prefix: {
+                required: false,
+                type: () => String,
+                description: 'hmac-sha256 only; default `sha256=`. May be empty.',
+                maxLength: 64,
+              },
+            },
+            SigningQuery: {
+              tenant_id: { required: false, type: () => String, minLength: 1, maxLength: 200 },
+              endpoint: { required: false, type: () => String, maxLength: 2048 },
+            },
+          },
+        ],
+        [
+          import('./signing/dto/signing-response.dto'),
+          {
+            SigningSettingsDto: {
+              tenant_id: { required: true, type: () => String },
+              endpoint: { required: true, type: () => String },
+              scheme: { required: true, enum: ['standard-webhooks', 'hmac-sha256', 'stripe-style'] },
+              header: {
+                required: true,
+                type: () => String,
+                nullable: true,
+                description: "The signature header (hmac-sha256, stripe-style); null: the scheme's own.",
+              },
+              prefix: { required: true, type: () => String, nullable: true, description: "hmac-sha256's value prefix; null: `sha256=`." },
+              key_id: { required: true, type: () => String, description: 'The SIGNING_KEYS key the secret is encrypted under.' },
+              updated_by: { required: true, type: () => String },
+              created_at: { required: true, type: () => Date },
+              updated_at: { required: true, type: () => Date },
+            },
+            SigningSettingsListDto: {
+              settings: { required: true, type: () => [t['./signing/dto/signing-response.dto'].SigningSettingsDto] },
+            },
+            UnreadableSecretDto: {
+              tenant_id: { required: true, type: () => String },
+              endpoint: { required: true, type: () => String },
+              key_id: { required: true, type: () => String },
+            },
+            ReencryptResultDto: {
+              key_id: {
+                required: true,
+                type: () => String,
+                description: 'The key every readable secret is now encrypted under (the first of SIGNING_KEYS).',
+              },
+              reencrypted: { required: true, type: () => Number, description: 'How many secrets were moved to it.' },
+              unreadable: { required: true, type: () => [t['./signing/dto/signing-response.dto'].UnreadableSecretDto] },
+            },
+          },
+        ],
+        [
+          import('./throttles/dto/throttle-response.dto'),
+          {
+            ThrottleDto: {
+              tenant_id: { required: true, type: () => String },
+              factor: {
+                required: true,
+                type: () => Number,
+                description: 'The share of its usual delivery rate the tenant should send at, 0 < factor \u2264 1 (1: not throttled).',
+              },
+              until: { required: true, type: () => String, description: 'When the throttle ends (ISO 8601).' },
+              reason: { required: true, type: () => String, nullable: true },
+              set_by: { required: true, type: () => String },
+              created_at: { required: true, type: () => String },
+            },
+            ThrottleListDto: { throttles: { required: true, type: () => [t['./throttles/dto/throttle-response.dto'].ThrottleDto] } },
+            TenantThrottleDto: {
+              tenant_id: { required: true, type: () => String },
+              factor: {
+                required: true,
+                type: () => Number,
+                description: 'The share of its usual delivery rate the tenant should send at, 0 < factor \u2264 1 (1: not throttled).',
+              },
+              until: {
+                required: true,
+                type: () => String,
+                nullable: true,
+                description: 'When the throttle ends (ISO 8601); null: not throttled.',
+              },
+              reason: { required: true, type: () => String, nullable: true },
+              set_by: { required: false, type: () => String, description: 'Only while throttled.' },
+              created_at: { required: false, type: () => String, description: 'Only while throttled (ISO 8601).' },
+            },
+          },
+        ],
+        [
           import('./deliveries/dto/delivery-outcome.dto'),
           {
             DeliveryOutcomeDto: {
@@ -200,6 +350,13 @@ export default async () => {
                 type: () => Object,
                 description: 'An explicit null is stored as null, a missing payload keeps the stored one.',
               },
+              body: {
+                required: false,
+                type: () => String,
+                nullable: true,
+                description: 'The request body exactly as the dispatcher sent it; replays send these bytes. Needs `content_type`.',
+              },
+              content_type: { required: false, type: () => String, nullable: true },
               headers: { required: false, type: 'object', additionalProperties: { type: 'string' }, nullable: true },
               created_at: { required: false, type: () => String },
               attempted_at: { required: false, type: () => String },
@@ -209,7 +366,15 @@ export default async () => {
         [
           import('./deliveries/dto/delivery-response.dto'),
           {
-            UpsertResultDto: { inserted: { required: true, type: () => Number }, updated: { required: true, type: () => Number } },
+            UpsertResultDto: {
+              inserted: { required: true, type: () => Number },
+              updated: { required: true, type: () => Number },
+              throttles: {
+                required: false,
+                type: () => [t['./throttles/dto/throttle-response.dto'].ThrottleDto],
+                description: 'Only when a tenant of the batch is throttled (RATE_LIMIT_SOURCE): the dispatcher should ' + 'slow it down.',
+              },
+            },
             DeliveryDto: {
               id: { required: true, type: () => String },
               tenant_id: { required: true, type: () => String },
@@ -227,6 +392,20 @@ export default async () => {
               triage_score: { required: true, type: () => Number, nullable: true, description: 'How sure the label is, 0..1.' },
               attempts: { required: true, type: () => Number },
               payload: { required: true, type: () => Object },
+              body: {
+                required: true,
+                type: () => String,
+                nullable: true,
+                description:
+                  'The request body exactly as the dispatcher sent it (replays send these bytes); null when ' +
+                  'only a payload was reported.',
+              },
+              content_type: {
+                required: true,
+                type: () => String,
+                nullable: true,
+                description: "The body's media type, e.g. `application/json` or `application/x-www-form-urlencoded`.",
+              },
               headers: {
                 required: true,
                 type: 'object',
@@ -284,6 +463,66 @@ export default async () => {
               status: { required: false, enum: ['failed', 'dead_letter', 'pending', 'delivered'] },
               since: { required: false, type: () => String },
               limit: { required: true, type: () => Number },
+            },
+          },
+        ],
+        [
+          import('./dashboard/dto/activity-query.dto'),
+          {
+            ActivityQuery: {
+              minutes: { required: true, type: () => Number, default: 60, minimum: 1, maximum: 1440 },
+              bucket_seconds: { required: true, type: () => Number, default: 60, minimum: 10, maximum: 3600 },
+            },
+          },
+        ],
+        [
+          import('./dashboard/dto/dashboard-response.dto'),
+          {
+            CallerPermissionsDto: {
+              read_autoheal: {
+                required: true,
+                type: () => Boolean,
+                description: 'Incidents, escalations, approvals, runs (admin, operator).',
+              },
+              operate: { required: true, type: () => Boolean, description: 'Acknowledge, approve, maintenance (admin, operator).' },
+              controls: { required: true, type: () => Boolean, description: 'The kill switch and dry run (a platform-wide admin).' },
+            },
+            CallerDto: {
+              subject: { required: true, type: () => String, description: "The token's `sub`." },
+              roles: { required: true, type: () => [Object], enum: ['admin', 'operator', 'ingest', 'viewer'], isArray: true },
+              tenants: {
+                required: true,
+                type: () => [String],
+                nullable: true,
+                description: 'The tenants the token is scoped to; null for a platform-wide token.',
+              },
+              may: { required: true, type: () => t['./dashboard/dto/dashboard-response.dto'].CallerPermissionsDto },
+            },
+            ActivityBucketDto: {
+              at: { required: true, type: () => String, description: "The bucket's start (ISO 8601)." },
+              failures: { required: true, type: () => Number },
+              heals: { required: true, type: () => Number },
+            },
+            EndpointActivityDto: {
+              tenant_id: { required: true, type: () => String },
+              endpoint: { required: true, type: () => String },
+              failures: { required: true, type: () => Number },
+              heals: { required: true, type: () => Number },
+              buckets: {
+                required: true,
+                type: () => [t['./dashboard/dto/dashboard-response.dto'].ActivityBucketDto],
+                description: 'Every bucket of the window, oldest first, zeros included, so a chart needs no gaps filled.',
+              },
+            },
+            ActivityDto: {
+              since: { required: true, type: () => String, description: "The window's start (ISO 8601)." },
+              until: { required: true, type: () => String, description: "The window's end: now (ISO 8601)." },
+              bucket_seconds: { required: true, type: () => Number },
+              endpoints: {
+                required: true,
+                type: () => [t['./dashboard/dto/dashboard-response.dto'].EndpointActivityDto],
+                description: 'The busiest (failures + heals) first.',
+              },
             },
           },
         ],
@@ -407,6 +646,52 @@ export default async () => {
         [
           import('./escalation/dto/list-escalations.dto'),
           { ListEscalationsDto: { status: { required: false, enum: ['open', 'resolved', 'acknowledged'] } } },
+        ],
+        [
+          import('./escalation/dto/list-silences.query'),
+          { ListSilencesQuery: { status: { required: false, enum: ['expired', 'active'] } } },
+        ],
+        [
+          import('./escalation/dto/silence-response.dto'),
+          {
+            SilenceDto: {
+              id: { required: true, type: () => String },
+              signature: { required: true, type: () => String },
+              tenant_id: { required: true, type: () => String },
+              created_at: { required: true, type: () => Date },
+              ends_at: { required: true, type: () => Date },
+              dedup_window_seconds: {
+                required: true,
+                type: () => Number,
+                description: 'Pages from one endpoint this close together are one occurrence.',
+              },
+              max_occurrences: {
+                required: true,
+                type: () => Number,
+                description: 'The occurrence that reaches it sends one escalation page.',
+              },
+              occurrences: { required: true, type: () => Number },
+              suppressed: { required: true, type: () => Number },
+              escalated_at: { required: true, type: () => Date, nullable: true },
+              created_by: { required: true, type: () => String },
+              comment: { required: true, type: () => String, nullable: true },
+              incident_id: { required: true, type: () => String, nullable: true },
+              expired_at: { required: true, type: () => Date, nullable: true, description: 'Ended early by an operator (DELETE).' },
+              expired_by: { required: true, type: () => String, nullable: true },
+              status: {
+                required: true,
+                description: '`active` until `ends_at` or an early DELETE, then `expired`.',
+                enum: ['expired', 'active'],
+              },
+            },
+            SilenceListDto: {
+              silences: {
+                required: true,
+                type: () => [t['./escalation/dto/silence-response.dto'].SilenceDto],
+                description: 'Newest first.',
+              },
+            },
+          },
         ],
         [
           import('./maintenance/dto/maintenance-response.dto'),
@@ -592,6 +877,33 @@ export default async () => {
           },
         ],
         [
+          import('./signing/signing.controller'),
+          {
+            SigningController: {
+              put: { type: t['./signing/dto/signing-response.dto'].SigningSettingsDto },
+              list: { type: t['./signing/dto/signing-response.dto'].SigningSettingsListDto },
+              delete: {},
+              reencrypt: {
+                summary: 'After a new key is put first in SIGNING_KEYS: moves every secret under it, so the old key ' + 'can be removed.',
+                type: t['./signing/dto/signing-response.dto'].ReencryptResultDto,
+              },
+            },
+          },
+        ],
+        [
+          import('./throttles/throttles.controller'),
+          {
+            ThrottlesController: {
+              list: { type: t['./throttles/dto/throttle-response.dto'].ThrottleListDto },
+              get: {
+                summary: 'An unthrottled tenant answers factor 1 (send as usual), so a dispatcher can poll it ' + 'without a 404 path.',
+                type: t['./throttles/dto/throttle-response.dto'].TenantThrottleDto,
+              },
+              lift: {},
+            },
+          },
+        ],
+        [
           import('./deliveries/deliveries.controller'),
           {
             DeliveriesController: {
@@ -610,6 +922,27 @@ export default async () => {
               },
             },
           },
+        ],
+        [
+          import('./dashboard/dashboard-api.controller'),
+          {
+            DashboardApiController: {
+              me: {
+                summary: 'Who the token is and what it may do; every role may ask.',
+                type: t['./dashboard/dto/dashboard-response.dto'].CallerDto,
+              },
+              activity: {
+                summary:
+                  'Failures against heals per endpoint, over the last `minutes` (the viewer reads deliveries, ' +
+                  'so it may read this too).',
+                type: t['./dashboard/dto/dashboard-response.dto'].ActivityDto,
+              },
+            },
+          },
+        ],
+        [
+          import('./dashboard/dashboard.controller'),
+          { DashboardController: { page: { type: String }, script: { type: String }, style: { type: String } } },
         ],
         [
           import('./controls/controls.controller'),
@@ -648,6 +981,11 @@ export default async () => {
             },
           },
         ],
+        [import('./metrics/metrics.controller'), { MetricsController: { scrape: { type: String } } }],
+        [
+          import('./escalation/silences.controller'),
+          { SilencesController: { list: { type: t['./escalation/dto/silence-response.dto'].SilenceListDto }, expire: {} } },
+        ],
         [
           import('./maintenance/maintenance.controller'),
           {
@@ -658,7 +996,6 @@ export default async () => {
             },
           },
         ],
-        [import('./metrics/metrics.controller'), { MetricsController: { scrape: { type: String } } }],
         [
           import('./recovery/recoveries.controller'),
           {

@@ -4,7 +4,8 @@ import type { AuthenticatedUser, Role } from '../auth/roles';
 import { Clock } from '../clock/clock';
 import { DeliveryStore } from '../deliveries/delivery-store.port';
 import { ActivityQuery } from './dto/activity-query.dto';
-import { ActivityView, activityView } from './endpoint-activity';
+import { ActivityDto, CallerDto } from './dto/dashboard-response.dto';
+import { activityView } from './endpoint-activity';
 
 export interface CallerView {
   subject: string;
@@ -26,7 +27,7 @@ export class DashboardApiController {
   /** Who the token is and what it may do; every role may ask. */
   @Roles('admin', 'operator', 'viewer', 'ingest')
   @Get('me')
-  me(@CurrentUser() user: AuthenticatedUser): CallerView {
+  me(@CurrentUser() user: AuthenticatedUser): CallerDto {
     const has = (...roles: Role[]) => roles.some((role) => user.roles.includes(role));
     return {
       subject: user.subject,
@@ -43,7 +44,7 @@ export class DashboardApiController {
   /** Failures against heals per endpoint, over the last `minutes` (the viewer reads deliveries, so it may read this too). */
   @Roles('admin', 'operator', 'viewer')
   @Get('insights/activity')
-  async activity(@Query() query: ActivityQuery, @CurrentUser() user: AuthenticatedUser): Promise<ActivityView> {
+  async activity(@Query() query: ActivityQuery, @CurrentUser() user: AuthenticatedUser): Promise<ActivityDto> {
     const until = this.clock.now();
     const since = new Date(until.getTime() - query.minutes * 60_000);
     const counts = await this.deliveries.endpointActivity({

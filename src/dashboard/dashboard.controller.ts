@@ -1,7 +1,9 @@
 import { Controller, Get, Header, NotFoundException } from '@nestjs/common';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ApiOkResponse, ApiProduces } from '@nestjs/swagger';
 import { Public } from '../auth/auth.decorators';
+import { ApiErrors } from '../openapi/api-responses.decorator';
 
 /** Copied next to the compiled controller by nest-cli.json's `assets`; read from src/ under jest. */
 export const DASHBOARD_STATIC_DIR = join(__dirname, 'static');
@@ -25,6 +27,9 @@ export class DashboardController {
   @Header('Content-Security-Policy', CONTENT_SECURITY_POLICY)
   @Header('Cache-Control', 'no-cache')
   @Header('X-Content-Type-Options', 'nosniff')
+  @ApiProduces('text/html')
+  @ApiOkResponse({ description: 'The dashboard page (it loads only dashboard.js and dashboard.css)', schema: { type: 'string' } })
+  @ApiErrors(404)
   page(): string {
     return this.file('index.html');
   }
@@ -34,6 +39,9 @@ export class DashboardController {
   @Header('Content-Type', 'text/javascript; charset=utf-8')
   @Header('Cache-Control', 'no-cache')
   @Header('X-Content-Type-Options', 'nosniff')
+  @ApiProduces('text/javascript')
+  @ApiOkResponse({ description: "The dashboard's script", schema: { type: 'string' } })
+  @ApiErrors(404)
   script(): string {
     return this.file('dashboard.js');
   }
@@ -43,6 +51,9 @@ export class DashboardController {
   @Header('Content-Type', 'text/css; charset=utf-8')
   @Header('Cache-Control', 'no-cache')
   @Header('X-Content-Type-Options', 'nosniff')
+  @ApiProduces('text/css')
+  @ApiOkResponse({ description: "The dashboard's style sheet", schema: { type: 'string' } })
+  @ApiErrors(404)
   style(): string {
     return this.file('dashboard.css');
   }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import Ajv, { ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import request from 'supertest';
@@ -7,7 +8,9 @@ import { ROLES_EXTENSION } from '../../src/auth/auth.decorators';
 import type { Role } from '../../src/auth/roles';
 import { Clock, ManualClock } from '../../src/clock/clock';
 import { EscalationService } from '../../src/escalation/escalation.service';
+import { SilenceStore } from '../../src/escalation/silence-store.port';
 import { IncidentStore } from '../../src/incidents/incident-store.port';
+import { TenantThrottles } from '../../src/throttles/tenant-throttles.service';
 import { openDataSource, seedDeliveries } from '../anomalies/seed-deliveries';
 import { nestRoutes, NestRoute } from '../utils/nest-routes';
 import { createTestApp, TestApp } from '../utils/test-app';
@@ -73,7 +76,10 @@ describe('OpenAPI: /docs and /docs-json', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     dataSource = await openDataSource(db.url);
-    t = await createTestApp({ env: { DATABASE_URL: db.url, NOTIFY_WEBHOOK_URL: undefined }, overrides: [[Clock, clock]] });
+    t = await createTestApp({
+      env: { DATABASE_URL: db.url, NOTIFY_WEBHOOK_URL: undefined, SIGNING_KEYS: `docs:${randomBytes(32).toString('base64')}` },
+      overrides: [[Clock, clock]],
+    });
     document = (
       await http()
         .get('/docs-json')
@@ -336,6 +342,93 @@ describe('OpenAPI: /docs and /docs-json', () => {
       expect(document.paths['/metrics'].get!.responses['200'].content).toHaveProperty('text/plain');
       expect(metrics.text).toContain('autoheal_cycles_total');
       checked.add('get /metrics');
+    });
+
+    it("POST /deliveries answers a batch's tenant throttles; the throttles routes", async () => {
+      const other = 'tenant-docs-unthrottled';
+      await t.app
+        .get(TenantThrottles)
+        .apply({ tenantId: TENANT, factor: 0.5, durationMinutes: 30, reason: 'flood', actor: 'autoheal', now: NOW });
+      const outcome = {
+        id: 'docs-throttled',
+        tenant_id: TENANT,
+        target: ENDPOINT,
+        status: 'delivered',
+        attempted_at: minutesAgo(1).toISOString(),
+      };
+      const posted = await sample('post', '/deliveries', '/deliveries', 'ingest', 200, [outcome]);
+      expect(posted.body.throttles).toEqual([expect.objectContaining({ tenant_id: TENANT, factor: 0.5 })]);
+      const listed = await sample('get', '/autoheal/throttles', '/autoheal/throttles', 'ingest', 200);
+      expect(listed.body.throttles).toHaveLength(1);
+      await sample('get', '/autoheal/throttles/{tenant_id}', `/autoheal/throttles/${TENANT}`, 'ingest', 200);
+      const unthrottled = await sample('get', '/autoheal/throttles/{tenant_id}', `/autoheal/throttles/${other}`, 'ingest', 200);
+      expect(unthrottled.body).toEqual({ tenant_id: other, factor: 1, until: null, reason: null });
+      await sample('delete', '/autoheal/throttles/{tenant_id}', `/autoheal/throttles/${TENANT}`, 'operator', 204);
+      await sample('delete', '/autoheal/throttles/{tenant_id}', `/autoheal/throttles/${TENANT}`, 'operator', 404);
+    });
+
+    it('silences: listed with their state, ended early', async () => {
+      const silence = await t.app.get(SilenceStore).create({
+        signature: 'docs-signature',
+        tenantId: TENANT,
+        now: NOW,
+        durationMinutes: 60,
+        dedupWindowSeconds: 60,
+        maxOccurrences: 5,
+        createdBy: 'tester',
+        comment: 'docs',
+        incidentId: null,
+      });
+      const active = await sample('get', '/autoheal/silences', '/autoheal/silences?status=active', 'operator', 200);
+      expect(active.body.silences).toEqual([expect.objectContaining({ id: silence.id, status: 'active' })]);
+      await sample('delete', '/autoheal/silences/{id}', `/autoheal/silences/${silence.id}`, 'operator', 204);
+      await sample('delete', '/autoheal/silences/{id}', `/autoheal/silences/${silence.id}`, 'operator', 404);
+      const expired = await sample('get', '/autoheal/silences', '/autoheal/silences?status=expired&limit=10', 'operator', 200);
+      expect(expired.body.silences).toEqual([expect.objectContaining({ id: silence.id, status: 'expired', expired_by: 'tester' })]);
+    });
+
+    it('signing settings: put, list, re-encrypt, delete', async () => {
+      const endpoint = `${ENDPOINT}/signed`;
+      const body = { tenant_id: TENANT, endpoint, scheme: 'hmac-sha256', secret: 'docs-secret', header: 'X-Signature', prefix: '' };
+      const put = await sample('put', '/autoheal/endpoints/signing', '/autoheal/endpoints/signing', 'admin', 200, body);
+      expect(put.body).not.toHaveProperty('secret');
+      const listed = await sample('get', '/autoheal/endpoints/signing', `/autoheal/endpoints/signing?tenant_id=${TENANT}`, 'operator', 200);
+      expect(listed.body.settings).toHaveLength(1);
+      const moved = await sample('post', '/autoheal/endpoints/signing/reencrypt', '/autoheal/endpoints/signing/reencrypt', 'admin', 200);
+      // Already under the only key: nothing to move.
+      expect(moved.body).toEqual({ key_id: 'docs', reencrypted: 0, unreadable: [] });
+      const query = `/autoheal/endpoints/signing?tenant_id=${TENANT}&endpoint=${encodeURIComponent(endpoint)}`;
+      await sample('delete', '/autoheal/endpoints/signing', query, 'admin', 204);
+      await sample('delete', '/autoheal/endpoints/signing', query, 'admin', 404);
+    });
+
+    it("the dashboard's reads (GET /autoheal/me, GET /autoheal/insights/activity) and its static files", async () => {
+      const me = await sample('get', '/autoheal/me', '/autoheal/me', 'viewer', 200);
+      expect(me.body).toMatchObject({ roles: ['viewer'], tenants: null, may: { read_autoheal: false, operate: false, controls: false } });
+      const activity = await sample(
+        'get',
+        '/autoheal/insights/activity',
+        '/autoheal/insights/activity?minutes=60&bucket_seconds=300',
+        'viewer',
+        200,
+      );
+      expect(activity.body.endpoints.length).toBeGreaterThan(0);
+      await sample('get', '/autoheal/insights/activity', '/autoheal/insights/activity?minutes=0', 'viewer', 400);
+      for (const [path, mediaType] of [
+        ['/dashboard', 'text/html'],
+        ['/dashboard/dashboard.js', 'text/javascript'],
+        ['/dashboard/dashboard.css', 'text/css'],
+      ]) {
+        const res = await http().get(path).expect(200);
+        const content = document.paths[path].get!.responses['200'].content!;
+        expect({ path, served: res.headers['content-type'].split(';')[0], documented: Object.keys(content) }).toEqual({
+          path,
+          served: mediaType,
+          documented: [mediaType],
+        });
+        expect(res.text.length).toBeGreaterThan(100);
+        checked.add(`get ${path}`);
+      }
     });
 
     it('the error shape {statusCode, error, message, request_id}: 400, 401, 403, 404', async () => {
