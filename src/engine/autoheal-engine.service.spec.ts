@@ -456,6 +456,21 @@ describe('AutohealEngine', () => {
     expect((await engine.run()).actions_skipped).toEqual([expect.objectContaining({ strategy: 'REPLAY_RECENT', check: 'cooldown' })]);
   });
 
+  it("keeps a throttled tenant's replay batch to max_deliveries × its throttle factor, the canary included", async () => {
+    engine = await new EngineUnderTest().start(
+      validateRules({ strategy_limits: { REPLAY_RECENT: { max_deliveries: FAILURES_PER_ENDPOINT } } }),
+    );
+    const throttles = engine.moduleRef.get(TenantThrottles);
+    await throttles.apply({ tenantId: TENANT, factor: 0.5, durationMinutes: 30, reason: 'flood', actor: 'operator-1', now: NOW });
+    engine.detector.set([await engine.failing('replay')]);
+
+    const result = await engine.run();
+
+    const throttled = Math.floor(FAILURES_PER_ENDPOINT * 0.5);
+    expect(result.actions_taken).toEqual([expect.objectContaining({ strategy: 'REPLAY_RECENT', executed: true, count: throttled })]);
+    expect(engine.replayer.requests).toHaveLength(throttled);
+  });
+
   it('keeps an escalation that happened in the result when a later step fails, and reports that failure beside it', async () => {
     engine = await new EngineUnderTest().start();
     engine.deferrals.failClose = true;

@@ -381,7 +381,10 @@ export class AutohealEngine {
     };
     const followed = followStrategy(record?.state ?? null, detected, this.predictor.chooseStrategy(incident, context), recoveryAllowed);
     const strategy = 'hold' in followed ? null : followed.strategy;
-    const selection = selectReplayCandidates(failures, replayLimits, ctx.now);
+    // A throttled tenant's own replays keep to its throttle: the batch shrinks by the factor.
+    const batchLimits =
+      strategy === 'REPLAY_RECENT' ? await this.inputs.throttledReplayLimits(replayLimits, incident.tenant_id, ctx.now) : replayLimits;
+    const selection = selectReplayCandidates(failures, batchLimits, ctx.now);
     // One approval per incident: a recovery's lets a critical incident be probed, a throttle's a long throttle.
     // A drain already running (the endpoint answered its probe) is not stopped for an approval when its backlog
     // grows critical meanwhile; should it fail again, the next drain asks.

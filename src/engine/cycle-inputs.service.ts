@@ -7,6 +7,7 @@ import { Deferral, DeferralStore } from '../deferrals/deferral-store.port';
 import { DeliveryStore, FailureSummary } from '../deliveries/delivery-store.port';
 import { EndpointSuccessRate, Insights } from '../insights/insights.port';
 import { MaintenanceStore, MaintenanceWindow } from '../maintenance/maintenance-store.port';
+import type { EffectiveLimits } from '../rules/effective-limits';
 import type { AutohealRules, GlobalSafety } from '../rules/rules.types';
 import { TenantThrottles } from '../throttles/tenant-throttles.service';
 import { SilenceStore } from '../escalation/silence-store.port';
@@ -51,6 +52,13 @@ export class CycleInputs {
   async tenantThrottled(incident: Incident, now: Date): Promise<boolean> {
     if (!incident.flooding_tenant) return false;
     return (await this.throttles.get(incident.tenant_id, now)) !== null;
+  }
+
+  /** REPLAY_RECENT's limits for a tenant: a throttle scales its batch down (never below the canary). */
+  async throttledReplayLimits(limits: EffectiveLimits, tenantId: string, now: Date): Promise<EffectiveLimits> {
+    const factor = await this.throttles.factorFor(tenantId, now);
+    if (factor >= 1) return limits;
+    return { ...limits, max_deliveries: Math.max(1, Math.floor((limits.max_deliveries ?? 0) * factor)) };
   }
 
   controls(safety: GlobalSafety): Promise<EffectiveControls> {
