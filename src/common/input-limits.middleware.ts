@@ -1,6 +1,6 @@
 import { BadRequestException, PayloadTooLargeException } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
-import { rawBodyFacts } from './raw-body';
+import { hasUnicodeEscapes, rawJsonBody } from './raw-body';
 
 /** A batch of 1000 deliveries with payloads fits. */
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -21,8 +21,8 @@ interface Hostile {
  */
 export function inputLimitsMiddleware(req: Request, _res: Response, next: NextFunction): void {
   // A JSON body without escapes needs only its keys and depth looked at: most of the scan's cost is its strings.
-  const facts = rawBodyFacts(req);
-  const bodyTexts = facts === undefined || facts.escapes;
+  const raw = rawJsonBody(req);
+  const bodyTexts = raw === undefined || hasUnicodeEscapes(raw);
   const problem = pathProblem(req.path) ?? describe(findHostile(req.query, 0)) ?? describe(findHostile(req.body, 0, bodyTexts));
   next(problem === null ? undefined : new BadRequestException(problem));
 }

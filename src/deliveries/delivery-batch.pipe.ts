@@ -9,7 +9,7 @@ import {
 import type { Request } from 'express';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { rawBodyFacts } from '../common/raw-body';
+import { rawJsonBody } from '../common/raw-body';
 import { describeValidationErrors } from '../common/validation';
 import type { DeliveryOutcome } from './delivery-store.port';
 import type { DeliveryStatus } from './delivery.constants';
@@ -31,7 +31,7 @@ export interface SizedBody {
 /** `@DeliveryBatchBody(DeliveryBatchPipe)`: the body with its size, for the pipe below. */
 export const DeliveryBatchBody = createParamDecorator((_data: unknown, context: ExecutionContext): SizedBody => {
   const request = context.switchToHttp().getRequest<Request>();
-  return { body: request.body, bytes: rawBodyFacts(request)?.bytes };
+  return { body: request.body, bytes: rawJsonBody(request)?.length };
 });
 
 /** The global ValidationPipe does not look inside arrays; NUL, surrogates and depth were refused before (input limits). */

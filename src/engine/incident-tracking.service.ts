@@ -137,10 +137,6 @@ export class IncidentTracking {
     return (await this.store.transition(record.id, [record.state], 'recovered', { recovered_at: now, backlog_size: 0 }, event)) !== null;
   }
 
-  async approved(record: IncidentRecord | null): Promise<boolean> {
-    return (await this.approvedPlan(record)) !== null;
-  }
-
   /** What an operator approved for the incident (its latest approval), or null. */
   async approvedPlan(record: IncidentRecord | null): Promise<ApprovalPlan | null> {
     if (!record?.approval_id) return null;

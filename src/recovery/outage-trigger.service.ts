@@ -70,8 +70,8 @@ export class OutageTrigger {
     return Math.min(CHECK_SPACING_MS, (probeIntervalSeconds(this.rules.current()) * 1000) / 4);
   }
 
-  /** The incidents opened or widened for this batch (what afterIngest does, awaited). */
-  async open(items: readonly DeliveryOutcome[]): Promise<number> {
+  /** How many incidents one check opened or widened. */
+  private async open(items: readonly DeliveryOutcome[]): Promise<number> {
     const now = this.clock.now();
     const rules = this.rules.current();
     const quietMs = ((rules.strategy_limits.RECOVER_BACKLOG.probe_interval_seconds ?? 60) * 1000) / 2;
