@@ -37,6 +37,7 @@ import { BacklogReader } from '../recovery/backlog-reader.port';
 import { DrainJob, DrainQueue } from '../recovery/drain-queue.port';
 import { InProcessDrainQueue } from '../recovery/in-process-drain-queue.adapter';
 import { IncidentBacklog } from '../recovery/incident-backlog.service';
+import { IncidentRecovery } from '../recovery/incident-recovery.service';
 import { LedgerDrainSenderFactory } from '../recovery/ledger-drain-sender';
 import { MemoryBacklogReader } from '../recovery/memory-backlog-reader.adapter';
 import { answerWithStatus, RecordingReplayer } from '../replay/recording-replayer.adapter';
@@ -128,6 +129,12 @@ class OneOpenEscalation {
     escalation.notified_at = now;
     return escalation;
   }
+
+  async resolve(id: string, by: string, now: Date): Promise<Escalation> {
+    const escalation = [...this.open_.values()].find((e) => e.id === id)!;
+    if (escalation.status !== 'resolved') Object.assign(escalation, { status: 'resolved', resolved_by: by, resolved_at: now });
+    return escalation;
+  }
 }
 
 /** M4 that cannot answer for some endpoints, in a batch or alone. */
@@ -183,6 +190,7 @@ class EngineUnderTest {
         IncidentTracking,
         StormPager,
         IncidentBacklog,
+        IncidentRecovery,
         LedgerDrainSenderFactory,
         { provide: IncidentStore, useValue: this.incidents },
         { provide: BacklogReader, useValue: new MemoryBacklogReader(this.deliveries, this.clock) },
@@ -766,6 +774,95 @@ describe('AutohealEngine', () => {
       expect(approved.actions_taken).toEqual([
         expect.objectContaining({ strategy: 'RECOVER_BACKLOG', probe: expect.objectContaining({ outcome: 'delivered' }) }),
       ]);
+    });
+
+    it("resolves the approval's page when its incident recovers: nobody is woken for an outage that healed", async () => {
+      engine = await new EngineUnderTest().start();
+      const incident = { ...(await engine.down('healed-meanwhile')), severity: 'critical' as const };
+      engine.detector.set([incident]);
+      await engine.run();
+      const [approval] = await engine.incidents.listApprovals({ status: 'pending', limit: 10 });
+      await engine.incidents.decideApproval(approval.id, 'approve', { actor: 'oncall', note: null, now: NOW });
+      const [record] = await engine.incidents.active();
+      const page = [...engine.escalations.open_.values()][0];
+      expect(page).toMatchObject({ id: record.escalation_id, status: 'open' });
+
+      // The dispatcher delivers the backlog itself before the next cycle: nothing left, the incident recovers.
+      const delivered = idsOf('healed-meanwhile').map((id) => ({
+        id,
+        tenant_id: TENANT,
+        target: incident.endpoint,
+        status: 'delivered' as const,
+      }));
+      engine.clock.set(new Date(NOW.getTime() + 1000));
+      await engine.deliveries.upsertBatch(delivered, 'dispatcher');
+      engine.detector.set([]);
+      await engine.run();
+
+      expect(await engine.incidents.active()).toEqual([]);
+      expect(page).toMatchObject({ status: 'resolved', resolved_by: 'autoheal' });
+      const timeline = (await engine.incidents.get(record.id))!.timeline.map((e) => [e.type, e.detail]);
+      expect(timeline.slice(-2)).toEqual([
+        ['recovered', { from: 'probing', to: 'recovered', reason: 'no failed delivery left' }],
+        ['note', { escalation_resolved: page.id, reason: 'the incident recovered' }],
+      ]);
+    });
+
+    it('keeps a draining incident draining when a cycle sees its burst as a failure cluster to escalate', async () => {
+      engine = await new EngineUnderTest().start();
+      const jobs: DrainJob[] = [];
+      engine.drains.registerHandler(async (job) => void jobs.push(job));
+      const endpoint = url('draining');
+      // 40 transient and 21 permanent failures: more than 50 and under 70% transient, the predictor's "Massive failure cluster".
+      engine.clock.set(new Date(NOW.getTime() - 60_000));
+      const failed = (n: number, http_status: number) =>
+        Array.from({ length: n }, (_, i) => ({
+          id: `${http_status}-${i}`,
+          tenant_id: TENANT,
+          target: endpoint,
+          status: 'failed' as const,
+          http_status,
+        }));
+      await engine.deliveries.upsertBatch([...failed(40, 503), ...failed(21, 400)], 'dispatcher');
+      engine.clock.set(NOW);
+      const { incident: opened } = await engine.incidents.openOrUpdate(
+        {
+          tenantId: TENANT,
+          endpoint,
+          kind: 'failure_burst',
+          severity: 'high',
+          firstFailureAt: new Date(NOW.getTime() - 60_000),
+          lastFailureAt: NOW,
+          backlogSize: 61,
+        },
+        NOW,
+      );
+      const event = { type: 'state_changed' as const, at: NOW, actor: 'test' };
+      await engine.incidents.transition(opened.id, ['open'], 'probing', {}, event);
+      await engine.incidents.transition(opened.id, ['probing'], 'draining', { first_probe_success_at: NOW }, event);
+      engine.detector.set([buildIncident({ tenant_id: TENANT, endpoint, severity: 'high', failures: 61, triage_distribution: {} })]);
+
+      const result = await engine.run();
+      expect(decisions(result)).toEqual([
+        {
+          endpoint,
+          strategy: 'RECOVER_BACKLOG',
+          probability: expect.any(Number),
+          rationale: 'Incident draining: the endpoint answered its probe, its backlog is being delivered',
+        },
+      ]);
+      expect(engine.notifier.sent).toEqual([]);
+      expect(await engine.incidents.active()).toEqual([expect.objectContaining({ id: opened.id, state: 'draining' })]);
+      expect(jobs).toEqual([{ kind: 'incident', id: opened.id }]);
+    });
+
+    it('opens no incident for an anomaly without a failure, such as the burst an incident just recovered', async () => {
+      engine = await new EngineUnderTest().start();
+      const endpoint = url('recovered-burst');
+      engine.detector.set([buildIncident({ tenant_id: TENANT, endpoint, kind: 'traffic_spike', failures: 0, triage_distribution: {} })]);
+      const result = await engine.run();
+      expect(decisions(result)).toEqual([expect.objectContaining({ endpoint, strategy: 'DEFER_AND_MONITOR' })]);
+      expect(await engine.incidents.list({ limit: 10 })).toEqual([]);
     });
 
     it('a storm pages once for all its endpoints, not once each', async () => {

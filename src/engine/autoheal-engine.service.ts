@@ -68,9 +68,9 @@ type ActOutcome = { skipped: ActionSkipped } | { taken: ActionTaken; failed?: st
 const actingStrategy = (d: Decision): Strategy => (d.asksApproval ? 'ESCALATE_OPERATOR' : d.strategy);
 
 /**
- * What a persisted incident's state makes of the predictor's choice. An incident being recovered
- * stays with RECOVER_BACKLOG unless the predictor escalates (K ineffective attempts, permanent
- * failures); one detection no longer reports is recovered or escalated, nothing else applies once the
+ * What a persisted incident's state makes of the predictor's choice. A draining incident stays with
+ * RECOVER_BACKLOG; one being probed stays with it unless the predictor escalates (K ineffective
+ * attempts, permanent failures); one detection no longer reports is recovered or escalated, nothing else applies once the
  * burst has left the window; one escalated or awaiting approval waits for an operator.
  */
 function followStrategy(
@@ -84,9 +84,14 @@ function followStrategy(
   if (state === 'escalated' || state === 'awaiting_approval') {
     return detected && escalates ? choice : { hold: `Incident is ${state.replace('_', ' ')}: waiting for an operator` };
   }
+  // A drain runs because the endpoint answered its probe: the failures detection still counts are the ones being
+  // delivered, not a reason to page. The drain itself goes back to probing when the endpoint fails again.
+  if (state === 'draining' && recoveryAllowed) {
+    return { strategy: 'RECOVER_BACKLOG', reason: 'Incident draining: the endpoint answered its probe, its backlog is being delivered' };
+  }
   if (escalates) return choice;
   if (!recoveryAllowed) return { hold: `Incident is ${state} and no longer detected; RECOVER_BACKLOG is not allowed for the tenant` };
-  const why = state === 'open' ? 'no longer detected, its backlog is recovered' : `${state}`;
+  const why = state === 'open' ? 'no longer detected: recovering its backlog' : `${state}`;
   return { strategy: 'RECOVER_BACKLOG', reason: `Incident ${why}: ${choice.reason}` };
 }
 

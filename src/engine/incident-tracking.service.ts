@@ -9,6 +9,7 @@ import { IncidentStore } from '../incidents/incident-store.port';
 import { SYSTEM_ACTOR } from '../incidents/incident-lifecycle';
 import { outageStartsOf } from '../incidents/outage-start';
 import { AutohealMetrics } from '../metrics/autoheal-metrics.service';
+import { IncidentRecovery } from '../recovery/incident-recovery.service';
 import type { AutohealRules } from '../rules/rules.types';
 import type { ActionSkipped } from './cycle-result';
 
@@ -56,9 +57,10 @@ export class IncidentTracking {
     private readonly metrics: AutohealMetrics,
     private readonly coordination: Coordination,
     private readonly storms: StormPager,
+    private readonly recovery: IncidentRecovery,
   ) {}
 
-  /** A dry run only reads: an anomaly without an incident stays without one. */
+  /** A dry run only reads: an anomaly without an incident stays without one. So does one without a failure. */
   async track(anomalies: Incident[], now: Date, rules: AutohealRules, dryRun: boolean, cycleId: string): Promise<TrackedIncidents> {
     const records = new Map((await this.store.active()).map((r) => [endpointKey(r.tenant_id, r.endpoint), r]));
     const detected = new Set<string>();
@@ -66,14 +68,16 @@ export class IncidentTracking {
     const fresh = dryRun
       ? []
       : anomalies
-          .filter((a) => !records.has(endpointKey(a.tenant_id, a.endpoint)))
+          .filter((a) => a.failures > 0 && !records.has(endpointKey(a.tenant_id, a.endpoint)))
           .map((a) => ({ tenantId: a.tenant_id, endpoint: a.endpoint }));
     const starts = await outageStartsOf(this.deliveries, fresh, now, rules);
     const windowStart = new Date(now.getTime() - rules.detection.recent_window_minutes * 60_000);
     for (const anomaly of anomalies) {
       const key = endpointKey(anomaly.tenant_id, anomaly.endpoint);
       detected.add(key);
-      if (dryRun) continue;
+      // Nothing failed, nothing to recover: a traffic spike alone, or the burst an incident just recovered (its
+      // deliveries, delivered now, stay in the detection window a while). The strategy still applies to the anomaly.
+      if (dryRun || (anomaly.failures === 0 && !records.has(key))) continue;
       const { incident } = await this.store.openOrUpdate(
         {
           tenantId: anomaly.tenant_id,
@@ -134,7 +138,7 @@ export class IncidentTracking {
   async recoverIfEmpty(record: IncidentRecord, now: Date, cycleId: string): Promise<boolean> {
     if (record.state !== 'open' && record.state !== 'probing') return false;
     const event = { type: 'recovered' as const, at: now, actor: SYSTEM_ACTOR, cycleId, detail: { reason: 'no failed delivery left' } };
-    return (await this.store.transition(record.id, [record.state], 'recovered', { recovered_at: now, backlog_size: 0 }, event)) !== null;
+    return (await this.recovery.markRecovered(record, [record.state], { recovered_at: now, backlog_size: 0 }, event)) !== null;
   }
 
   /** What an operator approved for the incident (its latest approval), or null. */

@@ -20,6 +20,7 @@ import { DrainCounts, DrainProgress, DrainResult, PacedDrain } from './paced-dra
 import { batchSizeFor, throttledPacing } from './recovery-pacing';
 import { TenantThrottles } from '../throttles/tenant-throttles.service';
 import { RecoverySafety } from './recovery-safety.service';
+import { IncidentRecovery } from './incident-recovery.service';
 
 /** A drain's pause conditions are read at most this often: a kill switch stops it within a batch, not a round trip per send. */
 export const DRAIN_CHECK_INTERVAL_MS = 200;
@@ -57,6 +58,7 @@ export class IncidentDrainRunner implements OnModuleInit {
     private readonly clock: Clock,
     private readonly ledger: ReplayLedger,
     private readonly throttles: TenantThrottles,
+    private readonly recovery: IncidentRecovery,
   ) {}
 
   onModuleInit(): void {
@@ -145,10 +147,9 @@ export class IncidentDrainRunner implements OnModuleInit {
       const healedFrom = record.first_probe_success_at ?? record.last_probe_at ?? now;
       const healedAt = lastDeliveredAt ?? record.last_probe_at ?? now;
       const timeToHeal = Math.max(0, (healedAt.getTime() - healedFrom.getTime()) / 1000);
-      const moved = await this.incidents.transition(
-        record.id,
+      const moved = await this.recovery.markRecovered(
+        record,
         ['draining'],
-        'recovered',
         { recovered_at: now, time_to_heal_seconds: timeToHeal, backlog_size: 0 },
         this.event('recovered', now, { ...totals, time_to_heal_seconds: timeToHeal }),
       );

@@ -1,8 +1,10 @@
 import { Module } from '@nestjs/common';
+import { EscalationModule } from '../escalation/escalation.module';
 import { IncidentsModule } from '../incidents/incidents.module';
 import { MetricsModule } from '../metrics/metrics.module';
 import { IncidentBacklog } from './incident-backlog.service';
 import { IncidentDrainRunner } from './incident-drain-runner.service';
+import { IncidentRecovery } from './incident-recovery.service';
 import { ReplayModule } from '../replay/replay.module';
 import { RecoveriesModule } from './recoveries.module';
 import { RecoveryModule } from './recovery.module';
@@ -14,8 +16,8 @@ import { ThrottlesModule } from '../throttles/throttles.module';
  * RECOVER_BACKLOG executor uses both.
  */
 @Module({
-  imports: [RecoveryModule, RecoveriesModule, ReplayModule, IncidentsModule, MetricsModule, ThrottlesModule],
-  providers: [IncidentBacklog, IncidentDrainRunner],
-  exports: [IncidentBacklog, RecoveryModule],
+  imports: [RecoveryModule, RecoveriesModule, ReplayModule, IncidentsModule, MetricsModule, ThrottlesModule, EscalationModule],
+  providers: [IncidentBacklog, IncidentDrainRunner, IncidentRecovery],
+  exports: [IncidentBacklog, IncidentRecovery, RecoveryModule],
 })
 export class IncidentHealingModule {}

@@ -7,6 +7,7 @@ import { SYSTEM_ACTOR } from '../../incidents/incident-lifecycle';
 import { AutohealMetrics } from '../../metrics/autoheal-metrics.service';
 import { DrainQueue } from '../../recovery/drain-queue.port';
 import { IncidentBacklog } from '../../recovery/incident-backlog.service';
+import { IncidentRecovery } from '../../recovery/incident-recovery.service';
 import { TargetGuard } from '../../replay/target-guard';
 import { effectiveLimits } from '../../rules/effective-limits';
 import { drainStartProblem } from '../safety-checks';
@@ -44,6 +45,7 @@ export class RecoverBacklogExecutor extends StrategyExecutor {
     private readonly audit: AuditLog,
     private readonly metrics: AutohealMetrics,
     private readonly clock: Clock,
+    private readonly recovery: IncidentRecovery,
   ) {
     super();
   }
@@ -58,7 +60,8 @@ export class RecoverBacklogExecutor extends StrategyExecutor {
       const message = state === 'draining' ? `Would keep draining ${endpoint}` : `Would probe ${endpoint}, then drain it`;
       return { taken: { ...baseAction(plan, false), would_probe: state !== 'draining', would_drain: wouldDrain, count: 0, message } };
     }
-    let record = plan.record!;
+    if (!plan.record) return { skipped: { check: 'incident_state', reason: `No incident to recover for ${plan.incident.endpoint}` } };
+    let record = plan.record;
     if (record.state === 'open') {
       const started = this.event(plan, 'state_changed', { reason: plan.rationale });
       const moved = await this.incidents.transition(record.id, ['open'], 'probing', { next_probe_at: plan.now }, started);
@@ -160,7 +163,7 @@ export class RecoverBacklogExecutor extends StrategyExecutor {
   private async nothingLeft(record: IncidentRecord, plan: ExecutionPlan): Promise<ExecutionOutcome> {
     const detail = { reason: 'no failed delivery left in the backlog' };
     const patch = { recovered_at: plan.now, backlog_size: 0 };
-    const moved = await this.incidents.transition(record.id, ['probing'], 'recovered', patch, this.event(plan, 'recovered', detail));
+    const moved = await this.recovery.markRecovered(record, ['probing'], patch, this.event(plan, 'recovered', detail));
     if (!moved) return { skipped: { check: 'incident_state', reason: `Incident ${record.id} moved on meanwhile` } };
     await auditAction(this.audit, 'autoheal_recovered', plan, { incident_id: record.id, ...detail });
     const message = `${record.endpoint} has nothing left to recover`;
