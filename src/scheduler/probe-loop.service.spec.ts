@@ -6,7 +6,7 @@ import type { AutohealEngine, CycleTrigger } from '../engine/autoheal-engine.ser
 import { MemoryIncidentStore } from '../incidents/memory-incident-store.adapter';
 import { StaticRulesSource } from '../rules/rules.source';
 import { validateRules } from '../rules/rules.validation';
-import { PROBE_JOB, PROBE_WAKE_MARGIN_MS, ProbeLoop, probeIntervalSeconds, probeWakeDelayMs } from './probe-loop.service';
+import { busyRetryDelayMs, PROBE_JOB, PROBE_WAKE_MARGIN_MS, ProbeLoop, probeIntervalSeconds, probeWakeDelayMs } from './probe-loop.service';
 
 describe('ProbeLoop', () => {
   const clock = new ManualClock(new Date('2026-11-27T12:00:00Z'));
@@ -87,6 +87,12 @@ describe('ProbeLoop', () => {
     expect(probeWakeDelayMs([], 1_000, 2_000, 1_050)).toBeNull();
   });
 
+  it('after a tick refused as busy, retries a tenth of an interval later unless the regular tick comes first', () => {
+    expect(busyRetryDelayMs(1_000, 2_000, 1_050)).toBe(100);
+    expect(busyRetryDelayMs(1_000, 2_000, 1_950)).toBeNull();
+    expect(busyRetryDelayMs(10, 2_000, 1_050)).toBe(PROBE_WAKE_MARGIN_MS);
+  });
+
   describe('on its timers', () => {
     beforeEach(() => jest.useFakeTimers({ now: new Date('2026-11-27T12:00:00Z') }));
     afterEach(() => jest.useRealTimers());
@@ -141,6 +147,35 @@ describe('ProbeLoop', () => {
         expect(gap).toBeGreaterThanOrEqual(intervalMs + roundTripMs);
         expect(gap).toBeLessThanOrEqual(intervalMs + roundTripMs + 10);
       }
+    });
+
+    it('a probe tick refused because a cycle holds the lock is retried within a tenth of an interval, not a whole one', async () => {
+      const intervalMs = 1_000;
+      const system = new SystemClock();
+      const bootAt = system.now().getTime();
+      // A full cycle holds the cluster lock from 950 to 1250 ms after boot: the tick at 1000 is refused.
+      const lockedUntil = bootAt + 1_250;
+      const probes: number[] = [];
+      const busyEngine = {
+        runCycle: async (now: Date) => {
+          if (now.getTime() >= bootAt + 950 && now.getTime() < lockedUntil) throw new DomainError('cycle_in_progress', 'busy');
+          probes.push(now.getTime() - bootAt);
+          return { actions_taken: [{}], actions_skipped: [] };
+        },
+      } as unknown as AutohealEngine;
+      const fastRules = validateRules({ strategy_limits: { RECOVER_BACKLOG: { probe_interval_seconds: intervalMs / 1000 } } });
+      const registry = new SchedulerRegistry();
+      const config = AppConfig.fromEnv({ AUTOHEAL_INTERVAL_SECONDS: '300' });
+      const probeLoop = new ProbeLoop(busyEngine, registry, config, system, new StaticRulesSource(fastRules), new MemoryIncidentStore());
+      probeLoop.onApplicationBootstrap();
+      try {
+        await jest.advanceTimersByTimeAsync(1_900);
+      } finally {
+        registry.deleteInterval(PROBE_JOB);
+        probeLoop.onApplicationShutdown();
+      }
+      // Refused at 1000, 1100, 1200; run at 1300, not at the next tick (2000).
+      expect(probes).toEqual([1_300]);
     });
   });
 });

@@ -33,13 +33,26 @@ export function probeWakeDelayMs(dueTimes: readonly number[], lastTickAtMs: numb
   return Math.max(0, wakeAt - nowMs);
 }
 
+/** Refusals that mean "busy now", not "not allowed": a full cycle holds the lock, or every cycle slot is taken. */
+const BUSY_CODES: ReadonlySet<string> = new Set(['cycle_in_progress', 'too_many_cycles']);
+
+/**
+ * After a tick refused as busy: try again a tenth of an interval later (a cycle mostly ends within that),
+ * or null when the regular tick comes first. Without it a probe due during a cycle waited a whole interval.
+ */
+export function busyRetryDelayMs(intervalMs: number, nextTickAtMs: number, nowMs: number): number | null {
+  const delay = Math.max(PROBE_WAKE_MARGIN_MS, intervalMs / 10);
+  return nowMs + delay >= nextTickAtMs ? null : delay;
+}
+
 /**
  * Probes do not wait for the cycle: every probe interval a live run of the engine over the active
  * incidents only (no detection query), through the same safety checks. Each incident's own
  * next_probe_at decides whether it is due, and the loop also wakes up when the earliest one falls due
  * between two ticks: a failed probe's next is due one interval after the probe came back, which is
- * just after a fixed tick, so ticks alone would probe every second interval. Off with scheduled
- * healing (AUTOHEAL_INTERVAL_SECONDS=0).
+ * just after a fixed tick, so ticks alone would probe every second interval. A tick refused because a
+ * cycle holds the lock is retried soon (busyRetryDelayMs). Off with scheduled healing
+ * (AUTOHEAL_INTERVAL_SECONDS=0).
  */
 @Injectable()
 export class ProbeLoop implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -85,6 +98,7 @@ export class ProbeLoop implements OnApplicationBootstrap, OnApplicationShutdown 
   tick(): Promise<void> {
     if (this.inFlight) return this.inFlight;
     const startedAt = this.clock.now();
+    let busy = false;
     this.inFlight = this.engine
       .runCycle(startedAt, false, 'probe')
       .then(
@@ -93,19 +107,21 @@ export class ProbeLoop implements OnApplicationBootstrap, OnApplicationShutdown 
           if (taken.length > 0) this.logger.log(`Probe tick: ${taken.length} actions, ${skipped.length} skipped`);
         },
         (error: unknown) => {
-          // Refused (kill switch, a cycle holding the lock): the next tick tries again.
+          // Refused: busy (a cycle holding the lock) is retried soon; the kill switch waits for the next tick.
+          busy = error instanceof DomainError && BUSY_CODES.has(error.code);
           if (error instanceof DomainError) this.logger.debug(`Probe tick not run: ${error.message}`);
           else this.logger.error(`Probe tick failed: ${error instanceof Error ? error.stack : error}`);
         },
       )
-      .then(() => this.scheduleWake(startedAt.getTime()))
+      .then(() => this.scheduleWake(startedAt.getTime(), busy))
       .finally(() => (this.inFlight = null));
     return this.inFlight;
   }
 
-  /** After a tick: wake up for the earliest probe that falls due before the next regular tick. */
-  private async scheduleWake(tickAtMs: number): Promise<void> {
+  /** After a tick: wake up for the earliest probe that falls due before the next regular tick, or soon after a busy refusal. */
+  private async scheduleWake(tickAtMs: number, busy: boolean): Promise<void> {
     if (this.intervalMs === null || this.stopped) return;
+    if (busy) return this.wakeIn(busyRetryDelayMs(this.intervalMs, this.nextTickAt, this.clock.now().getTime()));
     let dueTimes: number[];
     try {
       const probing = await this.incidents.active({ states: ['probing'] });
@@ -114,7 +130,10 @@ export class ProbeLoop implements OnApplicationBootstrap, OnApplicationShutdown 
       this.logger.debug(`Probe wake-up not planned: ${error instanceof Error ? error.message : error}`);
       return;
     }
-    const delay = probeWakeDelayMs(dueTimes, tickAtMs, this.nextTickAt, this.clock.now().getTime());
+    this.wakeIn(probeWakeDelayMs(dueTimes, tickAtMs, this.nextTickAt, this.clock.now().getTime()));
+  }
+
+  private wakeIn(delay: number | null): void {
     if (delay === null || this.stopped) return;
     if (this.wake) clearTimeout(this.wake);
     this.wake = setTimeout(() => {
