@@ -414,7 +414,15 @@ describe('healing real outages', () => {
         path,
         burst.map((d) => d.id),
       );
-      await eventually(async () => expect((await incidentOf(path)).state).toBe('recovered'));
+      const recovered = await eventually(async () => {
+        const incident = await incidentOf(path);
+        expect(incident.state).toBe('recovered');
+        return incident;
+      });
+      // The approval's page is resolved with the outage: nobody is woken for one that healed.
+      expect(recovered.escalation_id).toEqual(expect.any(String));
+      const res = await http().get('/autoheal/escalations?status=resolved').auth(operator, { type: 'bearer' }).expect(200);
+      expect(res.body).toContainEqual(expect.objectContaining({ id: recovered.escalation_id, resolved_by: 'autoheal' }));
     });
 
     it('a rejected approval escalates the incident and nothing is sent', async () => {
