@@ -7,6 +7,7 @@ import { isHeaderName, isHeaderValue } from '../common/http-header';
 import type { PutSigningBody } from './dto/signing.dto';
 import { SecretCipher, secretContext, SigningNotConfiguredError } from './secret-cipher';
 import { secretProblem } from './signature-schemes';
+import { SigningSettingsCache } from './signing-settings-cache';
 import { SigningSettingsStore, SigningSettingsView, toSigningView } from './signing-settings-store.port';
 
 // The replayer sets or drops these itself.
@@ -33,12 +34,16 @@ export interface ReencryptResult {
   unreadable: Array<{ tenant_id: string; endpoint: string; key_id: string }>;
 }
 
-/** The API's side of signing settings; the replayer's side is ReplaySigner. */
+/**
+ * The API's side of signing settings; the replayer's side is ReplaySigner. Every change invalidates ReplaySigner's
+ * cached entry once it is stored, so this instance's next send uses it.
+ */
 export class EndpointSigning {
   constructor(
     private readonly store: SigningSettingsStore,
     private readonly cipher: SecretCipher | null,
     private readonly clock: Clock,
+    private readonly cache: SigningSettingsCache,
   ) {}
 
   async put(body: PutSigningBody, scope: TenantScope, by: string): Promise<SigningSettingsView> {
@@ -58,6 +63,7 @@ export class EndpointSigning {
       by,
       now: this.clock.now(),
     });
+    this.cache.invalidate(body.tenant_id, endpoint);
     return toSigningView(stored);
   }
 
@@ -71,7 +77,9 @@ export class EndpointSigning {
       throw new DomainError('invalid_query', 'tenant_id and endpoint are both required: the settings of which tenant+endpoint to delete');
     }
     scope.assert(tenantId);
-    if (!(await this.store.delete(tenantId, endpoint))) throw new NotFoundError('Signing settings for', `${tenantId} ${endpoint}`);
+    const deleted = await this.store.delete(tenantId, endpoint);
+    this.cache.invalidate(tenantId, endpoint);
+    if (!deleted) throw new NotFoundError('Signing settings for', `${tenantId} ${endpoint}`);
   }
 
   /** Moves every secret under the current key; safe to run again, and beside PUTs (a PUT in between wins). */
@@ -96,7 +104,10 @@ export class EndpointSigning {
           result.unreadable.push({ tenant_id: row.tenant_id, endpoint: row.endpoint, key_id: row.secret.keyId });
           continue;
         }
-        if (await this.store.replaceSecret(row.tenant_id, row.endpoint, row.secret, cipher.encrypt(secret, context))) result.reencrypted++;
+        if (await this.store.replaceSecret(row.tenant_id, row.endpoint, row.secret, cipher.encrypt(secret, context))) {
+          this.cache.invalidate(row.tenant_id, row.endpoint);
+          result.reencrypted++;
+        }
       }
     }
   }

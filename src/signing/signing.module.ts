@@ -5,6 +5,7 @@ import { AppConfig } from '../config/app-config';
 import { EndpointSigning } from './endpoint-signing.service';
 import { ReplaySigner } from './replay-signer.service';
 import { SecretCipher } from './secret-cipher';
+import { SigningSettingsCache } from './signing-settings-cache';
 import { SigningController } from './signing.controller';
 import { SigningSettingsStore } from './signing-settings-store.port';
 import { SqlSigningSettingsStore } from './sql-signing-settings-store.adapter';
@@ -25,14 +26,21 @@ const SECRET_CIPHER = Symbol('SECRET_CIPHER');
       useFactory: (config: AppConfig) => (config.signingKeys ? new SecretCipher(config.signingKeys) : null),
     },
     {
+      provide: SigningSettingsCache,
+      inject: [Clock],
+      useFactory: (clock: Clock) => new SigningSettingsCache(clock),
+    },
+    {
       provide: EndpointSigning,
-      inject: [SigningSettingsStore, SECRET_CIPHER, Clock],
-      useFactory: (store: SigningSettingsStore, cipher: SecretCipher | null, clock: Clock) => new EndpointSigning(store, cipher, clock),
+      inject: [SigningSettingsStore, SECRET_CIPHER, Clock, SigningSettingsCache],
+      useFactory: (store: SigningSettingsStore, cipher: SecretCipher | null, clock: Clock, cache: SigningSettingsCache) =>
+        new EndpointSigning(store, cipher, clock, cache),
     },
     {
       provide: ReplaySigner,
-      inject: [SigningSettingsStore, SECRET_CIPHER, Clock],
-      useFactory: (store: SigningSettingsStore, cipher: SecretCipher | null, clock: Clock) => new ReplaySigner(store, cipher, clock),
+      inject: [SigningSettingsStore, SECRET_CIPHER, Clock, SigningSettingsCache],
+      useFactory: (store: SigningSettingsStore, cipher: SecretCipher | null, clock: Clock, cache: SigningSettingsCache) =>
+        new ReplaySigner(store, cipher, clock, cache),
     },
   ],
   exports: [SigningSettingsStore, ReplaySigner],
