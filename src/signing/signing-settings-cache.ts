@@ -27,7 +27,7 @@ interface Entry {
 
 /** Per tenant+endpoint, null ("no settings") included; a failed lookup is not kept, so the next send tries again. */
 export class SigningSettingsCache {
-  // Map order is insertion order, and an entry is re-inserted when it is looked up again: the first is the oldest.
+  // Map order is insertion order and an entry is re-inserted when it is loaded again: the first is the oldest lookup.
   private readonly entries = new Map<string, Entry>();
 
   constructor(
