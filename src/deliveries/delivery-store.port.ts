@@ -89,23 +89,23 @@ export interface RecentFailuresQuery {
   limit: number;
 }
 
-/** The guide's "Fetch Recent Deliveries for Incident", with what a replay needs. */
-export type RecentFailure = Pick<
-  DeliveryRecord,
-  | 'id'
-  | 'tenant_id'
-  | 'target'
-  | 'status'
-  | 'triage_label'
-  | 'triage_score'
-  | 'error'
-  | 'http_status'
-  | 'attempts'
-  | 'payload'
-  | 'headers'
-  | 'meta'
-  | 'created_at'
->;
+/** The guide's "Fetch Recent Deliveries for Incident", with what a replay needs: each store returns these, in this order. */
+export const RECENT_FAILURE_FIELDS = [
+  'id',
+  'tenant_id',
+  'target',
+  'status',
+  'triage_label',
+  'triage_score',
+  'error',
+  'http_status',
+  'attempts',
+  'payload',
+  'headers',
+  'meta',
+  'created_at',
+] as const satisfies readonly (keyof DeliveryRecord)[];
+export type RecentFailure = Pick<DeliveryRecord, (typeof RECENT_FAILURE_FIELDS)[number]>;
 
 export interface OutageStartQuery extends EndpointRef {
   /** Inclusive, on created_at. */

@@ -15,10 +15,13 @@ import type {
   RecentFailuresQuery,
   UpsertResult,
 } from './delivery-store.port';
-import { DeliveryStore } from './delivery-store.port';
+import { DeliveryStore, RECENT_FAILURE_FIELDS } from './delivery-store.port';
 import { assertDistinctIds, TenantMismatchError } from './delivery-batch';
 import { givesContent } from './delivery-body';
 import { FAILED_STATUSES } from './delivery.constants';
+
+const recentFailureOf = (delivery: DeliveryRecord): RecentFailure =>
+  Object.fromEntries(RECENT_FAILURE_FIELDS.map((field) => [field, delivery[field]])) as RecentFailure;
 
 type ReplayClaimRecord = Pick<AttemptRecord, 'attempted_at' | 'source' | 'actor' | 'outcome' | 'cycle_id'>;
 
@@ -158,37 +161,7 @@ export class MemoryDeliveryStore extends DeliveryStore {
         !this.replayClaimed(d),
       query.limit,
     );
-    return rows.map(
-      ({
-        id,
-        tenant_id,
-        target,
-        status,
-        triage_label,
-        triage_score,
-        error,
-        http_status,
-        attempts,
-        payload,
-        headers,
-        meta,
-        created_at,
-      }) => ({
-        id,
-        tenant_id,
-        target,
-        status,
-        triage_label,
-        triage_score,
-        error,
-        http_status,
-        attempts,
-        payload,
-        headers,
-        meta,
-        created_at,
-      }),
-    );
+    return rows.map(recentFailureOf);
   }
 
   /**

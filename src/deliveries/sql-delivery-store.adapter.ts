@@ -16,6 +16,7 @@ import {
   DeliveryStore,
   FailureSummary,
   OutageStartQuery,
+  RECENT_FAILURE_FIELDS,
   RecentFailure,
   RecentFailuresQuery,
   UpsertResult,
@@ -26,8 +27,7 @@ const DELIVERY_COLUMNS = `id, tenant_id, target, event_type, status, http_status
 
 const ATTEMPT_COLUMNS = `id, attempted_at, finished_at, http_status, error, duration_ms, source, actor, outcome, replay_key, cycle_id`;
 
-const RECENT_FAILURE_COLUMNS = `id, tenant_id, target, status, triage_label, triage_score, error, http_status, attempts,
-  payload, headers, meta, created_at`;
+const RECENT_FAILURE_COLUMNS = RECENT_FAILURE_FIELDS.join(', ');
 
 const FAILURE_SUMMARY_COLUMNS = `id, tenant_id, target, status, triage_label, triage_score, created_at`;
 

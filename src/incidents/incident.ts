@@ -120,10 +120,8 @@ export interface IncidentDetail extends IncidentRecord {
   approvals: Approval[];
 }
 
-/** Besides the state. */
-export const PATCHABLE_FIELDS = [
-  'severity',
-  'last_failure_at',
+/** Patchable, and side by side in this order in an incident row: the run both lists below share. */
+const PROGRESS_FIELDS = [
   'recovered_at',
   'resolved_at',
   'first_probe_success_at',
@@ -137,4 +135,24 @@ export const PATCHABLE_FIELDS = [
   'time_to_heal_seconds',
   'escalation_id',
 ] as const satisfies readonly (keyof IncidentRecord)[];
+
+/** Besides the state. */
+export const PATCHABLE_FIELDS = ['severity', 'last_failure_at', ...PROGRESS_FIELDS] as const satisfies readonly (keyof IncidentRecord)[];
 export type IncidentPatch = Partial<Pick<IncidentRecord, (typeof PATCHABLE_FIELDS)[number]>>;
+
+/** Every column of an incident row, in the table's order. */
+export const INCIDENT_FIELDS = [
+  'id',
+  'tenant_id',
+  'endpoint',
+  'kind',
+  'severity',
+  'state',
+  'first_failure_at',
+  'last_failure_at',
+  'opened_at',
+  'updated_at',
+  ...PROGRESS_FIELDS,
+  'approval_id',
+  'version',
+] as const satisfies readonly (keyof IncidentRecord)[];

@@ -11,6 +11,7 @@ import {
   IncidentPatch,
   IncidentRecord,
   IncidentState,
+  INCIDENT_FIELDS,
   PATCHABLE_FIELDS,
 } from './incident';
 import {
@@ -39,32 +40,6 @@ import {
   OpenIncident,
 } from './incident-store.port';
 
-const INCIDENT_FIELDS: readonly (keyof IncidentRecord)[] = [
-  'id',
-  'tenant_id',
-  'endpoint',
-  'kind',
-  'severity',
-  'state',
-  'first_failure_at',
-  'last_failure_at',
-  'opened_at',
-  'updated_at',
-  'recovered_at',
-  'resolved_at',
-  'first_probe_success_at',
-  'last_probe_at',
-  'next_probe_at',
-  'backlog_size',
-  'delivered_by_heal',
-  'sends_wasted',
-  'probes',
-  'ineffective_attempts',
-  'time_to_heal_seconds',
-  'escalation_id',
-  'approval_id',
-  'version',
-];
 const INCIDENT_COLUMNS = INCIDENT_FIELDS.join(', ');
 const EVENT_COLUMNS = `id::text AS id, incident_id, at, type, cycle_id, actor, detail`;
 const APPROVAL_COLUMNS = `a.id, a.incident_id, i.tenant_id, i.endpoint, a.status, a.plan, a.requested_at, a.expires_at,

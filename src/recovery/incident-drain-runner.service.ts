@@ -14,10 +14,11 @@ import { RulesSource } from '../rules/rules.source';
 import type { AutohealRules } from '../rules/rules.types';
 import { BacklogReader } from './backlog-reader.port';
 import { DrainJobRouter } from './drain-job-router';
+import { addCounts, DrainHooks, drainOptions } from './drain-run';
 import { incidentBacklogFilter } from './incident-backlog.service';
 import { LedgerDrainSenderFactory } from './ledger-drain-sender';
 import { DrainCounts, DrainProgress, DrainResult, PacedDrain } from './paced-drain';
-import { batchSizeFor, throttledPacing } from './recovery-pacing';
+import { throttledPacing } from './recovery-pacing';
 import { TenantThrottles } from '../throttles/tenant-throttles.service';
 import { RecoverySafety } from './recovery-safety.service';
 import { IncidentRecovery } from './incident-recovery.service';
@@ -26,13 +27,6 @@ import { IncidentRecovery } from './incident-recovery.service';
 export const DRAIN_CHECK_INTERVAL_MS = 200;
 /** Passes over the backlog while a pass still delivers: what failed once (a 429, a flap) gets another go. */
 const MAX_PASSES = 5;
-
-const plus = (a: DrainCounts, b: DrainCounts): DrainCounts => ({
-  sent: a.sent + b.sent,
-  delivered: a.delivered + b.delivered,
-  failed: a.failed + b.failed,
-  skipped: a.skipped + b.skipped,
-});
 
 /**
  * Runs the drain jobs of kind `incident`: the incident's backlog (RECOVER_BACKLOG's filter) through
@@ -106,16 +100,9 @@ export class IncidentDrainRunner implements OnModuleInit {
       const sender = this.senders.create(run, (event) => {
         if (event.result.outcome === 'delivered') lastDeliveredAt = this.clock.now();
       });
-      result = await this.drain.run(this.reader.source(incidentBacklogFilter(record, limits)), sender, {
-        concurrency: pacing.concurrency,
-        ratePerSecond: pacing.ratePerSecond,
-        minRatePerSecond: Math.min(1, pacing.ratePerSecond),
-        maxConsecutiveFailures: pacing.maxConsecutiveFailures,
-        batchSize: batchSizeFor(pacing),
-        shouldContinue: () => check.ok(),
-        onBatch: (progress) => this.onBatch(record, progress, pass, rules),
-      });
-      totals = plus(totals, result);
+      const hooks: DrainHooks = { shouldContinue: () => check.ok(), onBatch: (progress) => this.onBatch(record, progress, pass, rules) };
+      result = await this.drain.run(this.reader.source(incidentBacklogFilter(record, limits)), sender, drainOptions(pacing, hooks));
+      totals = addCounts(totals, result);
       if (result.state !== 'drained' || result.failed === 0 || result.delivered === 0) break;
     }
     await this.finish(record, { ...result!, ...totals }, lastDeliveredAt, check.reason(), limits, rules);

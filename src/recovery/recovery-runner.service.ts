@@ -5,10 +5,11 @@ import { BacklogFilter } from './backlog';
 import { BacklogReader } from './backlog-reader.port';
 import { DrainJob } from './drain-queue.port';
 import { DrainJobRouter } from './drain-job-router';
+import { addCounts, drainOptions } from './drain-run';
 import { DrainSendEvent, LedgerDrainSenderFactory } from './ledger-drain-sender';
-import { DrainCounts, DrainResult, PacedDrain } from './paced-drain';
+import { DrainCounts, DrainProgress, DrainResult, PacedDrain } from './paced-drain';
 import { RecoveryRecord } from './recovery';
-import { batchSizeFor, recoveryPacing, throttledPacing } from './recovery-pacing';
+import { recoveryPacing, throttledPacing } from './recovery-pacing';
 import { TenantThrottles } from '../throttles/tenant-throttles.service';
 import { RecoverySafety } from './recovery-safety.service';
 import { RecoveryStore } from './recovery-store.port';
@@ -30,13 +31,6 @@ export function backlogFilterOf(recovery: RecoveryScope, maxDeliveries?: number)
     ...(maxDeliveries !== undefined && { maxDeliveries }),
   };
 }
-
-const sum = (a: DrainCounts, b: DrainCounts): DrainCounts => ({
-  sent: a.sent + b.sent,
-  delivered: a.delivered + b.delivered,
-  failed: a.failed + b.failed,
-  skipped: a.skipped + b.skipped,
-});
 
 /**
  * Runs one operator recovery (drain jobs of kind `recovery`): the backlog through PacedDrain and the
@@ -117,18 +111,11 @@ export class RecoveryRunner implements OnModuleInit {
 
     const run = { actor: recovery.created_by, runId: recovery.id, startedAt: new Date(recovery.started_at!) };
     const sender = this.senders.create(run, onSend);
-    const result = await this.drain.run(this.reader.source(filter), sender, {
-      concurrency: pacing.concurrency,
-      ratePerSecond: pacing.ratePerSecond,
-      minRatePerSecond: Math.min(1, pacing.ratePerSecond),
-      maxConsecutiveFailures: pacing.maxConsecutiveFailures,
-      batchSize: batchSizeFor(pacing),
-      shouldContinue,
-      onBatch: async (progress) => {
-        totals = sum(base, progress.totals);
-        await this.store.progress(recovery.id, totals, pausedReason, this.clock.now());
-      },
-    });
+    const onBatch = async (progress: DrainProgress) => {
+      totals = addCounts(base, progress.totals);
+      await this.store.progress(recovery.id, totals, pausedReason, this.clock.now());
+    };
+    const result = await this.drain.run(this.reader.source(filter), sender, drainOptions(pacing, { shouldContinue, onBatch }));
     const failing =
       failuresInARow >= pacing.maxConsecutiveFailures ? `${failuresInARow} sends in a row failed (last: ${lastFailure})` : null;
     await this.conclude(recovery, result, signal, stopReason, failing);
