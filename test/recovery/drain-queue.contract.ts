@@ -31,6 +31,17 @@ export function describeDrainQueueContract(name: string, factory: DrainQueueFact
     const key = (j: DrainJob) => `${j.kind}-${j.id}`;
     const ranTimes = (j: DrainJob) => runs.filter((run) => run === key(j)).length;
     const eventuallyRan = (j: DrainJob, times = 1) => eventually(() => expect(ranTimes(j)).toBe(times), WAIT_MS, POLL_MS);
+    // The handler has run, but a queue may still hold the finished job for a moment (BullMQ removes it after the handler
+    // returns), and queueing it meanwhile is deduplicated: queue it again until it runs again.
+    const queueAgainUntilRan = (j: DrainJob, times: number) =>
+      eventually(
+        async () => {
+          if (ranTimes(j) < times) await queue.enqueue(j);
+          expect(ranTimes(j)).toBeGreaterThanOrEqual(times);
+        },
+        WAIT_MS,
+        POLL_MS,
+      );
 
     beforeEach(async () => {
       runs = [];
@@ -100,8 +111,7 @@ export function describeDrainQueueContract(name: string, factory: DrainQueueFact
       queue.registerHandler(async (d) => void runs.push(key(d)));
       await queue.enqueue(j);
       await eventuallyRan(j);
-      await queue.enqueue(j);
-      await eventuallyRan(j, 2);
+      await queueAgainUntilRan(j, 2);
     });
 
     it('survives a handler that throws: later jobs run, and the failed one can be queued again', async () => {
@@ -115,8 +125,7 @@ export function describeDrainQueueContract(name: string, factory: DrainQueueFact
       await queue.enqueue(next);
       await eventuallyRan(next);
       expect(ranTimes(failing)).toBe(1);
-      await queue.enqueue(failing);
-      await eventuallyRan(failing, 2);
+      await queueAgainUntilRan(failing, 2);
     });
 
     it('on close, aborts the signal and waits for the running handler to return', async () => {
