@@ -1,33 +1,18 @@
-import { DataSource } from 'typeorm';
-import { dataSourceOptions } from '../../ormconfig';
 import { AuditLog } from '../../src/audit/audit-log.port';
 import { MemoryAuditLog } from '../../src/audit/memory-audit-log.adapter';
 import { SqlAuditLog } from '../../src/audit/sql-audit-log.adapter';
 import { ManualClock } from '../../src/clock/clock';
-import { createTestDatabase, TestDatabase } from '../utils/test-database';
+import { sharedSqlDatabase, sqlStore } from '../utils/sql-store';
 
 const T0 = new Date('2025-03-01T10:00:00.000Z');
 const minutes = (n: number) => new Date(T0.getTime() + n * 60_000);
 
-let db: TestDatabase;
-let dataSource: DataSource;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  dataSource = new DataSource(dataSourceOptions(db.url, 2));
-  await dataSource.initialize();
-});
-afterAll(async () => {
-  await dataSource?.destroy();
-  await db?.drop();
-});
+const sql = sharedSqlDatabase(2);
 
 /** The trail cannot be emptied between tests (that is the point), so each SQL test gets a database of its own. */
 async function freshSqlAuditLog(clock: ManualClock): Promise<{ audit: AuditLog; done: () => Promise<void> }> {
-  const own = await createTestDatabase();
-  const ds = new DataSource(dataSourceOptions(own.url, 2));
-  await ds.initialize();
-  return { audit: new SqlAuditLog(ds, clock), done: () => ds.destroy().then(() => own.drop()) };
+  const { store, dispose } = await sqlStore((dataSource) => new SqlAuditLog(dataSource, clock));
+  return { audit: store, done: dispose };
 }
 
 // The in-memory adapter ships as a real implementation, so it must answer exactly as the SQL one.
@@ -110,12 +95,12 @@ describe.each([
 
 describe('operator_audit table', () => {
   it('is append-only: the trigger refuses UPDATE and DELETE and the row stays as written', async () => {
-    const audit = new SqlAuditLog(dataSource, new ManualClock(T0));
+    const audit = new SqlAuditLog(sql.dataSource, new ManualClock(T0));
     await audit.record({ operator_id: 'alice', action: 'tamper_target', resource_type: 'x', meta: { original: true } });
-    await expect(dataSource.query(`UPDATE operator_audit SET operator_id = 'mallory' WHERE action = 'tamper_target'`)).rejects.toThrow(
+    await expect(sql.dataSource.query(`UPDATE operator_audit SET operator_id = 'mallory' WHERE action = 'tamper_target'`)).rejects.toThrow(
       /operator_audit is append-only: UPDATE is not allowed/,
     );
-    await expect(dataSource.query(`DELETE FROM operator_audit WHERE action = 'tamper_target'`)).rejects.toThrow(
+    await expect(sql.dataSource.query(`DELETE FROM operator_audit WHERE action = 'tamper_target'`)).rejects.toThrow(
       /operator_audit is append-only: DELETE is not allowed/,
     );
     const [entry] = await audit.query({ action: 'tamper_target', limit: 10 });

@@ -1,20 +1,14 @@
-import { DataSource } from 'typeorm';
-import { dataSourceOptions } from '../../ormconfig';
 import { ManualClock } from '../../src/clock/clock';
 import { MemoryDeliveryStore } from '../../src/deliveries/memory-delivery-store.adapter';
 import { SqlDeliveryStore } from '../../src/deliveries/sql-delivery-store.adapter';
 import { replayKeyFor } from '../../src/replay/replay-key';
-import { createTestDatabase } from '../utils/test-database';
-import { describeDeliveryStoreContract } from './delivery-store.contract';
+import { sqlStore } from '../utils/sql-store';
+import { DeliveryStoreUnderTest, describeDeliveryStoreContract } from './delivery-store.contract';
 
 describeDeliveryStoreContract('PostgreSQL', async () => {
-  const db = await createTestDatabase();
-  const dataSource = new DataSource(dataSourceOptions(db.url, 2));
-  await dataSource.initialize();
   const clock = new ManualClock();
-  return {
+  const { store, dispose } = await sqlStore((dataSource): Pick<DeliveryStoreUnderTest, 'store' | 'leaveReplayClaim'> => ({
     store: new SqlDeliveryStore(dataSource, clock),
-    clock,
     leaveReplayClaim: async (deliveryId, outcome) => {
       const [{ attempts }]: Array<{ attempts: number }> = await dataSource.query(`SELECT attempts FROM deliveries WHERE id = $1`, [
         deliveryId,
@@ -25,11 +19,8 @@ describeDeliveryStoreContract('PostgreSQL', async () => {
         [deliveryId, clock.now(), outcome, replayKeyFor(deliveryId, attempts)],
       );
     },
-    dispose: async () => {
-      await dataSource.destroy();
-      await db.drop();
-    },
-  };
+  }));
+  return { ...store, clock, dispose };
 });
 
 describeDeliveryStoreContract('in memory', async () => {

@@ -1,30 +1,19 @@
-import { DataSource } from 'typeorm';
 import { MemorySilenceStore } from '../../src/escalation/memory-silence-store.adapter';
 import { SqlSilenceStore } from '../../src/escalation/sql-silence-store.adapter';
-import { openDataSource } from '../anomalies/seed-deliveries';
-import { createTestDatabase, TestDatabase } from '../utils/test-database';
+import { sharedSqlDatabase } from '../utils/sql-store';
 import { describeSilenceStoreContract } from './silence-store.contract';
 
-let db: TestDatabase;
-let dataSource: DataSource;
-beforeAll(async () => {
-  db = await createTestDatabase();
-  dataSource = await openDataSource(db.url);
-});
-afterAll(async () => {
-  await dataSource?.destroy();
-  await db?.drop();
-});
+const sql = sharedSqlDatabase();
 
 describeSilenceStoreContract('SQL (PostgreSQL)', async () => {
-  await dataSource.query('TRUNCATE notification_silences');
-  return new SqlSilenceStore(dataSource);
+  await sql.dataSource.query('TRUNCATE notification_silences');
+  return new SqlSilenceStore(sql.dataSource);
 });
 describeSilenceStoreContract('memory', async () => new MemorySilenceStore());
 
 describe('SqlSilenceStore under concurrency', () => {
   it('20 instances paging at once from 20 endpoints: 20 occurrences, exactly one escalation', async () => {
-    const store = new SqlSilenceStore(dataSource);
+    const store = new SqlSilenceStore(sql.dataSource);
     const now = new Date('2026-06-01T12:00:00.000Z');
     const silence = await store.create({
       signature: 'race',

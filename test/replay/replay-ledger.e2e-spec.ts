@@ -10,11 +10,11 @@ import { ReplayLedger } from '../../src/replay/replay-ledger.port';
 import { SqlReplayLedger } from '../../src/replay/sql-replay-ledger.adapter';
 import { replayRequestFor } from '../../src/replay/replay.types';
 import { Replayer } from '../../src/replay/replayer.port';
-import { dataSourceOptions } from '../../ormconfig';
+import { sqlStore } from '../utils/sql-store';
 import { createTestApp, TestApp } from '../utils/test-app';
 import { createTestDatabase, TestDatabase } from '../utils/test-database';
 import { TestReceiver } from './receiver';
-import { describeReplayLedgerContract } from './replay-ledger.contract';
+import { describeReplayLedgerContract, ReplayLedgerUnderTest } from './replay-ledger.contract';
 
 interface Seed {
   status?: string;
@@ -196,24 +196,22 @@ describe('Replay: claim, send, settle (PostgreSQL + a local receiver)', () => {
 });
 
 describeReplayLedgerContract('PostgreSQL', async () => {
-  const db = await createTestDatabase();
-  const dataSource = new DataSource(dataSourceOptions(db.url, 12));
-  await dataSource.initialize();
-  const deliveries = new SqlDeliveryStore(dataSource, new ManualClock());
-  return {
-    ledger: new SqlReplayLedger(dataSource),
-    deliveries,
-    delivery: (id) => deliveries.findById(id),
-    replayAttempts: async (id) => ((await deliveries.findById(id))?.attempt_history ?? []).filter((a) => a.source === 'autoheal').reverse(),
-    auditTrail: (id) =>
-      dataSource.query(`SELECT action, operator_id, tenant_id, meta FROM operator_audit WHERE resource_id = $1 ORDER BY at, action DESC`, [
-        id,
-      ]),
-    dispose: async () => {
-      await dataSource.destroy();
-      await db.drop();
-    },
-  };
+  const { store, dispose } = await sqlStore((dataSource): Omit<ReplayLedgerUnderTest, 'dispose'> => {
+    const deliveries = new SqlDeliveryStore(dataSource, new ManualClock());
+    return {
+      ledger: new SqlReplayLedger(dataSource),
+      deliveries,
+      delivery: (id) => deliveries.findById(id),
+      replayAttempts: async (id) =>
+        ((await deliveries.findById(id))?.attempt_history ?? []).filter((a) => a.source === 'autoheal').reverse(),
+      auditTrail: (id) =>
+        dataSource.query(
+          `SELECT action, operator_id, tenant_id, meta FROM operator_audit WHERE resource_id = $1 ORDER BY at, action DESC`,
+          [id],
+        ),
+    };
+  }, 12);
+  return { ...store, dispose };
 });
 
 describeReplayLedgerContract('in memory, over MemoryDeliveryStore', async () => {

@@ -1,23 +1,12 @@
-import { DataSource } from 'typeorm';
 import { MemoryThrottleRecordStore } from '../../src/throttles/memory-throttle-record-store.adapter';
 import { SqlThrottleRecordStore } from '../../src/throttles/sql-throttle-record-store.adapter';
-import { openDataSource } from '../anomalies/seed-deliveries';
-import { createTestDatabase, TestDatabase } from '../utils/test-database';
+import { sharedSqlDatabase } from '../utils/sql-store';
 import { describeThrottleRecordStoreContract } from './throttle-record-store.contract';
 
-let db: TestDatabase;
-let dataSource: DataSource;
-beforeAll(async () => {
-  db = await createTestDatabase();
-  dataSource = await openDataSource(db.url);
-});
-afterAll(async () => {
-  await dataSource?.destroy();
-  await db?.drop();
-});
+const sql = sharedSqlDatabase();
 
 describeThrottleRecordStoreContract('SQL (PostgreSQL)', async () => {
-  await dataSource.query('TRUNCATE tenant_throttles');
-  return new SqlThrottleRecordStore(dataSource);
+  await sql.dataSource.query('TRUNCATE tenant_throttles');
+  return new SqlThrottleRecordStore(sql.dataSource);
 });
 describeThrottleRecordStoreContract('memory', async () => new MemoryThrottleRecordStore());

@@ -12,6 +12,7 @@ import { validateRules } from '../../src/rules/rules.validation';
 import { TenantThrottles } from '../../src/throttles/tenant-throttles.service';
 import { clearDeliveries, openDataSource, seedDeliveries } from '../anomalies/seed-deliveries';
 import { TEST_REDIS_URL } from '../utils/pg-admin';
+import { sharedSqlDatabase } from '../utils/sql-store';
 import { createTestApp, TestApp } from '../utils/test-app';
 import { createTestDatabase, TestDatabase } from '../utils/test-database';
 
@@ -55,21 +56,12 @@ async function seedFlood(dataSource: DataSource, floodFailures = 60): Promise<vo
 }
 
 describe('RATE_LIMIT_SOURCE detection (PostgreSQL)', () => {
-  let db: TestDatabase;
-  let dataSource: DataSource;
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    dataSource = await openDataSource(db.url);
-  });
-  afterAll(async () => {
-    await dataSource?.destroy();
-    await db?.drop();
-  });
-  beforeEach(() => clearDeliveries(dataSource));
+  const sql = sharedSqlDatabase();
+  beforeEach(() => clearDeliveries(sql.dataSource));
 
   it("names the tenant whose share of all failures is above dominance_ratio and whose traffic is ≥ 3× its baseline's", async () => {
-    await seedFlood(dataSource);
-    const incidents = await new SqlAnomalyDetector(dataSource, new StaticRulesSource(DEFAULT_RULES)).detect(NOW);
+    await seedFlood(sql.dataSource);
+    const incidents = await new SqlAnomalyDetector(sql.dataSource, new StaticRulesSource(DEFAULT_RULES)).detect(NOW);
     const byEndpoint = Object.fromEntries(incidents.map((i) => [i.endpoint, i]));
     // 120 of 130 failures; (120 / 5 min) over (20 / 55 min) = 66×.
     for (const endpoint of [F1, F2]) {
@@ -79,36 +71,36 @@ describe('RATE_LIMIT_SOURCE detection (PostgreSQL)', () => {
   });
 
   it('does not name a tenant that fails most but sends as usual, nor one below a stricter dominance_ratio', async () => {
-    await seedDeliveries(dataSource, NOW, [
+    await seedDeliveries(sql.dataSource, NOW, [
       // A plain outage: the same traffic as its baseline, all of it failing.
       { tenant: FLOOD, target: F1, minutesAgo: 6, spreadToMinutesAgo: 59, count: 110 },
       { tenant: FLOOD, target: F1, minutesAgo: 0.5, spreadToMinutesAgo: 4, count: 10, status: 'failed', triage: 'transient_endpoint_down' },
     ]);
-    const [outage] = await new SqlAnomalyDetector(dataSource, new StaticRulesSource(DEFAULT_RULES)).detect(NOW);
+    const [outage] = await new SqlAnomalyDetector(sql.dataSource, new StaticRulesSource(DEFAULT_RULES)).detect(NOW);
     expect(outage).toMatchObject({ tenant_failure_share: 1, tenant_traffic_ratio: 1, flooding_tenant: null });
 
     // No baseline traffic at all: nothing to be 3× of (a new tenant's first burst is an outage, not a flood).
-    await clearDeliveries(dataSource);
-    await seedDeliveries(dataSource, NOW, [
+    await clearDeliveries(sql.dataSource);
+    await seedDeliveries(sql.dataSource, NOW, [
       { tenant: FLOOD, target: F1, minutesAgo: 0.5, spreadToMinutesAgo: 4, count: 40, status: 'failed', triage: 'transient_endpoint_down' },
     ]);
-    const [cold] = await new SqlAnomalyDetector(dataSource, new StaticRulesSource(DEFAULT_RULES)).detect(NOW);
+    const [cold] = await new SqlAnomalyDetector(sql.dataSource, new StaticRulesSource(DEFAULT_RULES)).detect(NOW);
     expect(cold).toMatchObject({ tenant_failure_share: 1, tenant_traffic_ratio: null, flooding_tenant: null });
 
     // A burst of retries at 30× a quiet baseline: below the volume of a flood (flood_min_deliveries).
-    await clearDeliveries(dataSource);
-    await seedDeliveries(dataSource, NOW, [
+    await clearDeliveries(sql.dataSource);
+    await seedDeliveries(sql.dataSource, NOW, [
       { tenant: FLOOD, target: F1, minutesAgo: 6, spreadToMinutesAgo: 59, count: 3 },
       { tenant: FLOOD, target: F1, minutesAgo: 0.5, spreadToMinutesAgo: 4, count: 10, status: 'failed', triage: 'transient_endpoint_down' },
     ]);
-    const [small] = await new SqlAnomalyDetector(dataSource, new StaticRulesSource(DEFAULT_RULES)).detect(NOW);
+    const [small] = await new SqlAnomalyDetector(sql.dataSource, new StaticRulesSource(DEFAULT_RULES)).detect(NOW);
     expect(small).toMatchObject({ tenant_failure_share: 1, flooding_tenant: null });
     expect(small.tenant_traffic_ratio).toBeGreaterThan(3);
 
-    await clearDeliveries(dataSource);
-    await seedFlood(dataSource);
+    await clearDeliveries(sql.dataSource);
+    await seedFlood(sql.dataSource);
     const strict = validateRules({ detection: { dominance_ratio: 0.95 } });
-    const incidents = await new SqlAnomalyDetector(dataSource, new StaticRulesSource(strict)).detect(NOW);
+    const incidents = await new SqlAnomalyDetector(sql.dataSource, new StaticRulesSource(strict)).detect(NOW);
     expect(incidents.map((i) => i.flooding_tenant)).toEqual([null, null, null]);
   });
 });
