@@ -1,19 +1,8 @@
 import request from 'supertest';
-import { createTestApp, TestApp } from './utils/test-app';
-import { createTestDatabase, TestDatabase } from './utils/test-database';
+import { sharedTestApp } from './utils/test-app';
 
 describe('GET /health', () => {
-  let db: TestDatabase;
-  let t: TestApp;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    t = await createTestApp({ env: { DATABASE_URL: db.url } });
-  });
-  afterAll(async () => {
-    await t?.close();
-    await db?.drop();
-  });
+  const t = sharedTestApp();
 
   it('is public and reports the database, coordination, version and uptime', async () => {
     const res = await request(t.app.getHttpServer()).get('/health').expect(200);

@@ -2,8 +2,8 @@ import request from 'supertest';
 import type { Incident } from '../../src/anomalies/incident';
 import { AuditEntry, AuditLog, AuditRecord } from '../../src/audit/audit-log.port';
 import { EscalationService } from '../../src/escalation/escalation.service';
-import { createTestApp, TestApp } from '../utils/test-app';
-import { createTestDatabase, TestDatabase } from '../utils/test-database';
+import { createTestApp, sharedTestApp } from '../utils/test-app';
+import { createTestDatabase } from '../utils/test-database';
 
 const incident = (tenant: string, endpoint: string): Incident => ({
   tenant_id: tenant,
@@ -23,22 +23,12 @@ const incident = (tenant: string, endpoint: string): Incident => ({
 });
 
 describe('audit over HTTP', () => {
-  let db: TestDatabase;
-  let t: TestApp;
+  const t = sharedTestApp();
   const http = () => request(t.app.getHttpServer());
   const admin = () => `Bearer ${t.token('admin', 'auditor')}`;
   const openEscalation = async (tenant: string, endpoint: string) =>
     (await t.app.get(EscalationService).open({ incident: incident(tenant, endpoint), priority: 'high', reason: 'r', now: new Date() }))
       .escalation;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    t = await createTestApp({ env: { DATABASE_URL: db.url } });
-  });
-  afterAll(async () => {
-    await t?.close();
-    await db?.drop();
-  });
 
   it('records a state-changing call under the token subject, and neither reads nor refused calls', async () => {
     const e = await openEscalation('t1', 'https://a/audited');

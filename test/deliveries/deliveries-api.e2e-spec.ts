@@ -1,21 +1,10 @@
 import request from 'supertest';
 import { DeliveryStore } from '../../src/deliveries/delivery-store.port';
-import { createTestApp, TestApp } from '../utils/test-app';
-import { createTestDatabase, TestDatabase } from '../utils/test-database';
+import { sharedTestApp } from '../utils/test-app';
 import { getAs, outcome, postBatch } from './delivery-fixtures';
 
 describe('/deliveries: validation, access and reads', () => {
-  let db: TestDatabase;
-  let t: TestApp;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    t = await createTestApp({ env: { DATABASE_URL: db.url } });
-  });
-  afterAll(async () => {
-    await t?.close();
-    await db?.drop();
-  });
+  const t = sharedTestApp();
 
   describe('access', () => {
     it('answers 401 without a token, on writes and reads', async () => {

@@ -1,22 +1,14 @@
 import request from 'supertest';
 import { outcome } from '../deliveries/delivery-fixtures';
-import { createTestApp, TestApp } from '../utils/test-app';
-import { createTestDatabase, TestDatabase } from '../utils/test-database';
+import { sharedTestApp } from '../utils/test-app';
 
 describe('every error carries the request id and says one thing per field', () => {
-  let db: TestDatabase;
-  let t: TestApp;
+  const t = sharedTestApp();
   let admin: string;
   const http = () => request(t.app.getHttpServer());
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    t = await createTestApp({ env: { DATABASE_URL: db.url } });
+  beforeAll(() => {
     admin = t.token('admin');
-  });
-  afterAll(async () => {
-    await t?.close();
-    await db?.drop();
   });
 
   it.each<[string, () => request.Test, number]>([

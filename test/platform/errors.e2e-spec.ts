@@ -1,22 +1,14 @@
 import request from 'supertest';
-import { createTestApp, TestApp } from '../utils/test-app';
-import { createTestDatabase, TestDatabase } from '../utils/test-database';
+import { sharedTestApp } from '../utils/test-app';
 import { ProbeController } from './probe.controller';
 
 describe('validation, errors and correlation ids', () => {
-  let db: TestDatabase;
-  let t: TestApp;
+  const t = sharedTestApp({ controllers: [ProbeController] });
   let admin: string;
   const http = () => request(t.app.getHttpServer());
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    t = await createTestApp({ env: { DATABASE_URL: db.url }, controllers: [ProbeController] });
+  beforeAll(() => {
     admin = t.token('admin');
-  });
-  afterAll(async () => {
-    await t?.close();
-    await db?.drop();
   });
 
   it('accepts a valid body and transforms types', async () => {

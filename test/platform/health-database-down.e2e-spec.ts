@@ -1,23 +1,13 @@
 import request from 'supertest';
-import { createTestApp, TestApp } from '../utils/test-app';
-import { createTestDatabase, TestDatabase } from '../utils/test-database';
+import { sharedTestApp } from '../utils/test-app';
 
 describe('GET /health when the database goes away', () => {
-  let db: TestDatabase;
-  let t: TestApp;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    t = await createTestApp({ env: { DATABASE_URL: db.url } });
-  });
-  afterAll(async () => {
-    await t?.close().catch(() => undefined);
-  });
+  const t = sharedTestApp();
 
   it('answers 503 naming the database, and stays up', async () => {
     await request(t.app.getHttpServer()).get('/health').expect(200);
     // Dropping the database (forcing its connections closed) is an outage the pool cannot fix.
-    await db.drop();
+    await t.db.drop();
     const res = await request(t.app.getHttpServer()).get('/health').expect(503);
     expect(res.body.status).toBe('error');
     expect(res.body.error.database).toMatchObject({ status: 'down', message: expect.any(String) });

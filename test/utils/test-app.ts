@@ -7,6 +7,7 @@ import { AppConfig } from '../../src/config/app-config';
 import { mintToken } from '../../src/auth/token';
 import type { Role } from '../../src/auth/roles';
 import { RAW_BODY_APP_OPTIONS } from '../../src/common/raw-body';
+import { createTestDatabase, TestDatabase } from './test-database';
 
 /** A class (abstract ports included), a symbol or a string. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -47,5 +48,46 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     token: (roles, subject = 'tester', ttl = '1h', tenants) =>
       mintToken(config, { subject, roles: Array.isArray(roles) ? roles : [roles], ttl, tenants }),
     close: () => app.close(),
+  };
+}
+
+/** A TestApp (for the helpers that take one) that the block's afterAll closes: its tests need not call `close`. */
+export interface SharedTestApp extends TestApp {
+  /** The app's own database. */
+  readonly db: TestDatabase;
+}
+
+/**
+ * The app (as createTestApp boots it) on a migrated database of its own, for all the tests of the enclosing describe
+ * block: booted in beforeAll, closed and its database dropped in afterAll. Call it where `beforeAll` may be called,
+ * and read what it gives in hooks and tests, not while the block is declared.
+ */
+export function sharedTestApp(options: TestAppOptions = {}): SharedTestApp {
+  let db: TestDatabase | undefined;
+  let booted: TestApp | undefined;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    booted = await createTestApp({ ...options, env: { ...options.env, DATABASE_URL: db.url } });
+  });
+  afterAll(async () => {
+    await booted?.close();
+    await db?.drop();
+  });
+  const ready = (): TestApp & { db: TestDatabase } => {
+    if (!booted || !db) throw new Error('sharedTestApp: the app boots in beforeAll; use it in hooks and tests');
+    return { ...booted, db };
+  };
+  return {
+    get app() {
+      return ready().app;
+    },
+    get config() {
+      return ready().config;
+    },
+    get db() {
+      return ready().db;
+    },
+    token: (...args) => ready().token(...args),
+    close: () => ready().close(),
   };
 }
