@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
+import type { Client } from 'pg';
+import { databaseUrlOn, withAdminClientOn } from './postgres-admin';
 
 /** The machine's PostgreSQL, where the benchmark creates (and always drops) its databases. */
 export const PG_ADMIN_URL = process.env.BENCH_PG_ADMIN_URL || 'postgres://root@127.0.0.1:5432/test';
@@ -10,19 +11,11 @@ export function scratchDatabaseName(size: number): string {
 }
 
 export function databaseUrl(name: string): string {
-  const url = new URL(PG_ADMIN_URL);
-  url.pathname = `/${name}`;
-  return url.toString();
+  return databaseUrlOn(PG_ADMIN_URL, name);
 }
 
-async function withAdmin<T>(work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: PG_ADMIN_URL });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
+function withAdmin<T>(work: (client: Client) => Promise<T>): Promise<T> {
+  return withAdminClientOn(PG_ADMIN_URL, work);
 }
 
 export async function createDatabase(name: string): Promise<void> {

@@ -1,5 +1,5 @@
 import { createServer, IncomingHttpHeaders, Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listenOnLoopback, loopbackUrl } from '../loopback-server';
 
 export const WEBHOOK_ID_HEADER = 'x-webhook-id';
 const REPLAY_DELIVERY_ID_HEADER = 'x-aetherlink-delivery-id';
@@ -76,13 +76,12 @@ export class FlakyReceiver {
         else answer();
       });
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.port = (this.server.address() as AddressInfo).port;
+    this.port = await listenOnLoopback(this.server);
     return this;
   }
 
   url(path = '/webhook'): string {
-    return `http://127.0.0.1:${this.port}${path}`;
+    return loopbackUrl(this.port, path);
   }
 
   /** Down from `from` until `until` (epoch ms), up before and after. */
@@ -141,8 +140,7 @@ export class FlakyReceiver {
   }
 
   async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    await closeServer(this.server);
   }
 }
 

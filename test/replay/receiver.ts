@@ -1,5 +1,5 @@
 import { createServer, IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listenOnLoopback, loopbackUrl } from '../../bench/loopback-server';
 
 export interface ReceivedRequest {
   method: string;
@@ -22,13 +22,12 @@ export class TestReceiver {
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => this.handle(req, res));
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.port = (this.server.address() as AddressInfo).port;
+    this.port = await listenOnLoopback(this.server);
     return this;
   }
 
   url(path: string): string {
-    return `http://127.0.0.1:${this.port}${path}`;
+    return loopbackUrl(this.port, path);
   }
 
   receivedOn(path: string): ReceivedRequest[] {
@@ -36,8 +35,7 @@ export class TestReceiver {
   }
 
   async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await closeServer(this.server);
   }
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
@@ -64,8 +62,7 @@ export class TestReceiver {
 /** A port on 127.0.0.1 that nothing listens on (taken, then released). */
 export async function closedPort(): Promise<number> {
   const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  const port = await listenOnLoopback(server);
+  await closeServer(server);
   return port;
 }

@@ -1,5 +1,5 @@
 import { createServer, IncomingHttpHeaders, Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listenOnLoopback, loopbackUrl } from '../../bench/loopback-server';
 
 export interface ReceivedRequest {
   method: string;
@@ -65,13 +65,12 @@ export class HttpReceiver {
         else answer();
       });
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.port = (this.server.address() as AddressInfo).port;
+    this.port = await listenOnLoopback(this.server);
     return this;
   }
 
   url(path = '/webhook'): string {
-    return `http://127.0.0.1:${this.port}${path}`;
+    return loopbackUrl(this.port, path);
   }
 
   /** The requests a path got (the same receiver can host several endpoints). */
@@ -80,7 +79,6 @@ export class HttpReceiver {
   }
 
   async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    await closeServer(this.server);
   }
 }
