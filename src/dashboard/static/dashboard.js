@@ -158,6 +158,22 @@
 
   // ---- rendering ----
 
+  /** Each table[data-columns] gets its head (the comma-separated names; data-buttons adds an unnamed last one) and an empty body. */
+  function buildTables() {
+    document.querySelectorAll('table[data-columns]').forEach(function (table) {
+      var names = table.getAttribute('data-columns').split(/\s*,\s*/);
+      if (table.hasAttribute('data-buttons')) names.push('');
+      var head = el(
+        'tr',
+        {},
+        names.map(function (name) {
+          return el('th', { text: name });
+        }),
+      );
+      table.replaceChildren(el('thead', {}, [head]), el('tbody'));
+    });
+  }
+
   function fillTable(id, rows, empty) {
     var body = $(id).querySelector('tbody');
     body.replaceChildren();
@@ -493,6 +509,7 @@
   }
 
   document.addEventListener('DOMContentLoaded', function () {
+    buildTables();
     $('sign-in-form').addEventListener('submit', function (event) {
       event.preventDefault();
       signIn($('token').value);
