@@ -111,6 +111,9 @@ describe('AuditInterceptor', () => {
       async query(): Promise<AuditEntry[]> {
         return [];
       }
+      async ofCycle(): Promise<AuditEntry[]> {
+        return [];
+      }
     }
     const logged = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
     try {
