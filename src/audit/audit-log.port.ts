@@ -35,4 +35,9 @@ export abstract class AuditLog {
   abstract record(entry: AuditRecord): Promise<void>;
   /** Newest first. */
   abstract query(query: AuditQuery): Promise<AuditEntry[]>;
+  /**
+   * Oldest first: the entries a healing cycle's writes named it in (`meta.cycle_id`), from `since` (its start) on,
+   * which bounds the scan to the trail written since the cycle began.
+   */
+  abstract ofCycle(cycleId: string, since: Date): Promise<AuditEntry[]>;
 }

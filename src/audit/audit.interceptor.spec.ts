@@ -2,6 +2,7 @@ import { CallHandler, ExecutionContext, Logger } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { firstValueFrom, of, throwError } from 'rxjs';
 import { Public } from '../auth/auth.decorators';
+import { TenantScope } from '../auth/tenant-scope';
 import { ManualClock } from '../clock/clock';
 import { AuditAction } from './audit-action.decorator';
 import { AuditInterceptor } from './audit.interceptor';
@@ -86,6 +87,21 @@ describe('AuditInterceptor', () => {
     expect(entry.meta.route).toBe('/autoheal/cooldowns/:endpoint');
   });
 
+  it('names the tenant of a token scoped to one tenant when neither the request nor the result names one', async () => {
+    const call = (scope: TenantScope, body: unknown) =>
+      firstValueFrom(
+        interceptor.intercept(
+          contextFor(SampleController.prototype.clear, request('DELETE', { body, user: { subject: 'bob', roles: ['operator'], scope } })),
+          answering(undefined),
+        ),
+      );
+    await call(TenantScope.of(['t4']), {});
+    await call(TenantScope.of(['t4', 't5']), {});
+    await call(TenantScope.PLATFORM, {});
+    await call(TenantScope.of(['t4']), { tenant_id: 't4-named' });
+    expect((await all()).map((entry) => entry.tenant_id)).toEqual(['t4-named', null, null, 't4']);
+  });
+
   it('takes the tenant from the returned resource when the request does not name one', async () => {
     await firstValueFrom(
       interceptor.intercept(contextFor(SampleController.prototype.plain, request('PATCH', { body: {} })), answering({ tenant_id: 't9' })),
@@ -109,6 +125,9 @@ describe('AuditInterceptor', () => {
         throw new Error('database is down');
       }
       async query(): Promise<AuditEntry[]> {
+        return [];
+      }
+      async ofCycle(): Promise<AuditEntry[]> {
         return [];
       }
     }

@@ -80,7 +80,7 @@ export function describeCall(
     action: declared?.action ?? `http_${req.method.toLowerCase()}`,
     resource_type: declared?.resourceType ?? 'route',
     resource_id: resourceId,
-    tenant_id: tenantOf(params, req.query, req.body, result),
+    tenant_id: tenantOf(params, req.query, req.body, result) ?? onlyTenantOf(req.user),
     meta: {
       method: req.method,
       route,
@@ -90,6 +90,15 @@ export function describeCall(
       request_id: requestIdOf(req),
     },
   };
+}
+
+/**
+ * A token scoped to one tenant can act only on that tenant's resources, so what it did is about that tenant even
+ * when the route names none (an endpoint's maintenance window or cooldown): its own operators see it in the trail.
+ */
+function onlyTenantOf(user: AuthenticatedUser | undefined): string | null {
+  const tenants = user?.scope?.tenants;
+  return tenants?.length === 1 ? tenants[0] : null;
 }
 
 function tenantOf(...sources: unknown[]): string | null {

@@ -34,4 +34,11 @@ export class MemoryAuditLog extends AuditLog {
       .slice(0, query.limit)
       .map(({ entry }) => structuredClone(entry));
   }
+
+  async ofCycle(cycleId: string, since: Date): Promise<AuditEntry[]> {
+    return this.entries
+      .filter((entry) => entry.meta.cycle_id === cycleId && entry.at.getTime() >= since.getTime())
+      .sort((a, b) => a.at.getTime() - b.at.getTime())
+      .map((entry) => structuredClone(entry));
+  }
 }

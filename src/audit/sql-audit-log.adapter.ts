@@ -5,6 +5,8 @@ import { AuditEntry, AuditLog, AuditQuery, AuditRecord } from './audit-log.port'
 const INSERT = `INSERT INTO operator_audit (at, operator_id, action, resource_type, resource_id, tenant_id, meta)
   VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)`;
 const COLUMNS = `id, at, operator_id, action, resource_type, resource_id, tenant_id, meta`;
+// The range on `at` is what an index serves; the cycle id is then read from the rows written since.
+const OF_CYCLE = `SELECT ${COLUMNS} FROM operator_audit WHERE at >= $2 AND meta->>'cycle_id' = $1 ORDER BY at, id`;
 
 /** A trigger on `operator_audit` refuses UPDATE and DELETE. */
 export class SqlAuditLog extends AuditLog {
@@ -44,5 +46,9 @@ export class SqlAuditLog extends AuditLog {
         ORDER BY at DESC, id DESC LIMIT $${params.length}`,
       params,
     );
+  }
+
+  async ofCycle(cycleId: string, since: Date): Promise<AuditEntry[]> {
+    return this.dataSource.query(OF_CYCLE, [cycleId, since]);
   }
 }

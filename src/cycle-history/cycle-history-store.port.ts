@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ActionSkipped, ActionTaken, CycleResult, IncidentSummary } from '../engine/cycle-result';
+import type { ActionSkipped, ActionTaken, CycleResult, IncidentSummary, RecoveredAction } from '../engine/cycle-result';
 import { totalsOf } from '../engine/cycle-result';
 import type { Strategy } from '../rules/rules.types';
 
@@ -21,7 +21,7 @@ export interface StoredCycle {
   run_at: Date | string;
   incidents_detected: number;
   /** NULL when the cycle took no action, so the guide's success-rate query counts it as such. */
-  actions_taken: ActionTaken[] | null;
+  actions_taken: Array<ActionTaken | RecoveredAction> | null;
   actions_skipped: ActionSkipped[];
   execution_time_ms: number;
   dry_run: boolean;
@@ -36,8 +36,17 @@ export interface OpenedCycle {
   leaseMs: number;
 }
 
+/** A cycle still `running` whose lease ran out: its process stopped. */
+export interface LapsedCycle {
+  cycleId: string;
+  runAt: Date;
+  /** What it had appended. */
+  actionsTaken: Array<ActionTaken | RecoveredAction>;
+}
+
 export function cycleResultFrom(row: StoredCycle): RecordedCycle {
-  const taken = row.actions_taken ?? [];
+  // A recovered action reads as an action taken; what its cycle never recorded is null (see RecoveredAction).
+  const taken = (row.actions_taken ?? []) as ActionTaken[];
   return {
     run_at: new Date(row.run_at).toISOString(),
     incidents_detected: row.incidents_detected,
@@ -52,7 +61,8 @@ export function cycleResultFrom(row: StoredCycle): RecordedCycle {
 
 /**
  * A cycle opens its row before it acts and appends each action as it happens; a row still open after its
- * lease reads as `interrupted` (the process died), with the actions it had appended.
+ * lease reads as `interrupted` (the process died), with the actions it had appended, and is marked so with
+ * what the audit trail shows it did besides.
  */
 export abstract class CycleHistoryStore {
   abstract open(cycle: OpenedCycle): Promise<void>;
@@ -60,7 +70,12 @@ export abstract class CycleHistoryStore {
   abstract keepAlive(cycleId: string, leaseMs: number): Promise<void>;
   /** Opens the row if `open` never got through. */
   abstract complete(cycleId: string, result: CycleResult): Promise<void>;
-  abstract markInterrupted(): Promise<number>;
+  abstract lapsed(): Promise<LapsedCycle[]>;
+  /**
+   * Marks a lapsed cycle `interrupted` and appends `recovered` to its actions, in one write; false (and
+   * nothing written) when it is no longer lapsed: another instance marked it, or its process renewed the lease.
+   */
+  abstract markInterrupted(cycleId: string, recovered: RecoveredAction[]): Promise<boolean>;
   abstract recent(limit: number): Promise<RecordedCycle[]>;
 
   async save(result: CycleResult): Promise<void> {
@@ -86,9 +101,11 @@ export abstract class CycleHistoryStore {
       }));
       const lines: HistoryEntry[] = [...taken, ...skipped];
       if (row.status) {
+        const recovered = row.actions_taken.filter((action) => action.recovered_from === 'audit_trail').length;
+        const fromTrail = recovered > 0 ? `, ${recovered} of them recovered from the audit trail` : '';
         const message =
           row.status === 'interrupted'
-            ? `Cycle interrupted (its process stopped) after ${taken.length} action(s); the audit trail has every send`
+            ? `Cycle interrupted (its process stopped) after ${taken.length} action(s)${fromTrail}; the audit trail has every send`
             : `Cycle still running; ${taken.length} action(s) so far`;
         lines.unshift({
           timestamp,

@@ -1,5 +1,5 @@
-import type { ActionTaken, CycleResult } from '../engine/cycle-result';
-import { CycleHistoryStore, cycleResultFrom, OpenedCycle, RecordedCycle, StoredCycle } from './cycle-history-store.port';
+import type { ActionTaken, CycleResult, RecoveredAction } from '../engine/cycle-result';
+import { CycleHistoryStore, cycleResultFrom, LapsedCycle, OpenedCycle, RecordedCycle, StoredCycle } from './cycle-history-store.port';
 
 interface Row extends StoredCycle {
   leaseExpiresAt: number | null;
@@ -52,15 +52,19 @@ export class MemoryCycleHistoryStore extends CycleHistoryStore {
     });
   }
 
-  async markInterrupted(): Promise<number> {
-    let marked = 0;
-    for (const row of this.rows.values()) {
-      if (this.expired(row)) {
-        row.status = 'interrupted';
-        marked += 1;
-      }
-    }
-    return marked;
+  async lapsed(): Promise<LapsedCycle[]> {
+    return [...this.rows.entries()]
+      .filter(([, row]) => this.expired(row))
+      .map(([cycleId, row]) => ({ cycleId, runAt: new Date(row.run_at), actionsTaken: copy(row.actions_taken ?? []) }))
+      .sort((a, b) => a.runAt.getTime() - b.runAt.getTime());
+  }
+
+  async markInterrupted(cycleId: string, recovered: RecoveredAction[]): Promise<boolean> {
+    const row = this.rows.get(cycleId);
+    if (!row || !this.expired(row)) return false;
+    row.status = 'interrupted';
+    if (recovered.length > 0) row.actions_taken = [...(row.actions_taken ?? []), ...copy(recovered)];
+    return true;
   }
 
   async recent(limit: number): Promise<RecordedCycle[]> {

@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
-import type { ActionTaken, CycleResult } from '../engine/cycle-result';
-import { CycleHistoryStore, cycleResultFrom, OpenedCycle, RecordedCycle, StoredCycle } from './cycle-history-store.port';
+import type { ActionTaken, CycleResult, RecoveredAction } from '../engine/cycle-result';
+import { CycleHistoryStore, cycleResultFrom, LapsedCycle, OpenedCycle, RecordedCycle, StoredCycle } from './cycle-history-store.port';
 
 const OPEN_CYCLE = `INSERT INTO autoheal_history
     (cycle_id, run_at, incidents_detected, actions_taken, actions_skipped, execution_time_ms, dry_run, status, lease_expires_at)
@@ -18,8 +18,13 @@ const COMPLETE_CYCLE = `INSERT INTO autoheal_history
     incidents_detected = EXCLUDED.incidents_detected, actions_taken = EXCLUDED.actions_taken,
     actions_skipped = EXCLUDED.actions_skipped, execution_time_ms = EXCLUDED.execution_time_ms,
     status = 'completed', lease_expires_at = NULL`;
-const MARK_INTERRUPTED = `UPDATE autoheal_history SET status = 'interrupted'
-  WHERE status = 'running' AND lease_expires_at <= now()`;
+const LAPSED = `SELECT cycle_id::text AS cycle_id, run_at, COALESCE(actions_taken, '[]'::jsonb) AS actions_taken
+  FROM autoheal_history WHERE status = 'running' AND lease_expires_at <= now() ORDER BY run_at`;
+// Nothing recovered leaves actions_taken as it was: NULL still means the cycle took no action.
+const MARK_INTERRUPTED = `UPDATE autoheal_history SET status = 'interrupted',
+    actions_taken = CASE WHEN jsonb_array_length($2::jsonb) = 0 THEN actions_taken
+                         ELSE COALESCE(actions_taken, '[]'::jsonb) || $2::jsonb END
+  WHERE cycle_id = $1 AND status = 'running' AND lease_expires_at <= now()`;
 const RECENT_CYCLES = `SELECT run_at, incidents_detected, actions_taken, actions_skipped, execution_time_ms, dry_run,
     CASE WHEN status = 'running' AND lease_expires_at <= now() THEN 'interrupted' ELSE status END AS status
   FROM autoheal_history ORDER BY run_at DESC, id LIMIT $1`;
@@ -61,9 +66,14 @@ export class SqlCycleHistoryStore extends CycleHistoryStore {
     });
   }
 
-  async markInterrupted(): Promise<number> {
-    const [, count]: [unknown, number] = await this.dataSource.query(MARK_INTERRUPTED);
-    return count;
+  async lapsed(): Promise<LapsedCycle[]> {
+    const rows: Array<{ cycle_id: string; run_at: Date; actions_taken: LapsedCycle['actionsTaken'] }> = await this.dataSource.query(LAPSED);
+    return rows.map((row) => ({ cycleId: row.cycle_id, runAt: new Date(row.run_at), actionsTaken: row.actions_taken }));
+  }
+
+  async markInterrupted(cycleId: string, recovered: RecoveredAction[]): Promise<boolean> {
+    const [, count]: [unknown, number] = await this.dataSource.query(MARK_INTERRUPTED, [cycleId, JSON.stringify(recovered)]);
+    return count > 0;
   }
 
   async recent(limit: number): Promise<RecordedCycle[]> {

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Incident } from '../anomalies/incident';
+import { AuditLog } from '../audit/audit-log.port';
 import { endpointKey } from '../common/endpoint-key';
 import { CycleHistoryStore, OpenedCycle } from '../cycle-history/cycle-history-store.port';
 import { Deferral, DeferralStore } from '../deferrals/deferral-store.port';
@@ -7,6 +8,7 @@ import { AutohealMetrics } from '../metrics/autoheal-metrics.service';
 import { ReplayLedger } from '../replay/replay-ledger.port';
 import type { AutohealRules } from '../rules/rules.types';
 import type { ActionTaken, CycleResult } from './cycle-result';
+import { recoveredActions } from './recovered-actions';
 
 export type CycleTrigger = 'api' | 'schedule' | 'recheck' | 'probe';
 
@@ -23,21 +25,35 @@ export class CycleBookkeeping {
     private readonly deferrals: DeferralStore,
     private readonly history: CycleHistoryStore,
     private readonly metrics: AutohealMetrics,
+    private readonly audit: AuditLog,
   ) {}
 
   /**
    * What a crashed process left unfinished, before a live cycle acts: replays still `pending`
    * become visible as abandoned (never re-sent automatically), cycles still open past their lease
-   * become `interrupted`.
+   * become `interrupted`, with what the audit trail shows they did.
    */
   async beforeLiveCycle(now: Date, rules: AutohealRules): Promise<void> {
     const [abandoned, interrupted] = await Promise.all([
       this.ledger.abandonStale(new Date(now.getTime() - rules.cycle.abandon_pending_after_seconds * 1000)),
-      this.history.markInterrupted(),
+      this.markInterrupted(),
     ]);
     if (abandoned.length > 0)
       this.logger.warn(`Marked ${abandoned.length} interrupted replay attempt(s) abandoned; they will not be re-sent automatically`);
     if (interrupted > 0) this.logger.warn(`Marked ${interrupted} cycle(s) interrupted: their process stopped before completing them`);
+  }
+
+  /**
+   * A cycle that stopped mid-action never appended that action (nor any whose append failed): its claims'
+   * audit intents, committed with each claim, say what it sent and where.
+   */
+  private async markInterrupted(): Promise<number> {
+    let marked = 0;
+    for (const cycle of await this.history.lapsed()) {
+      const recovered = recoveredActions(await this.audit.ofCycle(cycle.cycleId, cycle.runAt), cycle.actionsTaken);
+      if (await this.history.markInterrupted(cycle.cycleId, recovered)) marked += 1;
+    }
+    return marked;
   }
 
   /** The history row is a report: failing to write it never stops the cycle (the audit trail has every action). */

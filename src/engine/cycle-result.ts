@@ -36,6 +36,27 @@ export interface ActionTaken {
   [detail: string]: unknown;
 }
 
+/**
+ * What an interrupted cycle sent to one endpoint without recording it (it stopped first), rebuilt from the audit
+ * intents its claims wrote, in the shape of a REPLAY_RECENT action. The decision behind the sends was never
+ * recorded, so its probability, rationale and the incident's severity, failures and kind are null.
+ */
+export interface RecoveredAction {
+  strategy: 'REPLAY_RECENT';
+  probability: null;
+  executed: true;
+  incident: Pick<IncidentSummary, 'tenant_id' | 'endpoint'> & { severity: null; failures: null; kind: null };
+  rationale: null;
+  message: string;
+  recovered_from: 'audit_trail';
+  replayed: string[];
+  delivered: string[];
+  still_failing: string[];
+  /** Sent, but the cycle stopped before it recorded the answer (the attempt stays pending, then abandoned). */
+  unsettled: string[];
+  count: number;
+}
+
 export interface ActionSkipped {
   incident: IncidentSummary;
   strategy: Strategy | null;

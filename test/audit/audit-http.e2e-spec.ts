@@ -123,6 +123,9 @@ describe('audit write failure', () => {
     async query(): Promise<AuditEntry[]> {
       return [];
     }
+    async ofCycle(): Promise<AuditEntry[]> {
+      return [];
+    }
   }
 
   it('does not turn a successful operation into an error response', async () => {

@@ -86,6 +86,22 @@ describe.each([
     expect(await audit.query({ action: 'nothing_like_this', limit: 10 })).toEqual([]);
   });
 
+  it("gives a cycle's entries oldest first, from its start on, by the cycle id in their meta", async () => {
+    const entry = (action: string, cycleId: unknown, minute: number) =>
+      audit.record({ operator_id: 'system:autoheal', action, resource_type: 'delivery', meta: { cycle_id: cycleId }, at: minutes(minute) });
+    await entry('send_late', 'c1', 12);
+    await entry('send_early', 'c1', 10);
+    await entry('other_cycle', 'c2', 11);
+    await entry('before_its_start', 'c1', 9);
+    await entry('no_cycle', null, 11);
+    expect((await audit.ofCycle('c1', minutes(10))).map((e) => e.action)).toEqual(['send_early', 'send_late']);
+    expect(await audit.ofCycle('c1', minutes(10))).toEqual([
+      expect.objectContaining({ at: minutes(10), tenant_id: null, meta: { cycle_id: 'c1' } }),
+      expect.objectContaining({ at: minutes(12) }),
+    ]);
+    expect(await audit.ofCycle('c3', minutes(0))).toEqual([]);
+  });
+
   it('stamps entries without `at` with the clock', async () => {
     await audit.record({ operator_id: 'bob', action: 'kill_switch_on', resource_type: 'global' });
     const [latest] = await audit.query({ limit: 1 });

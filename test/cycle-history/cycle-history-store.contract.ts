@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { CycleHistoryStore } from '../../src/cycle-history/cycle-history-store.port';
-import type { ActionSkipped, ActionTaken, CycleResult } from '../../src/engine/cycle-result';
+import type { ActionSkipped, ActionTaken, CycleResult, RecoveredAction } from '../../src/engine/cycle-result';
 
 export interface CycleHistoryStoreUnderTest {
   store: CycleHistoryStore;
@@ -30,6 +30,20 @@ const escalate: ActionTaken = {
   incident,
   rationale: 'Critical',
   priority: 'critical',
+};
+const recovered: RecoveredAction = {
+  strategy: 'REPLAY_RECENT',
+  probability: null,
+  executed: true,
+  incident: { tenant_id: 't1', endpoint: 'https://b.example.com/hook', severity: null, failures: null, kind: null },
+  rationale: null,
+  message: 'Recovered from the audit trail',
+  recovered_from: 'audit_trail',
+  replayed: ['d3', 'd4'],
+  delivered: ['d3'],
+  still_failing: [],
+  unsettled: ['d4'],
+  count: 2,
 };
 const skipped: ActionSkipped = {
   incident,
@@ -162,8 +176,10 @@ export function describeCycleHistoryStoreContract(name: string, factory: () => P
           actions_taken: [replay],
           total_replays: 2,
         });
-        expect(await store.markInterrupted()).toBe(1);
-        expect(await store.markInterrupted()).toBe(0);
+        expect(await store.lapsed()).toEqual([{ cycleId: id, runAt: new Date(cycle(1).run_at), actionsTaken: [replay] }]);
+        expect(await store.markInterrupted(id, [])).toBe(true);
+        expect(await store.markInterrupted(id, [recovered])).toBe(false);
+        expect(await store.lapsed()).toEqual([]);
         // A late heartbeat from a process taken for dead does not reopen it.
         await store.keepAlive(id, LONG_LEASE_MS);
         expect(await store.last()).toMatchObject({ status: 'interrupted' });
@@ -181,10 +197,24 @@ export function describeCycleHistoryStoreContract(name: string, factory: () => P
         expect(lines[1]).toMatchObject({ strategy: 'REPLAY_RECENT', result: { replayed: ['d1', 'd2'] } });
       });
 
+      it('is marked interrupted with the actions recovered for it after those it appended, and says so', async () => {
+        const id = await open(1, 0);
+        await store.append(id, replay);
+        expect(await store.markInterrupted(id, [recovered])).toBe(true);
+        expect(await store.last()).toMatchObject({ status: 'interrupted', actions_taken: [replay, recovered], total_replays: 4 });
+        const [summary, ...actions] = await store.entries(1);
+        expect(summary.result.message).toMatch(/after 2 action\(s\), 1 of them recovered from the audit trail/);
+        expect(actions.map((line) => line.result.replayed)).toEqual([
+          ['d1', 'd2'],
+          ['d3', 'd4'],
+        ]);
+      });
+
       it('does not mark a cycle whose lease still runs', async () => {
-        await open(1);
-        expect(await store.markInterrupted()).toBe(0);
-        expect(await store.last()).toMatchObject({ status: 'running' });
+        const id = await open(1);
+        expect((await store.lapsed()).map((lapsed) => lapsed.cycleId)).not.toContain(id);
+        expect(await store.markInterrupted(id, [recovered])).toBe(false);
+        expect(await store.last()).toMatchObject({ status: 'running', actions_taken: [] });
       });
     });
   });

@@ -1,15 +1,10 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Client } from 'pg';
-import { mintToken } from '../../src/auth/token';
-import { AppConfig } from '../../src/config/app-config';
 import type { CycleResult } from '../../src/engine/cycle-result';
+import { RECOVERED_MESSAGE } from '../../src/engine/recovered-actions';
 import { SEND_AUDIT_ACTION } from '../../src/replay/replay-ledger.port';
 import { eventually } from '../utils/eventually';
-import { HttpReceiver } from '../utils/http-receiver';
 import { createPrivatePostgres, PrivatePostgres } from '../utils/private-postgres';
-import { ServiceProcess, startService } from '../utils/service-process';
+import { FaultRig, seedFailureBurst, startFaultRig } from './fault-fixtures';
 
 const FAILED = 6;
 const ANSWER_DELAY_MS = 3_000;
@@ -24,19 +19,12 @@ jest.setTimeout(90_000);
  * route answers 503 with Retry-After; once it is back the next cycle heals the rest.
  */
 describe('PostgreSQL stopped mid-cycle', () => {
-  const token = mintToken(AppConfig.fromEnv({ NODE_ENV: 'test' }), { subject: 'e2e', roles: ['admin'], ttl: '10m' });
   let cluster: PrivatePostgres | undefined;
-  let dir: string;
-  let receiver: HttpReceiver;
-  let service: ServiceProcess | undefined;
+  let rig: FaultRig | undefined;
 
-  const call = (path: string, init: RequestInit = {}) =>
-    fetch(`${service!.baseUrl}${path}`, { ...init, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } });
-  const runLive = async () => {
-    const res = await call('/autoheal/run?dry_run=false', { method: 'POST' });
-    return { status: res.status, retryAfter: res.headers.get('retry-after'), body: (await res.json()) as CycleResult & { error?: string } };
-  };
-  const sends = () => receiver.received.map((hit) => String(hit.headers['idempotency-key']));
+  const call = (path: string, init: RequestInit = {}) => rig!.call(path, init);
+  const runLive = () => rig!.runLive();
+  const sends = () => rig!.sends();
   async function query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
     const pg = new Client({ connectionString: cluster!.url });
     await pg.connect();
@@ -49,45 +37,25 @@ describe('PostgreSQL stopped mid-cycle', () => {
 
   beforeAll(async () => {
     cluster = await createPrivatePostgres();
-    receiver = await new HttpReceiver().start();
-    dir = await mkdtemp(join(tmpdir(), 'autoheal-pg-stopped-'));
     // Short cycle leases, so the interrupted cycle's history row is seen as interrupted at once;
     // no cooldown, so the cycle after the outage may heal the endpoint again.
     const rules = {
       cycle: { lock_ttl_seconds: 1, slot_ttl_seconds: 1, abandon_pending_after_seconds: 10 },
       strategy_limits: { REPLAY_RECENT: { cooldown_minutes: 0 } },
     };
-    await writeFile(join(dir, 'rules.json'), JSON.stringify(rules));
-    service = await startService({
-      DATABASE_URL: cluster.url,
-      AUTOHEAL_INTERVAL_SECONDS: '0',
-      AUTOHEAL_CONFIG_FILE: join(dir, 'rules.json'),
-      REPLAY_TIMEOUT_MS: '5000',
-    });
+    rig = await startFaultRig('pg-stopped', rules, { DATABASE_URL: cluster.url, REPLAY_TIMEOUT_MS: '5000' });
   });
   afterAll(async () => {
-    await service?.stop('SIGKILL');
-    await receiver?.stop();
+    await rig?.stop();
     await cluster?.remove();
-    if (dir) await rm(dir, { recursive: true, force: true });
   });
 
   it('audits every send, sends none twice, abandons the one it could not settle and answers 503 while down', async () => {
+    const receiver = rig!.receiver;
     const target = receiver.url('/hook');
-    const at = (minutesAgo: number) => new Date(Date.now() - minutesAgo * 60_000).toISOString();
-    const delivery = (id: string, status: string, httpStatus: number, minutesAgo: number) => ({
-      id,
-      tenant_id: 't1',
-      target,
-      status,
-      http_status: httpStatus,
-      payload: { id },
-      created_at: at(minutesAgo),
-      attempted_at: at(minutesAgo),
-    });
-    const healthy = Array.from({ length: 20 }, (_, i) => delivery(`ok_${i}`, 'delivered', 200, 40));
-    const failed = Array.from({ length: FAILED }, (_, i) => delivery(`dlv_${i}`, 'failed', 503, 1));
-    expect((await call('/deliveries', { method: 'POST', body: JSON.stringify([...healthy, ...failed]) })).status).toBe(200);
+    const seeded = await seedFailureBurst(rig!, target, FAILED);
+    expect(seeded.status).toBe(200);
+    const { failed } = seeded;
 
     receiver.delayMs = ANSWER_DELAY_MS;
     const run = runLive();
@@ -154,11 +122,34 @@ describe('PostgreSQL stopped mid-cycle', () => {
     expect(outcomes.filter((a) => a.outcome === 'succeeded')).toHaveLength(FAILED - 1);
 
     // The stopped cycle is in the history as interrupted; the next one completed.
-    const history = await query<{ cycle_id: string; status: string }>(
-      `SELECT cycle_id::text, status FROM autoheal_history WHERE NOT dry_run ORDER BY run_at`,
+    const history = await query<{ cycle_id: string; status: string; actions_taken: CycleResult['actions_taken'] | null }>(
+      `SELECT cycle_id::text, status, actions_taken FROM autoheal_history WHERE NOT dry_run ORDER BY run_at`,
     );
     expect(history.map((row) => row.status)).toEqual(['interrupted', 'completed']);
     expect(history.map((row) => row.cycle_id)).toEqual([...new Set(audited.map((row) => row.cycle_id))]);
+    // It never recorded its action (the database was gone): the next cycle filled it in from its audit intents.
+    expect(history[0].actions_taken).toEqual([
+      {
+        strategy: 'REPLAY_RECENT',
+        probability: null,
+        executed: true,
+        incident: { tenant_id: 't1', endpoint: target, severity: null, failures: null, kind: null },
+        rationale: null,
+        message: RECOVERED_MESSAGE,
+        recovered_from: 'audit_trail',
+        replayed: [settled, interrupted],
+        delivered: [settled],
+        still_failing: [],
+        unsettled: [interrupted],
+        count: 2,
+      },
+    ]);
+    // The guide's Healing Success Rate counts both cycles as having acted.
+    const [{ success_rate }] = await query<{ success_rate: number }>(
+      `SELECT COUNT(CASE WHEN actions_taken IS NOT NULL THEN 1 END)::float / COUNT(*) AS success_rate
+         FROM autoheal_history WHERE NOT dry_run`,
+    );
+    expect(success_rate).toBe(1);
     const recent = (await (await call('/autoheal/history?limit=10')).json()) as Array<{ result: { status?: string } }>;
     expect(recent.filter((line) => line.result.status === 'interrupted')).toHaveLength(1);
   });

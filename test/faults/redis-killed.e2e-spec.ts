@@ -1,16 +1,10 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Client } from 'pg';
-import { mintToken } from '../../src/auth/token';
-import { AppConfig } from '../../src/config/app-config';
 import type { CycleResult } from '../../src/engine/cycle-result';
 import { SEND_AUDIT_ACTION } from '../../src/replay/replay-ledger.port';
 import { eventually } from '../utils/eventually';
-import { HttpReceiver } from '../utils/http-receiver';
 import { PrivateRedis, startPrivateRedis } from '../utils/private-redis';
-import { ServiceProcess, startService } from '../utils/service-process';
 import { createTestDatabase, TestDatabase } from '../utils/test-database';
+import { FaultRig, seedFailureBurst, startFaultRig } from './fault-fixtures';
 
 const FAILED = 6;
 const KILL_AFTER_SENDS = 2;
@@ -31,21 +25,14 @@ interface HistoryRow {
  * back (empty: the cooldowns it held are gone) the next cycle re-sends nothing.
  */
 describe('Redis killed mid-cycle', () => {
-  const token = mintToken(AppConfig.fromEnv({ NODE_ENV: 'test' }), { subject: 'e2e', roles: ['admin'], ttl: '10m' });
   let db: TestDatabase;
   let pg: Client;
-  let dir: string;
   let redis: PrivateRedis | undefined;
-  let receiver: HttpReceiver;
-  let service: ServiceProcess | undefined;
+  let rig: FaultRig | undefined;
 
-  const call = (path: string, init: RequestInit = {}) =>
-    fetch(`${service!.baseUrl}${path}`, { ...init, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } });
-  const runLive = async () => {
-    const res = await call('/autoheal/run?dry_run=false', { method: 'POST' });
-    return { status: res.status, body: (await res.json()) as CycleResult };
-  };
-  const sends = () => receiver.received.map((hit) => String(hit.headers['idempotency-key']));
+  const call = (path: string, init: RequestInit = {}) => rig!.call(path, init);
+  const runLive = () => rig!.runLive();
+  const sends = () => rig!.sends();
   const auditedSends = async () =>
     (
       await pg.query<{ resource_id: string; cycle_id: string }>(
@@ -64,43 +51,26 @@ describe('Redis killed mid-cycle', () => {
     db = await createTestDatabase();
     pg = new Client({ connectionString: db.url });
     await pg.connect();
-    receiver = await new HttpReceiver().start();
     redis = await startPrivateRedis();
-    dir = await mkdtemp(join(tmpdir(), 'autoheal-redis-killed-'));
-    await writeFile(join(dir, 'rules.json'), JSON.stringify({ cycle: { abandon_pending_after_seconds: 6 } }));
-    service = await startService({
-      DATABASE_URL: db.url,
-      REDIS_URL: `redis://127.0.0.1:${redis.port}`,
-      AUTOHEAL_INTERVAL_SECONDS: '0',
-      AUTOHEAL_CONFIG_FILE: join(dir, 'rules.json'),
-      REPLAY_TIMEOUT_MS: '3000',
-    });
+    rig = await startFaultRig(
+      'redis-killed',
+      { cycle: { abandon_pending_after_seconds: 6 } },
+      { DATABASE_URL: db.url, REDIS_URL: `redis://127.0.0.1:${redis.port}`, REPLAY_TIMEOUT_MS: '3000' },
+    );
   });
   afterAll(async () => {
-    await service?.stop('SIGKILL');
+    await rig?.stop();
     await redis?.kill();
-    await receiver?.stop();
     await pg?.end();
     await db?.drop();
-    if (dir) await rm(dir, { recursive: true, force: true });
   });
 
   it('receives each send once, audits each once, and reports the cycle in one history row as having acted', async () => {
+    const receiver = rig!.receiver;
     const target = receiver.url('/hook');
-    const at = (minutesAgo: number) => new Date(Date.now() - minutesAgo * 60_000).toISOString();
-    const delivery = (id: string, status: string, httpStatus: number, minutesAgo: number) => ({
-      id,
-      tenant_id: 't1',
-      target,
-      status,
-      http_status: httpStatus,
-      payload: { id },
-      created_at: at(minutesAgo),
-      attempted_at: at(minutesAgo),
-    });
-    const healthy = Array.from({ length: 20 }, (_, i) => delivery(`ok_${i}`, 'delivered', 200, 40));
-    const failed = Array.from({ length: FAILED }, (_, i) => delivery(`dlv_${i}`, 'failed', 503, 1));
-    expect((await call('/deliveries', { method: 'POST', body: JSON.stringify([...healthy, ...failed]) })).status).toBe(200);
+    const seeded = await seedFailureBurst(rig!, target, FAILED);
+    expect(seeded.status).toBe(200);
+    const { failed } = seeded;
 
     receiver.delayMs = 400;
     const run = runLive();

@@ -895,6 +895,30 @@ describe('tenant-scoped tokens, on every route', () => {
     });
   });
 
+  describe('the audit trail of per-endpoint settings', () => {
+    interface Row {
+      tenant_id: string | null;
+      meta: { body: { endpoint: string; reason: string } };
+    }
+    const maintenanceRows = async (tenant: string) =>
+      (await send('get', '/operator/audit?action=autoheal_maintenance_set&limit=1000', scoped('operator', [tenant])).expect(200))
+        .body as Row[];
+
+    it("a scoped operator sees the maintenance window it set, and not another tenant's", async () => {
+      await send('put', '/autoheal/maintenance', scoped('operator'), { endpoint: EA, minutes: 30, reason: 'audit: A' }).expect(200);
+      await send('put', '/autoheal/maintenance', scoped('operator', [B]), { endpoint: EB, minutes: 30, reason: 'audit: B' }).expect(200);
+      const seenByA = await maintenanceRows(A);
+      expect(seenByA.filter((row) => row.meta.body.reason.startsWith('audit:'))).toEqual([
+        expect.objectContaining({
+          tenant_id: A,
+          meta: expect.objectContaining({ body: { endpoint: EA, minutes: 30, reason: 'audit: A' } }),
+        }),
+      ]);
+      expect(tenantsOf(seenByA)).toEqual([A]);
+      expect((await maintenanceRows(B)).map((row) => row.meta.body.reason)).toEqual(['audit: B']);
+    });
+  });
+
   describe('unscoped tokens stay platform-wide', () => {
     it('see every tenant', async () => {
       expect(tenantsOf((await send('get', '/deliveries?limit=1000', t.token('viewer')).expect(200)).body)).toEqual([A, B]);
