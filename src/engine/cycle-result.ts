@@ -42,7 +42,7 @@ export interface ActionTaken {
  * recorded, so its probability, rationale and the incident's severity, failures and kind are null.
  */
 export interface RecoveredAction {
-  strategy: 'REPLAY_RECENT';
+  strategy: 'REPLAY_RECENT' | 'RECOVER_BACKLOG';
   probability: null;
   executed: true;
   incident: Pick<IncidentSummary, 'tenant_id' | 'endpoint'> & { severity: null; failures: null; kind: null };

@@ -15,8 +15,8 @@ const entry = (action: string, tenantId: string, deliveryId: string, meta: Recor
   tenant_id: tenantId,
   meta: { cycle_id: 'c1', ...meta },
 });
-const sent = (tenantId: string, target: string, deliveryId: string) =>
-  entry(SEND_AUDIT_ACTION, tenantId, deliveryId, { attempt_id: `att_${deliveryId}`, replay_key: `k_${deliveryId}`, target });
+const sent = (tenantId: string, target: string, deliveryId: string, strategy: string | null = 'REPLAY_RECENT') =>
+  entry(SEND_AUDIT_ACTION, tenantId, deliveryId, { attempt_id: `att_${deliveryId}`, replay_key: `k_${deliveryId}`, target, strategy });
 const answered = (tenantId: string, deliveryId: string, outcome: string) =>
   entry(OUTCOME_AUDIT_ACTION, tenantId, deliveryId, { attempt_id: `att_${deliveryId}`, outcome });
 
@@ -55,5 +55,13 @@ describe('recoveredActions', () => {
     const recorded = [{ incident: { tenant_id: 't1', endpoint: A } }];
     expect(recoveredActions(trail, recorded).map((action) => action.incident.endpoint)).toEqual([B]);
     expect(recoveredActions([], [])).toEqual([]);
+  });
+
+  it("names the strategy the intent names: a probe's send is RECOVER_BACKLOG; an intent naming none, REPLAY_RECENT", () => {
+    const trail = [sent('t1', A, 'p1', 'RECOVER_BACKLOG'), answered('t1', 'p1', 'failed'), sent('t1', B, 'd1', null)];
+    expect(recoveredActions(trail, []).map((action) => [action.incident.endpoint, action.strategy, action.still_failing])).toEqual([
+      [A, 'RECOVER_BACKLOG', ['p1']],
+      [B, 'REPLAY_RECENT', []],
+    ]);
   });
 });

@@ -9,6 +9,8 @@ export const RECOVERED_MESSAGE = 'Recovered from the audit trail: the cycle stop
  * What an interrupted cycle sent without recording it, from its audit trail (oldest first): the intent each claim
  * wrote, and the outcome its settle appended, if it got that far. One action per endpoint the cycle recorded no
  * action for: a cycle acts on an endpoint once, so an action it did record already lists that endpoint's sends.
+ * The strategy is the one the intent names (a probe's is RECOVER_BACKLOG); an intent written before claims named
+ * it counts as REPLAY_RECENT.
  */
 export function recoveredActions(trail: AuditEntry[], recorded: Array<{ incident: Pick<IncidentSummary, 'tenant_id' | 'endpoint'> }>) {
   const recordedEndpoints = new Set(recorded.map(({ incident }) => endpointKey(incident.tenant_id, incident.endpoint)));
@@ -20,7 +22,7 @@ export function recoveredActions(trail: AuditEntry[], recorded: Array<{ incident
     if (action !== SEND_AUDIT_ACTION || tenantId === null || deliveryId === null || typeof meta.target !== 'string') continue;
     const key = endpointKey(tenantId, meta.target);
     if (recordedEndpoints.has(key)) continue;
-    const recovered = byEndpoint.get(key) ?? newRecoveredAction(tenantId, meta.target);
+    const recovered = byEndpoint.get(key) ?? newRecoveredAction(tenantId, meta.target, meta.strategy === 'RECOVER_BACKLOG');
     byEndpoint.set(key, recovered);
     recovered.replayed.push(deliveryId);
     recovered.count = recovered.replayed.length;
@@ -30,9 +32,9 @@ export function recoveredActions(trail: AuditEntry[], recorded: Array<{ incident
   return [...byEndpoint.values()];
 }
 
-function newRecoveredAction(tenantId: string, endpoint: string): RecoveredAction {
+function newRecoveredAction(tenantId: string, endpoint: string, probe: boolean): RecoveredAction {
   return {
-    strategy: 'REPLAY_RECENT',
+    strategy: probe ? 'RECOVER_BACKLOG' : 'REPLAY_RECENT',
     probability: null,
     executed: true,
     incident: { tenant_id: tenantId, endpoint, severity: null, failures: null, kind: null },

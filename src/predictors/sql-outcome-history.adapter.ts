@@ -22,6 +22,8 @@ const OUTCOMES = `
       FROM autoheal_history h CROSS JOIN LATERAL jsonb_array_elements(COALESCE(h.actions_taken, '[]'::jsonb)) a
      WHERE NOT h.dry_run AND a->>'strategy' = 'REPLAY_RECENT' AND (a->>'executed')::boolean
        AND COALESCE(jsonb_array_length(a->'replayed'), 0) > 0
+       -- An interrupted cycle's sends recovered from the audit trail: no decision to learn from, some never answered.
+       AND a->>'recovered_from' IS NULL
     UNION ALL
     SELECT 'RECOVER_BACKLOG', tenant_id, endpoint, COALESCE(recovered_at, updated_at), recovered_at IS NOT NULL, 'recovery', id, NULL::jsonb
       FROM incidents WHERE probes > 0 AND (recovered_at IS NOT NULL OR state IN ('escalated', 'resolved', 'expired'))

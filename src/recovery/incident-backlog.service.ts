@@ -67,7 +67,8 @@ export class IncidentBacklog {
     const lease = await this.ledger.acquireEndpointLease(incident.tenant_id, incident.endpoint, `probe:${run.runId}`, run.leaseMs);
     if (!lease) return { outcome: 'leased', reason: "another cycle or a drain holds the endpoint's healing lease" };
     try {
-      const sender = this.senders.create({ actor: AUTOHEAL_OPERATOR, runId: run.runId, startedAt: run.startedAt, lease, audit: run.audit });
+      const { runId, startedAt, audit } = run;
+      const sender = this.senders.create({ actor: AUTOHEAL_OPERATOR, runId, startedAt, lease, audit, strategy: 'RECOVER_BACKLOG' });
       const result: DrainSendResult = await sender.send(oldest);
       return {
         outcome: result.outcome,

@@ -86,7 +86,15 @@ export class IncidentDrainRunner implements OnModuleInit {
     let result: DrainResult | null = null;
     for (let pass = 1; pass <= MAX_PASSES; pass++) {
       const audit = rules.global_safety.audit_all_actions;
-      const run = { actor: AUTOHEAL_OPERATOR, runId: record.id, startedAt: this.clock.now(), lease, audit, settleBehind: true };
+      const run = {
+        actor: AUTOHEAL_OPERATOR,
+        runId: record.id,
+        startedAt: this.clock.now(),
+        lease,
+        audit,
+        settleBehind: true,
+        strategy: 'RECOVER_BACKLOG' as const,
+      };
       // Read each pass: a throttle applied (or lifted) meanwhile takes effect on the next one.
       const pacing = throttledPacing(
         {

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../clock/clock';
 import { ReplayLedger } from '../replay/replay-ledger.port';
 import { Replayer } from '../replay/replayer.port';
-import { EndpointLease, replayRequestFor, ReplayResult } from '../replay/replay.types';
+import { ClaimContext, EndpointLease, replayRequestFor, ReplayResult } from '../replay/replay.types';
 import { sendClaimed } from '../replay/send-claimed';
 import { TargetGuard } from '../replay/target-guard';
 import type { BacklogDelivery } from './backlog';
@@ -30,6 +30,8 @@ export interface LedgerDrainRun {
   lease?: EndpointLease;
   /** Write each claim's audit intent with it. */
   audit?: boolean;
+  /** The strategy named in each claim's audit intent (incident probes and drains: RECOVER_BACKLOG). */
+  strategy?: ClaimContext['strategy'];
   /**
    * Settle behind: send() resolves with the answer while its settlement is written, so a drain's
    * concurrency bounds the requests at the receiver, not the ledger's round trips; flush() awaits them.
@@ -70,9 +72,17 @@ export class LedgerDrainSender extends DrainSender<BacklogDelivery> {
     const refused = await this.targetRefusal(item.endpoint);
     if (refused) return this.report({ item, result: { outcome: 'skipped', reason: refused } });
     const { ledger, replayer, clock } = this.deps;
-    const { runId, startedAt, actor, lease, audit } = this.run;
+    const { runId, startedAt, actor, lease, audit, strategy } = this.run;
     while (this.settling.size >= MAX_SETTLEMENTS_BEHIND) await Promise.race(this.settling);
-    const claim = await ledger.claim(item.id, { cycleId: runId, cycleStartedAt: startedAt, actor, now: clock.now(), lease, audit });
+    const claim = await ledger.claim(item.id, {
+      cycleId: runId,
+      cycleStartedAt: startedAt,
+      actor,
+      now: clock.now(),
+      lease,
+      audit,
+      strategy,
+    });
     if (!claim) return this.report({ item, result: { outcome: 'skipped', reason: CLAIM_REFUSED } });
     if (!this.run.settleBehind) {
       const { result } = await sendClaimed(claim, replayer, ledger, clock);

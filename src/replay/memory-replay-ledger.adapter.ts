@@ -82,6 +82,7 @@ export class MemoryReplayLedger extends ReplayLedger {
         replay_key: replayKey,
         target: delivery.target,
         fence: ctx.lease?.fence ?? null,
+        strategy: ctx.strategy ?? null,
       },
     });
     return { ...claim, audited: true };

@@ -42,6 +42,8 @@ export interface ClaimContext {
   /** The claim is refused unless this lease is still current, and extends it. */
   lease?: EndpointLease;
   audit?: boolean;
+  /** Which strategy sends it, in the audit intent: what an interrupted cycle's history recovers from. */
+  strategy?: 'REPLAY_RECENT' | 'RECOVER_BACKLOG';
 }
 
 export interface ResendContext {

@@ -174,7 +174,7 @@ export class SqlReplayLedger extends ReplayLedger {
          INSERT INTO operator_audit (at, operator_id, action, resource_type, resource_id, tenant_id, meta)
          SELECT cl.attempted_at, cl.actor, '${SEND_AUDIT_ACTION}', 'delivery', cl.delivery_id, c.tenant_id,
                 jsonb_build_object('cycle_id', cl.cycle_id, 'attempt_id', cl.id::text, 'replay_key', cl.replay_key,
-                                   'target', c.target, 'fence', $9::text)
+                                   'target', c.target, 'fence', $9::text, 'strategy', $11::text)
            FROM claimed cl JOIN candidate c ON c.id = cl.delivery_id
           WHERE $10::boolean
          RETURNING id
@@ -194,6 +194,7 @@ export class SqlReplayLedger extends ReplayLedger {
         lease?.holder ?? null,
         lease?.fence ?? null,
         ctx.audit ?? false,
+        ctx.strategy ?? null,
       ],
     );
     return rows[0] ? toClaim(rows[0]) : null;

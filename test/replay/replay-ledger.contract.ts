@@ -313,14 +313,21 @@ export function describeReplayLedgerContract(name: string, factory: () => Promis
         const id = await seed();
         const cycleId = randomUUID();
         const lease = (await ledger.acquireEndpointLease('tenant_a', `${target}?audit=${randomUUID()}`, cycleId, 60_000))!;
-        const claim = await ledger.claim(id, { ...ctx(cycleId), lease, audit: true });
+        const claim = await ledger.claim(id, { ...ctx(cycleId), lease, audit: true, strategy: 'RECOVER_BACKLOG' });
         expect(claim?.audited).toBe(true);
         expect(await subject.auditTrail(id)).toEqual([
           {
             action: SEND_AUDIT_ACTION,
             operator_id: actor,
             tenant_id: 'tenant_a',
-            meta: { cycle_id: cycleId, attempt_id: claim!.attemptId, replay_key: claim!.replayKey, target, fence: lease.fence },
+            meta: {
+              cycle_id: cycleId,
+              attempt_id: claim!.attemptId,
+              replay_key: claim!.replayKey,
+              target,
+              fence: lease.fence,
+              strategy: 'RECOVER_BACKLOG',
+            },
           },
         ]);
         await ledger.settle(claim!, { ok: true, httpStatus: 200, error: null, durationMs: 9 }, later);

@@ -108,6 +108,7 @@ export class ReplayExecutor extends StrategyExecutor {
           now: this.clock.now(),
           lease,
           audit,
+          strategy: 'REPLAY_RECENT',
         });
         if (!claim) {
           result.not_claimed.push(id);
