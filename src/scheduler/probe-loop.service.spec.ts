@@ -6,7 +6,7 @@ import type { AutohealEngine, CycleTrigger } from '../engine/autoheal-engine.ser
 import { MemoryIncidentStore } from '../incidents/memory-incident-store.adapter';
 import { StaticRulesSource } from '../rules/rules.source';
 import { validateRules } from '../rules/rules.validation';
-import { busyRetryDelayMs, PROBE_JOB, PROBE_WAKE_MARGIN_MS, ProbeLoop, probeIntervalSeconds, probeWakeDelayMs } from './probe-loop.service';
+import { soonDelayMs, PROBE_JOB, PROBE_WAKE_MARGIN_MS, ProbeLoop, probeIntervalSeconds, probeWakeDelayMs } from './probe-loop.service';
 
 describe('ProbeLoop', () => {
   const clock = new ManualClock(new Date('2026-11-27T12:00:00Z'));
@@ -88,9 +88,9 @@ describe('ProbeLoop', () => {
   });
 
   it('after a tick refused as busy, retries a tenth of an interval later unless the regular tick comes first', () => {
-    expect(busyRetryDelayMs(1_000, 2_000, 1_050)).toBe(100);
-    expect(busyRetryDelayMs(1_000, 2_000, 1_950)).toBeNull();
-    expect(busyRetryDelayMs(10, 2_000, 1_050)).toBe(PROBE_WAKE_MARGIN_MS);
+    expect(soonDelayMs(1_000, 2_000, 1_050)).toBe(100);
+    expect(soonDelayMs(1_000, 2_000, 1_950)).toBeNull();
+    expect(soonDelayMs(10, 2_000, 1_050)).toBe(PROBE_WAKE_MARGIN_MS);
   });
 
   describe('on its timers', () => {
@@ -176,6 +176,50 @@ describe('ProbeLoop', () => {
       }
       // Refused at 1000, 1100, 1200; run at 1300, not at the next tick (2000).
       expect(probes).toEqual([1_300]);
+    });
+
+    it('while an approval is pending it looks again every tenth of an interval, so an approved incident is probed soon', async () => {
+      const intervalMs = 1_000;
+      const store = new MemoryIncidentStore();
+      const system = new SystemClock();
+      const bootAt = system.now().getTime();
+      const at = system.now();
+      const open = {
+        tenantId: 't',
+        endpoint: 'https://critical.example.com/hook',
+        kind: 'failure_burst' as const,
+        severity: 'critical' as const,
+      };
+      const { incident } = await store.openOrUpdate({ ...open, firstFailureAt: at, lastFailureAt: at, backlogSize: 200 }, at);
+      const moved = { type: 'state_changed' as const, at, actor: 'test' };
+      await store.transition(incident.id, ['open'], 'awaiting_approval', { next_probe_at: at }, moved);
+      // The operator approves 1150 ms after boot, just after a tick.
+      setTimeout(() => void store.transition(incident.id, ['awaiting_approval'], 'probing', {}, moved), 1_150);
+      const probes: number[] = [];
+      const probingEngine = {
+        runCycle: async (now: Date) => {
+          const [record] = await store.active({ states: ['probing'] });
+          if (record && record.next_probe_at!.getTime() <= now.getTime()) {
+            probes.push(now.getTime() - bootAt);
+            const next = { next_probe_at: new Date(now.getTime() + intervalMs) };
+            await store.transition(record.id, ['probing'], 'probing', next, { type: 'probe', at: now, actor: 'test' });
+          }
+          return { actions_taken: [], actions_skipped: [] };
+        },
+      } as unknown as AutohealEngine;
+      const fastRules = validateRules({ strategy_limits: { RECOVER_BACKLOG: { probe_interval_seconds: intervalMs / 1000 } } });
+      const registry = new SchedulerRegistry();
+      const config = AppConfig.fromEnv({ AUTOHEAL_INTERVAL_SECONDS: '300' });
+      const probeLoop = new ProbeLoop(probingEngine, registry, config, system, new StaticRulesSource(fastRules), store);
+      probeLoop.onApplicationBootstrap();
+      try {
+        await jest.advanceTimersByTimeAsync(1_900);
+      } finally {
+        registry.deleteInterval(PROBE_JOB);
+        probeLoop.onApplicationShutdown();
+      }
+      // Ticks at 1000 and 1100 find it awaiting approval; the one at 1200 probes it (not the next regular tick, 2000).
+      expect(probes).toEqual([1_200]);
     });
   });
 });

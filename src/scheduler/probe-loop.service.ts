@@ -4,6 +4,7 @@ import { Clock } from '../clock/clock';
 import { DomainError } from '../common/domain-error';
 import { AppConfig } from '../config/app-config';
 import { AutohealEngine } from '../engine/autoheal-engine.service';
+import type { IncidentRecord } from '../incidents/incident';
 import { IncidentStore } from '../incidents/incident-store.port';
 import { RulesSource } from '../rules/rules.source';
 import type { AutohealRules } from '../rules/rules.types';
@@ -37,10 +38,11 @@ export function probeWakeDelayMs(dueTimes: readonly number[], lastTickAtMs: numb
 const BUSY_CODES: ReadonlySet<string> = new Set(['cycle_in_progress', 'too_many_cycles']);
 
 /**
- * After a tick refused as busy: try again a tenth of an interval later (a cycle mostly ends within that),
- * or null when the regular tick comes first. Without it a probe due during a cycle waited a whole interval.
+ * A tenth of an interval, or null when the regular tick comes first: after a tick refused as busy (a cycle
+ * mostly ends within that), and while an approval is pending (an approved incident is probed that soon).
+ * Without it a probe due during a cycle, or approved just after a tick, waited a whole interval.
  */
-export function busyRetryDelayMs(intervalMs: number, nextTickAtMs: number, nowMs: number): number | null {
+export function soonDelayMs(intervalMs: number, nextTickAtMs: number, nowMs: number): number | null {
   const delay = Math.max(PROBE_WAKE_MARGIN_MS, intervalMs / 10);
   return nowMs + delay >= nextTickAtMs ? null : delay;
 }
@@ -51,8 +53,8 @@ export function busyRetryDelayMs(intervalMs: number, nextTickAtMs: number, nowMs
  * next_probe_at decides whether it is due, and the loop also wakes up when the earliest one falls due
  * between two ticks: a failed probe's next is due one interval after the probe came back, which is
  * just after a fixed tick, so ticks alone would probe every second interval. A tick refused because a
- * cycle holds the lock is retried soon (busyRetryDelayMs). Off with scheduled healing
- * (AUTOHEAL_INTERVAL_SECONDS=0).
+ * cycle holds the lock, and one while an approval is pending, is followed soon by another (soonDelayMs).
+ * Off with scheduled healing (AUTOHEAL_INTERVAL_SECONDS=0).
  */
 @Injectable()
 export class ProbeLoop implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -118,19 +120,22 @@ export class ProbeLoop implements OnApplicationBootstrap, OnApplicationShutdown 
     return this.inFlight;
   }
 
-  /** After a tick: wake up for the earliest probe that falls due before the next regular tick, or soon after a busy refusal. */
+  /** After a tick: wake up for the earliest probe due before the next regular tick, or soon (busy, approval pending). */
   private async scheduleWake(tickAtMs: number, busy: boolean): Promise<void> {
     if (this.intervalMs === null || this.stopped) return;
-    if (busy) return this.wakeIn(busyRetryDelayMs(this.intervalMs, this.nextTickAt, this.clock.now().getTime()));
-    let dueTimes: number[];
+    const soon = () => soonDelayMs(this.intervalMs!, this.nextTickAt, this.clock.now().getTime());
+    if (busy) return this.wakeIn(soon());
+    let active: IncidentRecord[];
     try {
-      const probing = await this.incidents.active({ states: ['probing'] });
-      dueTimes = probing.flatMap((r) => (r.next_probe_at ? [r.next_probe_at.getTime()] : []));
+      active = await this.incidents.active({ states: ['probing', 'awaiting_approval'] });
     } catch (error) {
       this.logger.debug(`Probe wake-up not planned: ${error instanceof Error ? error.message : error}`);
       return;
     }
-    this.wakeIn(probeWakeDelayMs(dueTimes, tickAtMs, this.nextTickAt, this.clock.now().getTime()));
+    const dueTimes = active.flatMap((r) => (r.state === 'probing' && r.next_probe_at ? [r.next_probe_at.getTime()] : []));
+    const due = probeWakeDelayMs(dueTimes, tickAtMs, this.nextTickAt, this.clock.now().getTime());
+    const approval = active.some((r) => r.state === 'awaiting_approval') ? soon() : null;
+    this.wakeIn(due === null || approval === null ? (due ?? approval) : Math.min(due, approval));
   }
 
   private wakeIn(delay: number | null): void {
