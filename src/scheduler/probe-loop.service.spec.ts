@@ -97,8 +97,23 @@ describe('ProbeLoop', () => {
     beforeEach(() => jest.useFakeTimers({ now: new Date('2026-11-27T12:00:00Z') }));
     afterEach(() => jest.useRealTimers());
 
+    const intervalMs = 1_000;
+    /** The loop on the system clock (faked by jest) at one probe per intervalMs, booted and run for `forMs`. */
+    const runLoop = async (engineUnderTest: AutohealEngine, store: MemoryIncidentStore, forMs: number) => {
+      const fastRules = validateRules({ strategy_limits: { RECOVER_BACKLOG: { probe_interval_seconds: intervalMs / 1000 } } });
+      const registry = new SchedulerRegistry();
+      const config = AppConfig.fromEnv({ AUTOHEAL_INTERVAL_SECONDS: '300' });
+      const probeLoop = new ProbeLoop(engineUnderTest, registry, config, new SystemClock(), new StaticRulesSource(fastRules), store);
+      probeLoop.onApplicationBootstrap();
+      try {
+        await jest.advanceTimersByTimeAsync(forMs);
+      } finally {
+        registry.deleteInterval(PROBE_JOB);
+        probeLoop.onApplicationShutdown();
+      }
+    };
+
     it('probes a down endpoint once per probe interval, not once every two, when a probe is due just after a tick', async () => {
-      const intervalMs = 1_000;
       const roundTripMs = 40;
       const store = new MemoryIncidentStore();
       const system = new SystemClock();
@@ -129,17 +144,7 @@ describe('ProbeLoop', () => {
           return { actions_taken: [{}], actions_skipped: [] };
         },
       } as unknown as AutohealEngine;
-      const fastRules = validateRules({ strategy_limits: { RECOVER_BACKLOG: { probe_interval_seconds: intervalMs / 1000 } } });
-      const registry = new SchedulerRegistry();
-      const config = AppConfig.fromEnv({ AUTOHEAL_INTERVAL_SECONDS: '300' });
-      const probeLoop = new ProbeLoop(probingEngine, registry, config, system, new StaticRulesSource(fastRules), store);
-      probeLoop.onApplicationBootstrap();
-      try {
-        await jest.advanceTimersByTimeAsync(10_500);
-      } finally {
-        registry.deleteInterval(PROBE_JOB);
-        probeLoop.onApplicationShutdown();
-      }
+      await runLoop(probingEngine, store, 10_500);
       const gaps = probes.slice(1).map((t, i) => t - probes[i]);
       // Ticks alone: 1000, 3000, 5000… (each probe due 40 ms after a tick). Woken when due: ~every 1042 ms.
       expect(probes.length).toBeGreaterThanOrEqual(9);
@@ -150,7 +155,6 @@ describe('ProbeLoop', () => {
     });
 
     it('a probe tick refused because a cycle holds the lock is retried within a tenth of an interval, not a whole one', async () => {
-      const intervalMs = 1_000;
       const system = new SystemClock();
       const bootAt = system.now().getTime();
       // A full cycle holds the cluster lock from 950 to 1250 ms after boot: the tick at 1000 is refused.
@@ -163,23 +167,12 @@ describe('ProbeLoop', () => {
           return { actions_taken: [{}], actions_skipped: [] };
         },
       } as unknown as AutohealEngine;
-      const fastRules = validateRules({ strategy_limits: { RECOVER_BACKLOG: { probe_interval_seconds: intervalMs / 1000 } } });
-      const registry = new SchedulerRegistry();
-      const config = AppConfig.fromEnv({ AUTOHEAL_INTERVAL_SECONDS: '300' });
-      const probeLoop = new ProbeLoop(busyEngine, registry, config, system, new StaticRulesSource(fastRules), new MemoryIncidentStore());
-      probeLoop.onApplicationBootstrap();
-      try {
-        await jest.advanceTimersByTimeAsync(1_900);
-      } finally {
-        registry.deleteInterval(PROBE_JOB);
-        probeLoop.onApplicationShutdown();
-      }
+      await runLoop(busyEngine, new MemoryIncidentStore(), 1_900);
       // Refused at 1000, 1100, 1200; run at 1300, not at the next tick (2000).
       expect(probes).toEqual([1_300]);
     });
 
     it('while an approval is pending it looks again every tenth of an interval, so an approved incident is probed soon', async () => {
-      const intervalMs = 1_000;
       const store = new MemoryIncidentStore();
       const system = new SystemClock();
       const bootAt = system.now().getTime();
@@ -207,17 +200,7 @@ describe('ProbeLoop', () => {
           return { actions_taken: [], actions_skipped: [] };
         },
       } as unknown as AutohealEngine;
-      const fastRules = validateRules({ strategy_limits: { RECOVER_BACKLOG: { probe_interval_seconds: intervalMs / 1000 } } });
-      const registry = new SchedulerRegistry();
-      const config = AppConfig.fromEnv({ AUTOHEAL_INTERVAL_SECONDS: '300' });
-      const probeLoop = new ProbeLoop(probingEngine, registry, config, system, new StaticRulesSource(fastRules), store);
-      probeLoop.onApplicationBootstrap();
-      try {
-        await jest.advanceTimersByTimeAsync(1_900);
-      } finally {
-        registry.deleteInterval(PROBE_JOB);
-        probeLoop.onApplicationShutdown();
-      }
+      await runLoop(probingEngine, store, 1_900);
       // Ticks at 1000 and 1100 find it awaiting approval; the one at 1200 probes it (not the next regular tick, 2000).
       expect(probes).toEqual([1_200]);
     });
