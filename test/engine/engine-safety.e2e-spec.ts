@@ -332,7 +332,7 @@ describe('engine safety', () => {
   });
 
   it('a hundred concurrent dry runs get only 200s and 429s, and the service stays up', async () => {
-    const { incident } = await replayableIncident();
+    const { incident, ids } = await replayableIncident();
     h.detector.set([incident]);
     // The cycles that got a slot wait inside detection until every other request has been answered.
     const release = h.detector.hold();
@@ -349,7 +349,9 @@ describe('engine safety', () => {
       release();
     }
     await h.http().get('/health').expect(200);
-    expect(h.replayer.requests).toHaveLength(0);
+    // None of its deliveries was sent. (An earlier test's in-process drain may still send its last few in the 200 ms
+    // it takes to see that beforeEach resolved its incident: those are not the dry runs' sends.)
+    expect(h.replayer.requests.filter((r) => ids.includes(r.deliveryId))).toEqual([]);
   });
 
   it('a failed page is retried by the next cycle; a worsening incident raises the priority', async () => {
