@@ -79,6 +79,7 @@ export interface DemoIncident {
   time_to_heal_seconds: number | null;
   escalation_id: string | null;
   opened_at: string;
+  first_probe_success_at: string | null;
   timeline: Array<{ at: string; type: string; detail: Record<string, unknown> }>;
 }
 
@@ -202,14 +203,19 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
               `${incident.kind}, ${incident.severity}, ${incident.state}`,
           );
         } else if (before !== incident.state) {
-          const extra =
-            incident.state === 'recovered'
-              ? ` (${incident.delivered_by_heal} delivered by heal after ${incident.probes} probes, time to heal ` +
-                `${incident.time_to_heal_seconds ?? '–'} s)`
-              : incident.state === 'draining'
-                ? ` (a probe got a 2xx after ${incident.probes} probes)`
-                : '';
-          emit(`+${secondsAfter(startAt, now)} s  ${which} endpoint: ${before} → ${incident.state}${extra}`);
+          const line = (from: string, to: string, extra: string, at = now) =>
+            emit(`+${secondsAfter(startAt, at)} s  ${which} endpoint: ${from} → ${to}${extra}`);
+          const probed = ` (a probe got a 2xx after ${incident.probes} probes)`;
+          const healed =
+            ` (${incident.delivered_by_heal} delivered by heal after ${incident.probes} probes, time to heal ` +
+            `${incident.time_to_heal_seconds ?? '–'} s)`;
+          if (incident.state === 'recovered' && before === 'probing' && incident.first_probe_success_at) {
+            // A small backlog drains between two looks: the drain began at the first successful probe.
+            line('probing', 'draining', probed, Date.parse(incident.first_probe_success_at));
+            line('draining', 'recovered', healed);
+          } else {
+            line(before, incident.state, incident.state === 'recovered' ? healed : incident.state === 'draining' ? probed : '');
+          }
         }
         seen.set(incident.id, incident.state);
       }
