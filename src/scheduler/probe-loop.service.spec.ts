@@ -184,10 +184,12 @@ describe('ProbeLoop', () => {
         severity: 'critical' as const,
       };
       const { incident } = await store.openOrUpdate({ ...open, firstFailureAt: at, lastFailureAt: at, backlogSize: 200 }, at);
-      const moved = { type: 'state_changed' as const, at, actor: 'test' };
-      await store.transition(incident.id, ['open'], 'awaiting_approval', { next_probe_at: at }, moved);
-      // The operator approves 1150 ms after boot, just after a tick.
-      setTimeout(() => void store.transition(incident.id, ['awaiting_approval'], 'probing', {}, moved), 1_150);
+      await store.transition(incident.id, ['open'], 'probing', { next_probe_at: at }, { type: 'state_changed', at, actor: 'test' });
+      const plan = { plan: { count: 200, oldest_at: at.toISOString(), target: open.endpoint }, ttlMinutes: 60, actor: 'autoheal' };
+      const { approval } = await store.requestApproval(incident.id, plan, at);
+      // The operator approves 1150 ms after boot, just after a tick (approving makes the probe due at the decision).
+      const decide = () => store.decideApproval(approval.id, 'approve', { actor: 'oncall', note: null, now: new Date() });
+      setTimeout(() => void decide(), 1_150);
       const probes: number[] = [];
       const probingEngine = {
         runCycle: async (now: Date) => {
@@ -201,8 +203,9 @@ describe('ProbeLoop', () => {
         },
       } as unknown as AutohealEngine;
       await runLoop(probingEngine, store, 1_900);
-      // Ticks at 1000 and 1100 find it awaiting approval; the one at 1200 probes it (not the next regular tick, 2000).
-      expect(probes).toEqual([1_200]);
+      // The tick at 1000 and the look at 1100 find it awaiting approval; the look at 1200 sees it approved, its probe
+      // overdue, and wakes the loop at once (Node runs a 0 ms timer after 1 ms): not at the next regular tick, 2000.
+      expect(probes).toEqual([1_201]);
     });
   });
 });

@@ -39,7 +39,7 @@ const BUSY_CODES: ReadonlySet<string> = new Set(['cycle_in_progress', 'too_many_
 
 /**
  * A tenth of an interval, or null when the regular tick comes first: after a tick refused as busy (a cycle
- * mostly ends within that), and while an approval is pending (an approved incident is probed that soon).
+ * mostly ends within that), and while an approval is pending (how soon an approved incident is seen).
  * Without it a probe due during a cycle, or approved just after a tick, waited a whole interval.
  */
 export function soonDelayMs(intervalMs: number, nextTickAtMs: number, nowMs: number): number | null {
@@ -53,7 +53,7 @@ export function soonDelayMs(intervalMs: number, nextTickAtMs: number, nowMs: num
  * next_probe_at decides whether it is due, and the loop also wakes up when the earliest one falls due
  * between two ticks: a failed probe's next is due one interval after the probe came back, which is
  * just after a fixed tick, so ticks alone would probe every second interval. A tick refused because a
- * cycle holds the lock, and one while an approval is pending, is followed soon by another (soonDelayMs).
+ * cycle holds the lock is retried soon, and while an approval is pending the schedule is read again soon (soonDelayMs).
  * Off with scheduled healing (AUTOHEAL_INTERVAL_SECONDS=0).
  */
 @Injectable()
@@ -120,11 +120,15 @@ export class ProbeLoop implements OnApplicationBootstrap, OnApplicationShutdown 
     return this.inFlight;
   }
 
-  /** After a tick: wake up for the earliest probe due before the next regular tick, or soon (busy, approval pending). */
+  /**
+   * After a tick: wake up for the earliest probe due before the next regular tick; after a busy refusal, tick again
+   * soon. While an approval is pending, only look again soon (one read): approving sets the incident's next_probe_at to
+   * the decision, after this tick, so the look that sees it wakes the loop for it.
+   */
   private async scheduleWake(tickAtMs: number, busy: boolean): Promise<void> {
     if (this.intervalMs === null || this.stopped) return;
     const soon = () => soonDelayMs(this.intervalMs!, this.nextTickAt, this.clock.now().getTime());
-    if (busy) return this.wakeIn(soon());
+    if (busy) return this.after(soon(), () => void this.tick());
     let active: IncidentRecord[];
     try {
       active = await this.incidents.active({ states: ['probing', 'awaiting_approval'] });
@@ -134,16 +138,17 @@ export class ProbeLoop implements OnApplicationBootstrap, OnApplicationShutdown 
     }
     const dueTimes = active.flatMap((r) => (r.state === 'probing' && r.next_probe_at ? [r.next_probe_at.getTime()] : []));
     const due = probeWakeDelayMs(dueTimes, tickAtMs, this.nextTickAt, this.clock.now().getTime());
-    const approval = active.some((r) => r.state === 'awaiting_approval') ? soon() : null;
-    this.wakeIn(due === null || approval === null ? (due ?? approval) : Math.min(due, approval));
+    if (due !== null) return this.after(due, () => void this.tick());
+    if (active.some((r) => r.state === 'awaiting_approval')) this.after(soon(), () => void this.scheduleWake(tickAtMs, false));
   }
 
-  private wakeIn(delay: number | null): void {
+  /** One pending wake-up at a time: a later plan replaces it. */
+  private after(delay: number | null, then: () => void): void {
     if (delay === null || this.stopped) return;
     if (this.wake) clearTimeout(this.wake);
     this.wake = setTimeout(() => {
       this.wake = null;
-      void this.tick();
+      then();
     }, delay);
     this.wake.unref();
   }
