@@ -63,21 +63,17 @@ export class IncidentTracking {
   /** A dry run only reads: an anomaly without an incident stays without one. So does one without a failure. */
   async track(anomalies: Incident[], now: Date, rules: AutohealRules, dryRun: boolean, cycleId: string): Promise<TrackedIncidents> {
     const records = new Map((await this.store.active()).map((r) => [endpointKey(r.tenant_id, r.endpoint), r]));
-    const detected = new Set<string>();
+    const keyOf = (a: Incident) => endpointKey(a.tenant_id, a.endpoint);
+    const detected = new Set(anomalies.map(keyOf));
+    // Nothing failed, nothing to recover: a traffic spike alone, or the burst an incident just recovered (its
+    // deliveries, delivered now, stay in the detection window a while) opens no incident; its strategy still applies.
+    const persisted = dryRun ? [] : anomalies.filter((a) => a.failures > 0 || records.has(keyOf(a)));
     // Only a new incident needs its start looked up: an existing one keeps the earliest it was given.
-    const fresh = dryRun
-      ? []
-      : anomalies
-          .filter((a) => a.failures > 0 && !records.has(endpointKey(a.tenant_id, a.endpoint)))
-          .map((a) => ({ tenantId: a.tenant_id, endpoint: a.endpoint }));
+    const fresh = persisted.filter((a) => !records.has(keyOf(a))).map((a) => ({ tenantId: a.tenant_id, endpoint: a.endpoint }));
     const starts = await outageStartsOf(this.deliveries, fresh, now, rules);
     const windowStart = new Date(now.getTime() - rules.detection.recent_window_minutes * 60_000);
-    for (const anomaly of anomalies) {
-      const key = endpointKey(anomaly.tenant_id, anomaly.endpoint);
-      detected.add(key);
-      // Nothing failed, nothing to recover: a traffic spike alone, or the burst an incident just recovered (its
-      // deliveries, delivered now, stay in the detection window a while). The strategy still applies to the anomaly.
-      if (dryRun || (anomaly.failures === 0 && !records.has(key))) continue;
+    for (const anomaly of persisted) {
+      const key = keyOf(anomaly);
       const { incident } = await this.store.openOrUpdate(
         {
           tenantId: anomaly.tenant_id,
